@@ -1,0 +1,274 @@
+// Pool storage and PoolBuilder.
+#include "engine/pool.h"
+
+#include <algorithm>
+
+namespace gradus {
+
+namespace {
+
+const std::string kEmpty;
+
+void grow(Column& c, size_t n) {
+  if (c.values.size() < n) {
+    c.values.resize(n, 0);
+    c.present.resize(n, 0);
+  }
+}
+
+template <typename T>
+EventLists<T> to_lists(std::vector<std::pair<uint32_t, T>>& pending, const std::vector<uint32_t>& remap,
+                       uint32_t n) {
+  EventLists<T> out;
+  std::stable_sort(pending.begin(), pending.end(),
+                   [&](const auto& a, const auto& b) { return remap[a.first] < remap[b.first]; });
+  out.offsets.assign(n + 1, 0);
+  for (auto& [e, item] : pending) {
+    uint32_t to = remap[e];
+    if (to == UINT32_MAX) continue;
+    out.offsets[to + 1]++;
+    out.items.push_back(std::move(item));
+  }
+  for (uint32_t i = 0; i < n; ++i) out.offsets[i + 1] += out.offsets[i];
+  return out;
+}
+
+template <typename T>
+EventLists<T> subset_lists(const EventLists<T>& in, std::span<const uint32_t> rows) {
+  EventLists<T> out;
+  out.offsets.reserve(rows.size() + 1);
+  for (uint32_t r : rows) {
+    for (const T& item : in.of(r)) out.items.push_back(item);
+    out.offsets.push_back(static_cast<uint32_t>(out.items.size()));
+  }
+  return out;
+}
+
+Column subset_column(const Column& c, std::span<const uint32_t> rows) {
+  Column out;
+  out.values.reserve(rows.size());
+  out.present.reserve(rows.size());
+  for (uint32_t r : rows) {
+    out.values.push_back(c.values[r]);
+    out.present.push_back(c.present[r]);
+  }
+  return out;
+}
+
+}  // namespace
+
+const Column* Pool::yearly(FieldId f, int year) const {
+  if (year < first_year_ || year > last_year_) return nullptr;
+  const auto& years = yearly_[f];
+  if (years.empty()) return nullptr;
+  return &years[year - first_year_];
+}
+
+const std::string& Pool::text(FieldId f, uint32_t e) const {
+  const auto& t = texts_[f];
+  return t.empty() ? kEmpty : t[e];
+}
+
+const std::string& Pool::uscc(uint32_t e) const { return texts_[find_field("uscc")->id][e]; }
+
+std::optional<uint32_t> Pool::find(std::string_view uscc) const {
+  auto it = index_.find(std::string(uscc));
+  if (it == index_.end()) return std::nullopt;
+  return it->second;
+}
+
+Pool Pool::subset(std::span<const uint32_t> rows) const {
+  Pool out;
+  out.size_ = static_cast<uint32_t>(rows.size());
+  out.first_year_ = first_year_;
+  out.last_year_ = last_year_;
+  for (const Column& c : columns_) out.columns_.push_back(subset_column(c, rows));
+  for (const auto& years : yearly_) {
+    std::vector<Column> ys;
+    for (const Column& c : years) ys.push_back(subset_column(c, rows));
+    out.yearly_.push_back(std::move(ys));
+  }
+  for (const auto& t : texts_) {
+    std::vector<std::string> ts;
+    if (!t.empty()) {
+      for (uint32_t r : rows) ts.push_back(t[r]);
+    }
+    out.texts_.push_back(std::move(ts));
+  }
+  for (uint32_t i = 0; i < out.size_; ++i) out.index_.emplace(out.uscc(i), i);
+  out.titles_ = subset_lists(titles_, rows);
+  out.incidents_ = subset_lists(incidents_, rows);
+  out.awards_ = subset_lists(awards_, rows);
+  out.maker_china_ = subset_lists(maker_china_, rows);
+  out.honours_ = subset_lists(honours_, rows);
+  out.ip_items_ = subset_lists(ip_items_, rows);
+  return out;
+}
+
+size_t Pool::memory_bytes() const {
+  size_t bytes = 0;
+  auto col = [](const Column& c) { return c.values.capacity() * 8 + c.present.capacity(); };
+  for (const Column& c : columns_) bytes += col(c);
+  for (const auto& ys : yearly_) {
+    for (const Column& c : ys) bytes += col(c);
+  }
+  for (const auto& t : texts_) {
+    for (const std::string& s : t) bytes += sizeof(std::string) + (s.size() > 15 ? s.capacity() : 0);
+  }
+  bytes += index_.size() * 64;
+  bytes += titles_.items.capacity() * sizeof(TitleRecord) + incidents_.items.capacity() * sizeof(IncidentRecord) +
+           awards_.items.capacity() * sizeof(AwardRecord) + ip_items_.items.capacity() * sizeof(IpItem);
+  return bytes;
+}
+
+PoolBuilder::PoolBuilder() {
+  const size_t n = all_fields().size();
+  columns_.resize(n);
+  source_rows_.resize(n);
+  texts_.resize(n);
+}
+
+uint32_t PoolBuilder::enterprise(std::string_view uscc) {
+  auto [it, inserted] = index_.try_emplace(std::string(uscc), static_cast<uint32_t>(usccs_.size()));
+  if (inserted) {
+    usccs_.emplace_back(uscc);
+    rejected_.push_back(0);
+  }
+  return it->second;
+}
+
+std::optional<uint32_t> PoolBuilder::set(uint32_t e, FieldId f, int64_t raw, uint32_t source_row) {
+  Column& c = columns_[f];
+  auto& rows = source_rows_[f];
+  if (c.values.size() <= e) {
+    size_t n = std::max<size_t>(usccs_.size(), e + 1);
+    grow(c, n);
+    rows.resize(n, 0);
+  }
+  if (c.present[e]) {
+    if (c.values[e] == raw) return std::nullopt;
+    return rows[e];
+  }
+  c.values[e] = raw;
+  c.present[e] = 1;
+  rows[e] = source_row;
+  return std::nullopt;
+}
+
+std::optional<uint32_t> PoolBuilder::set_text(uint32_t e, FieldId f, std::string value, uint32_t source_row) {
+  auto& t = texts_[f];
+  auto& rows = source_rows_[f];
+  if (t.size() <= e) {
+    size_t n = std::max<size_t>(usccs_.size(), e + 1);
+    t.resize(n);
+    rows.resize(n, 0);
+  }
+  if (!t[e].empty()) {
+    if (t[e] == value) return std::nullopt;
+    return rows[e];
+  }
+  t[e] = std::move(value);
+  rows[e] = source_row;
+  return std::nullopt;
+}
+
+std::optional<int64_t> PoolBuilder::get(uint32_t e, FieldId f) const {
+  const Column& c = columns_[f];
+  if (e >= c.values.size() || !c.present[e]) return std::nullopt;
+  return c.values[e];
+}
+
+void PoolBuilder::set_yearly(uint32_t e, FieldId f, int year, int64_t raw) {
+  auto& cols = yearly_[year];
+  if (cols.empty()) cols.resize(all_fields().size());
+  Column& c = cols[f];
+  if (c.values.size() <= e) grow(c, std::max<size_t>(usccs_.size(), e + 1));
+  c.values[e] = raw;
+  c.present[e] = 1;
+}
+
+void PoolBuilder::clear_yearly(uint32_t e, FieldId f, int year) {
+  auto it = yearly_.find(year);
+  if (it == yearly_.end() || it->second.empty()) return;
+  Column& c = it->second[f];
+  if (e < c.values.size()) {
+    c.values[e] = 0;
+    c.present[e] = 0;
+  }
+}
+
+void PoolBuilder::reject(uint32_t e) {
+  if (e < rejected_.size()) rejected_[e] = 1;
+}
+
+Pool PoolBuilder::finish() && {
+  const uint32_t total = static_cast<uint32_t>(usccs_.size());
+  std::vector<uint32_t> remap(total, UINT32_MAX);
+  std::vector<uint32_t> kept;
+  for (uint32_t e = 0; e < total; ++e) {
+    if (!rejected_[e]) {
+      remap[e] = static_cast<uint32_t>(kept.size());
+      kept.push_back(e);
+    }
+  }
+  const bool all_kept = kept.size() == total;
+  const uint32_t n = static_cast<uint32_t>(kept.size());
+  auto compact = [&](Column& c) {
+    grow(c, total);
+    if (all_kept) return std::move(c);
+    return subset_column(c, kept);
+  };
+
+  Pool pool;
+  pool.size_ = n;
+  const size_t nf = all_fields().size();
+  pool.columns_.resize(nf);
+  for (size_t f = 0; f < nf; ++f) pool.columns_[f] = compact(columns_[f]);
+
+  pool.yearly_.resize(nf);
+  if (!yearly_.empty()) {
+    int lo = INT32_MAX, hi = INT32_MIN;
+    for (const auto& [year, cols] : yearly_) lo = std::min(lo, year), hi = std::max(hi, year);
+    pool.first_year_ = lo;
+    pool.last_year_ = hi;
+    for (size_t f = 0; f < nf; ++f) {
+      if (field(static_cast<FieldId>(f)).scope != FieldScope::yearly) continue;
+      auto& years = pool.yearly_[f];
+      years.resize(hi - lo + 1);
+      for (int y = lo; y <= hi; ++y) {
+        auto it = yearly_.find(y);
+        if (it != yearly_.end() && !it->second.empty()) {
+          years[y - lo] = compact(it->second[f]);
+        } else {
+          grow(years[y - lo], n);
+        }
+      }
+    }
+  }
+
+  pool.texts_.resize(nf);
+  texts_[find_field("uscc")->id] = usccs_;
+  for (size_t f = 0; f < nf; ++f) {
+    auto& t = texts_[f];
+    if (t.empty()) continue;
+    t.resize(total);
+    if (all_kept) {
+      pool.texts_[f] = std::move(t);
+    } else {
+      for (uint32_t e : kept) pool.texts_[f].push_back(std::move(t[e]));
+    }
+  }
+  const auto& ids = pool.texts_[find_field("uscc")->id];
+  pool.index_.reserve(n);
+  for (uint32_t i = 0; i < n; ++i) pool.index_.emplace(ids[i], i);
+
+  pool.titles_ = to_lists(titles_, remap, n);
+  pool.incidents_ = to_lists(incidents_, remap, n);
+  pool.awards_ = to_lists(awards_, remap, n);
+  pool.maker_china_ = to_lists(maker_china_, remap, n);
+  pool.honours_ = to_lists(honours_, remap, n);
+  pool.ip_items_ = to_lists(ip_items_, remap, n);
+  return pool;
+}
+
+}  // namespace gradus
