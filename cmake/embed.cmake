@@ -1,6 +1,8 @@
 # Turns text files into a C++ table: gradus::embedded_files() -> {relative path, contents}.
-# Invoked by CMakeLists.txt with ROOT (source dir), OUT (the .cpp to write) and FILES (absolute paths).
+# Invoked by CMakeLists.txt with ROOT (source dir), OUT (the .cpp to write) and LIST_FILE (a file
+# naming the absolute paths to embed, one per line).
 # Files are embedded as raw string literals; a file containing the delimiter is rejected.
+file(STRINGS ${LIST_FILE} FILES)
 set(body "")
 set(entries "")
 set(index 0)

@@ -60,7 +60,7 @@ Result<Date> Date::parse(std::string_view text) {
     if (i == s.size()) break;
     std::string_view rest = s.substr(i);
     if (s[i] == '-' || s[i] == '/' || s[i] == '.') {
-      ++i;
+      if (++i == s.size() || count == 3) return bad("应为 YYYY-MM-DD", "expected YYYY-MM-DD");
     } else if (rest.starts_with("年") || rest.starts_with("月")) {
       i += 3;
     } else if (rest == "日") {

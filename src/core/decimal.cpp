@@ -23,7 +23,7 @@ Result<Decimal> parse_scaled(std::string_view original, int shift_left, int max_
     negative = s.front() == '-';
     s.remove_prefix(1);
   }
-  __int128 digits = 0;
+  __extension__ __int128 digits = 0;  // __extension__: -Wpedantic rejects __int128
   int places = -1;  // -1: before the decimal point
   int significant = 0;
   bool seen_digit = false;
@@ -65,7 +65,7 @@ Result<Decimal> parse_scaled(std::string_view original, int shift_left, int max_
     if (digits % 10 != 0) return bad("精度超出范围", "more precise than gradus stores");
     digits /= 10;
   }
-  if (digits > static_cast<__int128>(INT64_MAX)) return bad("数值过大", "it is too large");
+  if (digits > INT64_MAX) return bad("数值过大", "it is too large");
   auto micros = static_cast<int64_t>(digits);
   return Decimal::from_micros(negative ? -micros : micros);
 }

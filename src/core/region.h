@@ -1,10 +1,17 @@
 // GB/T 2260 administrative division codes, checked against the Ministry of Civil Affairs 2024 list
 // (data/admin_divisions_2024.csv); a retired code is resolved to its successor through the history
-// file (data/admin_divisions_history_1981_2024.csv) instead of being rejected.
+// file (data/admin_divisions_history_1981_2024.csv) instead of being rejected. Successions are
+// followed as a chain (a county became a city, then a district); a code that was split among
+// several current divisions, or retired without a successor, is an error that names it (and the
+// candidates). Both files are embedded and parsed once on first use (thread-safe).
 //
-//   Result<RegionCode> r = RegionCode::parse("320571");     // Suzhou Industrial Park
-//   r->code() == 320571; r->province_code() == 320000; r->name() == "苏州工业园区"
-//   RegionCode::parse("320502")->code() → the successor (retired_from() == 320502)
+// Only the MCA list counts: statistical codes of development zones that are not administrative
+// divisions (320571 苏州工业园区 in the NBS 统计用区划代码) are rejected; the zone goes in `park`.
+//
+//   Result<RegionCode> r = RegionCode::parse("320508");     // 姑苏区, Suzhou
+//   r->code() == 320508; r->province_code() == 320000; r->name() == "姑苏区"
+//   RegionCode::parse("320502")->code() == 320508            // 沧浪区, merged into 姑苏区 in 2012
+//   RegionCode::parse("320502")->retired_from() == 320502
 #pragma once
 
 #include <cstdint>
@@ -19,10 +26,11 @@ namespace gradus {
 class RegionCode {
  public:
   static Result<RegionCode> parse(std::string_view text);
-  // From the integer stored in the pool (assumed already validated).
+  // From the integer stored in the pool (assumed already validated; not resolved, not checked).
   static RegionCode from_code(int32_t code);
 
   int32_t code() const { return code_; }
+  std::string str() const;  // six digits, "320508"
   int32_t province_code() const { return code_ / 10000 * 10000; }
   // The division's current name ("" if unknown).
   std::string name() const;
@@ -33,7 +41,8 @@ class RegionCode {
   bool within(std::string_view prefix) const;
 
  private:
-  RegionCode(int32_t code, std::optional<int32_t> retired_from) : code_(code), retired_from_(retired_from) {}
+  RegionCode(int32_t code, std::optional<int32_t> retired_from)
+      : code_(code), retired_from_(retired_from) {}
   int32_t code_ = 0;
   std::optional<int32_t> retired_from_;
 };

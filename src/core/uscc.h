@@ -19,8 +19,10 @@ class Uscc {
  public:
   // Trims, upper-cases and normalises full-width characters before checking.
   static Result<Uscc> parse(std::string_view text);
-  // The expected check characters for the first 17 / first 16 characters (for tests and for
-  // generating synthetic codes). Precondition: the input is made of valid code characters.
+  // The expected check characters (for tests and for generating synthetic codes):
+  // uscc_check_char over positions 1–17 (mod 31, GB 32100), org_check_char over the
+  // organisation-code body, positions 9–16 (mod 11, GB 11714). Precondition: the input has the
+  // right length and is made of valid code characters; otherwise '?' is returned.
   static char uscc_check_char(std::string_view first17);
   static char org_check_char(std::string_view org_body8);
 
@@ -28,6 +30,10 @@ class Uscc {
   std::string_view admin_code() const { return std::string_view(code_).substr(2, 6); }
   char registration_authority() const { return code_[0]; }
   char entity_type() const { return code_[1]; }
+  // Positions 9–17: the organisation code (组织机构代码) including its check character.
+  std::string_view org_code() const { return std::string_view(code_).substr(8, 9); }
+
+  friend bool operator==(const Uscc& a, const Uscc& b) = default;
 
  private:
   explicit Uscc(std::string code) : code_(std::move(code)) {}

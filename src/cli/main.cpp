@@ -1,0 +1,453 @@
+// The gradus command line: assess, explain, policy list|check|test. Argument parsing, loading of
+// input and policies, and exit codes live here; the work is done by the engine and ingest modules.
+//
+// Exit codes: 0 everything succeeded; 1 some input rows or cases failed (results for the rest are
+// still printed); 2 the command could not run (bad arguments, unreadable file, invalid policy).
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/embedded.h"
+#include "engine/cases.h"
+#include "engine/evaluate.h"
+#include "engine/format.h"
+#include "engine/plan.h"
+#include "engine/result.h"
+#include "ingest/ingest.h"
+#include "policy/loader.h"
+#include "policy/registry.h"
+
+namespace gradus {
+namespace {
+
+constexpr int kOk = 0, kPartial = 1, kFailed = 2;
+
+const char* kUsage = R"(gradus — tiered cultivation of SMEs: rules, explanations, the pool
+gradus — 优质中小企业梯度培育：规则、解释、企业库
+
+usage / 用法:
+  gradus assess  --input FILE [--policy ID[@VERSION]]... [--as-of YYYY-MM-DD]
+                 [--mode application|review] [--format text|json|csv|summary] [--lang zh|en]
+                 [--threads N] [--policy-file FILE]...
+      Assess every enterprise in FILE (CSV flat form or JSON) against the policies (default: every
+      shipped policy, in the version in force on the as-of date for the mode).
+      评价文件中的每家企业。
+  gradus explain --input FILE --uscc CODE [--policy ID[@VERSION]]... [--as-of …] [--mode …] [--lang …]
+      The full account for one enterprise, criterion by criterion, with citations and inputs.
+      单个企业的逐条解释（含依据与所用数据）。
+  gradus policy list [--as-of YYYY-MM-DD] [--lang zh|en]
+      Every policy version, its windows, and which is in force on the date.
+  gradus policy check FILE...
+      Type-check policy or overlay files; errors as file:line:col: message.
+  gradus policy test [FILE...]
+      Run cases files (default: every shipped *.cases.yaml). A policy file beside a cases file
+      (policies/<id>/<version>.yaml) and its overlays are loaded from disk, so edits are tested.
+
+The as-of date defaults to today (UTC+8); the mode to application; the language to zh.
+Exit codes: 0 ok; 1 some rows, firms or cases failed; 2 the command could not run.
+)";
+
+struct Args {
+  std::vector<std::string> positional;
+  std::map<std::string, std::vector<std::string>> options;
+  std::string error;
+
+  bool has(const std::string& k) const { return options.count(k) > 0; }
+  std::string get(const std::string& k, const std::string& def = "") const {
+    auto it = options.find(k);
+    return it == options.end() || it->second.empty() ? def : it->second.back();
+  }
+  std::vector<std::string> all(const std::string& k) const {
+    auto it = options.find(k);
+    return it == options.end() ? std::vector<std::string>{} : it->second;
+  }
+};
+
+Args parse_args(int argc, char** argv, int start, std::initializer_list<const char*> valued,
+                std::initializer_list<const char*> flags) {
+  Args a;
+  for (int i = start; i < argc; ++i) {
+    std::string s = argv[i];
+    if (s.rfind("--", 0) != 0) {
+      a.positional.push_back(s);
+      continue;
+    }
+    std::string key = s.substr(2), value;
+    size_t eq = key.find('=');
+    bool has_value = eq != std::string::npos;
+    if (has_value) value = key.substr(eq + 1), key = key.substr(0, eq);
+    bool is_valued = std::find_if(valued.begin(), valued.end(), [&](const char* v) { return key == v; }) != valued.end();
+    bool is_flag = std::find_if(flags.begin(), flags.end(), [&](const char* v) { return key == v; }) != flags.end();
+    if (!is_valued && !is_flag) {
+      a.error = "unknown option --" + key;
+      return a;
+    }
+    if (is_valued && !has_value) {
+      if (i + 1 >= argc) {
+        a.error = "--" + key + " needs a value";
+        return a;
+      }
+      value = argv[++i];
+    }
+    a.options[key].push_back(value);
+  }
+  return a;
+}
+
+int usage_error(const std::string& msg) {
+  std::cerr << "gradus: " << msg << "\n(see gradus --help)\n";
+  return kFailed;
+}
+
+struct Common {
+  Lang lang = Lang::zh;
+  AssessOptions options;
+  std::unique_ptr<PolicyRegistry> registry;
+};
+
+// Options shared by assess and explain.
+bool read_common(const Args& a, Common& c) {
+  if (a.has("lang") && !parse_lang(a.get("lang"), &c.lang)) return usage_error("--lang must be zh or en"), false;
+  c.options.as_of = Date::today();
+  if (a.has("as-of")) {
+    Result<Date> d = Date::parse(a.get("as-of"));
+    if (!d) return usage_error("--as-of: " + d.error().message.en), false;
+    c.options.as_of = *d;
+  }
+  c.options.mode = a.get("mode", "application");
+  if (c.options.mode != "application" && c.options.mode != "review")
+    return usage_error("--mode must be application or review"), false;
+  Result<PolicyRegistry> reg = PolicyRegistry::shipped();
+  if (!reg) {
+    std::cerr << reg.error().message.en;
+    return false;
+  }
+  c.registry = std::make_unique<PolicyRegistry>(std::move(*reg));
+  for (const std::string& f : a.all("policy-file")) {
+    Status s = c.registry->add_file(f);
+    if (!s.ok()) {
+      std::cerr << s.message.in(c.lang) << "\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+// The policies to assess: those named, or every known id (skipping ids with no version in force).
+bool select_plans(const Args& a, Common& c, std::vector<std::unique_ptr<Plan>>& plans) {
+  std::vector<std::string> specs = a.all("policy");
+  bool all = specs.empty();
+  if (all) specs = c.registry->ids();
+  for (const std::string& spec : specs) {
+    Result<const Policy*> p = c.registry->select(spec, c.options.as_of, c.options.mode);
+    if (!p) {
+      if (all) {
+        std::cerr << (c.lang == Lang::zh ? "提示：" : "note: ") << p.error().message.in(c.lang) << "\n";
+        continue;
+      }
+      std::cerr << "gradus: " << p.error().message.in(c.lang) << "\n";
+      return false;
+    }
+    Result<std::unique_ptr<Plan>> plan = compile_plan(**p, *c.registry, c.options);
+    if (!plan) {
+      std::cerr << "gradus: " << plan.error().message.in(c.lang) << "\n";
+      return false;
+    }
+    plans.push_back(std::move(*plan));
+  }
+  return true;
+}
+
+// Loads the input; prints every row error to stderr. Returns false when the file is unusable.
+bool load_input(const std::string& path, Lang lang, Pool& pool, IngestReport& report) {
+  Result<Pool> p = load_pool_file(path, report);
+  for (const InputError& e : report.errors) std::cerr << format_input_error(e, lang) << "\n";
+  for (const InputError& e : report.warnings)
+    std::cerr << (lang == Lang::zh ? "警告：" : "warning: ") << format_input_error(e, lang) << "\n";
+  if (!p) {
+    std::cerr << "gradus: " << p.error().message.in(lang) << "\n";
+    return false;
+  }
+  if (!report.errors.empty()) {
+    std::cerr << (lang == Lang::zh ? "有 " + std::to_string(report.enterprises_rejected) + " 家企业因数据错误未参与评价\n"
+                                   : std::to_string(report.enterprises_rejected) + " enterprise(s) rejected because of input errors\n");
+  }
+  pool = std::move(*p);
+  return true;
+}
+
+int cmd_assess(int argc, char** argv) {
+  Args a = parse_args(argc, argv, 2, {"input", "policy", "as-of", "mode", "format", "lang", "threads", "policy-file"}, {"help"});
+  if (a.has("help")) return std::cout << kUsage, kOk;
+  if (!a.error.empty()) return usage_error(a.error);
+  if (!a.positional.empty()) return usage_error("unexpected argument " + a.positional[0]);
+  if (!a.has("input")) return usage_error("assess needs --input FILE");
+  Common c;
+  if (!read_common(a, c)) return kFailed;
+  std::string fmt = a.get("format", "text");
+  if (fmt != "text" && fmt != "json" && fmt != "csv" && fmt != "summary")
+    return usage_error("--format must be text, json, csv or summary");
+  unsigned threads = static_cast<unsigned>(std::atoi(a.get("threads", "0").c_str()));
+  std::vector<std::unique_ptr<Plan>> owned;
+  if (!select_plans(a, c, owned)) return kFailed;
+  std::vector<const Plan*> plans;
+  for (auto& p : owned) plans.push_back(p.get());
+
+  Pool pool;
+  IngestReport report;
+  if (!load_input(a.get("input"), c.lang, pool, report)) return kFailed;
+
+  const Lang lang = c.lang;
+  const size_t batches = (pool.size() + kBatch - 1) / kBatch;
+  constexpr size_t kChunk = 64;  // batches formatted in parallel, then written in order
+  std::vector<std::vector<size_t>> counts(plans.size(), std::vector<size_t>(4, 0));
+  std::mutex counts_mutex;
+  bool first_json = true;
+  if (fmt == "json") std::cout << "[";
+  if (fmt == "csv") {
+    std::string h;
+    append_csv_header(lang, h);
+    std::cout << h;
+  }
+  for (size_t chunk = 0; chunk < batches; chunk += kChunk) {
+    size_t last = std::min(batches, chunk + kChunk);
+    std::vector<std::string> outs(last - chunk);
+    evaluate_batches(plans, pool, chunk, last, threads, [&](size_t b, const BatchView& v) {
+      std::string& out = outs[b - chunk];
+      std::vector<std::vector<size_t>> local(plans.size(), std::vector<size_t>(4, 0));
+      for (uint32_t i = 0; i < v.count; ++i) {
+        for (size_t k = 0; k < plans.size(); ++k) {
+          if (fmt == "summary") {
+            local[k][static_cast<int>(root_outcome(*v.states[k], i))]++;
+            continue;
+          }
+          AssessmentResult r = extract_result(*plans[k], pool, *v.states[k], i);
+          if (fmt == "json") {
+            out += "\n";
+            append_json(r, lang, out);
+            out += ",";
+          } else if (fmt == "csv") {
+            append_csv(r, lang, out);
+          } else {
+            if (k == 0) append_text_heading(r, lang, out);
+            append_text_line(r, lang, out);
+          }
+        }
+        if (fmt == "text") out += "\n";
+      }
+      std::lock_guard<std::mutex> lock(counts_mutex);
+      for (size_t k = 0; k < plans.size(); ++k)
+        for (int o = 0; o < 4; ++o) counts[k][o] += local[k][o];
+    });
+    for (std::string& s : outs) {
+      if (fmt == "json" && !s.empty()) {
+        if (!first_json) std::cout << ",";
+        s.pop_back();  // trailing comma of the batch
+        first_json = false;
+      }
+      std::cout << s;
+    }
+  }
+  if (fmt == "json") std::cout << "\n]\n";
+  if (fmt == "summary") {
+    const bool zh = lang == Lang::zh;
+    std::printf(zh ? "%-28s %10s %10s %10s %10s\n" : "%-28s %10s %10s %10s %10s\n", zh ? "政策" : "policy",
+                zh ? "符合" : "met", zh ? "不符合" : "not_met", zh ? "待补数据" : "unknown", zh ? "待评审" : "manual");
+    for (size_t k = 0; k < plans.size(); ++k)
+      std::printf("%-28s %10zu %10zu %10zu %10zu\n", plans[k]->policy->key().c_str(),
+                  counts[k][static_cast<int>(Outcome::met)], counts[k][static_cast<int>(Outcome::not_met)],
+                  counts[k][static_cast<int>(Outcome::unknown)], counts[k][static_cast<int>(Outcome::manual)]);
+    std::printf(zh ? "企业数 %u\n" : "enterprises %u\n", pool.size());
+  }
+  std::cout.flush();
+  return report.ok() ? kOk : kPartial;
+}
+
+int cmd_explain(int argc, char** argv) {
+  Args a = parse_args(argc, argv, 2, {"input", "uscc", "policy", "as-of", "mode", "lang", "policy-file"}, {"help"});
+  if (a.has("help")) return std::cout << kUsage, kOk;
+  if (!a.error.empty()) return usage_error(a.error);
+  if (!a.has("input") || !a.has("uscc")) return usage_error("explain needs --input FILE and --uscc CODE");
+  Common c;
+  if (!read_common(a, c)) return kFailed;
+  std::vector<std::unique_ptr<Plan>> plans;
+  if (!select_plans(a, c, plans)) return kFailed;
+  Pool pool;
+  IngestReport report;
+  if (!load_input(a.get("input"), c.lang, pool, report)) return kFailed;
+  std::string code = normalize_width(trim(a.get("uscc")));
+  std::transform(code.begin(), code.end(), code.begin(), [](unsigned char ch) { return std::toupper(ch); });
+  std::optional<uint32_t> row = pool.find(code);
+  if (!row) {
+    std::cerr << (c.lang == Lang::zh ? "gradus: 输入中没有统一社会信用代码为 " + code + " 的企业（或其数据有错误）\n"
+                                     : "gradus: no enterprise with USCC " + code + " in the input (or its data had errors)\n");
+    return kFailed;
+  }
+  std::vector<uint32_t> rows{*row};
+  Pool one = pool.subset(rows);
+  std::string out;
+  for (size_t k = 0; k < plans.size(); ++k) {
+    BatchState st(*plans[k]);
+    evaluate_batch(*plans[k], one, 0, 1, st);
+    AssessmentResult r = extract_result(*plans[k], one, st, 0);
+    extract_inputs(*plans[k], one, r);
+    if (k == 0) append_text_heading(r, c.lang, out);
+    append_explanation(r, c.lang, out);
+    out += "\n";
+  }
+  std::cout << out;
+  return kOk;
+}
+
+std::string read_file(const std::string& path, bool* ok) {
+  std::ifstream in(path, std::ios::binary);
+  *ok = static_cast<bool>(in);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+int cmd_policy(int argc, char** argv) {
+  if (argc < 3) return usage_error("policy needs list, check or test");
+  std::string sub = argv[2];
+  Args a = parse_args(argc, argv, 3, {"as-of", "lang", "mode"}, {"help"});
+  if (a.has("help")) return std::cout << kUsage, kOk;
+  if (!a.error.empty()) return usage_error(a.error);
+  Lang lang = Lang::zh;
+  if (a.has("lang") && !parse_lang(a.get("lang"), &lang)) return usage_error("--lang must be zh or en");
+  const bool zh = lang == Lang::zh;
+
+  if (sub == "check") {
+    if (a.positional.empty()) return usage_error("policy check needs FILE...");
+    Result<PolicyRegistry> reg = PolicyRegistry::shipped();
+    if (!reg) return std::cerr << reg.error().message.en, kFailed;
+    int bad = 0;
+    for (const std::string& f : a.positional) {
+      Status s = reg->add_file(f);
+      if (s.ok()) {
+        std::cout << f << ": ok\n";
+      } else {
+        ++bad;
+        std::cerr << s.message.en;
+        if (!s.message.en.empty() && s.message.en.back() != '\n') std::cerr << "\n";
+      }
+    }
+    return bad ? kPartial : kOk;
+  }
+
+  if (sub == "list") {
+    Result<PolicyRegistry> reg = PolicyRegistry::shipped();
+    if (!reg) return std::cerr << reg.error().message.en, kFailed;
+    Date as_of = Date::today();
+    if (a.has("as-of")) {
+      Result<Date> d = Date::parse(a.get("as-of"));
+      if (!d) return usage_error("--as-of: " + d.error().message.en);
+      as_of = *d;
+    }
+    std::cout << (zh ? "评价日期 " : "as of ") << as_of.to_string() << (zh ? "（✔ = 该日适用）\n" : " (✔ = in force on that date)\n");
+    for (const Policy* p : reg->all()) {
+      auto window = [&](const char* mode) {
+        auto it = p->modes.find(mode);
+        if (it == p->modes.end()) return std::string("—");
+        const ModeWindow& w = it->second;
+        std::string s = w.from.to_string() + " → " + (w.to ? w.to->to_string() : "");
+        Result<const Policy*> sel = reg->select(p->id, as_of, mode);
+        return s + (sel && *sel == p ? " ✔" : "");
+      };
+      std::cout << p->key() << "  " << p->title.in(lang) << "\n    " << p->document << "\n    "
+                << (zh ? "申报 " : "application ") << window("application") << "   " << (zh ? "复核 " : "review ")
+                << window("review") << "\n";
+      for (const auto& [ind, ovs] : p->overlays)
+        for (const IndicatorOverlay& ov : ovs)
+          std::cout << "    " << (zh ? "地方叠加 " : "overlay ") << ov.place << " (" << ov.jurisdiction << "): " << ind
+                    << "  " << ov.document << "\n";
+    }
+    return kOk;
+  }
+
+  if (sub == "test") {
+    Result<PolicyRegistry> reg = PolicyRegistry::shipped();
+    if (!reg) return std::cerr << reg.error().message.en, kFailed;
+    std::vector<std::pair<std::string, std::string>> files;  // (name, text)
+    if (a.positional.empty()) {
+      for (const EmbeddedFile& f : embedded_files()) {
+        std::string_view path = f.path;
+        if (path.size() > 11 && path.substr(path.size() - 11) == ".cases.yaml")
+          files.emplace_back(std::string(path), std::string(f.contents));
+      }
+    } else {
+      for (const std::string& f : a.positional) {
+        bool ok = false;
+        std::string text = read_file(f, &ok);
+        if (!ok) return usage_error("cannot read " + f);
+        // Load the policy beside the cases file, and its overlays, from disk.
+        namespace fs = std::filesystem;
+        fs::path cases(f);
+        std::string stem = cases.filename().string();
+        stem = stem.substr(0, stem.size() - std::string(".cases.yaml").size());
+        fs::path policy = cases.parent_path() / (stem + ".yaml");
+        if (fs::exists(policy)) {
+          Status s = reg->add_file(policy.string());
+          if (!s.ok()) return std::cerr << s.message.en, kFailed;
+          fs::path overlays = cases.parent_path() / "overlays";
+          if (fs::is_directory(overlays)) {
+            std::vector<fs::path> ovs;
+            for (const auto& e : fs::directory_iterator(overlays))
+              if (e.path().extension() == ".yaml") ovs.push_back(e.path());
+            std::sort(ovs.begin(), ovs.end());
+            for (const fs::path& o : ovs) {
+              // An overlay for another version of the policy is attached when that version loads.
+              Status s2 = reg->add_file(o.string());
+              if (!s2.ok() && s2.code != StatusCode::not_found) return std::cerr << s2.message.en, kFailed;
+            }
+          }
+        }
+        files.emplace_back(f, std::move(text));
+      }
+    }
+    int failed = 0, passed = 0;
+    for (const auto& [name, text] : files) {
+      Result<CasesReport> r = run_cases_text(text, name, *reg);
+      if (!r) {
+        std::cerr << r.error().message.en << "\n";
+        ++failed;
+        continue;
+      }
+      passed += r->passed;
+      failed += r->failed;
+      std::cout << (r->failed ? "FAIL " : "ok   ") << name << "  (" << r->policy << ": " << r->passed << " passed, "
+                << r->failed << " failed)\n";
+      for (const std::string& f : r->failures) std::cout << "  " << f << "\n";
+    }
+    std::cout << passed << " passed, " << failed << " failed\n";
+    return failed ? kPartial : kOk;
+  }
+  return usage_error("unknown policy command '" + sub + "' (list, check, test)");
+}
+
+}  // namespace
+}  // namespace gradus
+
+int main(int argc, char** argv) {
+  using namespace gradus;
+  std::ios::sync_with_stdio(false);
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+    std::cout << kUsage;
+    return argc < 2 ? kFailed : kOk;
+  }
+  std::string cmd = argv[1];
+  if (cmd == "--version" || cmd == "version") return std::cout << "gradus 0.1.0\n", kOk;
+  if (cmd == "assess") return cmd_assess(argc, argv);
+  if (cmd == "explain") return cmd_explain(argc, argv);
+  if (cmd == "policy") return cmd_policy(argc, argv);
+  return usage_error("unknown command '" + cmd + "'");
+}

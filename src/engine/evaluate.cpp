@@ -1,0 +1,644 @@
+// The vector evaluator: one tight loop per plan node over a batch of enterprises, three-valued
+// logic (ok / missing / undefined), exact rechecks at comparison boundaries, then criteria, score
+// intervals and class bounds; and the thread pool that runs it over the whole pool.
+#include "engine/evaluate.h"
+
+#include <algorithm>
+#include <atomic>
+#include <bit>
+#include <cmath>
+#include <limits>
+#include <thread>
+
+#include "engine/exact.h"
+#include "engine/row_facts.h"
+
+namespace gradus {
+namespace {
+
+// Combined state of two inputs: missing beats undefined beats ok.
+inline uint8_t comb(uint8_t a, uint8_t b) {
+  static constexpr uint8_t table[4] = {kValueOk, kValueMissing, kValueUndefined, kValueMissing};
+  return table[(a | b) & 3];
+}
+
+inline bool near(double a, double b) { return std::fabs(a - b) <= 1e-9 * (1.0 + std::fabs(a) + std::fabs(b)); }
+
+inline bool cmp(CompareOp op, double a, double b) {
+  switch (op) {
+    case CompareOp::lt: return a < b;
+    case CompareOp::le: return a <= b;
+    case CompareOp::gt: return a > b;
+    case CompareOp::ge: return a >= b;
+    case CompareOp::eq: return a == b;
+    case CompareOp::ne: return a != b;
+  }
+  return false;
+}
+
+CompareOp op_of(VOp v) {
+  switch (v) {
+    case VOp::lt: return CompareOp::lt;
+    case VOp::le: return CompareOp::le;
+    case VOp::gt: return CompareOp::gt;
+    case VOp::ge: return CompareOp::ge;
+    case VOp::eq: return CompareOp::eq;
+    default: return CompareOp::ne;
+  }
+}
+
+inline Outcome outcome_of(uint8_t st, double v) {
+  if (st == kValueOk) return v != 0 ? Outcome::met : Outcome::not_met;
+  return st == kValueMissing ? Outcome::unknown : Outcome::manual;
+}
+
+Outcome combine_all(const uint8_t* outs, size_t n) {
+  bool unknown = false, manual = false, not_met = false;
+  for (size_t k = 0; k < n; ++k) {
+    not_met |= outs[k] == static_cast<uint8_t>(Outcome::not_met);
+    unknown |= outs[k] == static_cast<uint8_t>(Outcome::unknown);
+    manual |= outs[k] == static_cast<uint8_t>(Outcome::manual);
+  }
+  if (not_met) return Outcome::not_met;
+  if (unknown) return Outcome::unknown;
+  if (manual) return Outcome::manual;
+  return Outcome::met;
+}
+
+class BatchEvaluator {
+ public:
+  BatchEvaluator(const Plan& plan, const Pool& pool, BatchState& s) : plan_(plan), pool_(pool), s_(s) {}
+
+  void run(uint32_t begin, uint32_t count) {
+    s_.begin = begin;
+    s_.count = count;
+    n_ = count;
+    for (size_t k = 0; k < plan_.subplans.size(); ++k)
+      BatchEvaluator(*plan_.subplans[k], pool_, *s_.subs[k]).run(begin, count);
+    for (size_t k = 0; k < plan_.nodes.size(); ++k) node(static_cast<int>(k));
+    if (plan_.classify) {
+      classify();
+      return;
+    }
+    if (!plan_.indicators.empty()) score();
+    criteria();
+  }
+
+ private:
+  double* V(int k) { return &s_.val[static_cast<size_t>(k) * kBatch]; }
+  uint8_t* S(int k) { return &s_.st[static_cast<size_t>(k) * kBatch]; }
+  Date as_of() const { return plan_.options.as_of; }
+
+  void node(int k) {
+    const VNode& nd = plan_.nodes[k];
+    double* v = V(k);
+    uint8_t* st = S(k);
+    const uint32_t n = n_;
+    switch (nd.op) {
+      case VOp::constant:
+        std::fill(v, v + n, nd.constant);
+        std::fill(st, st + n, kValueOk);
+        return;
+      case VOp::load:
+      case VOp::ip_count: {
+        const FieldDef& f = field(nd.field);
+        const Column* c = nd.year == 0 ? &pool_.column(nd.field) : pool_.yearly(nd.field, nd.year);
+        const double scale = f.numeric() ? 1e-6 : 1.0;
+        if (!c || c->present.empty()) {
+          std::fill(v, v + n, 0.0);
+          std::fill(st, st + n, kValueMissing);
+        } else {
+          const int64_t* raw = c->values.data() + s_.begin;
+          const uint8_t* pr = c->present.data() + s_.begin;
+          for (uint32_t i = 0; i < n; ++i) {
+            v[i] = static_cast<double>(raw[i]) * scale;
+            st[i] = pr[i] ? kValueOk : kValueMissing;
+          }
+        }
+        if (nd.op == VOp::ip_count) {
+          const auto& off = pool_.ip_items().offsets;
+          for (uint32_t i = 0; i < n; ++i) {
+            uint32_t e = s_.begin + i;
+            if (off[e + 1] == off[e]) continue;
+            v[i] = static_cast<double>(*read_fact(pool_, nd.field, 0, e, as_of())) * 1e-6;
+            st[i] = kValueOk;
+          }
+        }
+        return;
+      }
+      case VOp::neg: {
+        const double* a = V(nd.in[0]);
+        const uint8_t* sa = S(nd.in[0]);
+        for (uint32_t i = 0; i < n; ++i) v[i] = -a[i], st[i] = sa[i];
+        return;
+      }
+      case VOp::not_: {
+        const double* a = V(nd.in[0]);
+        const uint8_t* sa = S(nd.in[0]);
+        for (uint32_t i = 0; i < n; ++i) v[i] = a[i] == 0 ? 1.0 : 0.0, st[i] = sa[i];
+        return;
+      }
+      case VOp::add: case VOp::sub: case VOp::mul: {
+        const double* a = V(nd.in[0]);
+        const double* b = V(nd.in[1]);
+        const uint8_t* sa = S(nd.in[0]);
+        const uint8_t* sb = S(nd.in[1]);
+        if (nd.op == VOp::add)
+          for (uint32_t i = 0; i < n; ++i) v[i] = a[i] + b[i];
+        else if (nd.op == VOp::sub)
+          for (uint32_t i = 0; i < n; ++i) v[i] = a[i] - b[i];
+        else
+          for (uint32_t i = 0; i < n; ++i) v[i] = a[i] * b[i];
+        for (uint32_t i = 0; i < n; ++i) st[i] = comb(sa[i], sb[i]);
+        return;
+      }
+      case VOp::div: case VOp::ratio: {
+        const double* a = V(nd.in[0]);
+        const double* b = V(nd.in[1]);
+        const uint8_t* sa = S(nd.in[0]);
+        const uint8_t* sb = S(nd.in[1]);
+        const double mul = nd.op == VOp::ratio ? 100.0 : 1.0;
+        for (uint32_t i = 0; i < n; ++i) {
+          uint8_t s = comb(sa[i], sb[i]);
+          bool zero = b[i] == 0;
+          v[i] = zero ? 0.0 : a[i] * mul / b[i];
+          st[i] = (s == kValueOk && zero) ? kValueUndefined : s;
+        }
+        return;
+      }
+      case VOp::cagr: {
+        const double* a = V(nd.in[0]);
+        const double* b = V(nd.in[1]);
+        const uint8_t* sa = S(nd.in[0]);
+        const uint8_t* sb = S(nd.in[1]);
+        const double inv = 1.0 / nd.constant;
+        for (uint32_t i = 0; i < n; ++i) {
+          uint8_t s = comb(sa[i], sb[i]);
+          bool bad = b[i] <= 0 || a[i] < 0;
+          v[i] = bad ? 0.0 : (std::pow(a[i] / b[i], inv) - 1.0) * 100.0;
+          st[i] = (s == kValueOk && bad) ? kValueUndefined : s;
+        }
+        return;
+      }
+      case VOp::sum: case VOp::mean: case VOp::min: case VOp::max: {
+        const double* a0 = V(nd.in[0]);
+        const uint8_t* s0 = S(nd.in[0]);
+        std::copy(a0, a0 + n, v);
+        std::copy(s0, s0 + n, st);
+        for (size_t j = 1; j < nd.in.size(); ++j) {
+          const double* a = V(nd.in[j]);
+          const uint8_t* sa = S(nd.in[j]);
+          for (uint32_t i = 0; i < n; ++i) {
+            st[i] = comb(st[i], sa[i]);
+            if (nd.op == VOp::min) v[i] = std::min(v[i], a[i]);
+            else if (nd.op == VOp::max) v[i] = std::max(v[i], a[i]);
+            else v[i] += a[i];
+          }
+        }
+        if (nd.op == VOp::mean) {
+          const double k = static_cast<double>(nd.in.size());
+          for (uint32_t i = 0; i < n; ++i) v[i] /= k;
+        }
+        return;
+      }
+      case VOp::lt: case VOp::le: case VOp::gt: case VOp::ge: case VOp::eq: case VOp::ne: {
+        const double* a = V(nd.in[0]);
+        const double* b = V(nd.in[1]);
+        const uint8_t* sa = S(nd.in[0]);
+        const uint8_t* sb = S(nd.in[1]);
+        const CompareOp op = op_of(nd.op);
+        for (uint32_t i = 0; i < n; ++i) {
+          st[i] = comb(sa[i], sb[i]);
+          v[i] = cmp(op, a[i], b[i]) ? 1.0 : 0.0;
+        }
+        // Boundary rechecks: only rows whose two sides are within rounding distance.
+        if (nd.lhs && nd.rhs) {
+          for (uint32_t i = 0; i < n; ++i) {
+            if (st[i] != kValueOk || !near(a[i], b[i])) continue;
+            if (auto r = exact_compare(plan_, pool_, s_.begin + i, *nd.lhs, op, *nd.rhs)) v[i] = *r ? 1.0 : 0.0;
+          }
+        }
+        return;
+      }
+      case VOp::and_: case VOp::or_: {
+        const double* a = V(nd.in[0]);
+        const double* b = V(nd.in[1]);
+        const uint8_t* sa = S(nd.in[0]);
+        const uint8_t* sb = S(nd.in[1]);
+        const bool is_and = nd.op == VOp::and_;
+        for (uint32_t i = 0; i < n; ++i) {
+          bool da = sa[i] == kValueOk, db = sb[i] == kValueOk;
+          bool ta = a[i] != 0, tb = b[i] != 0;
+          // A decided operand that settles the result wins over an undecided one (Kleene logic).
+          bool settles = is_and ? ((da && !ta) || (db && !tb)) : ((da && ta) || (db && tb));
+          if (settles) {
+            v[i] = is_and ? 0.0 : 1.0;
+            st[i] = kValueOk;
+          } else if (da && db) {
+            v[i] = is_and ? 1.0 : 0.0;
+            st[i] = kValueOk;
+          } else {
+            v[i] = 0.0;
+            st[i] = comb(sa[i], sb[i]);
+          }
+        }
+        return;
+      }
+      case VOp::years_in: case VOp::years_since: case VOp::days_since: {
+        const double* a = V(nd.in[0]);
+        const uint8_t* sa = S(nd.in[0]);
+        const Date jan1 = Date::from_ymd(as_of().year(), 1, 1);
+        for (uint32_t i = 0; i < n; ++i) {
+          st[i] = sa[i];
+          if (sa[i] != kValueOk) {
+            v[i] = 0;
+            continue;
+          }
+          Date d = Date::from_days(static_cast<int32_t>(a[i]));
+          if (nd.op == VOp::years_in) v[i] = completed_years(d, jan1);
+          else if (nd.op == VOp::years_since) v[i] = completed_years(d, as_of());
+          else v[i] = as_of().days() - d.days();
+        }
+        return;
+      }
+      case VOp::has: {
+        const double* a = V(nd.in[0]);
+        const uint8_t* sa = S(nd.in[0]);
+        for (uint32_t i = 0; i < n; ++i) {
+          st[i] = sa[i];
+          v[i] = (static_cast<uint64_t>(a[i]) & nd.mask) ? 1.0 : 0.0;
+        }
+        return;
+      }
+      case VOp::holds_title:
+        for (uint32_t i = 0; i < n; ++i) v[i] = holds_title(pool_, s_.begin + i, as_of(), nd.names), st[i] = kValueOk;
+        return;
+      case VOp::honour_valid:
+        for (uint32_t i = 0; i < n; ++i) v[i] = honour_valid(pool_, s_.begin + i, as_of(), nd.mask), st[i] = kValueOk;
+        return;
+      case VOp::incidents_within: {
+        const int years = static_cast<int>(nd.constant);
+        for (uint32_t i = 0; i < n; ++i)
+          v[i] = incidents_within(pool_, s_.begin + i, as_of(), years, nd.mask), st[i] = kValueOk;
+        return;
+      }
+      case VOp::incidents_active:
+        for (uint32_t i = 0; i < n; ++i) v[i] = incidents_active(pool_, s_.begin + i, as_of(), nd.mask), st[i] = kValueOk;
+        return;
+      case VOp::awards_within: {
+        const int years = static_cast<int>(nd.constant);
+        for (uint32_t i = 0; i < n; ++i) {
+          bool rank_unknown = false;
+          int c = awards_within(pool_, s_.begin + i, as_of(), years, nd.level, nd.rank, &rank_unknown);
+          v[i] = c;
+          st[i] = (c == 0 && rank_unknown) ? kValueMissing : kValueOk;
+        }
+        return;
+      }
+      case VOp::maker_china_within: {
+        const int years = static_cast<int>(nd.constant);
+        for (uint32_t i = 0; i < n; ++i)
+          v[i] = maker_china_within(pool_, s_.begin + i, as_of(), years, nd.level), st[i] = kValueOk;
+        return;
+      }
+      case VOp::policy_ref: {
+        const BatchState& sub = *s_.subs[nd.subplan];
+        for (uint32_t i = 0; i < n; ++i) {
+          Outcome o = root_outcome(sub, i);
+          v[i] = o == Outcome::met ? 1.0 : 0.0;
+          st[i] = o == Outcome::met || o == Outcome::not_met ? kValueOk
+                  : o == Outcome::unknown                     ? kValueMissing
+                                                              : kValueUndefined;
+        }
+        return;
+      }
+    }
+  }
+
+  // Whether the value lies in the band's range, deciding boundary cases exactly.
+  bool in_range(const Band& b, const Expr& value, double x, uint32_t i) {
+    auto side = [&](double bound, CompareOp op) {
+      if (std::isinf(bound)) return cmp(op, x, bound);
+      if (near(x, bound)) {
+        if (auto r = exact_compare_const(plan_, pool_, s_.begin + i, value, op, bound)) return *r;
+      }
+      return cmp(op, x, bound);
+    };
+    return side(b.lo, b.lo_closed ? CompareOp::ge : CompareOp::gt) &&
+           side(b.hi, b.hi_closed ? CompareOp::le : CompareOp::lt);
+  }
+
+  int variant_for(const PlanIndicator& pi, uint32_t i) {
+    if (pi.variants.size() == 1) return 0;
+    static const FieldId region = find_field("region")->id;
+    const Column& c = pool_.column(region);
+    uint32_t e = s_.begin + i;
+    if (c.present.empty() || !c.present[e]) return 0;
+    std::string code = std::to_string(c.values[e]);
+    for (size_t k = 1; k < pi.variants.size(); ++k)
+      if (code.compare(0, pi.variants[k].jurisdiction.size(), pi.variants[k].jurisdiction) == 0)
+        return static_cast<int>(k);
+    return 0;
+  }
+
+  void indicator(size_t k, uint32_t i) {
+    const PlanIndicator& pi = plan_.indicators[k];
+    int vi = variant_for(pi, i);
+    const PlanIndicatorVariant& var = pi.variants[vi];
+    const Indicator& ind = *var.source;
+    size_t at = k * kBatch + i;
+    s_.variant[at] = static_cast<uint8_t>(vi);
+    double lo = 0, hi = 0;
+    uint8_t flags = 0;
+    int8_t band = -1;
+    if (ind.manual) {
+      lo = 0, hi = ind.max, flags = kPointsManual;
+    } else if (!ind.bands.empty()) {
+      double plo = std::numeric_limits<double>::infinity(), phi = -plo;
+      bool uncertain = false, decided = false;
+      for (size_t b = 0; b < ind.bands.size(); ++b) {
+        const Band& bd = ind.bands[b];
+        uint8_t st = kValueOk;
+        bool holds = false;
+        if (bd.otherwise) {
+          holds = true;
+        } else if (bd.has_range) {
+          st = S(var.value_node)[i];
+          if (st == kValueOk) holds = in_range(bd, *ind.value, V(var.value_node)[i], i);
+        } else {
+          st = S(var.when_nodes[b])[i];
+          holds = st == kValueOk && V(var.when_nodes[b])[i] != 0;
+        }
+        if (st != kValueOk) {
+          plo = std::min(plo, bd.points), phi = std::max(phi, bd.points);
+          uncertain = true;
+          flags |= st == kValueMissing ? kPointsUnknown : kPointsManual;
+          continue;
+        }
+        if (holds) {
+          plo = std::min(plo, bd.points), phi = std::max(phi, bd.points);
+          if (!uncertain) band = static_cast<int8_t>(b);
+          decided = true;
+          break;
+        }
+      }
+      if (!decided) plo = std::min(plo, 0.0), phi = std::max(phi, 0.0);
+      lo = plo, hi = phi;
+    } else {
+      for (size_t t = 0; t < ind.items.size(); ++t) {
+        uint8_t st = S(var.when_nodes[t])[i];
+        if (st == kValueOk) {
+          if (V(var.when_nodes[t])[i] != 0) lo += ind.items[t].points, hi += ind.items[t].points;
+        } else {
+          hi += ind.items[t].points;
+          flags |= st == kValueMissing ? kPointsUnknown : kPointsManual;
+        }
+      }
+      lo = std::min(lo, ind.max), hi = std::min(hi, ind.max);
+    }
+    s_.lo[at] = lo, s_.hi[at] = hi, s_.flags[at] = flags, s_.band[at] = band;
+  }
+
+  Outcome pass_rule(const PassRule& r, double lo, double hi, uint8_t flags) {
+    const double t = r.threshold;
+    auto sure = [&](double x) { return cmp(r.op, x, t) || (near(x, t) && (r.op == CompareOp::ge || r.op == CompareOp::le || r.op == CompareOp::eq)); };
+    bool at_lo = sure(lo), at_hi = sure(hi);
+    if (at_lo && at_hi) return Outcome::met;
+    if (!at_lo && !at_hi && lo == hi) return Outcome::not_met;
+    // Interval: for >= and > the low end decides "met", the high end "not met" (mirrored for <, <=).
+    bool lower_better = r.op == CompareOp::le || r.op == CompareOp::lt;
+    bool met_sure = lower_better ? at_hi : at_lo;
+    bool fail_sure = lower_better ? !at_lo : !at_hi;
+    if (met_sure) return Outcome::met;
+    if (fail_sure) return Outcome::not_met;
+    return (flags & kPointsUnknown) ? Outcome::unknown : Outcome::manual;
+  }
+
+  void score() {
+    const Score& sc = *plan_.policy->score;
+    const size_t nc = sc.classes.size();
+    for (size_t k = 0; k < plan_.indicators.size(); ++k)
+      for (uint32_t i = 0; i < n_; ++i) indicator(k, i);
+    for (uint32_t i = 0; i < n_; ++i) {
+      double tlo = 0, thi = 0;
+      uint8_t tf = 0;
+      for (size_t c = 0; c < nc; ++c) s_.class_lo[c * kBatch + i] = s_.class_hi[c * kBatch + i] = 0, s_.class_flags[c * kBatch + i] = 0;
+      for (size_t k = 0; k < plan_.indicators.size(); ++k) {
+        size_t at = k * kBatch + i;
+        size_t c = plan_.indicators[k].class_index * kBatch + i;
+        s_.class_lo[c] += s_.lo[at], s_.class_hi[c] += s_.hi[at], s_.class_flags[c] |= s_.flags[at];
+        tlo += s_.lo[at], thi += s_.hi[at], tf |= s_.flags[at];
+      }
+      s_.total_lo[i] = tlo, s_.total_hi[i] = thi, s_.total_flags[i] = tf;
+      uint8_t outs[16];
+      size_t m = 0;
+      for (const PassRule& r : sc.pass) {
+        double lo = tlo, hi = thi;
+        uint8_t f = tf;
+        if (r.of != "total") {
+          bool found = false;
+          for (size_t c = 0; c < nc && !found; ++c) {
+            if (sc.classes[c].id == r.of) {
+              lo = s_.class_lo[c * kBatch + i], hi = s_.class_hi[c * kBatch + i], f = s_.class_flags[c * kBatch + i];
+              found = true;
+            }
+          }
+          for (size_t k = 0; k < plan_.indicators.size() && !found; ++k) {
+            if (plan_.indicators[k].variants[0].source->id == r.of) {
+              size_t at = k * kBatch + i;
+              lo = s_.lo[at], hi = s_.hi[at], f = s_.flags[at];
+              found = true;
+            }
+          }
+        }
+        if (m < 16) outs[m++] = static_cast<uint8_t>(pass_rule(r, lo, hi, f));
+      }
+      s_.pass[i] = static_cast<uint8_t>(combine_all(outs, m));
+    }
+  }
+
+  void criteria() {
+    static const uint8_t kManual = static_cast<uint8_t>(Outcome::manual);
+    for (size_t c = 0; c < plan_.criteria.size(); ++c) {
+      const PlanCriterion& pc = plan_.criteria[c];
+      const Criterion& src = *pc.source;
+      uint8_t* out = &s_.outcome[c * kBatch];
+      if (pc.node >= 0) {
+        const double* v = V(pc.node);
+        const uint8_t* st = S(pc.node);
+        for (uint32_t i = 0; i < n_; ++i) out[i] = static_cast<uint8_t>(outcome_of(st[i], v[i]));
+      } else if (pc.score_pass) {
+        std::copy(s_.pass.begin(), s_.pass.begin() + n_, out);
+      } else if (src.kind == Criterion::Kind::manual) {
+        std::fill(out, out + n_, kManual);
+      } else {
+        combine_group(pc, out);
+      }
+      if (src.manual_unless) {
+        const Column& col = pool_.column(*src.manual_unless);
+        for (uint32_t i = 0; i < n_; ++i)
+          if (col.present.empty() || !col.present[s_.begin + i]) out[i] = kManual;
+      }
+    }
+  }
+
+  void combine_group(const PlanCriterion& pc, uint8_t* out) {
+    const Criterion& src = *pc.source;
+    const size_t nch = pc.children.size();
+    for (uint32_t i = 0; i < n_; ++i) {
+      int met = 0, not_met = 0, unknown = 0, manual = 0;
+      for (int ch : pc.children) {
+        switch (static_cast<Outcome>(s_.outcome[static_cast<size_t>(ch) * kBatch + i])) {
+          case Outcome::met: ++met; break;
+          case Outcome::not_met: ++not_met; break;
+          case Outcome::unknown: ++unknown; break;
+          case Outcome::manual: ++manual; break;
+        }
+      }
+      Outcome o;
+      int need = src.kind == Criterion::Kind::all   ? static_cast<int>(nch)
+                 : src.kind == Criterion::Kind::any ? 1
+                                                    : src.at_least;
+      if (nch == 0) o = Outcome::met;
+      else if (met >= need) o = Outcome::met;
+      else if (met + unknown + manual < need) o = Outcome::not_met;
+      else o = unknown ? Outcome::unknown : Outcome::manual;
+      out[i] = static_cast<uint8_t>(o);
+    }
+  }
+
+  void classify() {
+    const PlanClassify& pc = *plan_.classify;
+    const Classify& c = *pc.source;
+    static const FieldId industry = find_field("industry")->id;
+    const Column& ind = pool_.column(industry);
+    const size_t ncls = c.classes.size();
+    for (uint32_t i = 0; i < n_; ++i) {
+      uint32_t e = s_.begin + i;
+      int16_t cat = -1;
+      if (!ind.present.empty() && ind.present[e] && ind.values[e] >= 0 && ind.values[e] < 10000)
+        cat = pc.category_of_class[ind.values[e]];
+      s_.category[i] = cat;
+      uint8_t possible = 0;
+      bool any_unknown = false;
+      if (cat < 0) {
+        possible = static_cast<uint8_t>((1u << ncls) - 1);
+        any_unknown = true;
+      } else {
+        const ClassifyCategory& k = c.categories[cat];
+        bool decided = false;
+        for (size_t cl = 0; cl + 1 < ncls && !decided; ++cl) {
+          bool any_bound = false, holds = true, unknown = false;
+          for (size_t j = 0; j < pc.indicator_nodes.size(); ++j) {
+            const std::optional<double>& b = k.bounds[cl][j];
+            if (!b) continue;
+            any_bound = true;
+            int node = pc.indicator_nodes[j];
+            if (S(node)[i] != kValueOk) {
+              unknown = true;
+              continue;
+            }
+            double x = V(node)[i];
+            bool h = cmp(c.op, x, *b);
+            if (near(x, *b))
+              if (auto r = exact_compare_const(plan_, pool_, e, *c.indicators[j].expr, c.op, *b)) h = *r;
+            holds = holds && h;
+          }
+          if (!any_bound) continue;  // the class is not defined for this category
+          if (!holds) continue;      // a bound fails: one class down
+          possible |= static_cast<uint8_t>(1u << cl);
+          if (unknown) {
+            any_unknown = true;
+            continue;
+          }
+          decided = true;
+        }
+        if (!decided) possible |= static_cast<uint8_t>(1u << (ncls - 1));
+      }
+      int8_t result = -1;
+      if (std::has_single_bit(static_cast<unsigned>(possible))) result = static_cast<int8_t>(std::countr_zero(static_cast<unsigned>(possible)));
+      s_.result[i] = result;
+      s_.possible[i] = possible;
+      bool all_met = true, none_met = true;
+      for (size_t cl = 0; cl < ncls; ++cl) {
+        if (!((possible >> cl) & 1)) continue;
+        bool m = std::find(c.met_classes.begin(), c.met_classes.end(), static_cast<int>(cl)) != c.met_classes.end();
+        all_met = all_met && m;
+        none_met = none_met && !m;
+      }
+      Outcome o = all_met ? Outcome::met : none_met ? Outcome::not_met : Outcome::unknown;
+      (void)any_unknown;
+      s_.class_outcome[i] = static_cast<uint8_t>(o);
+    }
+  }
+
+  const Plan& plan_;
+  const Pool& pool_;
+  BatchState& s_;
+  uint32_t n_ = 0;
+};
+
+}  // namespace
+
+BatchState::BatchState(const Plan& p) : plan(&p) {
+  val.assign(p.nodes.size() * kBatch, 0.0);
+  st.assign(p.nodes.size() * kBatch, 0);
+  outcome.assign(p.criteria.size() * kBatch, 0);
+  size_t ni = p.indicators.size() * kBatch;
+  lo.assign(ni, 0), hi.assign(ni, 0), flags.assign(ni, 0), band.assign(ni, -1), variant.assign(ni, 0);
+  if (p.policy->score) {
+    size_t nc = p.policy->score->classes.size() * kBatch;
+    class_lo.assign(nc, 0), class_hi.assign(nc, 0), class_flags.assign(nc, 0);
+    total_lo.assign(kBatch, 0), total_hi.assign(kBatch, 0), total_flags.assign(kBatch, 0), pass.assign(kBatch, 0);
+  }
+  if (p.classify) {
+    result.assign(kBatch, -1), possible.assign(kBatch, 0), category.assign(kBatch, -1), class_outcome.assign(kBatch, 0);
+  }
+  for (const auto& sp : p.subplans) subs.push_back(std::make_unique<BatchState>(*sp));
+}
+
+void evaluate_batch(const Plan& plan, const Pool& pool, uint32_t begin, uint32_t count, BatchState& state) {
+  BatchEvaluator(plan, pool, state).run(begin, count);
+}
+
+Outcome root_outcome(const BatchState& s, uint32_t i) {
+  if (s.plan->classify) return static_cast<Outcome>(s.class_outcome[i]);
+  return static_cast<Outcome>(s.outcome[static_cast<size_t>(s.plan->root()) * kBatch + i]);
+}
+
+void evaluate_pool(std::span<const Plan* const> plans, const Pool& pool, unsigned threads, const BatchSink& sink) {
+  evaluate_batches(plans, pool, 0, (pool.size() + kBatch - 1) / kBatch, threads, sink);
+}
+
+void evaluate_batches(std::span<const Plan* const> plans, const Pool& pool, size_t first_batch, size_t last_batch,
+                      unsigned threads, const BatchSink& sink) {
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  const uint32_t n = pool.size();
+  last_batch = std::min<size_t>(last_batch, (n + kBatch - 1) / kBatch);
+  if (first_batch >= last_batch) return;
+  threads = static_cast<unsigned>(std::min<size_t>(threads, last_batch - first_batch));
+  std::atomic<size_t> next{first_batch};
+  auto work = [&]() {
+    std::vector<std::unique_ptr<BatchState>> states;
+    std::vector<BatchState*> ptrs;
+    for (const Plan* p : plans) {
+      states.push_back(std::make_unique<BatchState>(*p));
+      ptrs.push_back(states.back().get());
+    }
+    for (size_t b = next++; b < last_batch; b = next++) {
+      uint32_t begin = static_cast<uint32_t>(b * kBatch);
+      uint32_t count = std::min<uint32_t>(kBatch, n - begin);
+      for (size_t k = 0; k < plans.size(); ++k) evaluate_batch(*plans[k], pool, begin, count, *ptrs[k]);
+      sink(b, BatchView{begin, count, ptrs});
+    }
+  };
+  if (threads <= 1) {
+    work();
+    return;
+  }
+  std::vector<std::thread> workers;
+  for (unsigned t = 0; t < threads; ++t) workers.emplace_back(work);
+  for (auto& t : workers) t.join();
+}
+
+}  // namespace gradus

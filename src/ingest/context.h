@@ -1,0 +1,84 @@
+// The state one import shares between its readers (flat CSV rows, flat JSON rows, JSON firms): the
+// PoolBuilder, the report, the enterprise behind each USCC, where each checked fact came from, and
+// the rule that an enterprise with any error is rejected as a whole.
+//
+//   ImportContext ctx("firms.csv", /*firm_rows=*/false, builder, report);
+//   std::optional<uint32_t> e = ctx.enterprise("914403001922038216", /*row=*/2, "uscc");
+//   ctx.set_static(*e, *find_field("founded"), raw, {2, "成立日期", "2015-03-01"});
+//   ctx.finish();                      // enterprise-level checks, loaded/rejected counts
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/fields.h"
+#include "core/text.h"
+#include "engine/pool.h"
+#include "ingest/ingest.h"
+
+namespace gradus::ingest {
+
+// Where a value was written: row (or firm index), column (header or JSON path), text as written.
+struct Origin {
+  uint32_t row = 0;
+  std::string column;
+  std::string value;
+};
+
+class ImportContext {
+ public:
+  // `firm_rows`: rows are firm indices of the JSON enterprise form (for messages).
+  ImportContext(std::string file, bool firm_rows, PoolBuilder& builder, IngestReport& report);
+
+  const std::string& file() const { return file_; }
+  PoolBuilder& builder() { return builder_; }
+  IngestReport& report() { return report_; }
+
+  // The enterprise for a USCC as written, or nullopt when the text is empty (the caller reports
+  // that). An invalid code is reported (the reason says which check failed) and still gets an
+  // enterprise, keyed by the code as written and already rejected, so that all its rows are
+  // checked together and none of them loads.
+  std::optional<uint32_t> enterprise(std::string_view text, uint32_t row, std::string_view column);
+
+  // Records an error (rejecting the enterprise, when known) or a warning.
+  void error(std::optional<uint32_t> e, const Origin& at, Text reason);
+  void warning(std::optional<uint32_t> e, const Origin& at, Text reason);
+
+  // Sets an enterprise-scope value. A different value set earlier is a conflict, reported with
+  // both rows.
+  void set_static(uint32_t e, const FieldDef& f, int64_t raw, const Origin& at);
+  void set_static_text(uint32_t e, const FieldDef& f, std::string value, const Origin& at);
+
+  // Adds an event record. With `dedup`, an identical record already added for the enterprise is
+  // skipped (the flat form may repeat enterprise-level columns on every row).
+  void add_title(uint32_t e, TitleRecord r, bool dedup);
+  void add_incident(uint32_t e, IncidentRecord r, bool dedup);
+  void add_award(uint32_t e, AwardRecord r, bool dedup);
+  void add_maker_china(uint32_t e, MakerChinaRecord r, bool dedup);
+  void add_honour(uint32_t e, HonourRecord r, bool dedup);
+  void add_ip_item(uint32_t e, IpItem r);
+
+  // Runs the enterprise-level checks (IP count pairs, niche_since vs founded) and fills the
+  // report's enterprise counts. Call once, after all input has been read.
+  void finish();
+
+ private:
+  bool first_time(uint32_t e, std::string key);
+  InputError make(std::optional<uint32_t> e, const Origin& at, Text reason) const;
+  Text conflict_reason(uint32_t other_row, const std::string& other_value) const;
+
+  std::string file_;
+  bool firm_rows_;
+  PoolBuilder& builder_;
+  IngestReport& report_;
+  std::vector<std::string> usccs_;                 // by enterprise: the code (or invalid text)
+  std::unordered_map<uint64_t, Origin> origins_;   // (enterprise << 16 | field) → origin
+  std::unordered_set<std::string> seen_events_;    // dedup keys
+};
+
+}  // namespace gradus::ingest

@@ -1,0 +1,93 @@
+// Entry points: load a file or text in either form, and format an InputError for people.
+#include "ingest/ingest.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "ingest/flat_form.h"
+#include "ingest/json_form.h"
+
+namespace gradus {
+
+namespace {
+
+InputFormat sniff(std::string_view text) {
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+    return c == '[' || c == '{' ? InputFormat::json : InputFormat::csv;
+  }
+  return InputFormat::csv;
+}
+
+std::string base_name(std::string_view path) {
+  const size_t slash = path.find_last_of("/\\");
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+Status prefixed(const Status& s, const std::string& file) {
+  return Status{s.code, Text{file + "：" + s.message.zh, file + ": " + s.message.en}};
+}
+
+}  // namespace
+
+std::string format_input_error(const InputError& e, Lang lang) {
+  const bool zh = lang == Lang::zh;
+  std::string where;
+  if (e.row > 0) {
+    const std::string n = std::to_string(e.row);
+    where = e.firm ? (zh ? "第 " + n + " 家企业" : "firm " + n) : (zh ? "第 " + n + " 行" : "row " + n);
+  }
+  if (!e.column.empty()) {
+    if (!where.empty()) where += zh ? "，" : ", ";
+    where += e.firm ? e.column : (zh ? "列 " : "column ") + e.column;
+  }
+  std::string out = e.file;
+  if (!where.empty()) out += (out.empty() ? "" : (zh ? "：" : ": ")) + where;
+  if (!out.empty()) out += zh ? "：" : ": ";
+  if (!e.value.empty()) out += quoted(e.value) + " ";
+  out += e.reason.in(lang);
+  return out;
+}
+
+Result<Pool> load_pool_text(std::string_view text, InputFormat format, std::string_view name,
+                            IngestReport& report) {
+  const std::string file(name);
+  if (format == InputFormat::automatic) format = sniff(text);
+  PoolBuilder builder;
+  Status s;
+  try {
+    s = format == InputFormat::json ? ingest::load_json_text(text, file, builder, report)
+                                    : ingest::load_csv_text(text, file, builder, report);
+  } catch (const std::exception& ex) {
+    // Nothing in the readers throws on bad input; this is a last guard (e.g. out of memory).
+    return error(StatusCode::internal, file + "：读取失败：" + ex.what(),
+                 file + ": reading failed: " + ex.what());
+  }
+  if (!s.ok()) return prefixed(s, file);
+  return std::move(builder).finish();
+}
+
+Result<Pool> load_pool_file(const std::string& path, IngestReport& report, InputFormat format) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return error(StatusCode::io_error, "无法打开文件 " + path, "cannot open the file " + path);
+  }
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) {
+    return error(StatusCode::io_error, "读取文件 " + path + " 失败", "reading the file " + path + " failed");
+  }
+  const std::string text = std::move(buf).str();
+  if (format == InputFormat::automatic) {
+    const std::string lower = ascii_lower(path);
+    if (lower.ends_with(".csv")) {
+      format = InputFormat::csv;
+    } else if (lower.ends_with(".json")) {
+      format = InputFormat::json;
+    }
+  }
+  return load_pool_text(text, format, base_name(path), report);
+}
+
+}  // namespace gradus

@@ -1,0 +1,61 @@
+// Reading enterprise data into the columnar pool: the data contract's flat CSV form (one row per
+// enterprise per fiscal year) and the JSON enterprise form (docs/data-format.md). Every problem is
+// reported with file, row (or firm index and JSON path), column, value and a bilingual reason; an
+// enterprise with any error is rejected from the pool (never half-loaded), and the rest load.
+//
+//   IngestReport report;
+//   Result<Pool> pool = load_pool_file("firms.csv", report);
+//   for (const InputError& e : report.errors) std::cerr << format_input_error(e, Lang::en) << "\n";
+//   if (!pool) ...                     // the file could not be read at all
+//   report.ok()                        // false when any row had an error
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "core/text.h"
+#include "engine/pool.h"
+
+namespace gradus {
+
+enum class InputFormat { automatic, csv, json };
+
+// One problem in the input. `row` is the 1-based line of a CSV file counting the header as row 1
+// (so the first data row is row 2), or the 1-based index of a firm in a JSON file; `column` is the
+// CSV header as written, or a JSON path such as `years.2025.revenue`.
+struct InputError {
+  std::string file;
+  uint32_t row = 0;      // 0: the file as a whole
+  bool firm = false;     // `row` is the index of a firm in the JSON enterprise form
+  std::string column;
+  std::string value;  // the offending text, as written
+  std::string uscc;   // when known
+  Text reason;
+};
+
+struct IngestReport {
+  std::vector<InputError> errors;    // the enterprise concerned is rejected
+  std::vector<InputError> warnings;  // loaded, but worth a look (e.g. a retired region code mapped)
+  uint32_t rows_read = 0;            // CSV data rows or JSON firms
+  uint32_t enterprises_loaded = 0;
+  uint32_t enterprises_rejected = 0;
+  bool ok() const { return errors.empty(); }
+};
+
+// `file:row N, column C: "value" reason` in the requested language.
+std::string format_input_error(const InputError& e, Lang lang);
+
+// Reads a file; the format is taken from the extension (.csv, .json) unless given. Fails (as a
+// whole) only when the file cannot be opened or is not CSV/JSON at all; row-level problems go to
+// `report` and reject the enterprise concerned.
+Result<Pool> load_pool_file(const std::string& path, IngestReport& report,
+                            InputFormat format = InputFormat::automatic);
+
+// Same, from text in memory; `name` is used as the file name in errors.
+Result<Pool> load_pool_text(std::string_view text, InputFormat format, std::string_view name,
+                            IngestReport& report);
+
+}  // namespace gradus

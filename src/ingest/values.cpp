@@ -1,0 +1,425 @@
+// Parsing written values into raw field encodings, and the event-entry parsers.
+#include "ingest/values.h"
+
+#include <array>
+
+#include "core/decimal.h"
+#include "core/industry.h"
+#include "core/region.h"
+
+namespace gradus::ingest {
+
+namespace {
+
+std::string clean(std::string_view text) { return std::string(trim(normalize_width(trim(text)))); }
+
+std::string allowed_ids(std::span<const EnumValue> values) {
+  std::string out;
+  for (const EnumValue& v : values) {
+    if (!out.empty()) out += ", ";
+    out += v.id;
+  }
+  return out;
+}
+
+// Units accepted after a header, per field kind (compared after width normalisation, lower case).
+constexpr std::array<std::string_view, 5> kWanUnits = {"万元", "万", "万元人民币", "10k yuan",
+                                                       "10,000 yuan"};
+constexpr std::array<std::string_view, 4> kYuanUnits = {"元", "yuan", "人民币元", "rmb"};
+constexpr std::array<std::string_view, 3> kRatioUnits = {"%", "百分比", "percent"};
+constexpr std::array<std::string_view, 10> kCountUnits = {"人", "个", "项", "件", "家",
+                                                          "名", "次", "级", "位", "number"};
+constexpr std::array<std::string_view, 3> kScoreUnits = {"分", "points", "score"};
+constexpr std::array<std::string_view, 3> kUsdUnits = {"亿美元", "100m usd", "100 million usd"};
+
+template <size_t N>
+bool one_of(const std::array<std::string_view, N>& list, std::string_view s) {
+  for (std::string_view u : list) {
+    if (u == s) return true;
+  }
+  return false;
+}
+
+struct Alias {
+  std::string_view text;
+  std::string_view id;
+};
+constexpr Alias kEnumAliases[] = {
+    {"省级", "provincial"}, {"省部级", "provincial"}, {"部级", "provincial"},
+    {"国家级", "national"}, {"市级", "municipal"},    {"无", "none"},
+};
+constexpr Alias kTierAliases[] = {
+    {"创新型中小企业", "innovative-sme"},
+    {"科技型中小企业", "tech-sme"},
+    {"专精特新中小企业", "srdi-sme"},
+    {"专精特新小巨人企业", "little-giant"},
+    {"专精特新小巨人", "little-giant"},
+    {"小巨人企业", "little-giant"},
+    {"小巨人", "little-giant"},
+    {"高新技术企业", "high-tech-enterprise"},
+    {"制造业单项冠军", "single-champion"},
+    {"单项冠军", "single-champion"},
+};
+
+bool is_tier_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'; }
+
+// Splits `KEY:VALUE[:VALUE]` on ':' (a full-width colon is normalised first).
+std::vector<std::string> split_entry(std::string_view entry) {
+  std::string norm = clean(entry);
+  std::vector<std::string> parts;
+  for (std::string_view p : split(norm, ':')) parts.emplace_back(trim(p));
+  return parts;
+}
+
+}  // namespace
+
+Status value_error(std::string zh, std::string en) {
+  return Status{StatusCode::invalid_argument, Text{std::move(zh), std::move(en)}};
+}
+
+Text reason_of(const Status& s, std::string_view value) {
+  Text t = s.message;
+  auto strip = [&](std::string& m, const char* otherwise) {
+    for (const std::string& prefix : {quoted(value) + " ", quoted(trim(value)) + " "}) {
+      if (m.starts_with(prefix)) {
+        m.erase(0, prefix.size());
+        return;
+      }
+    }
+    m.insert(0, otherwise);
+  };
+  strip(t.zh, "无效：");
+  strip(t.en, "is not valid: ");
+  return t;
+}
+
+std::optional<Text> check_header_unit(const FieldDef& f, std::string_view header, bool* in_yuan) {
+  *in_yuan = false;
+  const std::string norm = clean(header);
+  std::string_view h = norm;
+  if (!h.ends_with(")")) return std::nullopt;
+  const size_t open = h.rfind('(');
+  if (open == std::string_view::npos) return std::nullopt;
+  const std::string unit = ascii_lower(trim(h.substr(open + 1, h.size() - open - 2)));
+  // The label itself may end in parentheses (估值（亿美元）): written as is, that is no unit.
+  const std::string label = normalize_width(f.zh);
+  if (norm == label) return std::nullopt;
+  bool ok = true;
+  switch (f.kind) {
+    case FieldKind::money:
+      if (one_of(kYuanUnits, unit)) {
+        *in_yuan = true;
+      } else {
+        ok = one_of(kWanUnits, unit);
+      }
+      break;
+    case FieldKind::ratio: ok = one_of(kRatioUnits, unit); break;
+    case FieldKind::count: ok = one_of(kCountUnits, unit); break;
+    case FieldKind::decimal:
+      ok = f.name == "valuation_usd" ? one_of(kUsdUnits, unit) : one_of(kScoreUnits, unit);
+      break;
+    default: ok = true; break;  // dates, codes, text: a parenthesised note is only a hint
+  }
+  if (ok) return std::nullopt;
+  const std::string u = quoted(unit);
+  switch (f.kind) {
+    case FieldKind::money:
+      return Text{"单位 " + u + " 无法识别：金额列的单位应为 万元 或 元",
+                  "the unit " + u + " is not understood: a money column is in 万元 or 元"};
+    case FieldKind::ratio:
+      return Text{"单位 " + u + " 无法识别：比例列的单位应为 %",
+                  "the unit " + u + " is not understood: a ratio column is in %"};
+    default:
+      return Text{"单位 " + u + " 无法识别", "the unit " + u + " is not understood"};
+  }
+}
+
+Result<int64_t> parse_value(const FieldDef& f, std::string_view text, bool in_yuan,
+                            std::optional<Text>* warning) {
+  text = trim(text);
+  const std::string s = clean(text);
+  switch (f.kind) {
+    case FieldKind::money: {
+      Result<Decimal> d = in_yuan ? Decimal::parse_yuan_as_wan(text) : Decimal::parse(text);
+      if (!d) return Status{StatusCode::invalid_argument, reason_of(d.error(), text)};
+      return d->micros();
+    }
+    case FieldKind::ratio: {
+      std::string_view body = s;
+      if (body.ends_with("%")) body = trim(body.substr(0, body.size() - 1));
+      Result<Decimal> d = Decimal::parse(body);
+      if (!d) return Status{StatusCode::invalid_argument, reason_of(d.error(), body)};
+      return d->micros();
+    }
+    case FieldKind::count: {
+      Result<Decimal> d = Decimal::parse(text);
+      if (!d) return Status{StatusCode::invalid_argument, reason_of(d.error(), text)};
+      if (!d->is_integer()) return value_error("不是整数", "is not a whole number");
+      return d->micros();
+    }
+    case FieldKind::decimal: {
+      Result<Decimal> d = Decimal::parse(text);
+      if (!d) return Status{StatusCode::invalid_argument, reason_of(d.error(), text)};
+      return d->micros();
+    }
+    case FieldKind::boolean: {
+      Result<bool> b = parse_bool_value(text);
+      if (!b) return b.error();
+      return *b ? 1 : 0;
+    }
+    case FieldKind::enumeration: {
+      Result<uint8_t> i = parse_enum(f.values, text, f.zh, f.en);
+      if (!i) return i.error();
+      return *i;
+    }
+    case FieldKind::enum_set: {
+      int64_t mask = 0;
+      for (const std::string& part : split_list(text)) {
+        Result<uint8_t> i = parse_enum(f.values, part, f.zh, f.en);
+        if (!i) {
+          const Text r = i.error().message;
+          return value_error("其中 " + quoted(part) + " " + r.zh, "contains " + quoted(part) + ", which " + r.en);
+        }
+        mask |= int64_t{1} << *i;
+      }
+      if (mask == 0) return value_error("没有任何取值", "has no values");
+      return mask;
+    }
+    case FieldKind::date: {
+      Result<Date> d = parse_date_value(text);
+      if (!d) return d.error();
+      return d->days();
+    }
+    case FieldKind::region: {
+      Result<RegionCode> r = RegionCode::parse(s);
+      if (!r) return Status{StatusCode::invalid_argument, reason_of(r.error(), s)};
+      if (r->retired_from() && warning != nullptr) {
+        const std::string from = std::to_string(*r->retired_from());
+        const std::string to = std::to_string(r->code());
+        const std::string name = r->name();
+        *warning = Text{"是已撤销的行政区划代码，已按变更记录换为 " + to + (name.empty() ? "" : "（" + name + "）"),
+                        "is a retired division code, mapped to its successor " + to +
+                            (name.empty() ? "" : " (" + name + ")")};
+      }
+      return r->code();
+    }
+    case FieldKind::industry: {
+      Result<IndustryCode> i = IndustryCode::parse(s);
+      if (!i) return Status{StatusCode::invalid_argument, reason_of(i.error(), s)};
+      return i->class_code();
+    }
+    case FieldKind::text: break;
+  }
+  return value_error("是文本，不是数值", "is text, not a value");
+}
+
+std::string normalize_text_value(const FieldDef& f, std::string_view text) {
+  std::string out(trim(text));
+  if (f.name == "name") {
+    std::string r;
+    std::string_view v = out;
+    for (size_t i = 0; i < v.size();) {
+      if (v.substr(i).starts_with("（")) {
+        r.push_back('(');
+        i += 3;
+      } else if (v.substr(i).starts_with("）")) {
+        r.push_back(')');
+        i += 3;
+      } else {
+        r.push_back(v[i++]);
+      }
+    }
+    out = std::move(r);
+  }
+  return out;
+}
+
+std::string format_raw(const FieldDef& f, int64_t raw) {
+  switch (f.kind) {
+    case FieldKind::money:
+    case FieldKind::ratio:
+    case FieldKind::count:
+    case FieldKind::decimal: return Decimal::from_micros(raw).to_string();
+    case FieldKind::boolean: return raw != 0 ? "true" : "false";
+    case FieldKind::enumeration:
+      return raw >= 0 && static_cast<size_t>(raw) < f.values.size() ? std::string(f.values[raw].id)
+                                                                     : std::to_string(raw);
+    case FieldKind::enum_set: {
+      std::string out;
+      for (size_t i = 0; i < f.values.size(); ++i) {
+        if ((raw >> i) & 1) {
+          if (!out.empty()) out += ";";
+          out += f.values[i].id;
+        }
+      }
+      return out;
+    }
+    case FieldKind::date: return Date::from_days(static_cast<int32_t>(raw)).to_string();
+    case FieldKind::industry: {
+      std::string s = std::to_string(raw);
+      if (s.size() < 4) s.insert(0, 4 - s.size(), '0');
+      return s;
+    }
+    case FieldKind::region:
+    case FieldKind::text: return std::to_string(raw);
+  }
+  return std::to_string(raw);
+}
+
+Result<int> parse_fiscal_year(std::string_view text) {
+  std::string s = clean(text);
+  std::string_view v = s;
+  if (v.ends_with("年")) v.remove_suffix(3);
+  v = trim(v);
+  bool digits = v.size() == 4;
+  for (char c : v) digits = digits && c >= '0' && c <= '9';
+  if (!digits) return value_error("不是年份（应为四位数字，如 2025）", "is not a fiscal year (four digits, e.g. 2025)");
+  const int y = std::stoi(std::string(v));
+  if (y < 1900 || y > 2200) return value_error("年份超出范围", "is not a plausible fiscal year");
+  return y;
+}
+
+Result<Date> parse_date_value(std::string_view text) {
+  Result<Date> d = Date::parse(text);
+  if (!d) return Status{StatusCode::invalid_argument, reason_of(d.error(), text)};
+  return *d;
+}
+
+Result<bool> parse_bool_value(std::string_view text) {
+  const std::string s = ascii_lower(clean(text));
+  if (s == "true" || s == "1" || s == "是" || s == "yes" || s == "y") return true;
+  if (s == "false" || s == "0" || s == "否" || s == "no" || s == "n") return false;
+  return value_error("不是是/否值（可写 true/false、1/0、是/否）",
+                     "is not a yes/no value (write true/false, 1/0 or 是/否)");
+}
+
+Result<int> parse_rank(std::string_view text) {
+  Result<Decimal> d = Decimal::parse(text);
+  if (!d || !d->is_integer() || d->micros() < Decimal::kScale || d->micros() > Decimal::from_int(100000).micros()) {
+    return value_error("不是排名（应为不小于 1 的整数）", "is not a rank (a whole number from 1)");
+  }
+  return static_cast<int>(d->micros() / Decimal::kScale);
+}
+
+Result<std::string> parse_tier(std::string_view text) {
+  std::string s = clean(text);
+  std::string no_quotes;
+  for (size_t i = 0; i < s.size();) {
+    std::string_view rest = std::string_view(s).substr(i);
+    if (rest.starts_with("“") || rest.starts_with("”")) {
+      i += 3;
+    } else if (s[i] == '"') {
+      ++i;
+    } else {
+      no_quotes.push_back(s[i++]);
+    }
+  }
+  for (const Alias& a : kTierAliases) {
+    if (no_quotes == a.text) return std::string(a.id);
+  }
+  std::string id = ascii_lower(s);
+  bool ok = !id.empty() && id.front() != '-' && id.front() != '.';
+  for (char c : id) ok = ok && is_tier_char(c);
+  if (!ok) {
+    return value_error("不是称号的政策编号（如 innovative-sme、srdi-sme、little-giant）",
+                       "is not a tier's policy id (e.g. innovative-sme, srdi-sme, little-giant)");
+  }
+  return id;
+}
+
+Result<uint8_t> parse_enum(std::span<const EnumValue> values, std::string_view text,
+                           std::string_view what_zh, std::string_view what_en) {
+  const std::string s = clean(text);
+  int i = enum_index(values, s);
+  if (i < 0) i = enum_index(values, ascii_lower(s));
+  if (i < 0) {
+    for (const Alias& a : kEnumAliases) {
+      if (a.text == s) i = enum_index(values, a.id);
+      if (i >= 0) break;
+    }
+  }
+  if (i < 0) {
+    return value_error("不是有效的" + std::string(what_zh) + "取值（可用：" + allowed_ids(values) + "）",
+                       "is not a known " + std::string(what_en) + " (use one of: " + allowed_ids(values) + ")");
+  }
+  return static_cast<uint8_t>(i);
+}
+
+Result<TitleRecord> parse_title_entry(std::string_view entry) {
+  std::vector<std::string> parts = split_entry(entry);
+  if (parts.size() != 2 || parts[0].empty() || parts[1].empty()) {
+    return value_error("不是“称号:认定日期”格式（如 srdi-sme:2025-03-01）",
+                       "is not TIER:SINCE (e.g. srdi-sme:2025-03-01)");
+  }
+  Result<std::string> tier = parse_tier(parts[0]);
+  if (!tier) return tier.error();
+  Result<Date> since = parse_date_value(parts[1]);
+  if (!since) {
+    const Text r = since.error().message;
+    return value_error("中的日期 " + quoted(parts[1]) + " " + r.zh, "has the date " + quoted(parts[1]) + ", which " + r.en);
+  }
+  TitleRecord t;
+  t.tier = std::move(*tier);
+  t.since = *since;
+  t.status = 0;  // valid
+  return t;
+}
+
+Result<IncidentRecord> parse_incident_entry(std::string_view entry) {
+  std::vector<std::string> parts = split_entry(entry);
+  if (parts.size() < 2 || parts.size() > 3 || parts[0].empty() || parts[1].empty()) {
+    return value_error("不是“类型:日期”格式（如 tax_evasion:2024-03-01）",
+                       "is not KIND:DATE (e.g. tax_evasion:2024-03-01)");
+  }
+  Result<uint8_t> kind = parse_enum(incident_kinds(), parts[0], "事件类型", "incident kind");
+  if (!kind) {
+    const Text r = kind.error().message;
+    return value_error("中的 " + quoted(parts[0]) + " " + r.zh, "has " + quoted(parts[0]) + ", which " + r.en);
+  }
+  IncidentRecord rec;
+  rec.kind = *kind;
+  for (size_t k = 1; k < parts.size(); ++k) {
+    Result<Date> d = parse_date_value(parts[k]);
+    if (!d) {
+      const Text r = d.error().message;
+      return value_error("中的日期 " + quoted(parts[k]) + " " + r.zh, "has the date " + quoted(parts[k]) + ", which " + r.en);
+    }
+    if (k == 1) {
+      rec.date = *d;
+    } else {
+      rec.until = *d;
+    }
+  }
+  return rec;
+}
+
+Result<MakerChinaRecord> parse_maker_china_entry(std::string_view entry) {
+  std::vector<std::string> parts = split_entry(entry);
+  if (parts.size() != 2 || parts[0].empty() || parts[1].empty()) {
+    return value_error("不是“名单:年份”格式（如 national_top50:2023）",
+                       "is not LIST:YEAR (e.g. national_top50:2023)");
+  }
+  Result<uint8_t> list = parse_enum(maker_china_lists(), parts[0], "创客中国名单", "创客中国 list");
+  if (!list) {
+    const Text r = list.error().message;
+    return value_error("中的 " + quoted(parts[0]) + " " + r.zh, "has " + quoted(parts[0]) + ", which " + r.en);
+  }
+  Result<int> year = parse_fiscal_year(parts[1]);
+  if (!year) {
+    const Text r = year.error().message;
+    return value_error("中的年份 " + quoted(parts[1]) + " " + r.zh, "has the year " + quoted(parts[1]) + ", which " + r.en);
+  }
+  return MakerChinaRecord{*list, *year};
+}
+
+std::vector<std::string> split_list(std::string_view text) {
+  std::string norm = normalize_width(text);
+  std::vector<std::string> out;
+  for (std::string_view p : split(norm, ';')) {
+    p = trim(p);
+    if (!p.empty()) out.emplace_back(p);
+  }
+  return out;
+}
+
+}  // namespace gradus::ingest
