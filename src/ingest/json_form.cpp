@@ -237,8 +237,9 @@ std::optional<int64_t> FirmReader::value(const FieldDef& f, const JsonValue& v,
 
 void FirmReader::read(const JsonValue& firm) {
   check_duplicate_keys(firm, "");
-  for (const auto& [key, v] : firm.members) {
-    if (key == "uscc") continue;
+  for (size_t i = 0; i < firm.members.size(); ++i) {
+    const auto& [key, v] = firm.members[i];
+    if (key == "uscc" || firm.find(key) != &v) continue;  // a repeated key was reported above
     if (key == "years") {
       read_years(v);
       continue;
@@ -280,6 +281,7 @@ void FirmReader::read_years(const JsonValue& years) {
   }
   check_duplicate_keys(years, "years.");
   for (const auto& [year_key, facts] : years.members) {
+    if (years.find(year_key) != &facts) continue;  // a repeated year was reported above
     const std::string prefix = "years." + year_key;
     Result<int> year = parse_fiscal_year(year_key);
     if (!year) {
@@ -301,6 +303,7 @@ void FirmReader::read_years(const JsonValue& years) {
     };
     std::vector<Seen> seen;
     for (const auto& [key, v] : facts.members) {
+      if (facts.find(key) != &v) continue;  // a repeated key was reported above
       const std::string path = prefix + "." + key;
       const FieldDef* f = find_field(key);
       if (f == nullptr) {
