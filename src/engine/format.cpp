@@ -154,11 +154,31 @@ void append_text_line(const AssessmentResult& r, Lang lang, std::string& out) {
   if (r.scored) line += (lang == Lang::zh ? "  得分 " : "  score ") + score_text(r);
   out += line + "\n";
   if (r.outcome == Outcome::met) return;
-  for (const CriterionResult& c : r.criteria) {
-    if (!c.leaf || c.outcome == Outcome::met) continue;
+  // Only the leaves that decide the outcome: below an `all`, every child not met; below an `any`
+  // or `at_least`, the children whose outcome is the group's (for not_met: every failed one).
+  std::vector<bool> shown(r.criteria.size(), false);
+  std::vector<int> parent_at_depth;
+  for (size_t k = 0; k < r.criteria.size(); ++k) {
+    const CriterionResult& c = r.criteria[k];
+    parent_at_depth.resize(c.depth);
+    bool show;
+    if (c.depth == 0) {
+      show = c.outcome != Outcome::met;
+    } else {
+      const CriterionResult& p = r.criteria[parent_at_depth[c.depth - 1]];
+      bool parent_shown = shown[parent_at_depth[c.depth - 1]];
+      if (p.kind == Criterion::Kind::all || p.outcome == Outcome::not_met) show = c.outcome != Outcome::met;
+      else show = c.outcome == p.outcome;
+      show = show && parent_shown;
+    }
+    shown[k] = show;
+    parent_at_depth.push_back(static_cast<int>(k));
+    if (!show || !c.leaf) continue;
+    const char* colon = lang == Lang::zh ? "：" : ": ";
     out += "      " + outcome_mark(c.outcome) + " " + c.label.in(lang);
-    if (c.kind == Criterion::Kind::compare)
-      out += "：" + (c.value.empty() ? std::string("—") : c.value) + " " + c.threshold + (c.unit.empty() ? "" : " " + c.unit);
+    if (c.kind == Criterion::Kind::compare || c.kind == Criterion::Kind::score_pass)
+      out += colon + (c.value.empty() ? std::string("—") : c.value) + (c.unit.empty() ? "" : " " + c.unit) + ", " +
+             (lang == Lang::zh ? "要求 " : "required ") + c.threshold;
     if (!c.missing.empty()) out += (lang == Lang::zh ? "（缺少：" : " (missing: ") + missing_text(c.missing, lang) + (lang == Lang::zh ? "）" : ")");
     if (c.outcome == Outcome::manual && !c.note.empty()) out += (lang == Lang::zh ? "（" : " (") + c.note.in(lang) + (lang == Lang::zh ? "）" : ")");
     out += "\n";

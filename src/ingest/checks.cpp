@@ -10,10 +10,8 @@ namespace gradus::ingest {
 namespace {
 
 constexpr PairRule kYearly[] = {
-    {"main_revenue", "revenue"},
-    {"high_tech_revenue", "revenue"},
-    {"rd_expense_domestic", "rd_expense"},
-    {"rd_staff", "employees"},
+    {"main_revenue", "revenue"},           {"high_tech_revenue", "revenue"},
+    {"rd_expense_domestic", "rd_expense"}, {"rd_staff", "employees"},
     {"tech_staff", "employees"},
 };
 constexpr PairRule kEnterprise[] = {
@@ -29,7 +27,8 @@ std::optional<Text> check_value(const FieldDef& f, int64_t raw) {
   const std::string_view name = f.name;
   if (name == "digital_level") {
     if (raw < Decimal::from_int(1).micros() || raw > Decimal::from_int(4).micros()) {
-      return Text{"超出范围：数字化水平等级为 1–4 级", "is out of range: the digitalisation level is 1 to 4"};
+      return Text{"超出范围：数字化水平等级为 1–4 级",
+                  "is out of range: the digitalisation level is 1 to 4"};
     }
     return std::nullopt;
   }
@@ -48,16 +47,19 @@ std::optional<Text> check_value(const FieldDef& f, int64_t raw) {
       break;
     case FieldKind::money:
       if (raw < 0 && name != "net_profit") {
-        return Text{"为负数：" + std::string(f.zh) + "不能为负", "is negative: " + std::string(f.en) + " cannot be negative"};
+        return Text{"为负数：" + std::string(f.zh) + "不能为负",
+                    "is negative: " + std::string(f.en) + " cannot be negative"};
       }
       break;
     case FieldKind::count:
     case FieldKind::decimal:
       if (raw < 0) {
-        return Text{"为负数：" + std::string(f.zh) + "不能为负", "is negative: " + std::string(f.en) + " cannot be negative"};
+        return Text{"为负数：" + std::string(f.zh) + "不能为负",
+                    "is negative: " + std::string(f.en) + " cannot be negative"};
       }
       break;
-    default: break;
+    default:
+      break;
   }
   return std::nullopt;
 }
@@ -76,7 +78,8 @@ Text pair_violation(const FieldDef& whole, std::string_view whole_column,
 Text niche_before_founded(std::string_view founded_column, std::string_view founded_value) {
   const std::string col(founded_column);
   const std::string v = quoted(founded_value);
-  return Text{"早于成立日期（" + col + " " + v + "）：请核对", "is before the date founded (" + col + " " + v + "): please check"};
+  return Text{"早于成立日期（" + col + " " + v + "）：请核对",
+              "is before the date founded (" + col + " " + v + "): please check"};
 }
 
 }  // namespace gradus::ingest

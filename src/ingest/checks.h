@@ -30,8 +30,9 @@ std::span<const PairRule> yearly_pair_rules();
 // Rules between enterprise-scope facts (IP counts).
 std::span<const PairRule> enterprise_pair_rules();
 
-// Reason for a violated rule, to follow the part's quoted value: `is greater than revenue ("5000")`.
-// `whole_column` is the whole's header or JSON path as the user wrote it, `whole_value` its text.
+// Reason for a violated rule, to follow the part's quoted value: `is greater than revenue
+// ("5000")`. `whole_column` is the whole's header or JSON path as the user wrote it, `whole_value`
+// its text.
 Text pair_violation(const FieldDef& whole, std::string_view whole_column,
                     std::string_view whole_value);
 

@@ -76,9 +76,9 @@ class ImportContext {
   bool firm_rows_;
   PoolBuilder& builder_;
   IngestReport& report_;
-  std::vector<std::string> usccs_;                 // by enterprise: the code (or invalid text)
-  std::unordered_map<uint64_t, Origin> origins_;   // (enterprise << 16 | field) → origin
-  std::unordered_set<std::string> seen_events_;    // dedup keys
+  std::vector<std::string> usccs_;                // by enterprise: the code (or invalid text)
+  std::unordered_map<uint64_t, Origin> origins_;  // (enterprise << 16 | field) → origin
+  std::unordered_set<std::string> seen_events_;   // dedup keys
 };
 
 }  // namespace gradus::ingest

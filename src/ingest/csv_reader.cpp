@@ -59,9 +59,9 @@ Result<std::string_view> check_text_encoding(std::string_view bytes) {
   for (size_t i = 0; i < bytes.size();) {
     const char c = bytes[i];
     if (c == '\0') {
-      return error(StatusCode::parse_error,
-                   "第 " + std::to_string(line) + " 行含有空字节：这不是文本文件",
-                   "line " + std::to_string(line) + " contains a NUL byte: this is not a text file");
+      return error(
+          StatusCode::parse_error, "第 " + std::to_string(line) + " 行含有空字节：这不是文本文件",
+          "line " + std::to_string(line) + " contains a NUL byte: this is not a text file");
     }
     if (c == '\n') ++line;
     const size_t n = utf8_length(bytes, i);

@@ -133,7 +133,9 @@ void FlatLoader::add_row(uint32_t row, std::span<const FlatCell> cells,
     if (t.empty()) return std::nullopt;
     return std::string(t);
   };
-  auto origin = [&](size_t i, std::string value) { return Origin{row, columns_[i].header, std::move(value)}; };
+  auto origin = [&](size_t i, std::string value) {
+    return Origin{row, columns_[i].header, std::move(value)};
+  };
 
   // Whose row is it?
   std::optional<uint32_t> e;
@@ -165,10 +167,11 @@ void FlatLoader::add_row(uint32_t row, std::span<const FlatCell> cells,
           if (!inserted) {
             duplicate_year = true;
             const std::string first = std::to_string(it->second);
-            ctx_.error(e, origin(*year_column_, *y),
-                       Text{"重复：同一企业的 " + std::to_string(*year) + " 年度已在第 " + first + " 行",
-                            "is a duplicate: the same enterprise already has a row for " +
-                                std::to_string(*year) + " (row " + first + ")"});
+            ctx_.error(
+                e, origin(*year_column_, *y),
+                Text{"重复：同一企业的 " + std::to_string(*year) + " 年度已在第 " + first + " 行",
+                     "is a duplicate: the same enterprise already has a row for " +
+                         std::to_string(*year) + " (row " + first + ")"});
           }
         }
       }
@@ -221,9 +224,10 @@ void FlatLoader::add_row(uint32_t row, std::span<const FlatCell> cells,
         }
         if (!year) {
           if (!reported_no_year && !(year_column_ && text_of(*year_column_))) {
-            ctx_.error(e, Origin{row, year_header, ""},
-                       Text{"年度为空，但本行有年度数据（如 " + c.header + "）",
-                            "the year is missing, but the row has yearly facts (e.g. " + c.header + ")"});
+            ctx_.error(
+                e, Origin{row, year_header, ""},
+                Text{"年度为空，但本行有年度数据（如 " + c.header + "）",
+                     "the year is missing, but the row has yearly facts (e.g. " + c.header + ")"});
             reported_no_year = true;
           }
           break;
@@ -245,10 +249,18 @@ void FlatLoader::add_row(uint32_t row, std::span<const FlatCell> cells,
         if (e) ctx_.add_honour(*e, h, /*dedup=*/true);
         break;
       }
-      case Kind::award_level: award[0] = i; break;
-      case Kind::award_rank: award[1] = i; break;
-      case Kind::award_date: award[2] = i; break;
-      case Kind::award_name: award[3] = i; break;
+      case Kind::award_level:
+        award[0] = i;
+        break;
+      case Kind::award_rank:
+        award[1] = i;
+        break;
+      case Kind::award_date:
+        award[2] = i;
+        break;
+      case Kind::award_name:
+        award[3] = i;
+        break;
       case Kind::maker_china:
       case Kind::titles:
       case Kind::incidents:
@@ -282,7 +294,8 @@ void FlatLoader::add_row(uint32_t row, std::span<const FlatCell> cells,
         break;
       case Kind::ignored:
       case Kind::uscc:
-      case Kind::year: break;
+      case Kind::year:
+        break;
     }
   }
 
@@ -292,7 +305,10 @@ void FlatLoader::add_row(uint32_t row, std::span<const FlatCell> cells,
     AwardRecord a;
     if (!award[0] || !award[2]) {
       const bool level_missing = !award[0];
-      const size_t given = award[0] ? *award[0] : award[1] ? *award[1] : award[2] ? *award[2] : *award[3];
+      const size_t given = award[0]   ? *award[0]
+                           : award[1] ? *award[1]
+                           : award[2] ? *award[2]
+                                      : *award[3];
       ctx_.error(e, origin(given, *text_of(given)),
                  level_missing ? Text{"给出了奖项，但缺少获奖级别（award_level）",
                                       "gives an award without its level (award_level)"}
@@ -301,7 +317,8 @@ void FlatLoader::add_row(uint32_t row, std::span<const FlatCell> cells,
       ok = false;
     }
     if (award[0]) {
-      Result<uint8_t> level = parse_enum(award_levels(), *text_of(*award[0]), "奖励级别", "award level");
+      Result<uint8_t> level =
+          parse_enum(award_levels(), *text_of(*award[0]), "奖励级别", "award level");
       if (!level) {
         ctx_.error(e, origin(*award[0], *text_of(*award[0])), level.error().message);
         ok = false;
@@ -376,10 +393,10 @@ Status load_flat_csv(std::string_view text, ImportContext& ctx) {
     if (!row_error && rec.cells.size() != width) {
       const std::string n = std::to_string(rec.cells.size());
       const std::string w = std::to_string(width);
-      row_error = Text{"本行有 " + n + " 个单元格，表头有 " + w +
-                           " 列（含逗号的数值要加引号，如 \"12,300\"）",
-                       "the row has " + n + " cells but the header has " + w +
-                           " (a value containing a comma must be quoted, e.g. \"12,300\")"};
+      row_error = Text{
+          "本行有 " + n + " 个单元格，表头有 " + w + " 列（含逗号的数值要加引号，如 \"12,300\"）",
+          "the row has " + n + " cells but the header has " + w +
+              " (a value containing a comma must be quoted, e.g. \"12,300\")"};
     }
     cells.assign(rec.cells.size(), FlatCell{});
     for (size_t i = 0; i < rec.cells.size(); ++i) cells[i].text = std::move(rec.cells[i]);
@@ -424,7 +441,8 @@ void load_flat_json(const JsonValue& rows, ImportContext& ctx) {
     if (!obj.is_object()) {
       ctx.report().rows_read++;
       ctx.error(std::nullopt, Origin{row, "", json_value_text(obj)},
-                Text{"不是对象：每一行应为一个 JSON 对象", "is not an object: each row is a JSON object"});
+                Text{"不是对象：每一行应为一个 JSON 对象",
+                     "is not an object: each row is a JSON object"});
       continue;
     }
     cells.assign(headers.size(), FlatCell{});
@@ -434,15 +452,23 @@ void load_flat_json(const JsonValue& rows, ImportContext& ctx) {
       const size_t col = index.find(key)->second;
       FlatCell& cell = cells[col];
       if (seen[col]) {
-        row_error = Text{"键 " + quoted(key) + " 出现了两次", "the key " + quoted(key) + " appears twice"};
+        row_error =
+            Text{"键 " + quoted(key) + " 出现了两次", "the key " + quoted(key) + " appears twice"};
         continue;
       }
       seen[col] = 1;
       switch (value.type) {
-        case JsonValue::Type::null: break;
-        case JsonValue::Type::boolean: cell.text = value.boolean ? "true" : "false"; break;
-        case JsonValue::Type::number: cell.text = plain_number(value.text); break;
-        case JsonValue::Type::string: cell.text = value.text; break;
+        case JsonValue::Type::null:
+          break;
+        case JsonValue::Type::boolean:
+          cell.text = value.boolean ? "true" : "false";
+          break;
+        case JsonValue::Type::number:
+          cell.text = plain_number(value.text);
+          break;
+        case JsonValue::Type::string:
+          cell.text = value.text;
+          break;
         case JsonValue::Type::array: {
           std::string joined;
           bool ok = true;
@@ -452,12 +478,14 @@ void load_flat_json(const JsonValue& rows, ImportContext& ctx) {
               break;
             }
             if (!joined.empty()) joined += ";";
-            joined += item.type == JsonValue::Type::number ? plain_number(item.text) : json_value_text(item);
+            joined += item.type == JsonValue::Type::number ? plain_number(item.text)
+                                                           : json_value_text(item);
           }
           if (ok) {
             cell.text = std::move(joined);
           } else {
-            cell.error = Text{"列表中只能有字符串或数字", "a list may hold only strings and numbers"};
+            cell.error =
+                Text{"列表中只能有字符串或数字", "a list may hold only strings and numbers"};
             cell.written = "[…]";
           }
           break;

@@ -6,7 +6,8 @@
 //
 //   PoolBuilder builder;
 //   IngestReport report;
-//   Status s = load_csv_text(bytes, "firms.csv", builder, report);  // not UTF-8, no header → !s.ok()
+//   Status s = load_csv_text(bytes, "firms.csv", builder, report);  // not UTF-8, no header →
+//   !s.ok()
 #pragma once
 
 #include <cstdint>
@@ -26,8 +27,8 @@ namespace gradus::ingest {
 
 // What a flat-form column holds.
 enum class FlatColumnKind : uint8_t {
-  ignored,       // unknown or repeated header (reported), not read
-  unnamed,       // empty header: any value under it is an error
+  ignored,  // unknown or repeated header (reported), not read
+  unnamed,  // empty header: any value under it is an error
   uscc,
   year,
   field,         // a field of the catalogue (core/fields.h)

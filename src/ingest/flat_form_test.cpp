@@ -20,7 +20,8 @@ TEST(FlatForm, ReadsEnglishHeaders) {
   Loaded l = load_csv(
       "uscc,name,region,industry,founded,niche_since,product_field,quality_system,rd_institution,"
       "year,revenue,main_revenue,net_profit,employees,rd_staff,ip_class1\n" +
-      A + ",示例精密机械有限公司,320505,C3484,2012-05-08,2016,chain_key_link;core_basics,是,provincial,"
+      A +
+      ",示例精密机械有限公司,320505,C3484,2012-05-08,2016,chain_key_link;core_basics,是,provincial,"
       "2024,8200.5,7900,-35.25,180,40,6\n" +
       A + ",,,,,,,,,2025,9100,8800,120,190,45,\n");
   ASSERT_TRUE(l.pool.ok());
@@ -47,7 +48,8 @@ TEST(FlatForm, ReadsEnglishHeaders) {
 
 TEST(FlatForm, ChineseHeadersAndYuanConvertedExactly) {
   Loaded l = load_csv(
-      "统一社会信用代码,企业名称,年度,营业收入（元）,研发费用(元),主营业务收入（万元）,从业人员（人）,"
+      "统一社会信用代码,企业名称,年度,营业收入（元）,研发费用(元),主营业务收入（万元）,"
+      "从业人员（人）,"
       "主导产品收入占比（%）,国内细分市场占有率\n" +
       A + ",示例（苏州）精密机械有限公司,2025,12345678,\"1,234,567.89\",1000.5,120,65.5%,12.5\n");
   ASSERT_TRUE(l.pool.ok());
@@ -72,25 +74,24 @@ TEST(FlatForm, FullWidthAndThousandsSeparators) {
 }
 
 TEST(FlatForm, BomCrlfAndQuotedNewlines) {
-  Loaded l = load_csv("\xEF\xBB\xBFuscc,name,year,revenue\r\n" + A +
-                      ",\"示例\r\n\"\"多行\"\"公司\",2025,\"12,300\"\r\n" + B +
-                      ",示例二,2025,12O\r\n");
+  Loaded l =
+      load_csv("\xEF\xBB\xBFuscc,name,year,revenue\r\n" + A +
+               ",\"示例\r\n\"\"多行\"\"公司\",2025,\"12,300\"\r\n" + B + ",示例二,2025,12O\r\n");
   ASSERT_TRUE(l.pool.ok());
   EXPECT_EQ(l.pool->text(fid("name"), 0), "示例\n\"多行\"公司");
   EXPECT_EQ(yearly(*l.pool, A, "revenue", 2025), micros("12300"));
   // The second record starts on text line 4 but is spreadsheet row 3.
   EXPECT_EQ(errors(l.report),
-              (V{"firms.csv: row 3, column revenue: \"12O\" is not a number: it contains "
-                          "the character \"O\""}));
+            (V{"firms.csv: row 3, column revenue: \"12O\" is not a number: it contains "
+               "the character \"O\""}));
 }
 
 TEST(FlatForm, NotANumberMessageInBothLanguages) {
   Loaded l = load_csv("uscc,year,revenue\n" + A + ",2025,\"12,3O0\"\n");
-  EXPECT_EQ(errors(l.report),
-              (V{"firms.csv: row 2, column revenue: \"12,3O0\" is not a number: a "
-                          "misplaced thousands separator"}));
+  EXPECT_EQ(errors(l.report), (V{"firms.csv: row 2, column revenue: \"12,3O0\" is not a number: a "
+                                 "misplaced thousands separator"}));
   EXPECT_EQ(errors(l.report, Lang::zh),
-              (V{"firms.csv：第 2 行，列 revenue：\"12,3O0\" 不是数字：千位分隔符位置不对"}));
+            (V{"firms.csv：第 2 行，列 revenue：\"12,3O0\" 不是数字：千位分隔符位置不对"}));
   ASSERT_EQ(l.report.errors.size(), 1u);
   const InputError& e = l.report.errors[0];
   EXPECT_EQ(e.file, "firms.csv");
@@ -119,9 +120,8 @@ TEST(FlatForm, UsccCheckFailureSaysWhichCheck) {
 
 TEST(FlatForm, MissingUsccIsReportedNotSkipped) {
   Loaded l = load_csv("uscc,year,revenue\n,2025,100\n");
-  EXPECT_EQ(errors(l.report),
-              (V{"firms.csv: row 2, column uscc: the unified social credit code is "
-                          "missing: the row belongs to no enterprise and is not loaded"}));
+  EXPECT_EQ(errors(l.report), (V{"firms.csv: row 2, column uscc: the unified social credit code is "
+                                 "missing: the row belongs to no enterprise and is not loaded"}));
   EXPECT_EQ(l.report.rows_read, 1u);
 }
 
@@ -129,15 +129,15 @@ TEST(FlatForm, NoUsccColumn) {
   Loaded l = load_csv("name,year\n示例,2025\n");
   ASSERT_TRUE(l.pool.ok());
   EXPECT_EQ(errors(l.report),
-              (V{"firms.csv: row 1, column uscc: there is no uscc (统一社会信用代码) "
-                          "column, so no row can be read"}));
+            (V{"firms.csv: row 1, column uscc: there is no uscc (统一社会信用代码) "
+               "column, so no row can be read"}));
 }
 
 TEST(FlatForm, UnknownHeaderIsAFileErrorAndTheRestLoads) {
   Loaded l = load_csv("uscc,year,营业利润,revenue\n" + A + ",2025,50,100\n");
   EXPECT_EQ(errors(l.report),
-              (V{"firms.csv: row 1, column 营业利润: unknown column: not a field of the "
-                          "data contract (see docs/data-format.md); the column is ignored"}));
+            (V{"firms.csv: row 1, column 营业利润: unknown column: not a field of the "
+               "data contract (see docs/data-format.md); the column is ignored"}));
   EXPECT_TRUE(l.report.errors[0].uscc.empty());
   EXPECT_FALSE(l.report.ok());
   EXPECT_EQ(yearly(*l.pool, A, "revenue", 2025), micros("100"));
@@ -147,24 +147,22 @@ TEST(FlatForm, UnknownHeaderIsAFileErrorAndTheRestLoads) {
 TEST(FlatForm, UnknownUnitIsRejectedNotMisread) {
   Loaded l = load_csv("uscc,year,营业收入（千元）\n" + A + ",2025,5000\n");
   EXPECT_EQ(errors(l.report),
-              (V{"firms.csv: row 1, column 营业收入（千元）: the unit \"千元\" is not "
-                          "understood: a money column is in 万元 or 元; the column is ignored"}));
+            (V{"firms.csv: row 1, column 营业收入（千元）: the unit \"千元\" is not "
+               "understood: a money column is in 万元 or 元; the column is ignored"}));
   EXPECT_EQ(yearly(*l.pool, A, "revenue", 2025), INT64_MIN);
 }
 
 TEST(FlatForm, RepeatedColumn) {
   Loaded l = load_csv("uscc,year,revenue,营业收入（元）\n" + A + ",2025,1,10000\n");
-  EXPECT_EQ(errors(l.report),
-              (V{"firms.csv: row 1, column 营业收入（元）: repeats the column "
-                          "\"revenue\"; the column is ignored"}));
+  EXPECT_EQ(errors(l.report), (V{"firms.csv: row 1, column 营业收入（元）: repeats the column "
+                                 "\"revenue\"; the column is ignored"}));
 }
 
 TEST(FlatForm, DuplicateYearRow) {
-  Loaded l = load_csv("uscc,year,revenue\n" + A + ",2025,100\n" + B + ",2025,1\n" + A +
-                      ",2025,200\n");
-  EXPECT_EQ(errors(l.report),
-              (V{"firms.csv: row 4, column year: \"2025\" is a duplicate: the same "
-                          "enterprise already has a row for 2025 (row 2)"}));
+  Loaded l =
+      load_csv("uscc,year,revenue\n" + A + ",2025,100\n" + B + ",2025,1\n" + A + ",2025,200\n");
+  EXPECT_EQ(errors(l.report), (V{"firms.csv: row 4, column year: \"2025\" is a duplicate: the same "
+                                 "enterprise already has a row for 2025 (row 2)"}));
   EXPECT_FALSE(l.pool->find(A).has_value());
   EXPECT_TRUE(l.pool->find(B).has_value());
 }
@@ -173,10 +171,10 @@ TEST(FlatForm, StaticConflictNamesBothRows) {
   Loaded l = load_csv("uscc,founded,name,year\n" + A + ",2015-03-01,示例甲,2024\n" + A +
                       ",,,2025\n" + A + ",2016-01-01,示例乙,2023\n");
   EXPECT_EQ(errors(l.report),
-              (V{"firms.csv: row 4, column founded: \"2016-01-01\" disagrees with row 2 "
-                          "(\"2015-03-01\"): a static fact has one value per enterprise",
-                          "firms.csv: row 4, column name: \"示例乙\" disagrees with row 2: a static "
-                          "fact has one value per enterprise"}));
+            (V{"firms.csv: row 4, column founded: \"2016-01-01\" disagrees with row 2 "
+               "(\"2015-03-01\"): a static fact has one value per enterprise",
+               "firms.csv: row 4, column name: \"示例乙\" disagrees with row 2: a static "
+               "fact has one value per enterprise"}));
   EXPECT_EQ(l.pool->size(), 0u);
 }
 
@@ -195,16 +193,15 @@ TEST(FlatForm, PartsNeverExceedWholes) {
       ",2025,5000,5000,5000,300,300,100,100,100\n");
   EXPECT_EQ(
       errors(l.report),
-      (V{
-          "firms.csv: row 2, column main_revenue: \"5200\" is greater than operating revenue "
-          "(revenue \"5000\")",
-          "firms.csv: row 2, column high_tech_revenue: \"5001\" is greater than operating revenue "
-          "(revenue \"5000\")",
-          "firms.csv: row 2, column rd_expense_domestic: \"301\" is greater than R&D expense "
-          "(rd_expense \"300\")",
-          "firms.csv: row 2, column rd_staff: \"101\" is greater than employees (employees \"100\")",
-          "firms.csv: row 2, column tech_staff: \"102\" is greater than employees (employees "
-          "\"100\")"}));
+      (V{"firms.csv: row 2, column main_revenue: \"5200\" is greater than operating revenue "
+         "(revenue \"5000\")",
+         "firms.csv: row 2, column high_tech_revenue: \"5001\" is greater than operating revenue "
+         "(revenue \"5000\")",
+         "firms.csv: row 2, column rd_expense_domestic: \"301\" is greater than R&D expense "
+         "(rd_expense \"300\")",
+         "firms.csv: row 2, column rd_staff: \"101\" is greater than employees (employees \"100\")",
+         "firms.csv: row 2, column tech_staff: \"102\" is greater than employees (employees "
+         "\"100\")"}));
   EXPECT_FALSE(l.pool->find(A).has_value());
   EXPECT_TRUE(l.pool->find(B).has_value());
 }
@@ -214,8 +211,8 @@ TEST(FlatForm, PairCheckComparesConvertedValues) {
   Loaded l = load_csv("uscc,year,营业收入,主营业务收入（元）\n" + A + ",2025,5000,50000000\n" + B +
                       ",2025,5000,50000001\n");
   EXPECT_EQ(errors(l.report),
-              (V{"firms.csv: row 3, column 主营业务收入（元）: \"50000001\" is greater "
-                          "than operating revenue (营业收入 \"5000\")"}));
+            (V{"firms.csv: row 3, column 主营业务收入（元）: \"50000001\" is greater "
+               "than operating revenue (营业收入 \"5000\")"}));
 }
 
 TEST(FlatForm, RangeChecks) {
@@ -225,33 +222,32 @@ TEST(FlatForm, RangeChecks) {
       A + ",2025,-1,-50,-2,-3,100.5,5,0\n" + B + ",2025,0,-50,0,0,100,4,1\n");
   EXPECT_EQ(
       errors(l.report),
-      (V{
-          "firms.csv: row 2, column revenue: \"-1\" is negative: operating revenue cannot be "
-          "negative",
-          "firms.csv: row 2, column total_liabilities: \"-2\" is negative: total liabilities "
-          "cannot be negative",
-          "firms.csv: row 2, column employees: \"-3\" is negative: employees cannot be negative",
-          "firms.csv: row 2, column leading_product_share: \"100.5\" is out of range: a ratio is "
-          "a percentage from 0 to 100",
-          "firms.csv: row 2, column digital_level: \"5\" is out of range: the digitalisation "
-          "level is 1 to 4",
-          "firms.csv: row 2, column market_rank_domestic: \"0\" is out of range: a rank starts "
-          "at 1"}));
+      (V{"firms.csv: row 2, column revenue: \"-1\" is negative: operating revenue cannot be "
+         "negative",
+         "firms.csv: row 2, column total_liabilities: \"-2\" is negative: total liabilities "
+         "cannot be negative",
+         "firms.csv: row 2, column employees: \"-3\" is negative: employees cannot be negative",
+         "firms.csv: row 2, column leading_product_share: \"100.5\" is out of range: a ratio is "
+         "a percentage from 0 to 100",
+         "firms.csv: row 2, column digital_level: \"5\" is out of range: the digitalisation "
+         "level is 1 to 4",
+         "firms.csv: row 2, column market_rank_domestic: \"0\" is out of range: a rank starts "
+         "at 1"}));
   EXPECT_EQ(yearly(*l.pool, B, "net_profit", 2025), micros("-50"));
 }
 
 TEST(FlatForm, CountsAreWholeNumbers) {
   Loaded l = load_csv("uscc,year,employees\n" + A + ",2025,12.5\n");
   EXPECT_EQ(errors(l.report),
-              (V{"firms.csv: row 2, column employees: \"12.5\" is not a whole number"}));
+            (V{"firms.csv: row 2, column employees: \"12.5\" is not a whole number"}));
 }
 
 TEST(FlatForm, NicheBeforeFoundedIsAWarning) {
   Loaded l = load_csv("uscc,founded,niche_since\n" + A + ",2015-03-01,2014\n");
   EXPECT_TRUE(l.report.ok());
   EXPECT_EQ(warnings(l.report),
-              (V{"firms.csv: row 2, column niche_since: \"2014\" is before the date "
-                          "founded (founded \"2015-03-01\"): please check"}));
+            (V{"firms.csv: row 2, column niche_since: \"2014\" is before the date "
+               "founded (founded \"2015-03-01\"): please check"}));
   EXPECT_EQ(l.report.enterprises_loaded, 1u);
 }
 
@@ -259,8 +255,8 @@ TEST(FlatForm, RetiredRegionIsMappedWithAWarning) {
   Loaded l = load_csv("uscc,region\n" + A + ",320502\n");
   EXPECT_TRUE(l.report.ok()) << errors(l.report).front();
   EXPECT_EQ(warnings(l.report),
-              (V{"firms.csv: row 2, column region: \"320502\" is a retired division "
-                          "code, mapped to its successor 320508 (姑苏区)"}));
+            (V{"firms.csv: row 2, column region: \"320502\" is a retired division "
+               "code, mapped to its successor 320508 (姑苏区)"}));
   EXPECT_EQ(raw(*l.pool, A, "region"), 320508);
 }
 
@@ -271,35 +267,39 @@ TEST(FlatForm, RegionAndIndustryErrors) {
   EXPECT_EQ(e[0],
             "firms.csv: row 2, column region: \"320571\" is not valid: region code 320571 is "
             "neither in the 2024 list of administrative divisions nor a retired code (GB/T 2260)");
-  EXPECT_TRUE(e[1].starts_with("firms.csv: row 2, column industry: \"C6513\" has the wrong "
-                               "section letter"))
+  EXPECT_TRUE(
+      e[1].starts_with("firms.csv: row 2, column industry: \"C6513\" has the wrong "
+                       "section letter"))
       << e[1];
 }
 
 TEST(FlatForm, BooleansAndLists) {
-  Loaded l = load_csv("uscc,quality_system,own_brand,listed,it_core_business,product_field\n" + A +
-                      ",是,0,FALSE,1,chain_key_link；fills_gap\n" + B + ",也许,,,,core_basics;magic\n");
+  Loaded l =
+      load_csv("uscc,quality_system,own_brand,listed,it_core_business,product_field\n" + A +
+               ",是,0,FALSE,1,chain_key_link；fills_gap\n" + B + ",也许,,,,core_basics;magic\n");
   EXPECT_EQ(raw(*l.pool, A, "quality_system"), 1);
   EXPECT_EQ(raw(*l.pool, A, "own_brand"), 0);
   EXPECT_EQ(raw(*l.pool, A, "listed"), 0);
   EXPECT_EQ(raw(*l.pool, A, "it_core_business"), 1);
   EXPECT_EQ(raw(*l.pool, A, "product_field"), (1 << 3) | (1 << 4));
   EXPECT_EQ(errors(l.report),
-              (V{"firms.csv: row 3, column quality_system: \"也许\" is not a yes/no value "
-                          "(write true/false, 1/0 or 是/否)",
-                          "firms.csv: row 3, column product_field: \"core_basics;magic\" contains "
-                          "\"magic\", which is not a known field of the leading product (use one "
-                          "of: core_basics, made_in_china_key, cyber_power, chain_key_link, "
-                          "fills_gap, time_honored_brand, serves_chain_leader, future_industry)"}));
+            (V{"firms.csv: row 3, column quality_system: \"也许\" is not a yes/no value "
+               "(write true/false, 1/0 or 是/否)",
+               "firms.csv: row 3, column product_field: \"core_basics;magic\" contains "
+               "\"magic\", which is not a known field of the leading product (use one "
+               "of: core_basics, made_in_china_key, cyber_power, chain_key_link, "
+               "fills_gap, time_honored_brand, serves_chain_leader, future_industry)"}));
 }
 
 TEST(FlatForm, EventColumns) {
   Loaded l = load_csv(
       "uscc,year,high_tech_enterprise_valid_to,award_level,award_rank,award_date,maker_china,"
       "titles,incidents\n" +
-      A + ",2024,2026-11-30,provincial,2,2024-05-20,national_top50:2023,innovative-sme:2024-06-30,\n" +
-      A + ",2025,2026-11-30,,,,,\"innovative-sme:2024-06-30;专精特新中小企业:2025-03-01\","
-          "abnormal_operations:2025-02-01:2025-04-01\n");
+      A +
+      ",2024,2026-11-30,provincial,2,2024-05-20,national_top50:2023,innovative-sme:2024-06-30,\n" +
+      A +
+      ",2025,2026-11-30,,,,,\"innovative-sme:2024-06-30;专精特新中小企业:2025-03-01\","
+      "abnormal_operations:2025-02-01:2025-04-01\n");
   ASSERT_TRUE(l.report.ok()) << errors(l.report).front();
   const Pool& p = *l.pool;
   ASSERT_EQ(p.honours().of(0).size(), 1u);  // repeated on both rows, kept once
@@ -330,36 +330,35 @@ TEST(FlatForm, EventColumnErrors) {
                       ",1,2024-05-20,top50:2023,srdi-sme,fraud:2024-01-01\n");
   EXPECT_EQ(
       errors(l.report),
-      (V{
-          "firms.csv: row 2, column maker_china: \"top50:2023\" has \"top50\", which is not a "
-          "known 创客中国 list (use one of: national_top500, national_top50)",
-          "firms.csv: row 2, column titles: \"srdi-sme\" is not TIER:SINCE (e.g. "
-          "srdi-sme:2025-03-01)",
-          "firms.csv: row 2, column incidents: \"fraud:2024-01-01\" has \"fraud\", which is not a "
-          "known incident kind (use one of: safety_major, cyber_data_security, environment, "
-          "quality, tax_evasion, data_fraud, serious_dishonesty, abnormal_operations, "
-          "research_misconduct, industry_violation)",
-          "firms.csv: row 2, column award_rank: \"1\" gives an award without its level "
-          "(award_level)"}));
+      (V{"firms.csv: row 2, column maker_china: \"top50:2023\" has \"top50\", which is not a "
+         "known 创客中国 list (use one of: national_top500, national_top50)",
+         "firms.csv: row 2, column titles: \"srdi-sme\" is not TIER:SINCE (e.g. "
+         "srdi-sme:2025-03-01)",
+         "firms.csv: row 2, column incidents: \"fraud:2024-01-01\" has \"fraud\", which is not a "
+         "known incident kind (use one of: safety_major, cyber_data_security, environment, "
+         "quality, tax_evasion, data_fraud, serious_dishonesty, abnormal_operations, "
+         "research_misconduct, industry_violation)",
+         "firms.csv: row 2, column award_rank: \"1\" gives an award without its level "
+         "(award_level)"}));
 }
 
 TEST(FlatForm, CellCountMustMatchTheHeader) {
   Loaded l = load_csv("uscc,year,revenue\n" + A + ",2025,12,300\n");
   EXPECT_EQ(errors(l.report),
-              (V{"firms.csv: row 2: the row has 4 cells but the header has 3 (a value "
-                          "containing a comma must be quoted, e.g. \"12,300\")"}));
+            (V{"firms.csv: row 2: the row has 4 cells but the header has 3 (a value "
+               "containing a comma must be quoted, e.g. \"12,300\")"}));
   EXPECT_EQ(l.pool->size(), 0u);
 }
 
 TEST(FlatForm, YearlyFactsNeedAYear) {
   Loaded l = load_csv("uscc,year,revenue,employees\n" + A + ",,100,5\n");
   EXPECT_EQ(errors(l.report),
-              (V{"firms.csv: row 2, column year: the year is missing, but the row has "
-                          "yearly facts (e.g. revenue)"}));
+            (V{"firms.csv: row 2, column year: the year is missing, but the row has "
+               "yearly facts (e.g. revenue)"}));
   Loaded bad_year = load_csv("uscc,year,revenue\n" + A + ",25,100\n");
   EXPECT_EQ(errors(bad_year.report),
-              (V{"firms.csv: row 2, column year: \"25\" is not a fiscal year (four "
-                          "digits, e.g. 2025)"}));
+            (V{"firms.csv: row 2, column year: \"25\" is not a fiscal year (four "
+               "digits, e.g. 2025)"}));
 }
 
 TEST(FlatForm, AnErrorRejectsTheWholeEnterprise) {
@@ -377,8 +376,8 @@ TEST(FlatForm, AnErrorRejectsTheWholeEnterprise) {
 TEST(FlatForm, EnterpriseLevelCountPairs) {
   Loaded l = load_csv("uscc,ip_class1,ip_class1_self\n" + A + ",3,4\n");
   EXPECT_EQ(errors(l.report),
-              (V{"firms.csv: row 2, column ip_class1_self: \"4\" is greater than Class I "
-                          "IP (ip_class1 \"3\")"}));
+            (V{"firms.csv: row 2, column ip_class1_self: \"4\" is greater than Class I "
+               "IP (ip_class1 \"3\")"}));
 }
 
 TEST(FlatForm, UnterminatedQuote) {
@@ -392,7 +391,8 @@ TEST(FlatForm, UnterminatedQuote) {
 
 TEST(FlatForm, WholeFileFailures) {
   IngestReport report;
-  Result<Pool> gbk = load_pool_text("uscc,name\n9132,\xCA\xBE\xC0\xFD\n", InputFormat::csv, "gbk.csv", report);
+  Result<Pool> gbk =
+      load_pool_text("uscc,name\n9132,\xCA\xBE\xC0\xFD\n", InputFormat::csv, "gbk.csv", report);
   ASSERT_FALSE(gbk.ok());
   EXPECT_EQ(gbk.error().message.en,
             "gbk.csv: line 2 is not UTF-8 (GBK?): save the file from Excel as \"CSV UTF-8\"");
@@ -405,8 +405,9 @@ TEST(FlatForm, WholeFileFailures) {
 }
 
 TEST(FlatForm, ChineseEventHeadersAndUnits) {
-  Loaded l = load_csv("统一社会信用代码,年度,称号,高新技术企业证书有效期至,研发人员（人）,估值（亿美元）\n" + A +
-                      ",2025年,创新型中小企业:2024-06-30,2027-12-01,12,10.5\n");
+  Loaded l = load_csv(
+      "统一社会信用代码,年度,称号,高新技术企业证书有效期至,研发人员（人）,估值（亿美元）\n" + A +
+      ",2025年,创新型中小企业:2024-06-30,2027-12-01,12,10.5\n");
   ASSERT_TRUE(l.report.ok()) << errors(l.report).front();
   EXPECT_EQ(l.pool->titles().of(0)[0].tier, "innovative-sme");
   EXPECT_EQ(yearly(*l.pool, A, "rd_staff", 2025), micros("12"));
@@ -421,8 +422,10 @@ TEST(FormatInputError, Shapes) {
   e.column = "years.2025.revenue";
   e.value = "abc";
   e.reason = Text{"不是数字", "is not a number"};
-  EXPECT_EQ(format_input_error(e, Lang::en), "pool.json: firm 3, years.2025.revenue: \"abc\" is not a number");
-  EXPECT_EQ(format_input_error(e, Lang::zh), "pool.json：第 3 家企业，years.2025.revenue：\"abc\" 不是数字");
+  EXPECT_EQ(format_input_error(e, Lang::en),
+            "pool.json: firm 3, years.2025.revenue: \"abc\" is not a number");
+  EXPECT_EQ(format_input_error(e, Lang::zh),
+            "pool.json：第 3 家企业，years.2025.revenue：\"abc\" 不是数字");
   e.firm = false;
   e.row = 0;
   e.value.clear();

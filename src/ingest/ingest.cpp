@@ -36,7 +36,8 @@ std::string format_input_error(const InputError& e, Lang lang) {
   std::string where;
   if (e.row > 0) {
     const std::string n = std::to_string(e.row);
-    where = e.firm ? (zh ? "第 " + n + " 家企业" : "firm " + n) : (zh ? "第 " + n + " 行" : "row " + n);
+    where =
+        e.firm ? (zh ? "第 " + n + " 家企业" : "firm " + n) : (zh ? "第 " + n + " 行" : "row " + n);
   }
   if (!e.column.empty()) {
     if (!where.empty()) where += zh ? "，" : ", ";
@@ -76,7 +77,8 @@ Result<Pool> load_pool_file(const std::string& path, IngestReport& report, Input
   std::ostringstream buf;
   buf << in.rdbuf();
   if (in.bad()) {
-    return error(StatusCode::io_error, "读取文件 " + path + " 失败", "reading the file " + path + " failed");
+    return error(StatusCode::io_error, "读取文件 " + path + " 失败",
+                 "reading the file " + path + " failed");
   }
   const std::string text = std::move(buf).str();
   if (format == InputFormat::automatic) {

@@ -28,8 +28,8 @@ enum class InputFormat { automatic, csv, json };
 // CSV header as written, or a JSON path such as `years.2025.revenue`.
 struct InputError {
   std::string file;
-  uint32_t row = 0;      // 0: the file as a whole
-  bool firm = false;     // `row` is the index of a firm in the JSON enterprise form
+  uint32_t row = 0;   // 0: the file as a whole
+  bool firm = false;  // `row` is the index of a firm in the JSON enterprise form
   std::string column;
   std::string value;  // the offending text, as written
   std::string uscc;   // when known

@@ -14,7 +14,7 @@ namespace gradus::ingest {
 
 namespace {
 
-constexpr std::string_view kEventKeys[] = {"ip_items", "awards",  "maker_china",
+constexpr std::string_view kEventKeys[] = {"ip_items", "awards", "maker_china",
                                            "honours",  "titles", "incidents"};
 
 Text unknown_key() {
@@ -66,7 +66,8 @@ class FirmReader {
   }
   // A scalar's text (nullopt for null); arrays of scalars are joined with ';' when `list`.
   // Reports other shapes.
-  std::optional<std::string> scalar(const JsonValue& v, const std::string& path, bool list, bool* bad);
+  std::optional<std::string> scalar(const JsonValue& v, const std::string& path, bool list,
+                                    bool* bad);
 
  private:
   void check_duplicate_keys(const JsonValue& obj, const std::string& prefix);
@@ -175,16 +176,21 @@ bool RecordReader::finish() {
 std::optional<std::string> FirmReader::scalar(const JsonValue& v, const std::string& path,
                                               bool list, bool* bad) {
   switch (v.type) {
-    case JsonValue::Type::null: return std::nullopt;
-    case JsonValue::Type::boolean: return std::string(v.boolean ? "true" : "false");
-    case JsonValue::Type::number: return plain_number(v.text);
-    case JsonValue::Type::string: return v.text;
+    case JsonValue::Type::null:
+      return std::nullopt;
+    case JsonValue::Type::boolean:
+      return std::string(v.boolean ? "true" : "false");
+    case JsonValue::Type::number:
+      return plain_number(v.text);
+    case JsonValue::Type::string:
+      return v.text;
     case JsonValue::Type::array:
       if (list) {
         std::string joined;
         for (const JsonValue& item : v.items) {
           if (item.type != JsonValue::Type::string && item.type != JsonValue::Type::number) {
-            error(path, json_value_text(v), Text{"列表中只能有字符串", "a list may hold only strings"});
+            error(path, json_value_text(v),
+                  Text{"列表中只能有字符串", "a list may hold only strings"});
             *bad = true;
             return std::nullopt;
           }
@@ -194,11 +200,13 @@ std::optional<std::string> FirmReader::scalar(const JsonValue& v, const std::str
         return joined;
       }
       break;
-    case JsonValue::Type::object: break;
+    case JsonValue::Type::object:
+      break;
   }
   error(path, json_value_text(v),
         list ? Text{"应为字符串或字符串数组", "should be a string or an array of strings"}
-             : Text{"应为一个值（字符串、数字或布尔值）", "should be a single value (string, number or boolean)"});
+             : Text{"应为一个值（字符串、数字或布尔值）",
+                    "should be a single value (string, number or boolean)"});
   *bad = true;
   return std::nullopt;
 }
@@ -255,7 +263,8 @@ void FirmReader::read(const JsonValue& firm) {
     }
     if (f->scope == FieldScope::yearly) {
       error(key, json_value_text(v),
-            Text{"是年度数据：应写在 years.<年度> 下", "is a yearly fact: put it under years.<year>"});
+            Text{"是年度数据：应写在 years.<年度> 下",
+                 "is a yearly fact: put it under years.<year>"});
       continue;
     }
     if (f->kind == FieldKind::text) {
@@ -312,7 +321,8 @@ void FirmReader::read_years(const JsonValue& years) {
       }
       if (f->scope != FieldScope::yearly) {
         error(path, json_value_text(v),
-              Text{"不是年度数据：应写在企业对象的顶层", "is not a yearly fact: put it at the top level of the firm"});
+              Text{"不是年度数据：应写在企业对象的顶层",
+                   "is not a yearly fact: put it at the top level of the firm"});
         continue;
       }
       std::string written;
@@ -395,7 +405,8 @@ void FirmReader::read_ip_item(RecordReader& r) {
 
 void FirmReader::read_award(RecordReader& r) {
   AwardRecord a;
-  std::optional<uint8_t> level = r.enumeration("level", award_levels(), "奖励级别", "award level", true);
+  std::optional<uint8_t> level =
+      r.enumeration("level", award_levels(), "奖励级别", "award level", true);
   a.rank = r.rank("rank");
   std::optional<Date> date = r.date("date", true);
   if (std::optional<std::string> name = r.text("name")) a.name = std::string(trim(*name));
@@ -425,7 +436,8 @@ void FirmReader::read_maker_china(RecordReader& r) {
 
 void FirmReader::read_honour(RecordReader& r) {
   HonourRecord h;
-  std::optional<uint8_t> kind = r.enumeration("kind", honour_kinds(), "荣誉类型", "honour kind", true);
+  std::optional<uint8_t> kind =
+      r.enumeration("kind", honour_kinds(), "荣誉类型", "honour kind", true);
   h.valid_from = r.date("valid_from", false);
   h.valid_to = r.date("valid_to", false);
   if (h.valid_from && h.valid_to && *h.valid_to < *h.valid_from) {
@@ -459,7 +471,8 @@ void FirmReader::read_title(RecordReader& r) {
       r.enumeration("status", title_statuses(), "称号状态", "title status", false);
   if (since && t.valid_to && *t.valid_to < *since) {
     r.fail("valid_to", t.valid_to->to_string(),
-           Text{"早于 since（" + since->to_string() + "）", "is before since (" + since->to_string() + ")"});
+           Text{"早于 since（" + since->to_string() + "）",
+                "is before since (" + since->to_string() + ")"});
   }
   if (!r.finish() || !tier || !since) return;
   t.tier = std::move(*tier);
@@ -476,7 +489,8 @@ void FirmReader::read_incident(RecordReader& r) {
   rec.until = r.date("until", false);
   if (date && rec.until && *rec.until < *date) {
     r.fail("until", rec.until->to_string(),
-           Text{"早于 date（" + date->to_string() + "）", "is before date (" + date->to_string() + ")"});
+           Text{"早于 date（" + date->to_string() + "）",
+                "is before date (" + date->to_string() + ")"});
   }
   if (!r.finish() || !kind || !date) return;
   rec.kind = *kind;
@@ -499,7 +513,8 @@ void load_json_firms(const JsonValue& firms, ImportContext& ctx) {
     bool write = true;
     const JsonValue* uscc = firm.find("uscc");
     std::optional<std::string> uscc_text;
-    if (uscc != nullptr && (uscc->type == JsonValue::Type::string || uscc->type == JsonValue::Type::number)) {
+    if (uscc != nullptr &&
+        (uscc->type == JsonValue::Type::string || uscc->type == JsonValue::Type::number)) {
       uscc_text = uscc->text;
     }
     if (!uscc_text || trim(*uscc_text).empty()) {
@@ -511,9 +526,10 @@ void load_json_firms(const JsonValue& firms, ImportContext& ctx) {
       auto [it, inserted] = first_index.emplace(*e, index);
       if (!inserted) {
         write = false;
-        ctx.error(e, Origin{index, "uscc", std::string(trim(*uscc_text))},
-                  Text{"重复：同一企业已是第 " + std::to_string(it->second) + " 家企业",
-                       "is a duplicate: the same enterprise is firm " + std::to_string(it->second)});
+        ctx.error(
+            e, Origin{index, "uscc", std::string(trim(*uscc_text))},
+            Text{"重复：同一企业已是第 " + std::to_string(it->second) + " 家企业",
+                 "is a duplicate: the same enterprise is firm " + std::to_string(it->second)});
       }
     }
     FirmReader(ctx, index, e, write).read(firm);

@@ -17,8 +17,10 @@ using namespace gradus::testing;  // NOLINT
 const std::string A(kA), B(kB), C(kC);
 
 TEST(JsonForm, ReadsAFullFirm) {
-  Loaded l = load_json(R"([{
-    "uscc": ")" + A + R"(", "name": "示例光电科技（苏州）有限公司", "region": "320505", "park": "示例高新区",
+  Loaded l = load_json(
+      R"([{
+    "uscc": ")" +
+      A + R"(", "name": "示例光电科技（苏州）有限公司", "region": "320505", "park": "示例高新区",
     "industry": "C3976", "founded": "2011-04-18", "niche_since": 2014,
     "product_field": ["chain_key_link", "core_basics"], "rd_institution": "provincial",
     "quality_system": true, "own_brand": "是", "digital_level": 3, "standards_led": 2,
@@ -102,15 +104,16 @@ TEST(JsonForm, UnknownKeysNameTheirPath) {
   Loaded l = load_json(R"([{"uscc": ")" + A + R"(", "revenu": 5,
       "years": {"2025": {"revenu": 5, "founded": "2010"}},
       "ip_items": [{"kind": "invention_patent", "grantd": "2020-01-01"}]}])");
-  EXPECT_EQ(errors(l.report),
-            (V{"pool.json: firm 1, revenu: \"5\" unknown key: not a field of the data contract "
-               "(see docs/data-format.md)",
-               "pool.json: firm 1, years.2025.revenu: \"5\" unknown key: not a field of the data "
-               "contract (see docs/data-format.md)",
-               "pool.json: firm 1, years.2025.founded: \"2010\" is not a yearly fact: put it at the "
-               "top level of the firm",
-               "pool.json: firm 1, ip_items[0].grantd: \"2020-01-01\" unknown key: not a field of "
-               "the data contract (see docs/data-format.md)"}));
+  EXPECT_EQ(
+      errors(l.report),
+      (V{"pool.json: firm 1, revenu: \"5\" unknown key: not a field of the data contract "
+         "(see docs/data-format.md)",
+         "pool.json: firm 1, years.2025.revenu: \"5\" unknown key: not a field of the data "
+         "contract (see docs/data-format.md)",
+         "pool.json: firm 1, years.2025.founded: \"2010\" is not a yearly fact: put it at the "
+         "top level of the firm",
+         "pool.json: firm 1, ip_items[0].grantd: \"2020-01-01\" unknown key: not a field of "
+         "the data contract (see docs/data-format.md)"}));
   EXPECT_EQ(l.pool->size(), 0u);
   EXPECT_EQ(l.report.errors[0].uscc, A);
   EXPECT_TRUE(l.report.errors[0].firm);
@@ -128,25 +131,28 @@ TEST(JsonForm, EventRecordErrors) {
       "titles": [{"tier": "srdi-sme", "since": "2025-03-01", "valid_to": "2024-01-01"}],
       "incidents": "tax_evasion:2024-01-01",
       "honours": [{"kind": "gazelle"}]}])");
-  EXPECT_EQ(errors(l.report),
-            (V{"pool.json: firm 1, awards[0].rank: \"0\" is not a rank (a whole number from 1)",
-               "pool.json: firm 1, awards[0].date: is required but missing",
-               "pool.json: firm 1, titles[0].valid_to: \"2024-01-01\" is before since (2025-03-01)",
-               "pool.json: firm 1, incidents: \"tax_evasion:2024-01-01\" should be an array",
-               "pool.json: firm 1, honours[0].kind: \"gazelle\" is not a known honour kind (use one "
-               "of: high_tech_enterprise, tech_innovation_demo, ip_advantage, ip_demo, "
-               "single_champion)"}));
+  EXPECT_EQ(
+      errors(l.report),
+      (V{"pool.json: firm 1, awards[0].rank: \"0\" is not a rank (a whole number from 1)",
+         "pool.json: firm 1, awards[0].date: is required but missing",
+         "pool.json: firm 1, titles[0].valid_to: \"2024-01-01\" is before since (2025-03-01)",
+         "pool.json: firm 1, incidents: \"tax_evasion:2024-01-01\" should be an array",
+         "pool.json: firm 1, honours[0].kind: \"gazelle\" is not a known honour kind (use one "
+         "of: high_tech_enterprise, tech_innovation_demo, ip_advantage, ip_demo, "
+         "single_champion)"}));
 }
 
 TEST(JsonForm, DuplicateFirmsAndKeys) {
   Loaded l = load_json(R"([{"uscc": ")" + A + R"(", "founded": "2010-01-01"},
-                          {"uscc": ")" + B + R"(", "founded": "2011-01-01", "founded": "2012-01-01"},
-                          {"uscc": ")" + A + R"(", "founded": "2013-01-01"},
-                          {"uscc": ")" + C + R"("}])");
-  EXPECT_EQ(errors(l.report),
-            (V{"pool.json: firm 2, founded: \"2012-01-01\" the key appears twice",
-               "pool.json: firm 3, uscc: \"" + A +
-                   "\" is a duplicate: the same enterprise is firm 1"}));
+                          {"uscc": ")" +
+                       B + R"(", "founded": "2011-01-01", "founded": "2012-01-01"},
+                          {"uscc": ")" +
+                       A + R"(", "founded": "2013-01-01"},
+                          {"uscc": ")" +
+                       C + R"("}])");
+  EXPECT_EQ(errors(l.report), (V{"pool.json: firm 2, founded: \"2012-01-01\" the key appears twice",
+                                 "pool.json: firm 3, uscc: \"" + A +
+                                     "\" is a duplicate: the same enterprise is firm 1"}));
   ASSERT_EQ(l.pool->size(), 1u);
   EXPECT_EQ(l.pool->uscc(0), C);
 }
@@ -177,12 +183,17 @@ TEST(JsonForm, ConsistencyChecksUseJsonPaths) {
 }
 
 TEST(JsonForm, FlatRowsHaveCsvSemantics) {
-  Loaded l = load_json(R"([
-      {"uscc": ")" + A + R"(", "year": 2024, "营业收入（元）": 12345678, "titles": ["innovative-sme:2024-06-30"],
+  Loaded l = load_json(
+      R"([
+      {"uscc": ")" +
+      A + R"(", "year": 2024, "营业收入（元）": 12345678, "titles": ["innovative-sme:2024-06-30"],
        "product_field": "chain_key_link;fills_gap", "founded": "2015-03-01"},
-      {"uscc": ")" + A + R"(", "year": 2025, "营业收入（元）": "23,456,789.01", "founded": null},
-      {"uscc": ")" + B + R"(", "year": 2025, "营业收入（元）": 10, "founded": "2015-03-01"},
-      {"uscc": ")" + B + R"(", "year": 2024, "revenu": 10, "founded": "2016-03-01"}])");
+      {"uscc": ")" +
+      A + R"(", "year": 2025, "营业收入（元）": "23,456,789.01", "founded": null},
+      {"uscc": ")" +
+      B + R"(", "year": 2025, "营业收入（元）": 10, "founded": "2015-03-01"},
+      {"uscc": ")" +
+      B + R"(", "year": 2024, "revenu": 10, "founded": "2016-03-01"}])");
   ASSERT_TRUE(l.pool.ok());
   EXPECT_EQ(errors(l.report),
             (V{"pool.json: row 4, column revenu: unknown column: not a field of the data contract "
@@ -215,7 +226,8 @@ TEST(JsonForm, WholeFileFailures) {
 
 TEST(JsonForm, FormatIsSniffedFromText) {
   IngestReport report;
-  Result<Pool> p = load_pool_text(" \n[{\"uscc\": \"" + A + "\"}]", InputFormat::automatic, "in", report);
+  Result<Pool> p =
+      load_pool_text(" \n[{\"uscc\": \"" + A + "\"}]", InputFormat::automatic, "in", report);
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->size(), 1u);
 }

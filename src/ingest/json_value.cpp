@@ -2,9 +2,8 @@
 #include "ingest/json_value.h"
 
 #include <algorithm>
-#include <optional>
-
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "core/text.h"
 
@@ -202,19 +201,26 @@ std::string plain_number(std::string_view number) {
   } else if (point >= static_cast<int>(digits.size())) {
     out = digits + std::string(static_cast<size_t>(point) - digits.size(), '0');
   } else {
-    out = digits.substr(0, static_cast<size_t>(point)) + "." + digits.substr(static_cast<size_t>(point));
+    out = digits.substr(0, static_cast<size_t>(point)) + "." +
+          digits.substr(static_cast<size_t>(point));
   }
   return negative ? "-" + out : out;
 }
 
 std::string json_value_text(const JsonValue& v) {
   switch (v.type) {
-    case JsonValue::Type::null: return "null";
-    case JsonValue::Type::boolean: return v.boolean ? "true" : "false";
-    case JsonValue::Type::number: return v.text;
-    case JsonValue::Type::string: return v.text;
-    case JsonValue::Type::array: return "[…]";
-    case JsonValue::Type::object: return "{…}";
+    case JsonValue::Type::null:
+      return "null";
+    case JsonValue::Type::boolean:
+      return v.boolean ? "true" : "false";
+    case JsonValue::Type::number:
+      return v.text;
+    case JsonValue::Type::string:
+      return v.text;
+    case JsonValue::Type::array:
+      return "[…]";
+    case JsonValue::Type::object:
+      return "{…}";
   }
   return "";
 }

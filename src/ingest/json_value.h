@@ -3,7 +3,8 @@
 // keeps object members in order and keeps duplicate keys (so that the importer can report them).
 //
 //   Result<JsonValue> doc = parse_json(R"({"revenue": 0.1})");
-//   const JsonValue* v = doc->find("revenue");   // v->type == JsonValue::Type::number, v->text == "0.1"
+//   const JsonValue* v = doc->find("revenue");   // v->type == JsonValue::Type::number, v->text ==
+//   "0.1"
 #pragma once
 
 #include <string>
@@ -20,9 +21,10 @@ struct JsonValue {
 
   Type type = Type::null;
   bool boolean = false;
-  std::string text;                                        // string contents, or a number as written
-  std::vector<JsonValue> items;                            // array elements
-  std::vector<std::pair<std::string, JsonValue>> members;  // object members, in order, duplicates kept
+  std::string text;              // string contents, or a number as written
+  std::vector<JsonValue> items;  // array elements
+  std::vector<std::pair<std::string, JsonValue>>
+      members;  // object members, in order, duplicates kept
 
   bool is_null() const { return type == Type::null; }
   bool is_object() const { return type == Type::object; }

@@ -24,12 +24,14 @@ std::vector<CsvRecord> read_all(std::string_view text) {
 }
 
 TEST(CsvReader, Rfc4180) {
-  auto recs = read_all("\xEF\xBB\xBF" "a,b,c\r\n\"x,1\",\"say \"\"hi\"\"\",\"two\r\nlines\"\r\n\r\nlast,,\n");
+  auto recs = read_all(
+      "\xEF\xBB\xBF"
+      "a,b,c\r\n\"x,1\",\"say \"\"hi\"\"\",\"two\r\nlines\"\r\n\r\nlast,,\n");
   ASSERT_EQ(recs.size(), 4u);
   EXPECT_EQ(recs[0].cells, (std::vector<std::string>{"a", "b", "c"}));
   EXPECT_EQ(recs[1].cells, (std::vector<std::string>{"x,1", "say \"hi\"", "two\nlines"}));
   EXPECT_EQ(recs[1].row, 2u);
-  EXPECT_EQ(recs[2].row, 3u);  // the blank line is a row of its own
+  EXPECT_EQ(recs[2].row, 3u);   // the blank line is a row of its own
   EXPECT_EQ(recs[2].line, 4u);  // ... on text line 4, after the two-line cell
   EXPECT_TRUE(recs[2].blank());
   EXPECT_EQ(recs[3].cells, (std::vector<std::string>{"last", "", ""}));
@@ -47,7 +49,8 @@ TEST(CsvReader, SpacesAroundQuotesAndStrayText) {
   ASSERT_EQ(recs.size(), 1u);
   EXPECT_EQ(recs[0].cells, (std::vector<std::string>{"a", "b,c", "de"}));
   ASSERT_TRUE(recs[0].error.has_value());
-  EXPECT_EQ(recs[0].error->en, "text follows a closing quote (a quote inside a cell is written as \"\")");
+  EXPECT_EQ(recs[0].error->en,
+            "text follows a closing quote (a quote inside a cell is written as \"\")");
 }
 
 TEST(CsvReader, QuoteInsideAnUnquotedCellIsLiteral) {
@@ -57,7 +60,9 @@ TEST(CsvReader, QuoteInsideAnUnquotedCellIsLiteral) {
 }
 
 TEST(TextEncoding, Checks) {
-  EXPECT_EQ(*check_text_encoding("\xEF\xBB\xBF" "ab"), "ab");
+  EXPECT_EQ(*check_text_encoding("\xEF\xBB\xBF"
+                                 "ab"),
+            "ab");
   EXPECT_TRUE(check_text_encoding("名称,值\n").ok());
   EXPECT_EQ(check_text_encoding("\xFF\xFEu\0s").error().message.en,
             "the file is UTF-16 encoded: save it as \"CSV UTF-8\"");
@@ -70,7 +75,8 @@ TEST(TextEncoding, Checks) {
 }
 
 TEST(JsonValue, KeepsNumbersAsWritten) {
-  Result<JsonValue> doc = parse_json(R"({"a": 0.1, "b": 8200.50, "c": -12, "d": 1.5e-3, "a": true})");
+  Result<JsonValue> doc =
+      parse_json(R"({"a": 0.1, "b": 8200.50, "c": -12, "d": 1.5e-3, "a": true})");
   ASSERT_TRUE(doc.ok());
   ASSERT_EQ(doc->members.size(), 5u);  // the duplicate "a" is kept
   EXPECT_EQ(doc->find("a")->text, "0.1");
@@ -83,7 +89,8 @@ TEST(JsonValue, KeepsNumbersAsWritten) {
 TEST(JsonValue, SyntaxErrorsHavePositions) {
   Result<JsonValue> doc = parse_json("{\n  \"a\": [1, 2,,]\n}");
   ASSERT_FALSE(doc.ok());
-  EXPECT_TRUE(doc.error().message.en.starts_with("at 2:14: JSON syntax error: ")) << doc.error().message.en;
+  EXPECT_TRUE(doc.error().message.en.starts_with("at 2:14: JSON syntax error: "))
+      << doc.error().message.en;
 }
 
 TEST(JsonValue, PlainNumber) {
@@ -103,12 +110,19 @@ TEST(Values, HeaderUnits) {
   EXPECT_FALSE(check_header_unit(revenue, "revenue (万元)", &yuan).has_value());
   EXPECT_FALSE(yuan);
   EXPECT_TRUE(check_header_unit(revenue, "营业收入（美元）", &yuan).has_value());
-  EXPECT_FALSE(check_header_unit(*find_field("valuation_usd"), "估值（亿美元）", &yuan).has_value());
+  EXPECT_FALSE(
+      check_header_unit(*find_field("valuation_usd"), "估值（亿美元）", &yuan).has_value());
   EXPECT_TRUE(check_header_unit(*find_field("valuation_usd"), "估值（美元）", &yuan).has_value());
-  EXPECT_FALSE(check_header_unit(*find_field("high_tech_revenue"), "高新技术产品（服务）收入", &yuan).has_value());
-  EXPECT_FALSE(check_header_unit(*find_field("high_tech_revenue"), "高新技术产品（服务）收入（元）", &yuan).has_value());
+  EXPECT_FALSE(
+      check_header_unit(*find_field("high_tech_revenue"), "高新技术产品（服务）收入", &yuan)
+          .has_value());
+  EXPECT_FALSE(
+      check_header_unit(*find_field("high_tech_revenue"), "高新技术产品（服务）收入（元）", &yuan)
+          .has_value());
   EXPECT_TRUE(yuan);
-  EXPECT_TRUE(check_header_unit(*find_field("leading_product_share"), "主导产品收入占比（元）", &yuan).has_value());
+  EXPECT_TRUE(
+      check_header_unit(*find_field("leading_product_share"), "主导产品收入占比（元）", &yuan)
+          .has_value());
 }
 
 TEST(Values, YuanConversionIsExactOrRefused) {

@@ -28,7 +28,9 @@ inline Loaded load(std::string_view text, InputFormat format, std::string_view n
   return out;
 }
 inline Loaded load_csv(std::string_view text) { return load(text, InputFormat::csv, "firms.csv"); }
-inline Loaded load_json(std::string_view text) { return load(text, InputFormat::json, "pool.json"); }
+inline Loaded load_json(std::string_view text) {
+  return load(text, InputFormat::json, "pool.json");
+}
 
 inline std::vector<std::string> errors(const IngestReport& r, Lang lang = Lang::en) {
   std::vector<std::string> out;

@@ -61,7 +61,9 @@ constexpr Alias kTierAliases[] = {
     {"单项冠军", "single-champion"},
 };
 
-bool is_tier_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'; }
+bool is_tier_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
 
 // Splits `KEY:VALUE[:VALUE]` on ':' (a full-width colon is normalised first).
 std::vector<std::string> split_entry(std::string_view entry) {
@@ -113,12 +115,18 @@ std::optional<Text> check_header_unit(const FieldDef& f, std::string_view header
         ok = one_of(kWanUnits, unit);
       }
       break;
-    case FieldKind::ratio: ok = one_of(kRatioUnits, unit); break;
-    case FieldKind::count: ok = one_of(kCountUnits, unit); break;
+    case FieldKind::ratio:
+      ok = one_of(kRatioUnits, unit);
+      break;
+    case FieldKind::count:
+      ok = one_of(kCountUnits, unit);
+      break;
     case FieldKind::decimal:
       ok = f.name == "valuation_usd" ? one_of(kUsdUnits, unit) : one_of(kScoreUnits, unit);
       break;
-    default: ok = true; break;  // dates, codes, text: a parenthesised note is only a hint
+    default:
+      ok = true;
+      break;  // dates, codes, text: a parenthesised note is only a hint
   }
   if (ok) return std::nullopt;
   const std::string u = quoted(unit);
@@ -178,7 +186,8 @@ Result<int64_t> parse_value(const FieldDef& f, std::string_view text, bool in_yu
         Result<uint8_t> i = parse_enum(f.values, part, f.zh, f.en);
         if (!i) {
           const Text r = i.error().message;
-          return value_error("其中 " + quoted(part) + " " + r.zh, "contains " + quoted(part) + ", which " + r.en);
+          return value_error("其中 " + quoted(part) + " " + r.zh,
+                             "contains " + quoted(part) + ", which " + r.en);
         }
         mask |= int64_t{1} << *i;
       }
@@ -197,7 +206,8 @@ Result<int64_t> parse_value(const FieldDef& f, std::string_view text, bool in_yu
         const std::string from = std::to_string(*r->retired_from());
         const std::string to = std::to_string(r->code());
         const std::string name = r->name();
-        *warning = Text{"是已撤销的行政区划代码，已按变更记录换为 " + to + (name.empty() ? "" : "（" + name + "）"),
+        *warning = Text{"是已撤销的行政区划代码，已按变更记录换为 " + to +
+                            (name.empty() ? "" : "（" + name + "）"),
                         "is a retired division code, mapped to its successor " + to +
                             (name.empty() ? "" : " (" + name + ")")};
       }
@@ -208,7 +218,8 @@ Result<int64_t> parse_value(const FieldDef& f, std::string_view text, bool in_yu
       if (!i) return Status{StatusCode::invalid_argument, reason_of(i.error(), s)};
       return i->class_code();
     }
-    case FieldKind::text: break;
+    case FieldKind::text:
+      break;
   }
   return value_error("是文本，不是数值", "is text, not a value");
 }
@@ -239,11 +250,13 @@ std::string format_raw(const FieldDef& f, int64_t raw) {
     case FieldKind::money:
     case FieldKind::ratio:
     case FieldKind::count:
-    case FieldKind::decimal: return Decimal::from_micros(raw).to_string();
-    case FieldKind::boolean: return raw != 0 ? "true" : "false";
+    case FieldKind::decimal:
+      return Decimal::from_micros(raw).to_string();
+    case FieldKind::boolean:
+      return raw != 0 ? "true" : "false";
     case FieldKind::enumeration:
       return raw >= 0 && static_cast<size_t>(raw) < f.values.size() ? std::string(f.values[raw].id)
-                                                                     : std::to_string(raw);
+                                                                    : std::to_string(raw);
     case FieldKind::enum_set: {
       std::string out;
       for (size_t i = 0; i < f.values.size(); ++i) {
@@ -254,14 +267,16 @@ std::string format_raw(const FieldDef& f, int64_t raw) {
       }
       return out;
     }
-    case FieldKind::date: return Date::from_days(static_cast<int32_t>(raw)).to_string();
+    case FieldKind::date:
+      return Date::from_days(static_cast<int32_t>(raw)).to_string();
     case FieldKind::industry: {
       std::string s = std::to_string(raw);
       if (s.size() < 4) s.insert(0, 4 - s.size(), '0');
       return s;
     }
     case FieldKind::region:
-    case FieldKind::text: return std::to_string(raw);
+    case FieldKind::text:
+      return std::to_string(raw);
   }
   return std::to_string(raw);
 }
@@ -273,7 +288,9 @@ Result<int> parse_fiscal_year(std::string_view text) {
   v = trim(v);
   bool digits = v.size() == 4;
   for (char c : v) digits = digits && c >= '0' && c <= '9';
-  if (!digits) return value_error("不是年份（应为四位数字，如 2025）", "is not a fiscal year (four digits, e.g. 2025)");
+  if (!digits)
+    return value_error("不是年份（应为四位数字，如 2025）",
+                       "is not a fiscal year (four digits, e.g. 2025)");
   const int y = std::stoi(std::string(v));
   if (y < 1900 || y > 2200) return value_error("年份超出范围", "is not a plausible fiscal year");
   return y;
@@ -295,7 +312,8 @@ Result<bool> parse_bool_value(std::string_view text) {
 
 Result<int> parse_rank(std::string_view text) {
   Result<Decimal> d = Decimal::parse(text);
-  if (!d || !d->is_integer() || d->micros() < Decimal::kScale || d->micros() > Decimal::from_int(100000).micros()) {
+  if (!d || !d->is_integer() || d->micros() < Decimal::kScale ||
+      d->micros() > Decimal::from_int(100000).micros()) {
     return value_error("不是排名（应为不小于 1 的整数）", "is not a rank (a whole number from 1)");
   }
   return static_cast<int>(d->micros() / Decimal::kScale);
@@ -339,8 +357,9 @@ Result<uint8_t> parse_enum(std::span<const EnumValue> values, std::string_view t
     }
   }
   if (i < 0) {
-    return value_error("不是有效的" + std::string(what_zh) + "取值（可用：" + allowed_ids(values) + "）",
-                       "is not a known " + std::string(what_en) + " (use one of: " + allowed_ids(values) + ")");
+    return value_error(
+        "不是有效的" + std::string(what_zh) + "取值（可用：" + allowed_ids(values) + "）",
+        "is not a known " + std::string(what_en) + " (use one of: " + allowed_ids(values) + ")");
   }
   return static_cast<uint8_t>(i);
 }
@@ -356,7 +375,8 @@ Result<TitleRecord> parse_title_entry(std::string_view entry) {
   Result<Date> since = parse_date_value(parts[1]);
   if (!since) {
     const Text r = since.error().message;
-    return value_error("中的日期 " + quoted(parts[1]) + " " + r.zh, "has the date " + quoted(parts[1]) + ", which " + r.en);
+    return value_error("中的日期 " + quoted(parts[1]) + " " + r.zh,
+                       "has the date " + quoted(parts[1]) + ", which " + r.en);
   }
   TitleRecord t;
   t.tier = std::move(*tier);
@@ -374,7 +394,8 @@ Result<IncidentRecord> parse_incident_entry(std::string_view entry) {
   Result<uint8_t> kind = parse_enum(incident_kinds(), parts[0], "事件类型", "incident kind");
   if (!kind) {
     const Text r = kind.error().message;
-    return value_error("中的 " + quoted(parts[0]) + " " + r.zh, "has " + quoted(parts[0]) + ", which " + r.en);
+    return value_error("中的 " + quoted(parts[0]) + " " + r.zh,
+                       "has " + quoted(parts[0]) + ", which " + r.en);
   }
   IncidentRecord rec;
   rec.kind = *kind;
@@ -382,7 +403,8 @@ Result<IncidentRecord> parse_incident_entry(std::string_view entry) {
     Result<Date> d = parse_date_value(parts[k]);
     if (!d) {
       const Text r = d.error().message;
-      return value_error("中的日期 " + quoted(parts[k]) + " " + r.zh, "has the date " + quoted(parts[k]) + ", which " + r.en);
+      return value_error("中的日期 " + quoted(parts[k]) + " " + r.zh,
+                         "has the date " + quoted(parts[k]) + ", which " + r.en);
     }
     if (k == 1) {
       rec.date = *d;
@@ -402,12 +424,14 @@ Result<MakerChinaRecord> parse_maker_china_entry(std::string_view entry) {
   Result<uint8_t> list = parse_enum(maker_china_lists(), parts[0], "创客中国名单", "创客中国 list");
   if (!list) {
     const Text r = list.error().message;
-    return value_error("中的 " + quoted(parts[0]) + " " + r.zh, "has " + quoted(parts[0]) + ", which " + r.en);
+    return value_error("中的 " + quoted(parts[0]) + " " + r.zh,
+                       "has " + quoted(parts[0]) + ", which " + r.en);
   }
   Result<int> year = parse_fiscal_year(parts[1]);
   if (!year) {
     const Text r = year.error().message;
-    return value_error("中的年份 " + quoted(parts[1]) + " " + r.zh, "has the year " + quoted(parts[1]) + ", which " + r.en);
+    return value_error("中的年份 " + quoted(parts[1]) + " " + r.zh,
+                       "has the year " + quoted(parts[1]) + ", which " + r.en);
   }
   return MakerChinaRecord{*list, *year};
 }

@@ -4,8 +4,8 @@
 // Reasons are bilingual and written to follow the quoted value: `"12,3O0"` + ` is not a number`.
 //
 //   std::optional<Text> warning;
-//   Result<int64_t> raw = parse_value(*find_field("revenue"), "12,300", /*in_yuan=*/false, &warning);
-//   *raw == 12'300'000'000   // 12300 万元 in micros
+//   Result<int64_t> raw = parse_value(*find_field("revenue"), "12,300", /*in_yuan=*/false,
+//   &warning); *raw == 12'300'000'000   // 12300 万元 in micros
 #pragma once
 
 #include <cstdint>
@@ -28,9 +28,9 @@ Status value_error(std::string zh, std::string en);
 // message starts with it (core parsers quote the value themselves).
 Text reason_of(const Status& s, std::string_view value);
 
-// Checks the unit written in parentheses after a header ("营业收入（元）", "revenue (万元)") against
-// the field's kind; sets *in_yuan for money in 元. Returns the reason when the unit is not one
-// gradus understands for that field (a column in 千元 must not be read as 万元).
+// Checks the unit written in parentheses after a header ("营业收入（元）", "revenue (万元)")
+// against the field's kind; sets *in_yuan for money in 元. Returns the reason when the unit is not
+// one gradus understands for that field (a column in 千元 must not be read as 万元).
 std::optional<Text> check_header_unit(const FieldDef& f, std::string_view header, bool* in_yuan);
 
 // Parses a non-text value. The text must not be empty (empty means missing; callers skip it).
@@ -41,7 +41,8 @@ Result<int64_t> parse_value(const FieldDef& f, std::string_view text, bool in_yu
 // normalised to ASCII ones.
 std::string normalize_text_value(const FieldDef& f, std::string_view text);
 
-// A value's canonical text from its raw encoding ("5000", "2019-01-01", "chain_key_link;fills_gap").
+// A value's canonical text from its raw encoding ("5000", "2019-01-01",
+// "chain_key_link;fills_gap").
 std::string format_raw(const FieldDef& f, int64_t raw);
 
 // Small parsers shared by the flat and JSON forms.

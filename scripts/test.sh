@@ -1,0 +1,22 @@
+#!/bin/sh
+# Installs what is missing, builds gradus twice (a normal build and an AddressSanitizer +
+# UndefinedBehaviorSanitizer build) and runs every test in both: unit tests, every policy's
+# cases, golden CLI outputs. This is the README's test command and what CI runs (.ci/run).
+set -eu
+cd "$(dirname "$0")/.."
+./scripts/deps.sh
+JOBS="${JOBS:-$(nproc)}"
+
+echo "== build (RelWithDebInfo) =="
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRADUS_BUILD_BENCH=OFF >/dev/null
+cmake --build build -j "$JOBS"
+echo "== tests =="
+ctest --test-dir build --output-on-failure -j "$JOBS"
+
+echo "== build (ASan + UBSan) =="
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DGRADUS_SANITIZE=ON -DGRADUS_BUILD_BENCH=OFF >/dev/null
+cmake --build build-asan -j "$JOBS"
+echo "== tests under ASan + UBSan =="
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure -j "$JOBS"
+echo "== all tests passed =="
