@@ -46,6 +46,14 @@ Result<Decimal> parse_scaled(std::string_view original, int shift_left, int max_
       if (!seen_digit || n != 3 || (j < s.size() && s[j] != ',' && s[j] != '.')) {
         return bad("千位分隔符位置不对", "a misplaced thousands separator");
       }
+      // The group before the first separator has 1–3 digits and no leading zero ("1234,567" and
+      // "0,500" are decimal commas or typos, not thousands).
+      if (s.find(',') == i) {
+        size_t k = i;
+        while (k > 0 && s[k - 1] >= '0' && s[k - 1] <= '9') --k;
+        size_t lead = (k < i && (s[k] == '-' || s[k] == '+')) ? k + 1 : k;
+        if (i - lead > 3 || s[lead] == '0') return bad("千位分隔符位置不对", "a misplaced thousands separator");
+      }
     } else {
       std::string ch(1, c);
       return bad(("含有非数字字符 " + quoted(ch)).c_str(),

@@ -269,6 +269,14 @@ Result<RegionCode> RegionCode::parse(std::string_view text) {
 
   const std::string shown(s);
   const auto it = d.history.find(code);
+  // Development zones (苏州工业园区 320571, …) carry statistical codes (NBS 统计用区划代码) with
+  // county digits 70–99 under a current prefecture; they are not MCA divisions but are real
+  // registration places, so they are accepted and marked.
+  if ((it == d.history.end() || it->second.empty()) && code % 100 >= 70 && d.current.contains(code / 100 * 100)) {
+    RegionCode zone(code, std::nullopt);
+    zone.statistical_zone_ = true;
+    return zone;
+  }
   if (it == d.history.end() || it->second.empty()) {
     return invalid("行政区划代码 " + shown + " 不在 2024 年行政区划代码表中，也不是已撤销的代码",
                    "region code " + shown +

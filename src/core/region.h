@@ -5,8 +5,9 @@
 // several current divisions, or retired without a successor, is an error that names it (and the
 // candidates). Both files are embedded and parsed once on first use (thread-safe).
 //
-// Only the MCA list counts: statistical codes of development zones that are not administrative
-// divisions (320571 苏州工业园区 in the NBS 统计用区划代码) are rejected; the zone goes in `park`.
+// Development zones that are not administrative divisions carry statistical codes (NBS 统计用区划代码,
+// county digits 70–99, e.g. 320571 苏州工业园区); such a code under a current prefecture is accepted
+// and marked statistical_zone() so importers can warn. Other unknown codes are errors.
 //
 //   Result<RegionCode> r = RegionCode::parse("320508");     // 姑苏区, Suzhou
 //   r->code() == 320508; r->province_code() == 320000; r->name() == "姑苏区"
@@ -39,12 +40,16 @@ class RegionCode {
   std::optional<int32_t> retired_from() const { return retired_from_; }
   // True if the code starts with the given prefix of digits ("51" = Sichuan, "3205" = Suzhou).
   bool within(std::string_view prefix) const;
+  // True for a development-zone statistical code (county digits 70–99 under a current prefecture,
+  // e.g. 320571 苏州工业园区) that is not in the MCA list; name() is then empty.
+  bool statistical_zone() const { return statistical_zone_; }
 
  private:
   RegionCode(int32_t code, std::optional<int32_t> retired_from)
       : code_(code), retired_from_(retired_from) {}
   int32_t code_ = 0;
   std::optional<int32_t> retired_from_;
+  bool statistical_zone_ = false;
 };
 
 }  // namespace gradus

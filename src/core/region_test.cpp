@@ -65,11 +65,22 @@ TEST(RegionCode, MalformedCodes) {
 TEST(RegionCode, UnknownCodeIsAnErrorNamingIt) {
   const std::string en = error_en("999999");
   EXPECT_NE(en.find("region code 999999 is neither in the 2024 list"), std::string::npos) << en;
-  // A development zone's statistical code (NBS) is not a GB/T 2260 division.
-  EXPECT_NE(error_en("320571").find("320571"), std::string::npos);
+  // A code in the zone range (70–99) under a prefecture that does not exist is still an error.
+  EXPECT_NE(error_en("329971").find("329971"), std::string::npos);
   Result<RegionCode> r = RegionCode::parse("999999");
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.zh.find("999999"), std::string::npos);
+}
+
+TEST(RegionCode, DevelopmentZoneStatisticalCodeIsAccepted) {
+  Result<RegionCode> sip = RegionCode::parse("320571");  // 苏州工业园区 (NBS statistical code)
+  ASSERT_TRUE(sip) << sip.error().message.en;
+  EXPECT_TRUE(sip->statistical_zone());
+  EXPECT_EQ(sip->province_code(), 320000);
+  EXPECT_TRUE(sip->within("3205"));
+  Result<RegionCode> gusu = RegionCode::parse("320508");
+  ASSERT_TRUE(gusu);
+  EXPECT_FALSE(gusu->statistical_zone());
 }
 
 TEST(RegionCode, RetiredCodeResolvesToSuccessor) {

@@ -339,6 +339,8 @@ class Compiler {
           for (const IndicatorOverlay& ov : it->second) {
             PlanIndicatorVariant v = variant(ov.indicator);
             v.jurisdiction = ov.jurisdiction;
+            v.jurisdiction_prefix = ov.jurisdiction.empty() ? 0 : std::stoi(ov.jurisdiction);
+            for (size_t d = ov.jurisdiction.size(); d < 6; ++d) v.jurisdiction_div *= 10;
             v.place = ov.place;
             pi.variants.push_back(std::move(v));
           }
@@ -349,6 +351,14 @@ class Compiler {
         }
         plan_.indicators.push_back(std::move(pi));
       }
+    }
+    for (const PassRule& r : s.pass) {
+      std::pair<int, int> target{0, 0};
+      for (size_t c = 0; c < s.classes.size(); ++c)
+        if (s.classes[c].id == r.of) target = {1, static_cast<int>(c)};
+      for (size_t k = 0; k < plan_.indicators.size(); ++k)
+        if (plan_.indicators[k].variants[0].source->id == r.of) target = {2, static_cast<int>(k)};
+      plan_.pass_targets.push_back(target);
     }
   }
 

@@ -334,10 +334,9 @@ class BatchEvaluator {
     const Column& c = pool_.column(region);
     uint32_t e = s_.begin + i;
     if (c.present.empty() || !c.present[e]) return 0;
-    std::string code = std::to_string(c.values[e]);
+    const int64_t code = c.values[e];
     for (size_t k = 1; k < pi.variants.size(); ++k)
-      if (code.compare(0, pi.variants[k].jurisdiction.size(), pi.variants[k].jurisdiction) == 0)
-        return static_cast<int>(k);
+      if (code / pi.variants[k].jurisdiction_div == pi.variants[k].jurisdiction_prefix) return static_cast<int>(k);
     return 0;
   }
 
@@ -432,24 +431,17 @@ class BatchEvaluator {
       s_.total_lo[i] = tlo, s_.total_hi[i] = thi, s_.total_flags[i] = tf;
       uint8_t outs[16];
       size_t m = 0;
-      for (const PassRule& r : sc.pass) {
+      for (size_t pr = 0; pr < sc.pass.size(); ++pr) {
+        const PassRule& r = sc.pass[pr];
         double lo = tlo, hi = thi;
         uint8_t f = tf;
-        if (r.of != "total") {
-          bool found = false;
-          for (size_t c = 0; c < nc && !found; ++c) {
-            if (sc.classes[c].id == r.of) {
-              lo = s_.class_lo[c * kBatch + i], hi = s_.class_hi[c * kBatch + i], f = s_.class_flags[c * kBatch + i];
-              found = true;
-            }
-          }
-          for (size_t k = 0; k < plan_.indicators.size() && !found; ++k) {
-            if (plan_.indicators[k].variants[0].source->id == r.of) {
-              size_t at = k * kBatch + i;
-              lo = s_.lo[at], hi = s_.hi[at], f = s_.flags[at];
-              found = true;
-            }
-          }
+        auto [kind, idx] = plan_.pass_targets[pr];
+        if (kind == 1) {
+          size_t at = static_cast<size_t>(idx) * kBatch + i;
+          lo = s_.class_lo[at], hi = s_.class_hi[at], f = s_.class_flags[at];
+        } else if (kind == 2) {
+          size_t at = static_cast<size_t>(idx) * kBatch + i;
+          lo = s_.lo[at], hi = s_.hi[at], f = s_.flags[at];
         }
         if (m < 16) outs[m++] = static_cast<uint8_t>(pass_rule(r, lo, hi, f));
       }

@@ -78,6 +78,8 @@ struct PlanCriterion {
 struct PlanIndicatorVariant {
   const Indicator* source = nullptr;
   std::string jurisdiction;  // "" = the frame's own
+  int32_t jurisdiction_prefix = 0;  // the jurisdiction as a number, and 10^(6 - its length):
+  int32_t jurisdiction_div = 1;     // a region code c is inside when c / div == prefix
   std::string place;
   int value_node = -1;
   std::vector<int> when_nodes;  // per band (bands) or per item (items); -1 for range/otherwise
@@ -103,6 +105,8 @@ class Plan {
   std::vector<VNode> nodes;
   std::vector<PlanCriterion> criteria;  // post-order; the root is last
   std::vector<PlanIndicator> indicators;
+  // Per score pass rule: what it tests — {0, 0} the total, {1, c} class c, {2, k} indicator k.
+  std::vector<std::pair<int, int>> pass_targets;
   std::vector<std::unique_ptr<Plan>> subplans;
   std::unique_ptr<PlanClassify> classify;
   std::vector<FieldRef> all_refs;  // every fact the plan reads (for policy_ref's missing facts)

@@ -261,16 +261,24 @@ TEST(FlatForm, RetiredRegionIsMappedWithAWarning) {
 }
 
 TEST(FlatForm, RegionAndIndustryErrors) {
-  Loaded l = load_csv("uscc,region,industry\n" + A + ",320571,C6513\n");
+  Loaded l = load_csv("uscc,region,industry\n" + A + ",123456,C6513\n");
   const std::vector<std::string> e = errors(l.report);
   ASSERT_EQ(e.size(), 2u);
   EXPECT_EQ(e[0],
-            "firms.csv: row 2, column region: \"320571\" is not valid: region code 320571 is "
+            "firms.csv: row 2, column region: \"123456\" is not valid: region code 123456 is "
             "neither in the 2024 list of administrative divisions nor a retired code (GB/T 2260)");
-  EXPECT_TRUE(
-      e[1].starts_with("firms.csv: row 2, column industry: \"C6513\" has the wrong "
-                       "section letter"))
-      << e[1];
+  EXPECT_EQ(e[1],
+            "firms.csv: row 2, column industry: \"C6513\" has the wrong section letter: class 6513 "
+            "(应用软件开发) is in section I 信息传输、软件和信息技术服务业, not C");
+}
+
+TEST(FlatForm, DevelopmentZoneCodeIsKeptWithAWarning) {
+  Loaded l = load_csv("uscc,region,park\n" + A + ",320571,苏州工业园区\n");
+  EXPECT_TRUE(l.report.ok()) << errors(l.report).front();
+  EXPECT_EQ(warnings(l.report),
+            (V{"firms.csv: row 2, column region: \"320571\" is a development zone's statistical "
+               "code (NBS), not a GB/T 2260 administrative division; it is kept as given"}));
+  EXPECT_EQ(raw(*l.pool, A, "region"), 320571);
 }
 
 TEST(FlatForm, BooleansAndLists) {

@@ -2,7 +2,6 @@
 #include "ingest/ingest.h"
 
 #include <fstream>
-#include <sstream>
 
 #include "ingest/flat_form.h"
 #include "ingest/json_form.h"
@@ -70,17 +69,21 @@ Result<Pool> load_pool_text(std::string_view text, InputFormat format, std::stri
 }
 
 Result<Pool> load_pool_file(const std::string& path, IngestReport& report, InputFormat format) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) {
     return error(StatusCode::io_error, "无法打开文件 " + path, "cannot open the file " + path);
   }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) {
+  const std::streamoff size = in.tellg();
+  std::string text;
+  if (size > 0) {
+    text.resize(static_cast<size_t>(size));
+    in.seekg(0);
+    in.read(text.data(), size);
+  }
+  if (size < 0 || in.bad() || (size > 0 && in.gcount() != size)) {
     return error(StatusCode::io_error, "读取文件 " + path + " 失败",
                  "reading the file " + path + " failed");
   }
-  const std::string text = std::move(buf).str();
   if (format == InputFormat::automatic) {
     const std::string lower = ascii_lower(path);
     if (lower.ends_with(".csv")) {

@@ -202,6 +202,12 @@ Result<int64_t> parse_value(const FieldDef& f, std::string_view text, bool in_yu
     case FieldKind::region: {
       Result<RegionCode> r = RegionCode::parse(s);
       if (!r) return Status{StatusCode::invalid_argument, reason_of(r.error(), s)};
+      if (r->statistical_zone() && warning != nullptr) {
+        *warning =
+            Text{"是开发区的统计用区划代码（国家统计局），不是 GB/T 2260 行政区划代码；按原值保留",
+                 "is a development zone's statistical code (NBS), not a GB/T 2260 "
+                 "administrative division; it is kept as given"};
+      }
       if (r->retired_from() && warning != nullptr) {
         const std::string from = std::to_string(*r->retired_from());
         const std::string to = std::to_string(r->code());
