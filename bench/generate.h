@@ -70,6 +70,9 @@ class SplitMix64 {
 // e^x computed with basic IEEE operations only (deterministic across C libraries); relative error
 // below 1e-15 for |x| < 700.
 double det_exp(double x);
+// Natural logarithm and x^a (x > 0), likewise from basic IEEE operations only.
+double det_log(double x);
+double det_pow(double x, double a);
 
 // One synthetic enterprise with its facts in the pool's raw encodings (core/fields.h).
 struct FirmRecord {

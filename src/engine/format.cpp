@@ -96,6 +96,7 @@ void append_json(const AssessmentResult& r, Lang lang, std::string& out) {
       if (!i.band.empty()) o["band"] = i.band;
       if (!i.overlay.empty()) o["overlay"] = i.overlay;
       if (i.flags & kPointsManual) o["manual"] = label_json(i.manual_reason);
+      if (!i.note.empty()) o["note"] = i.note.in(lang);
       if (!i.missing.empty()) {
         json m = json::array();
         for (const FieldRef& f : i.missing) m.push_back(field_ref_text(f, Lang::en));
@@ -221,6 +222,7 @@ void append_explanation(const AssessmentResult& r, Lang lang, std::string& out) 
       if (!c.missing.empty()) out += indent + "    " + (zh ? "缺少：" : "missing: ") + missing_text(c.missing, lang) + "\n";
     }
     if (!c.note.empty()) out += indent + "    " + (zh ? "说明：" : "note: ") + c.note.in(lang) + "\n";
+    if (!c.reading.empty()) out += indent + "    " + (zh ? "解读：" : "reading: ") + c.reading.in(lang) + "\n";
     out += indent + "    " + (zh ? "依据：" : "cite: ") + c.cite + "\n";
   }
   if (r.scored) {
@@ -237,6 +239,8 @@ void append_explanation(const AssessmentResult& r, Lang lang, std::string& out) 
         if (!i.missing.empty()) out += (zh ? " 缺少：" : " missing: ") + missing_text(i.missing, lang);
         if (!i.cite.empty()) out += (zh ? " 依据：" : " cite: ") + i.cite;
         out += "\n";
+        if (!i.note.empty()) out += std::string("         ") + (zh ? "说明：" : "note: ") + i.note.in(lang) + "\n";
+        if (!i.reading.empty()) out += std::string("         ") + (zh ? "解读：" : "reading: ") + i.reading.in(lang) + "\n";
       }
     }
   }

@@ -141,6 +141,10 @@ AssessmentResult extract_result(const Plan& plan, const Pool& pool, const BatchS
         ir.value = display(*ind.value, *ir.number);
       }
       if (ir.flags & kPointsUnknown) ir.missing = missing_of(var.refs, pool, row, as_of);
+      ir.reading = ind.notes;
+      if (ind.boundary && ir.number)
+        for (double b : ind.boundary->at)
+          if (std::fabs(*ir.number - b) <= 1e-9 * (1 + std::fabs(b))) ir.note = ind.boundary->note;
       r.indicators.push_back(std::move(ir));
     }
   }
@@ -161,6 +165,7 @@ AssessmentResult extract_result(const Plan& plan, const Pool& pool, const BatchS
               c.kind != Criterion::Kind::at_least;
     cr.outcome = static_cast<Outcome>(s.outcome[static_cast<size_t>(ci) * kBatch + i]);
     cr.unit = c.unit;
+    cr.reading = c.notes;
     if (c.kind == Criterion::Kind::compare) {
       int vn = pc.value_node;
       if (s.s(vn)[i] == kValueOk) {

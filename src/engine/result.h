@@ -31,6 +31,7 @@ struct CriterionResult {
   std::string unit;
   std::vector<FieldRef> missing;
   Text note;  // the manual reason, or the boundary reading when the value sits on a named boundary
+  Text reading;  // the file's notes on how it reads the text
 };
 
 struct IndicatorResult {
@@ -47,6 +48,8 @@ struct IndicatorResult {
   std::string unit;
   std::string overlay;    // place of the overlay used, "" for the frame
   Text manual_reason;
+  Text note;     // the boundary reading when the value sits on a named boundary
+  Text reading;  // the file's notes on how it reads the text
   std::vector<FieldRef> missing;
 };
 

@@ -1,13 +1,20 @@
 // Reading enterprise data into the columnar pool: the data contract's flat CSV form (one row per
-// enterprise per fiscal year) and the JSON enterprise form (docs/data-format.md). Every problem is
-// reported with file, row (or firm index and JSON path), column, value and a bilingual reason; an
-// enterprise with any error is rejected from the pool (never half-loaded), and the rest load.
+// enterprise per fiscal year, also as JSON rows) and the JSON enterprise form
+// (docs/data-format.md). Every problem is reported with file, row (or firm index and JSON path),
+// column, value and a bilingual reason; an enterprise with any error is rejected from the pool
+// (never half-loaded), and the rest load. An unknown CSV header is an error for the file: its
+// column is ignored, every row is still checked, and report.ok() is false.
 //
 //   IngestReport report;
 //   Result<Pool> pool = load_pool_file("firms.csv", report);
 //   for (const InputError& e : report.errors) std::cerr << format_input_error(e, Lang::en) << "\n";
 //   if (!pool) ...                     // the file could not be read at all
 //   report.ok()                        // false when any row had an error
+//
+// Thread-safety: the functions keep no shared state; separate calls may run concurrently.
+// Implementation: csv_reader (RFC 4180), json_value (exact numbers), values (one value → raw
+// encoding), checks (consistency rules), context (shared import state, rejection), flat_form,
+// json_form.
 #pragma once
 
 #include <cstdint>
@@ -23,9 +30,10 @@ namespace gradus {
 
 enum class InputFormat { automatic, csv, json };
 
-// One problem in the input. `row` is the 1-based line of a CSV file counting the header as row 1
-// (so the first data row is row 2), or the 1-based index of a firm in a JSON file; `column` is the
-// CSV header as written, or a JSON path such as `years.2025.revenue`.
+// One problem in the input. `row` is the 1-based spreadsheet row of a CSV file counting the
+// header as row 1 (so the first data row is row 2; it equals the text line unless a quoted cell
+// spans lines), or the 1-based index of a firm (or row object) in a JSON file; `column` is the CSV
+// header as written, or a JSON path such as `years.2025.revenue`.
 struct InputError {
   std::string file;
   uint32_t row = 0;   // 0: the file as a whole
@@ -45,7 +53,8 @@ struct IngestReport {
   bool ok() const { return errors.empty(); }
 };
 
-// `file:row N, column C: "value" reason` in the requested language.
+// `file: row N, column C: "value" reason` (JSON enterprise form: `file: firm N, path: ...`) in
+// the requested language; parts that are empty are left out.
 std::string format_input_error(const InputError& e, Lang lang);
 
 // Reads a file; the format is taken from the extension (.csv, .json) unless given. Fails (as a

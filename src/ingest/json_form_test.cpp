@@ -100,6 +100,18 @@ TEST(JsonForm, TooPreciseNumbersAreErrorsNotRounded) {
                "decimal places"}));
 }
 
+TEST(JsonForm, NotANumber) {
+  Loaded l = load_json(R"([{"uscc": ")" + A + R"("}, {"uscc": ")" + B + R"("},
+      {"uscc": ")" + C +
+                       R"(", "years": {"2025": {"revenue": "abc"}}}])");
+  EXPECT_EQ(errors(l.report), (V{"pool.json: firm 3, years.2025.revenue: \"abc\" is not a number: "
+                                 "it contains the character \"a\""}));
+  EXPECT_EQ(
+      errors(l.report, Lang::zh),
+      (V{"pool.json：第 3 家企业，years.2025.revenue：\"abc\" 不是数字：含有非数字字符 \"a\""}));
+  EXPECT_EQ(l.pool->size(), 2u);
+}
+
 TEST(JsonForm, UnknownKeysNameTheirPath) {
   Loaded l = load_json(R"([{"uscc": ")" + A + R"(", "revenu": 5,
       "years": {"2025": {"revenu": 5, "founded": "2010"}},

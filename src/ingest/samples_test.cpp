@@ -3,6 +3,9 @@
 // documented errors.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -85,6 +88,53 @@ TEST(Samples, BadCsvGivesTheDocumentedErrors) {
   EXPECT_EQ(report.enterprises_rejected, 5u);
   ASSERT_EQ(pool->size(), 1u);
   EXPECT_EQ(pool->uscc(0), "91110108MA0BAD015J");
+}
+
+std::string read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// Random byte edits of the samples: every result is a report or a whole-file error, never a
+// crash, and rejected enterprises never appear in the pool.
+TEST(Samples, MutatedSamplesNeverCrash) {
+  std::mt19937 rng(20260630);
+  const char alphabet[] = ",;:\"\n\r{}[]-.0123456789eE\\ aZ\xE4\xB8\x80";
+  for (const char* name : {"pool.csv", "pool.json", "bad.csv"}) {
+    const std::string original = read(sample(name));
+    ASSERT_FALSE(original.empty());
+    for (int round = 0; round < 150; ++round) {
+      std::string text = original;
+      const int edits = 1 + static_cast<int>(rng() % 4);
+      for (int k = 0; k < edits; ++k) {
+        const size_t at = rng() % text.size();
+        switch (rng() % 3) {
+          case 0:
+            text[at] = alphabet[rng() % (sizeof alphabet - 1)];
+            break;
+          case 1:
+            text.erase(at, 1 + rng() % 8);
+            break;
+          default:
+            text.insert(at, 1, alphabet[rng() % (sizeof alphabet - 1)]);
+            break;
+        }
+        if (text.empty()) text = "x";
+      }
+      IngestReport report;
+      Result<Pool> pool = load_pool_text(text, InputFormat::automatic, name, report);
+      if (!pool.ok()) continue;
+      for (const InputError& e : report.errors) {
+        if (!e.uscc.empty()) {
+          EXPECT_FALSE(pool->find(e.uscc).has_value()) << e.uscc;
+        }
+        EXPECT_FALSE(format_input_error(e, Lang::zh).empty());
+      }
+      EXPECT_EQ(pool->size(), report.enterprises_loaded);
+    }
+  }
 }
 
 }  // namespace

@@ -471,7 +471,7 @@ class Loader {
     return std::nullopt;
   }
 
-  void parse_boundary(const YAML::Node& b, Criterion& c) {
+  void parse_boundary(const YAML::Node& b, std::optional<BoundaryNote>& out) {
     if (!require_map(b, "boundary")) return;
     check_keys(b, {"at", "reading", "note"}, "boundary");
     BoundaryNote note;
@@ -484,7 +484,7 @@ class Loader {
     }
     note.reading = scalar(b, "reading", false, b);
     note.note = text(b, "note", true, b);
-    c.boundary = std::move(note);
+    out = std::move(note);
   }
 
   void parse_criterion(const YAML::Node& n, Criterion& c, std::set<std::string>& ids) {
@@ -507,7 +507,11 @@ class Loader {
         c.modes.push_back(s);
       }
     }
-    if (const YAML::Node b = n["boundary"]; b.IsDefined()) parse_boundary(b, c);
+    if (const YAML::Node b = n["boundary"]; b.IsDefined()) {
+      parse_boundary(b, c.boundary);
+      if (!n["value"].IsDefined()) error(b, "boundary goes with value/op/threshold (a test has no value to sit on a boundary); use notes: for a reading");
+    }
+    c.notes = text(n, "notes", false, n);
     int shapes = 0;
     for (const char* k : {"all", "any", "at_least", "value", "test", "manual", "score"}) shapes += n[k].IsDefined();
     if (shapes != 1) {
@@ -623,7 +627,13 @@ class Loader {
 
   void parse_indicator(const YAML::Node& n, Indicator& ind, std::set<std::string>& ids) {
     if (!require_map(n, "an indicator")) return;
-    check_keys(n, {"id", "label", "cite", "max", "value", "unit", "bands", "items", "manual", "notes"}, "an indicator");
+    check_keys(n, {"id", "label", "cite", "max", "value", "unit", "bands", "items", "manual", "notes", "boundary"},
+               "an indicator");
+    ind.notes = text(n, "notes", false, n);
+    if (const YAML::Node b = n["boundary"]; b.IsDefined()) {
+      parse_boundary(b, ind.boundary);
+      if (!n["value"].IsDefined()) error(b, "boundary goes with an indicator that has a value");
+    }
     ind.pos = pos(n);
     bool overlay = overlay_target_ != nullptr;
     ind.id = overlay ? overlay_target_->id : scalar(n, "id", true, n);

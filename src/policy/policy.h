@@ -102,6 +102,7 @@ struct Criterion {
   std::optional<FieldId> manual_unless;
   std::vector<std::string> modes;  // empty = all modes
   std::optional<BoundaryNote> boundary;
+  Text notes;  // the reading the file takes (shown in explanations)
 };
 
 struct Band {
@@ -134,6 +135,8 @@ struct Indicator {
   std::vector<ScoreItem> items;
   bool manual = false;
   Text manual_reason;
+  Text notes;                          // the reading the file takes (shown in explanations)
+  std::optional<BoundaryNote> boundary;  // carried by the decision when the value equals `at`
   SourcePos pos;
 };
 
