@@ -2,7 +2,7 @@
 // generator's own SplitMix64, det_exp and integer arithmetic so that the pool is identical on every
 // machine; the shape parameters were tuned so that a few % of the pool pass each tier of the
 // shipped policies (application mode, as of June 30 after the last fiscal year).
-#include "bench/generate.h"
+#include "generate.h"
 
 #include <algorithm>
 #include <charconv>
@@ -352,7 +352,9 @@ void PoolGenerator::make_firm(uint32_t i, FirmRecord& out) const {
   auto days_before = [&](int lo, int hi) { return Date::from_days(ref.days() - lo - static_cast<int32_t>(rng.below(hi - lo + 1))); };
 
   // The latent "innovativeness" of the firm: drives R&D, IP, institutions, titles, market share.
-  const double q = rng.uniform();
+  // Skewed: most firms are ordinary (median q = 0.25), 5 % have q > 0.9.
+  const double q_u = rng.uniform();
+  const double q = q_u * q_u;
 
   // Industry: mostly manufacturing.
   const double s = rng.uniform();
@@ -388,7 +390,7 @@ void PoolGenerator::make_firm(uint32_t i, FirmRecord& out) const {
                                  : y0 - 1 - static_cast<int>(22.0 * det_pow(rng.uniform(), 1.4));
   const Date founded = Date::from_ymd(founded_year, 1 + static_cast<int>(rng.below(12)), 1 + static_cast<int>(rng.below(28)));
   set(id.founded, founded.days());
-  if (rng.chance(0.85)) {
+  if (rng.chance(0.92)) {
     const int span = std::max(1, (y1 - founded_year) / 2 + 1);
     const int niche_year = founded_year + static_cast<int>(rng.below(static_cast<uint32_t>(span)));
     Date niche = rng.chance(0.4) ? Date::from_ymd(niche_year, 1, 1)
@@ -426,20 +428,21 @@ void PoolGenerator::make_firm(uint32_t i, FirmRecord& out) const {
 
   // ---- Yearly facts, drawn from the last year backwards.
   const double z = rng.normal();
-  double rev = std::clamp(3000.0 * det_exp(1.25 * z + 0.6 * (q - 0.5)), 3.0, 5.0e6);
+  double rev = std::clamp(3000.0 * det_exp(1.25 * z + 0.6 * (q - 0.33)), 3.0, 5.0e6);
   double emp = std::max(3.0, rev / (55.0 * det_exp(0.45 * rng.normal())));
   const double main_base = 100.0 - 45.0 * cube(rng.uniform());
   const double debt_base = 20.0 + 70.0 * (rng.uniform() + rng.uniform()) / 2.0;
   const double turnover = det_exp(0.5 * rng.normal());
   const double margin_base = 0.05 + 0.06 * rng.normal();
-  const double rd_base = rng.chance(0.08 * (1.0 - q)) ? 0.0 : 15.0 * det_pow(rng.uniform(), 3.5 - 2.5 * q);
+  // R&D intensity: log-normal around 0.7 % (q = 0) to 7 % (q = 1), capped at 15 %; 8 % report none.
+  const double rd_base = rng.chance(0.08 * (1.0 - q)) ? 0.0 : std::min(15.0, 0.7 * det_exp(2.3 * q + 0.8 * rng.normal()));
   const double staff_extra = 0.03 + 0.05 * rng.uniform();
   const double tech_extra = 0.05 + 0.15 * rng.uniform();
   const double domestic = 0.7 + 0.3 * rng.uniform();
-  const bool has_ht = rng.chance(0.6);
-  const double ht_share = std::min(98.0, 10.0 + 85.0 * (0.5 * q + 0.5 * rng.uniform()));
-  const bool has_quality = rng.chance(0.2 + 0.5 * q);
-  const double equity_p = 0.02 + 0.1 * q * q;
+  const bool has_ht = rng.chance(0.3 + 0.6 * q);
+  const double ht_share = std::min(98.0, 10.0 + 85.0 * (0.6 * q + 0.4 * rng.uniform()));
+  const bool has_quality = rng.chance(0.1 + 0.8 * q);
+  const double equity_p = 0.01 + 0.08 * q * q;
   const int data_from = std::max(y0, founded_year);
   for (int y = y1; y >= y0; --y) {
     const double g = 0.07 + 0.15 * rng.normal() + 0.08 * (q - 0.5);
@@ -488,14 +491,15 @@ void PoolGenerator::make_firm(uint32_t i, FirmRecord& out) const {
   if (!rng.chance(0.1)) set(id.leading_product_share, percent(30.0 + 68.0 * det_pow(rng.uniform(), 0.6)));
   if (!rng.chance(0.05)) set(id.leading_product_sei, rng.chance(0.2 + 0.4 * q));
   {
-    const double p[8] = {0.1 + 0.3 * q, 0.15 + 0.3 * q, 0.05, 0.08 + 0.35 * q, 0.04 + 0.3 * q, 0.01, 0.1 + 0.2 * q, 0.03 + 0.1 * q};
+    const double p[8] = {0.15 + 0.35 * q, 0.25 + 0.3 * q, 0.05 + 0.05 * q, 0.12 + 0.45 * q,
+                         0.06 + 0.4 * q,  0.01,           0.12 + 0.2 * q,  0.03 + 0.12 * q};
     int64_t mask = 0;
     for (int k = 0; k < 8; ++k) mask |= rng.chance(p[k]) ? (int64_t{1} << k) : 0;
     if (mask) set(id.product_field, mask);
   }
   double share_dom = -1;
-  if (rng.chance(0.45 + 0.45 * q)) {
-    share_dom = std::clamp(0.4 * det_exp(1.2 * rng.normal() + 3.0 * q), 0.1, 95.0);
+  if (rng.chance(0.4 + 0.5 * q)) {
+    share_dom = std::clamp(0.3 * det_exp(1.1 * rng.normal() + 3.5 * q), 0.1, 95.0);
     set(id.market_share_domestic, percent(share_dom));
     if (rng.chance(0.6)) {
       const int64_t rank = std::max<int64_t>(1, std::llround(25.0 / (1.0 + share_dom))) + rng.below(3);
@@ -505,8 +509,8 @@ void PoolGenerator::make_firm(uint32_t i, FirmRecord& out) const {
   }
   if (rng.chance(0.1 + 0.3 * q)) set(id.market_share_international, percent((share_dom > 0 ? share_dom : 1.0) * 0.4 * rng.uniform()));
   if (!rng.chance(0.05)) {
-    const double v = 0.65 * q + 0.35 * rng.uniform();
-    set(id.rd_institution, v < 0.40 ? 0 : v < 0.62 ? 1 : v < 0.75 ? 2 : v < 0.88 ? 3 : 4);
+    const double v = 0.7 * q + 0.3 * rng.uniform();
+    set(id.rd_institution, v < 0.35 ? 0 : v < 0.55 ? 1 : v < 0.7 ? 2 : v < 0.85 ? 3 : 4);
   }
   auto flag = [&](FieldId f, double p) {
     if (!rng.chance(0.03)) set(f, rng.chance(p) ? 1 : 0);
@@ -515,7 +519,7 @@ void PoolGenerator::make_firm(uint32_t i, FirmRecord& out) const {
   flag(id.product_cert_developed, 0.04 + 0.25 * q);
   flag(id.own_brand, 0.4 + 0.45 * q);
   flag(id.it_core_business, 0.55 + 0.4 * q);
-  const uint32_t led = rng.poisson(0.1 + 2.5 * q * q * q);
+  const uint32_t led = rng.poisson(0.05 + 2.0 * q * q * q);
   set(id.standards_led, count(led));
   set(id.standards_lead, count(rng.binomial(led, 0.4)));
   if (!rng.chance(0.2)) {
@@ -529,28 +533,27 @@ void PoolGenerator::make_firm(uint32_t i, FirmRecord& out) const {
   for (int y = 0; y < ny; ++y) raised = raised || out.year_raw[static_cast<size_t>(y) * nf + id.equity_financing] > 0;
   if (raised && q > 0.9 && rng.chance(0.2)) set(id.valuation_usd, percent(0.5 + 30.0 * cube(rng.uniform())));
   if (!rng.chance(0.03)) {
-    const double q4 = q * q * q * q;
-    const uint32_t c1 = rng.poisson(0.1 + 7.0 * q4);
+    const uint32_t c1 = rng.poisson(0.1 + 6.0 * q * q * q);
     const uint32_t applied = rng.binomial(c1, 0.7);
     set(id.ip_class1, count(c1));
     set(id.ip_class1_self, count(rng.binomial(c1, 0.85)));
     set(id.ip_class1_high_value, count(rng.binomial(c1, 0.12)));
     set(id.ip_class1_applied, count(applied));
     set(id.ip_class1_applied_own_top3, count(rng.binomial(applied, 0.85)));
-    set(id.ip_class2, count(rng.poisson(0.5 + 8.0 * q * q)));
+    set(id.ip_class2, count(rng.poisson(0.5 + 6.0 * q)));
   }
-  if (rng.chance(0.15 + 0.4 * q)) set(id.hte_innovation_score, percent(40.0 + 55.0 * (0.6 * q + 0.4 * rng.uniform())));
+  if (rng.chance(0.1 + 0.8 * q)) set(id.hte_innovation_score, percent(40.0 + 55.0 * (0.6 * q + 0.4 * rng.uniform())));
 
   // ---- Honours, titles, events.
   const double q3 = q * q * q;
-  if (rng.chance(0.01 + 0.25 * q3 * q)) out.hte_valid_to = Date::from_days(ref.days() - 300 + static_cast<int32_t>(rng.below(1300)));
-  const bool innovative = rng.chance(0.02 + 0.35 * q3 * q);
-  const bool tech = rng.chance(0.03 + 0.25 * q3);
+  if (rng.chance(0.005 + 0.3 * q3)) out.hte_valid_to = Date::from_days(ref.days() - 300 + static_cast<int32_t>(rng.below(1300)));
+  const bool innovative = rng.chance(0.01 + 0.4 * q * q);
+  const bool tech = rng.chance(0.02 + 0.25 * q * q);
   if (innovative) out.titles.push_back(TitleRecord{"innovative-sme", days_before(30, 1400), std::nullopt, 0, "", ""});
   if (tech) out.titles.push_back(TitleRecord{"tech-sme", days_before(30, 1000), std::nullopt, 0, "", ""});
-  const bool srdi = (innovative || tech) && q > 0.75 && rng.chance(0.45);
+  const bool srdi = (innovative || tech) && q > 0.6 && rng.chance(0.5);
   if (srdi) out.titles.push_back(TitleRecord{"srdi-sme", days_before(30, 1200), std::nullopt, 0, "", ""});
-  if (srdi && q > 0.93 && rng.chance(0.4)) out.titles.push_back(TitleRecord{"little-giant", days_before(30, 1000), std::nullopt, 0, "", ""});
+  if (srdi && q > 0.85 && rng.chance(0.4)) out.titles.push_back(TitleRecord{"little-giant", days_before(30, 1000), std::nullopt, 0, "", ""});
   if (rng.chance(0.015)) {
     const uint32_t kind = rng.below(std::size(kIncidentIds));
     IncidentRecord r;
@@ -560,14 +563,14 @@ void PoolGenerator::make_firm(uint32_t i, FirmRecord& out) const {
     if (listing && rng.chance(0.5)) r.until = Date::from_days(r.date.days() + 30 + static_cast<int32_t>(rng.below(700)));
     out.incidents.push_back(r);
   }
-  if (rng.chance(0.002 + 0.04 * q3 * q3)) {
+  if (rng.chance(0.002 + 0.04 * q3)) {
     AwardRecord a;
     a.level = static_cast<uint8_t>(rng.chance(0.25) ? 1 : 0);  // national : provincial
     a.rank = 1 + static_cast<int>(rng.below(6));
     a.date = days_before(30, 1400);
     out.award = a;
   }
-  if (rng.chance(0.001 + 0.01 * q3 * q * q)) {
+  if (rng.chance(0.001 + 0.01 * q3)) {
     out.maker_china = MakerChinaRecord{static_cast<uint8_t>(rng.chance(0.3) ? 1 : 0), y1 - static_cast<int>(rng.below(4))};
   }
 }

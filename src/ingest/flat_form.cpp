@@ -72,6 +72,7 @@ bool FlatLoader::set_header(std::span<const std::string> headers,
     const uint32_t at = i < declared_at.size() ? declared_at[i] : 1;
     if (col.header.empty()) {
       col.kind = Kind::unnamed;
+      col.header = "#" + std::to_string(i + 1);  // named by position in messages
       columns_.push_back(std::move(col));
       continue;
     }

@@ -350,6 +350,24 @@ TEST(FlatForm, EventColumnErrors) {
          "(award_level)"}));
 }
 
+TEST(FlatForm, MoreValueErrors) {
+  Loaded l = load_csv(
+      "uscc,rd_institution,award_level,award_rank,high_tech_enterprise_valid_to,incidents,\n" + A +
+      ",regional,国家级,第一,2026-02-30,quality:2025-03-01:2025-01-01,x\n");
+  EXPECT_EQ(
+      errors(l.report),
+      (V{"firms.csv: row 2, column rd_institution: \"regional\" is not a known level of R&D "
+         "institution (use one of: none, enterprise, municipal, provincial, national)",
+         "firms.csv: row 2, column high_tech_enterprise_valid_to: \"2026-02-30\" is not a date: "
+         "that day does not exist in that month",
+         "firms.csv: row 2, column incidents: \"quality:2025-03-01:2025-01-01\" ends before it "
+         "starts",
+         "firms.csv: row 2, column #7: \"x\" is in a column without a header",
+         "firms.csv: row 2, column award_level: \"国家级\" gives an award without its date "
+         "(award_date)",
+         "firms.csv: row 2, column award_rank: \"第一\" is not a rank (a whole number from 1)"}));
+}
+
 TEST(FlatForm, CellCountMustMatchTheHeader) {
   Loaded l = load_csv("uscc,year,revenue\n" + A + ",2025,12,300\n");
   EXPECT_EQ(errors(l.report),

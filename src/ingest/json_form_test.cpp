@@ -154,6 +154,31 @@ TEST(JsonForm, EventRecordErrors) {
          "single_champion)"}));
 }
 
+TEST(JsonForm, MoreEventRecordErrors) {
+  Loaded l = load_json(R"([{"uscc": ")" + A + R"(",
+      "ip_items": [{"kind": "patent", "high_value": ["maintained_10y", "famous"], "applied": "maybe"}],
+      "maker_china": [{"list": "national_top50"}],
+      "titles": [{"since": "2025-03-01", "status": "lapsed"}],
+      "honours": [{"kind": "ip_demo", "valid_from": "2024-01-01", "valid_to": "2023-12-31"}],
+      "incidents": [{"kind": "quality", "date": "2024-05-01", "until": "2024-04-30"}, 7]}])");
+  EXPECT_EQ(
+      errors(l.report),
+      (V{"pool.json: firm 1, ip_items[0].kind: \"patent\" is not a known IP kind (use one of: "
+         "invention_patent, defence_patent, plant_variety, crop_variety, new_drug, "
+         "tcm_protected_1, ic_layout, software_copyright, utility_model, design_patent)",
+         "pool.json: firm 1, ip_items[0].applied: \"maybe\" is not a yes/no value (write "
+         "true/false, 1/0 or 是/否)",
+         "pool.json: firm 1, ip_items[0].high_value: \"famous\" is not a known high-value kind "
+         "(use one of: overseas_family, maintained_10y, pledge_financing, national_award)",
+         "pool.json: firm 1, maker_china[0].year: is required but missing",
+         "pool.json: firm 1, titles[0].tier: is required but missing",
+         "pool.json: firm 1, titles[0].status: \"lapsed\" is not a known title status (use one of: "
+         "valid, expired, revoked)",
+         "pool.json: firm 1, honours[0].valid_to: \"2023-12-31\" is before valid_from (2024-01-01)",
+         "pool.json: firm 1, incidents[0].until: \"2024-04-30\" is before date (2024-05-01)",
+         "pool.json: firm 1, incidents[1]: \"7\" should be an object"}));
+}
+
 TEST(JsonForm, DuplicateFirmsAndKeys) {
   Loaded l = load_json(R"([{"uscc": ")" + A + R"(", "founded": "2010-01-01"},
                           {"uscc": ")" +
