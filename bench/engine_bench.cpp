@@ -204,6 +204,7 @@ int phase_criteria(const Options& o) {
     for (size_t c = 0; c < plan->criteria.size(); ++c)
       if (!o.given.empty() && plan->criteria[c].source->id == o.given) given = static_cast<int>(c);
     uint64_t rows = 0;
+    std::vector<std::vector<uint64_t>> bands(plan->indicators.size(), std::vector<uint64_t>(17, 0));
     for (uint32_t b = 0; b < pool.size(); b += kBatch) {
       const uint32_t n = std::min(kBatch, pool.size() - b);
       evaluate_batch(*plan, pool, b, n, st);
@@ -211,6 +212,7 @@ int phase_criteria(const Options& o) {
         if (given >= 0 && st.outcome[static_cast<size_t>(given) * kBatch + i] != static_cast<uint8_t>(Outcome::met)) continue;
         ++rows;
         for (size_t c = 0; c < plan->criteria.size(); ++c) per[c][st.outcome[c * kBatch + i]]++;
+        for (size_t k = 0; k < plan->indicators.size(); ++k) bands[k][std::min(15, st.band[k * kBatch + i] + 1)]++;
       }
     }
     if (rows == 0) continue;
@@ -221,6 +223,11 @@ int phase_criteria(const Options& o) {
       std::printf("  %*s%-40s %6.2f %6.2f %6.2f %6.2f\n", pc.depth * 2, "", pc.source->id.c_str(),
                   100.0 * per[c][0] / rows, 100.0 * per[c][1] / rows, 100.0 * per[c][2] / rows,
                   100.0 * per[c][3] / rows);
+    }
+    for (size_t k = 0; k < plan->indicators.size(); ++k) {
+      std::printf("  indicator %-30s bands (undecided, 0, 1, …) %%:", plan->indicators[k].variants[0].source->id.c_str());
+      for (size_t b = 0; b < 8; ++b) std::printf(" %5.1f", 100.0 * bands[k][b] / rows);
+      std::printf("\n");
     }
   }
   return 0;

@@ -352,9 +352,11 @@ void PoolGenerator::make_firm(uint32_t i, FirmRecord& out) const {
   auto days_before = [&](int lo, int hi) { return Date::from_days(ref.days() - lo - static_cast<int32_t>(rng.below(hi - lo + 1))); };
 
   // The latent "innovativeness" of the firm: drives R&D, IP, institutions, titles, market share.
-  // Skewed: most firms are ordinary (median q = 0.25), 5 % have q > 0.9.
+  // Skewed: most firms are ordinary (median q = 0.125), 3.5 % have q > 0.9.
   const double q_u = rng.uniform();
-  const double q = q_u * q_u;
+  const double q = q_u * q_u * q_u;
+  // The top ~7 % (q > 0.8) are the candidates for the upper tiers: their traits cohere.
+  const double hi = q > 0.8 ? (q - 0.8) / 0.2 : 0.0;
 
   // Industry: mostly manufacturing.
   const double s = rng.uniform();
@@ -428,30 +430,32 @@ void PoolGenerator::make_firm(uint32_t i, FirmRecord& out) const {
 
   // ---- Yearly facts, drawn from the last year backwards.
   const double z = rng.normal();
-  double rev = std::clamp(3000.0 * det_exp(1.25 * z + 0.6 * (q - 0.33)), 3.0, 5.0e6);
+  double rev = std::clamp(3000.0 * det_exp(1.25 * z + 0.6 * (q - 0.33) + 1.2 * hi - 0.07), 3.0, 5.0e6);
   double emp = std::max(3.0, rev / (55.0 * det_exp(0.45 * rng.normal())));
-  const double main_base = 100.0 - 45.0 * cube(rng.uniform());
-  const double debt_base = 20.0 + 70.0 * (rng.uniform() + rng.uniform()) / 2.0;
+  const double main_base = 100.0 - (45.0 - 30.0 * hi) * cube(rng.uniform());
+  const double debt_base = 20.0 + 70.0 * (rng.uniform() + rng.uniform()) / 2.0 - 15.0 * hi;
   const double turnover = det_exp(0.5 * rng.normal());
   const double margin_base = 0.05 + 0.06 * rng.normal();
-  // R&D intensity: log-normal around 0.7 % (q = 0) to 7 % (q = 1), capped at 15 %; 8 % report none.
-  const double rd_base = rng.chance(0.08 * (1.0 - q)) ? 0.0 : std::min(15.0, 0.7 * det_exp(2.3 * q + 0.8 * rng.normal()));
+  // R&D intensity: log-normal, median 0.5 % (q = 0), 1 % (median firm), 12 % (q = 1), capped at
+  // 15 %; 8 % of the ordinary firms report none.
+  const double rd_base =
+      rng.chance(0.08 * (1.0 - q)) ? 0.0 : std::min(15.0, 0.5 * det_exp(2.9 * q + 0.25 * hi + 0.7 * rng.normal()));
   const double staff_extra = 0.03 + 0.05 * rng.uniform();
   const double tech_extra = 0.05 + 0.15 * rng.uniform();
   const double domestic = 0.7 + 0.3 * rng.uniform();
   const bool has_ht = rng.chance(0.3 + 0.6 * q);
   const double ht_share = std::min(98.0, 10.0 + 85.0 * (0.6 * q + 0.4 * rng.uniform()));
-  const bool has_quality = rng.chance(0.1 + 0.8 * q);
-  const double equity_p = 0.01 + 0.08 * q * q;
+  const bool has_quality = rng.chance(0.1 + 0.7 * q + 0.2 * hi);
+  const double equity_p = 0.006 + 0.06 * q * q;
   const int data_from = std::max(y0, founded_year);
   for (int y = y1; y >= y0; --y) {
-    const double g = 0.07 + 0.15 * rng.normal() + 0.08 * (q - 0.5);
+    const double g = 0.07 + 0.15 * rng.normal() + 0.08 * (q - 0.33) + 0.06 * hi;
     const double main_share = std::min(100.0, main_base + 2.0 * rng.normal());
     const double debt = std::clamp(debt_base + 3.0 * rng.normal(), 15.0, 95.0);
     const double margin = std::clamp(margin_base + 0.02 * rng.normal(), -0.4, 0.4);
     const double rd_ratio = std::clamp(rd_base * (1.0 + 0.12 * rng.normal()), 0.0, 15.0);
     const double equity = rng.chance(equity_p) ? 800.0 * det_exp(1.1 * rng.normal()) : 0.0;
-    const double qs = 30.0 + 60.0 * (0.6 * q + 0.4 * rng.uniform());
+    const double qs = 30.0 + 60.0 * (0.6 * q + 0.4 * rng.uniform()) + 8.0 * hi;
     if (y >= data_from) {
       const int64_t rev_raw = money(rev);
       const int64_t emp_n = std::max<int64_t>(3, std::llround(emp));
@@ -488,18 +492,21 @@ void PoolGenerator::make_firm(uint32_t i, FirmRecord& out) const {
   }
 
   // ---- Static facts.
-  if (!rng.chance(0.1)) set(id.leading_product_share, percent(30.0 + 68.0 * det_pow(rng.uniform(), 0.6)));
+  if (!rng.chance(0.1)) set(id.leading_product_share, percent(30.0 + 20.0 * hi + (68.0 - 20.0 * hi) * det_pow(rng.uniform(), 0.6)));
   if (!rng.chance(0.05)) set(id.leading_product_sei, rng.chance(0.2 + 0.4 * q));
   {
-    const double p[8] = {0.15 + 0.35 * q, 0.25 + 0.3 * q, 0.05 + 0.05 * q, 0.12 + 0.45 * q,
-                         0.06 + 0.4 * q,  0.01,           0.12 + 0.2 * q,  0.03 + 0.12 * q};
+    // core_basics, made_in_china_key, cyber_power, chain_key_link, fills_gap (mostly together with
+    // chain_key_link), time_honored_brand, serves_chain_leader, future_industry.
+    const double p[8] = {0.15 + 0.35 * q, 0.25 + 0.3 * q, 0.05 + 0.05 * q, 0.1 + 0.35 * q + 0.4 * hi,
+                         0.05,            0.01,           0.12 + 0.2 * q,  0.03 + 0.12 * q};
     int64_t mask = 0;
     for (int k = 0; k < 8; ++k) mask |= rng.chance(p[k]) ? (int64_t{1} << k) : 0;
+    if ((mask & 8) && rng.chance(0.3 + 0.6 * q)) mask |= 16;
     if (mask) set(id.product_field, mask);
   }
   double share_dom = -1;
-  if (rng.chance(0.4 + 0.5 * q)) {
-    share_dom = std::clamp(0.3 * det_exp(1.1 * rng.normal() + 3.5 * q), 0.1, 95.0);
+  if (rng.chance(0.4 + 0.4 * q + 0.2 * hi)) {
+    share_dom = std::clamp(0.3 * det_exp(1.0 * rng.normal() + 3.5 * q + 0.8 * hi), 0.1, 95.0);
     set(id.market_share_domestic, percent(share_dom));
     if (rng.chance(0.6)) {
       const int64_t rank = std::max<int64_t>(1, std::llround(25.0 / (1.0 + share_dom))) + rng.below(3);
@@ -510,18 +517,18 @@ void PoolGenerator::make_firm(uint32_t i, FirmRecord& out) const {
   if (rng.chance(0.1 + 0.3 * q)) set(id.market_share_international, percent((share_dom > 0 ? share_dom : 1.0) * 0.4 * rng.uniform()));
   if (!rng.chance(0.05)) {
     const double v = 0.7 * q + 0.3 * rng.uniform();
-    set(id.rd_institution, v < 0.35 ? 0 : v < 0.55 ? 1 : v < 0.7 ? 2 : v < 0.85 ? 3 : 4);
+    set(id.rd_institution, v < 0.4 ? 0 : v < 0.6 ? 1 : v < 0.78 ? 2 : v < 0.93 ? 3 : 4);
   }
   auto flag = [&](FieldId f, double p) {
     if (!rng.chance(0.03)) set(f, rng.chance(p) ? 1 : 0);
   };
-  flag(id.quality_system, 0.45 + 0.45 * q);
+  flag(id.quality_system, 0.45 + 0.4 * q + 0.15 * hi);
   flag(id.product_cert_developed, 0.04 + 0.25 * q);
-  flag(id.own_brand, 0.4 + 0.45 * q);
-  flag(id.it_core_business, 0.55 + 0.4 * q);
-  const uint32_t led = rng.poisson(0.05 + 2.0 * q * q * q);
+  flag(id.own_brand, 0.4 + 0.4 * q + 0.2 * hi);
+  flag(id.it_core_business, 0.55 + 0.35 * q + 0.1 * hi);
+  const uint32_t led = rng.poisson(0.02 + 1.2 * q * q * q);
   set(id.standards_led, count(led));
-  set(id.standards_lead, count(rng.binomial(led, 0.4)));
+  set(id.standards_lead, count(rng.binomial(led, 0.3)));
   if (!rng.chance(0.2)) {
     const double v = rng.uniform();
     set(id.quality_award, v < 0.93 ? 0 : v < 0.975 ? 1 : v < 0.995 ? 2 : 3);
@@ -533,14 +540,14 @@ void PoolGenerator::make_firm(uint32_t i, FirmRecord& out) const {
   for (int y = 0; y < ny; ++y) raised = raised || out.year_raw[static_cast<size_t>(y) * nf + id.equity_financing] > 0;
   if (raised && q > 0.9 && rng.chance(0.2)) set(id.valuation_usd, percent(0.5 + 30.0 * cube(rng.uniform())));
   if (!rng.chance(0.03)) {
-    const uint32_t c1 = rng.poisson(0.1 + 6.0 * q * q * q);
+    const uint32_t c1 = rng.poisson(0.03 + 3.0 * q * q * q * q + 4.0 * hi);
     const uint32_t applied = rng.binomial(c1, 0.7);
     set(id.ip_class1, count(c1));
     set(id.ip_class1_self, count(rng.binomial(c1, 0.85)));
-    set(id.ip_class1_high_value, count(rng.binomial(c1, 0.12)));
+    set(id.ip_class1_high_value, count(rng.binomial(c1, 0.06)));
     set(id.ip_class1_applied, count(applied));
     set(id.ip_class1_applied_own_top3, count(rng.binomial(applied, 0.85)));
-    set(id.ip_class2, count(rng.poisson(0.5 + 6.0 * q)));
+    set(id.ip_class2, count(rng.poisson(0.2 + 4.0 * q)));
   }
   if (rng.chance(0.1 + 0.8 * q)) set(id.hte_innovation_score, percent(40.0 + 55.0 * (0.6 * q + 0.4 * rng.uniform())));
 

@@ -36,7 +36,7 @@ std::string format_raw(FieldId f, int64_t raw) {
       std::string s;
       for (size_t k = 0; k < d.values.size(); ++k)
         if ((raw >> k) & 1) s += (s.empty() ? "" : ";") + std::string(d.values[k].id);
-      return s;
+      return s.empty() ? "none" : s;
     }
     case FieldKind::date: return Date::from_days(static_cast<int32_t>(raw)).to_string();
     case FieldKind::region: return std::to_string(raw);

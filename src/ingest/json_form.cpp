@@ -197,7 +197,8 @@ std::optional<std::string> FirmReader::scalar(const JsonValue& v, const std::str
           if (!joined.empty()) joined += ";";
           joined += item.text;
         }
-        return joined;
+        // [] states "none of these" (a known empty set), which is not the same as missing.
+        return joined.empty() ? std::string("none") : joined;
       }
       break;
     case JsonValue::Type::object:

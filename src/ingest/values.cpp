@@ -182,6 +182,8 @@ Result<int64_t> parse_value(const FieldDef& f, std::string_view text, bool in_yu
     }
     case FieldKind::enum_set: {
       int64_t mask = 0;
+      // "none" / "无" states a known empty set (an empty cell is missing, not empty).
+      if (text == "none" || text == "无") return int64_t{0};
       for (const std::string& part : split_list(text)) {
         Result<uint8_t> i = parse_enum(f.values, part, f.zh, f.en);
         if (!i) {
