@@ -57,6 +57,7 @@ struct Options {
   uint32_t size = 0;
   std::string csv;
   std::string given;
+  std::vector<std::string> policies;  // --policy SPEC (repeatable): only these (for profiling)
 };
 
 double now_s() {
@@ -79,12 +80,13 @@ struct PlanSet {
   std::vector<const Plan*> ptrs;
 };
 
-bool compile_plans(Date as_of, PlanSet& set) {
+bool compile_plans(Date as_of, PlanSet& set, const std::vector<std::string>& only = {}) {
   std::string errors;
   set.registry = std::make_unique<PolicyRegistry>(PolicyRegistry::shipped(&errors));
   if (!errors.empty()) std::cerr << errors;
   std::vector<std::string> specs = set.registry->ids();
   specs.push_back("little-giant@2022");
+  if (!only.empty()) specs = only;
   AssessOptions opt{as_of, "application"};
   for (const std::string& spec : specs) {
     Result<const Policy*> p = set.registry->select(spec, as_of, opt.mode);
@@ -167,7 +169,7 @@ int phase_engine(const Options& o) {
   std::fflush(stdout);
 
   PlanSet set;
-  if (!compile_plans(*as_of, set)) return 2;
+  if (!compile_plans(*as_of, set, o.policies)) return 2;
   for (size_t k = 0; k < set.ptrs.size(); ++k) std::printf("plan %zu %s\n", k, set.ptrs[k]->policy->key().c_str());
 
   std::vector<Counts> counts;
@@ -190,13 +192,81 @@ int phase_engine(const Options& o) {
   return 0;
 }
 
+// Checks that the CSV written by the generator loads into exactly the pool the generator builds:
+// every column, text and event list, enterprise by enterprise. Prints "verify_mismatches N".
+int phase_verify(const Options& o) {
+  PoolGenerator gen({.enterprises = o.size, .seed = o.seed});
+  Pool built = gen.build();
+  Status s = gen.write_csv(o.csv);
+  if (!s.ok()) return std::cerr << s.message.en << "\n", 2;
+  IngestReport report;
+  Result<Pool> loaded = load_pool_file(o.csv, report);
+  if (!o.keep_csv) std::remove(o.csv.c_str());
+  if (!loaded) return std::cerr << loaded.error().message.en << "\n", 2;
+  for (size_t k = 0; k < report.errors.size() && k < 5; ++k) std::cerr << format_input_error(report.errors[k], Lang::en) << "\n";
+  uint64_t bad = 0;
+  auto complain = [&](const std::string& what) {
+    if (++bad <= 10) std::cerr << "mismatch: " << what << "\n";
+  };
+  const Pool& a = built;
+  const Pool& b = *loaded;
+  if (a.size() != b.size()) complain("size " + std::to_string(a.size()) + " vs " + std::to_string(b.size()));
+  const uint32_t n = std::min(a.size(), b.size());
+  auto same_column = [&](const Column* x, const Column* y, const std::string& name) {
+    for (uint32_t e = 0; e < n; ++e) {
+      const bool px = x && !x->present.empty() && x->present[e], py = y && !y->present.empty() && y->present[e];
+      if (px != py || (px && x->values[e] != y->values[e])) {
+        complain(name + " of " + a.uscc(e));
+        return;
+      }
+    }
+  };
+  for (const FieldDef& f : all_fields()) {
+    if (f.kind == FieldKind::text) {
+      for (uint32_t e = 0; e < n; ++e)
+        if (a.text(f.id, e) != b.text(f.id, e)) {
+          complain(std::string(f.name) + " of " + a.uscc(e));
+          break;
+        }
+    } else if (f.scope == FieldScope::enterprise) {
+      same_column(&a.column(f.id), &b.column(f.id), std::string(f.name));
+    } else {
+      for (int y = gen.options().first_year; y <= gen.options().last_year; ++y)
+        same_column(a.yearly(f.id, y), b.yearly(f.id, y), std::string(f.name) + "@" + std::to_string(y));
+    }
+  }
+  for (uint32_t e = 0; e < n; ++e) {
+    auto ta = a.titles().of(e), tb = b.titles().of(e);
+    bool ok = ta.size() == tb.size();
+    for (size_t k = 0; ok && k < ta.size(); ++k)
+      ok = ta[k].tier == tb[k].tier && ta[k].since == tb[k].since && ta[k].valid_to == tb[k].valid_to && ta[k].status == tb[k].status;
+    auto ia = a.incidents().of(e), ib = b.incidents().of(e);
+    ok = ok && ia.size() == ib.size();
+    for (size_t k = 0; ok && k < ia.size(); ++k) ok = ia[k].kind == ib[k].kind && ia[k].date == ib[k].date && ia[k].until == ib[k].until;
+    auto aa = a.awards().of(e), ab = b.awards().of(e);
+    ok = ok && aa.size() == ab.size();
+    for (size_t k = 0; ok && k < aa.size(); ++k) ok = aa[k].level == ab[k].level && aa[k].rank == ab[k].rank && aa[k].date == ab[k].date;
+    auto ma = a.maker_china().of(e), mb = b.maker_china().of(e);
+    ok = ok && ma.size() == mb.size();
+    for (size_t k = 0; ok && k < ma.size(); ++k) ok = ma[k].list == mb[k].list && ma[k].year == mb[k].year;
+    auto ha = a.honours().of(e), hb = b.honours().of(e);
+    ok = ok && ha.size() == hb.size();
+    for (size_t k = 0; ok && k < ha.size(); ++k)
+      ok = ha[k].kind == hb[k].kind && ha[k].valid_from == hb[k].valid_from && ha[k].valid_to == hb[k].valid_to;
+    if (!ok) complain("events of " + a.uscc(e));
+  }
+  std::printf("verify_enterprises %u\nverify_errors %zu\nverify_mismatches %llu\n", n, report.errors.size(),
+              static_cast<unsigned long long>(bad));
+  return bad || !report.errors.empty() ? 1 : 0;
+}
+
 // For tuning the generator: the share of each outcome for every criterion of every plan.
 int phase_criteria(const Options& o) {
   Result<Date> as_of = Date::parse(o.as_of);
   if (!as_of) return std::cerr << "bad --as-of\n", 2;
   Pool pool = PoolGenerator({.enterprises = o.size, .seed = o.seed}).build();
   PlanSet set;
-  if (!compile_plans(*as_of, set)) return 2;
+  if (!compile_plans(*as_of, set, o.policies)) return 2;
   for (const Plan* plan : set.ptrs) {
     std::vector<Counts> per(plan->criteria.size(), Counts{});
     BatchState st(*plan);
@@ -261,7 +331,7 @@ int phase_load_csv(const Options& o) {
               report.warnings.size());
   std::printf("pool_bytes %zu\nrss_after_load_kb %ld\n", pool->memory_bytes(), peak_rss_kb());
   PlanSet set;
-  if (!compile_plans(*as_of, set)) return 2;
+  if (!compile_plans(*as_of, set, o.policies)) return 2;
   std::vector<Counts> counts;
   const double t = timed_evaluation(set.ptrs, *pool, 2, counts);
   std::printf("eval_all 2 %.6f\n", t);
@@ -395,6 +465,26 @@ std::string machine_description() {
   return s.str();
 }
 
+// How much two threads really get on this machine right now: the speed-up of a register-only loop
+// run on 2 threads over 1 (2.0 = two free cores; ~1.0 = another process holds one of them).
+double two_thread_speedup() {
+  auto spin = [](unsigned threads) {
+    std::atomic<uint64_t> sink{0};
+    const double t0 = now_s();
+    std::vector<std::thread> ws;
+    for (unsigned k = 0; k < threads; ++k)
+      ws.emplace_back([&sink, k] {
+        uint64_t x = k + 1;
+        for (long i = 0; i < 200'000'000; ++i) x = x * 6364136223846793005ull + 1442695040888963407ull;
+        sink += x;
+      });
+    for (auto& w : ws) w.join();
+    return now_s() - t0;
+  };
+  const double one = spin(1), two = spin(2);
+  return 2.0 * one / two;
+}
+
 std::string loadavg() {
   std::string l = read_all("/proc/loadavg");
   std::istringstream in(l);
@@ -409,7 +499,8 @@ int run_all(const Options& o) {
   std::vector<std::string> misses;
   rep << "# gradus engine benchmark\n\n";
   rep << machine_description();
-  rep << "- load average at start: " << loadavg() << " (1/5/15 min)\n";
+  rep << "- load average at start: " << loadavg() << " (1/5/15 min); two-thread speed-up of a register-only loop: "
+      << fmt("%.2f", two_thread_speedup()) << "× (2.00 = two free cores)\n";
   rep << "- pool: synthetic, seed " << o.seed << ", 3 fiscal years (2023–2025); policies in force for application on "
       << o.as_of << " plus little-giant@2022; evaluation time = best of " << o.runs << " runs, outcome counts in the sink; "
       << "batch " << kBatch << " rows\n";
@@ -418,6 +509,7 @@ int run_all(const Options& o) {
 
   for (uint32_t n : o.sizes) {
     std::cerr << "gradus_bench: " << n << " enterprises…\n";
+    const std::string load_before = loadavg();
     const std::string tag = o.work_dir + "/gradus_bench_" + std::to_string(n) + "_" + std::to_string(getpid());
     const std::string csv = tag + ".csv";
     const std::vector<std::string> common = {"--size", std::to_string(n), "--seed", std::to_string(o.seed),
@@ -458,6 +550,7 @@ int run_all(const Options& o) {
 
     const uint64_t rows = static_cast<uint64_t>(num(lm, "rows_read"));
     rep << "## " << grouped(n) << " enterprises × 3 fiscal years\n\n";
+    rep << "Load average before / after this size: " << load_before << " / " << loadavg() << ".\n\n";
     rep << "| step | wall time | throughput | peak RSS of the process |\n|---|---:|---:|---:|\n";
     const double gen_s = num(em, "generate_s"), build_s = num(em, "build_s"), fin_s = num(em, "finish_s");
     rep << "| generator only (draw every firm, no pool) | " << secs(gen_s) << " | " << mega(n / gen_s) << " ent/s | |\n";
@@ -530,7 +623,8 @@ int run_all(const Options& o) {
       misses.push_back("peak RSS when the pool comes from the CSV at " + grouped(n) + ": " + fmt("%.0f MB", peak_csv_mb) +
                        " (target < 1.5 GB)");
   }
-  rep << "- load average at end: " << loadavg() << "\n";
+  rep << "- load average at end: " << loadavg() << "; two-thread speed-up of a register-only loop: "
+      << fmt("%.2f", two_thread_speedup()) << "×\n";
   rep << "\n## Targets (issue 2)\n\n";
   if (misses.empty()) rep << "All targets met.\n";
   for (const std::string& m : misses) rep << "- MISSED: " << m << "\n";
@@ -581,6 +675,13 @@ int main(int argc, char** argv) {
     else if (a == "--size") o.size = static_cast<uint32_t>(std::stoul(value()));
     else if (a == "--csv") o.csv = value();
     else if (a == "--given") o.given = value();
+    else if (a == "--policy") o.policies.push_back(value());
+    else if (a == "--threads") {
+      o.threads.clear();
+      std::stringstream ss(value());
+      std::string part;
+      while (std::getline(ss, part, ',')) o.threads.push_back(static_cast<unsigned>(std::stoul(part)));
+    }
     else if (a == "--help" || a == "-h") return std::cout << kUsage, 0;
     else return std::cerr << "unknown argument " << a << "\n" << kUsage, 2;
   }
@@ -588,6 +689,7 @@ int main(int argc, char** argv) {
   if (o.phase == "write-csv") return phase_write_csv(o);
   if (o.phase == "load-csv") return phase_load_csv(o);
   if (o.phase == "criteria") return phase_criteria(o);
+  if (o.phase == "verify") return phase_verify(o);
   if (!o.phase.empty()) return std::cerr << "unknown phase " << o.phase << "\n", 2;
   return run_all(o);
 }

@@ -48,9 +48,13 @@ double det_exp(double x) {
   constexpr double kInvLn2 = 1.44269504088896338700e+00;
   const double k = std::floor(x * kInvLn2 + 0.5);
   const double r = (x - k * kLn2Hi) - k * kLn2Lo;  // |r| ≤ ln2 / 2
-  // Taylor series to degree 14 in Horner form; the truncation error is below 1e-18.
+  // Taylor series to degree 14 in Horner form; the truncation error is below 1e-18. The
+  // reciprocals are constant-folded (IEEE division, correctly rounded, so the same everywhere).
+  static constexpr double kInv[15] = {0,        1.0,       1.0 / 2,  1.0 / 3,  1.0 / 4,
+                                      1.0 / 5,  1.0 / 6,   1.0 / 7,  1.0 / 8,  1.0 / 9,
+                                      1.0 / 10, 1.0 / 11,  1.0 / 12, 1.0 / 13, 1.0 / 14};
   double p = 1.0;
-  for (int n = 14; n >= 1; --n) p = 1.0 + p * r / n;
+  for (int n = 14; n >= 1; --n) p = 1.0 + p * r * kInv[n];
   return std::ldexp(p, static_cast<int>(k));
 }
 
@@ -355,8 +359,9 @@ void PoolGenerator::make_firm(uint32_t i, FirmRecord& out) const {
   // Skewed: most firms are ordinary (median q = 0.125), 3.5 % have q > 0.9.
   const double q_u = rng.uniform();
   const double q = q_u * q_u * q_u;
-  // The top ~7 % (q > 0.8) are the candidates for the upper tiers: their traits cohere.
-  const double hi = q > 0.8 ? (q - 0.8) / 0.2 : 0.0;
+  // "Champions": half of the top ~7 % (q > 0.8), the candidates for the upper tiers, whose traits
+  // cohere (bigger, growing, R&D-heavy, niche leaders on a key link of a chain).
+  const double hi = q > 0.8 && rng.chance(0.5) ? 1.0 : 0.0;
 
   // Industry: mostly manufacturing.
   const double s = rng.uniform();
@@ -390,13 +395,18 @@ void PoolGenerator::make_firm(uint32_t i, FirmRecord& out) const {
   const bool young = rng.chance(0.05);
   const int founded_year = young ? y1 - static_cast<int>(rng.below(2)) - 1
                                  : y0 - 1 - static_cast<int>(22.0 * det_pow(rng.uniform(), 1.4));
-  const Date founded = Date::from_ymd(founded_year, 1 + static_cast<int>(rng.below(12)), 1 + static_cast<int>(rng.below(28)));
+  // (One draw per statement: the order in which function arguments are evaluated is unspecified.)
+  auto random_day_in = [&](int year) {
+    const int month = 1 + static_cast<int>(rng.below(12));
+    const int day = 1 + static_cast<int>(rng.below(28));
+    return Date::from_ymd(year, month, day);
+  };
+  const Date founded = random_day_in(founded_year);
   set(id.founded, founded.days());
   if (rng.chance(0.92)) {
     const int span = std::max(1, (y1 - founded_year) / 2 + 1);
     const int niche_year = founded_year + static_cast<int>(rng.below(static_cast<uint32_t>(span)));
-    Date niche = rng.chance(0.4) ? Date::from_ymd(niche_year, 1, 1)
-                                 : Date::from_ymd(niche_year, 1 + static_cast<int>(rng.below(12)), 1 + static_cast<int>(rng.below(28)));
+    Date niche = rng.chance(0.4) ? Date::from_ymd(niche_year, 1, 1) : random_day_in(niche_year);
     if (niche < founded) niche = founded;
     set(id.niche_since, niche.days());
   }
@@ -422,8 +432,9 @@ void PoolGenerator::make_firm(uint32_t i, FirmRecord& out) const {
     code[18] = 0;
     out.uscc.assign(code, 18);
   }
-  out.name = std::string(kNameHeads[rng.below(std::size(kNameHeads))]) +
-             std::string(kNameMids[rng.below(std::size(kNameMids))]) + (rng.chance(0.2) ? "股份有限公司" : "有限公司");
+  out.name = kNameHeads[rng.below(std::size(kNameHeads))];
+  out.name += kNameMids[rng.below(std::size(kNameMids))];
+  out.name += rng.chance(0.2) ? "股份有限公司" : "有限公司";
   if (rng.chance(0.4)) out.park = std::to_string(region.code / 100) + "高新区";
   if (rng.chance(0.5)) out.niche_market = "细分市场" + std::to_string(rng.below(5000));
   if (rng.chance(0.6)) out.leading_product = "产品" + std::to_string(rng.below(20000));
@@ -432,30 +443,31 @@ void PoolGenerator::make_firm(uint32_t i, FirmRecord& out) const {
   const double z = rng.normal();
   double rev = std::clamp(3000.0 * det_exp(1.25 * z + 0.6 * (q - 0.33) + 1.2 * hi - 0.07), 3.0, 5.0e6);
   double emp = std::max(3.0, rev / (55.0 * det_exp(0.45 * rng.normal())));
-  const double main_base = 100.0 - (45.0 - 30.0 * hi) * cube(rng.uniform());
-  const double debt_base = 20.0 + 70.0 * (rng.uniform() + rng.uniform()) / 2.0 - 15.0 * hi;
+  const double main_base = 100.0 - (45.0 - 37.0 * hi) * cube(rng.uniform());
+  const double debt_u1 = rng.uniform();
+  const double debt_base = 20.0 + 70.0 * (debt_u1 + rng.uniform()) / 2.0 - 15.0 * hi;
   const double turnover = det_exp(0.5 * rng.normal());
   const double margin_base = 0.05 + 0.06 * rng.normal();
   // R&D intensity: log-normal, median 0.5 % (q = 0), 1 % (median firm), 12 % (q = 1), capped at
   // 15 %; 8 % of the ordinary firms report none.
   const double rd_base =
-      rng.chance(0.08 * (1.0 - q)) ? 0.0 : std::min(15.0, 0.5 * det_exp(2.9 * q + 0.25 * hi + 0.7 * rng.normal()));
+      rng.chance(0.08 * (1.0 - q)) ? 0.0 : std::min(15.0, 0.5 * det_exp(2.9 * q + 0.5 * hi + 0.7 * rng.normal()));
   const double staff_extra = 0.03 + 0.05 * rng.uniform();
   const double tech_extra = 0.05 + 0.15 * rng.uniform();
   const double domestic = 0.7 + 0.3 * rng.uniform();
   const bool has_ht = rng.chance(0.3 + 0.6 * q);
   const double ht_share = std::min(98.0, 10.0 + 85.0 * (0.6 * q + 0.4 * rng.uniform()));
-  const bool has_quality = rng.chance(0.1 + 0.7 * q + 0.2 * hi);
+  const bool has_quality = rng.chance(0.1 + 0.7 * q + 0.3 * hi);
   const double equity_p = 0.006 + 0.06 * q * q;
   const int data_from = std::max(y0, founded_year);
   for (int y = y1; y >= y0; --y) {
-    const double g = 0.07 + 0.15 * rng.normal() + 0.08 * (q - 0.33) + 0.06 * hi;
+    const double g = 0.05 + 0.15 * rng.normal() + 0.08 * (q - 0.33) + 0.08 * hi;
     const double main_share = std::min(100.0, main_base + 2.0 * rng.normal());
     const double debt = std::clamp(debt_base + 3.0 * rng.normal(), 15.0, 95.0);
     const double margin = std::clamp(margin_base + 0.02 * rng.normal(), -0.4, 0.4);
     const double rd_ratio = std::clamp(rd_base * (1.0 + 0.12 * rng.normal()), 0.0, 15.0);
     const double equity = rng.chance(equity_p) ? 800.0 * det_exp(1.1 * rng.normal()) : 0.0;
-    const double qs = 30.0 + 60.0 * (0.6 * q + 0.4 * rng.uniform()) + 8.0 * hi;
+    const double qs = 30.0 + 60.0 * (0.6 * q + 0.4 * rng.uniform()) + 10.0 * hi;
     if (y >= data_from) {
       const int64_t rev_raw = money(rev);
       const int64_t emp_n = std::max<int64_t>(3, std::llround(emp));
@@ -497,16 +509,16 @@ void PoolGenerator::make_firm(uint32_t i, FirmRecord& out) const {
   {
     // core_basics, made_in_china_key, cyber_power, chain_key_link, fills_gap (mostly together with
     // chain_key_link), time_honored_brand, serves_chain_leader, future_industry.
-    const double p[8] = {0.15 + 0.35 * q, 0.25 + 0.3 * q, 0.05 + 0.05 * q, 0.1 + 0.35 * q + 0.4 * hi,
+    const double p[8] = {0.15 + 0.35 * q, 0.25 + 0.3 * q, 0.05 + 0.05 * q, 0.1 + 0.35 * q + 0.5 * hi,
                          0.05,            0.01,           0.12 + 0.2 * q,  0.03 + 0.12 * q};
     int64_t mask = 0;
     for (int k = 0; k < 8; ++k) mask |= rng.chance(p[k]) ? (int64_t{1} << k) : 0;
-    if ((mask & 8) && rng.chance(0.3 + 0.6 * q)) mask |= 16;
+    if ((mask & 8) && rng.chance(0.3 + 0.6 * q + 0.1 * hi)) mask |= 16;
     if (mask) set(id.product_field, mask);
   }
   double share_dom = -1;
   if (rng.chance(0.4 + 0.4 * q + 0.2 * hi)) {
-    share_dom = std::clamp(0.3 * det_exp(1.0 * rng.normal() + 3.5 * q + 0.8 * hi), 0.1, 95.0);
+    share_dom = std::clamp(0.3 * det_exp(1.0 * rng.normal() + 3.5 * q + 1.5 * hi), 0.1, 95.0);
     set(id.market_share_domestic, percent(share_dom));
     if (rng.chance(0.6)) {
       const int64_t rank = std::max<int64_t>(1, std::llround(25.0 / (1.0 + share_dom))) + rng.below(3);
@@ -540,27 +552,27 @@ void PoolGenerator::make_firm(uint32_t i, FirmRecord& out) const {
   for (int y = 0; y < ny; ++y) raised = raised || out.year_raw[static_cast<size_t>(y) * nf + id.equity_financing] > 0;
   if (raised && q > 0.9 && rng.chance(0.2)) set(id.valuation_usd, percent(0.5 + 30.0 * cube(rng.uniform())));
   if (!rng.chance(0.03)) {
-    const uint32_t c1 = rng.poisson(0.03 + 3.0 * q * q * q * q + 4.0 * hi);
+    const uint32_t c1 = rng.poisson(0.03 + 3.0 * q * q * q * q + 6.0 * hi);
     const uint32_t applied = rng.binomial(c1, 0.7);
     set(id.ip_class1, count(c1));
     set(id.ip_class1_self, count(rng.binomial(c1, 0.85)));
     set(id.ip_class1_high_value, count(rng.binomial(c1, 0.06)));
     set(id.ip_class1_applied, count(applied));
     set(id.ip_class1_applied_own_top3, count(rng.binomial(applied, 0.85)));
-    set(id.ip_class2, count(rng.poisson(0.2 + 4.0 * q)));
+    set(id.ip_class2, count(rng.poisson(0.1 + 3.0 * q)));
   }
   if (rng.chance(0.1 + 0.8 * q)) set(id.hte_innovation_score, percent(40.0 + 55.0 * (0.6 * q + 0.4 * rng.uniform())));
 
   // ---- Honours, titles, events.
   const double q3 = q * q * q;
   if (rng.chance(0.005 + 0.3 * q3)) out.hte_valid_to = Date::from_days(ref.days() - 300 + static_cast<int32_t>(rng.below(1300)));
-  const bool innovative = rng.chance(0.01 + 0.4 * q * q);
+  const bool innovative = rng.chance(0.01 + 0.4 * q * q + 0.3 * hi);
   const bool tech = rng.chance(0.02 + 0.25 * q * q);
   if (innovative) out.titles.push_back(TitleRecord{"innovative-sme", days_before(30, 1400), std::nullopt, 0, "", ""});
   if (tech) out.titles.push_back(TitleRecord{"tech-sme", days_before(30, 1000), std::nullopt, 0, "", ""});
-  const bool srdi = (innovative || tech) && q > 0.6 && rng.chance(0.5);
+  const bool srdi = (innovative || tech) && (hi > 0 ? rng.chance(0.6) : q > 0.6 && rng.chance(0.3));
   if (srdi) out.titles.push_back(TitleRecord{"srdi-sme", days_before(30, 1200), std::nullopt, 0, "", ""});
-  if (srdi && q > 0.85 && rng.chance(0.4)) out.titles.push_back(TitleRecord{"little-giant", days_before(30, 1000), std::nullopt, 0, "", ""});
+  if (srdi && hi > 0 && rng.chance(0.3)) out.titles.push_back(TitleRecord{"little-giant", days_before(30, 1000), std::nullopt, 0, "", ""});
   if (rng.chance(0.015)) {
     const uint32_t kind = rng.below(std::size(kIncidentIds));
     IncidentRecord r;
@@ -578,7 +590,8 @@ void PoolGenerator::make_firm(uint32_t i, FirmRecord& out) const {
     out.award = a;
   }
   if (rng.chance(0.001 + 0.01 * q3)) {
-    out.maker_china = MakerChinaRecord{static_cast<uint8_t>(rng.chance(0.3) ? 1 : 0), y1 - static_cast<int>(rng.below(4))};
+    const uint8_t list = rng.chance(0.3) ? 1 : 0;  // national_top50 : national_top500
+    out.maker_china = MakerChinaRecord{list, y1 - static_cast<int>(rng.below(4))};
   }
 }
 

@@ -104,7 +104,7 @@ int Date::day() const {
 std::string Date::to_string() const {
   int y, m, d;
   civil_from_days(days_, &y, &m, &d);
-  char buf[16];
+  char buf[48];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
   return buf;
 }
@@ -119,8 +119,13 @@ Date Date::plus_years(int n) const {
 
 int completed_years(Date from, Date to) {
   if (to < from) return 0;
-  int years = to.year() - from.year();
-  if (from.plus_years(years) > to) --years;
+  int fy, fm, fd, ty, tm, td;
+  civil_from_days(from.days(), &fy, &fm, &fd);
+  civil_from_days(to.days(), &ty, &tm, &td);
+  // Same as "from.plus_years(years) > to" with plus_years' Feb 29 → Feb 28 rule, without building dates.
+  if (fm == 2 && fd == 29 && !is_leap(ty)) fd = 28;
+  int years = ty - fy;
+  if (fm > tm || (fm == tm && fd > td)) --years;
   return years;
 }
 

@@ -16,9 +16,18 @@ bool parse_lang(std::string_view s, Lang* out) {
 }
 
 std::string normalize_width(std::string_view s) {
+  // Only the lead bytes 0xEF (U+FF01..U+FF5E) and 0xE3 (U+3000) can start a change: everything
+  // before the first of them is copied as is.
+  size_t first = 0;
+  while (first < s.size() && static_cast<unsigned char>(s[first]) != 0xEF &&
+         static_cast<unsigned char>(s[first]) != 0xE3) {
+    ++first;
+  }
+  if (first == s.size()) return std::string(s);
   std::string out;
   out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
+  out.append(s.data(), first);
+  for (size_t i = first; i < s.size();) {
     const auto c0 = static_cast<unsigned char>(s[i]);
     if (c0 == 0xEF && i + 2 < s.size()) {
       const auto c1 = static_cast<unsigned char>(s[i + 1]);
@@ -44,6 +53,12 @@ std::string normalize_width(std::string_view s) {
 }
 
 std::string_view trim(std::string_view s) {
+  // Fast path: both ends are printable ASCII (nothing to strip).
+  if (!s.empty()) {
+    const auto f = static_cast<unsigned char>(s.front());
+    const auto b = static_cast<unsigned char>(s.back());
+    if (f > ' ' && f < 0x80 && b > ' ' && b < 0x80) return s;
+  }
   auto strip_front = [](std::string_view& v) {
     for (;;) {
       if (!v.empty() && (v.front() == ' ' || v.front() == '\t' || v.front() == '\r' || v.front() == '\n')) {

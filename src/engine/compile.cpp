@@ -2,6 +2,7 @@
 // the criteria tree is flattened in post-order, score indicators get one variant per overlay.
 #include <algorithm>
 #include <cmath>
+#include <cmath>
 #include <map>
 
 #include "core/industry.h"
@@ -75,11 +76,45 @@ class Compiler {
     for (const std::string& s : n.names) key += ";" + s;
     auto it = interned_.find(key);
     if (it != interned_.end()) return it->second;
+    n.exactness = exactness_of(n);
     plan_.nodes.push_back(std::move(n));
     int idx = static_cast<int>(plan_.nodes.size()) - 1;
     interned_[key] = idx;
     return idx;
   }
+  VNode::Exactness exactness_of(const VNode& n) const {
+    using X = VNode::Exactness;
+    auto all_integral = [&]() {
+      for (int i : n.in)
+        if (plan_.nodes[i].exactness != X::integral) return false;
+      return true;
+    };
+    switch (n.op) {
+      case VOp::constant:
+        return n.constant == std::floor(n.constant) && std::fabs(n.constant) < 1e15 ? X::integral : X::plain;
+      case VOp::load:
+      case VOp::ip_count: {
+        const FieldDef& f = field(n.field);
+        return f.kind == FieldKind::money || f.kind == FieldKind::ratio || f.kind == FieldKind::decimal
+                   ? X::plain
+                   : X::integral;  // counts are whole numbers; flags, enums, dates, codes are integers
+      }
+      case VOp::neg: case VOp::add: case VOp::sub: case VOp::mul: case VOp::sum: case VOp::min: case VOp::max:
+        if (all_integral()) return X::integral;
+        if ((n.op == VOp::neg || n.op == VOp::min || n.op == VOp::max) &&
+            std::all_of(n.in.begin(), n.in.end(), [&](int i) { return plan_.nodes[i].exactness != X::computed; }))
+          return X::plain;
+        return X::computed;
+      case VOp::not_: case VOp::lt: case VOp::le: case VOp::gt: case VOp::ge: case VOp::eq: case VOp::ne:
+      case VOp::and_: case VOp::or_: case VOp::years_in: case VOp::years_since: case VOp::days_since: case VOp::has:
+      case VOp::holds_title: case VOp::honour_valid: case VOp::incidents_within: case VOp::incidents_active:
+      case VOp::awards_within: case VOp::maker_china_within: case VOp::policy_ref:
+        return X::integral;
+      default:
+        return X::computed;
+    }
+  }
+
   int constant(double v) {
     VNode n;
     n.op = VOp::constant;
@@ -210,8 +245,14 @@ class Compiler {
     VNode n;
     n.op = vops[static_cast<int>(o)];
     n.in = {expr(l), expr(r)};
-    n.lhs = &l;
-    n.rhs = &r;
+    // Two integral sides, or two plain ones, compare exactly in double; anything computed
+    // (ratios, growth, means…) is rechecked in rational arithmetic when the sides are close.
+    using X = VNode::Exactness;
+    X a = plan_.nodes[n.in[0]].exactness, b = plan_.nodes[n.in[1]].exactness;
+    if (a == X::computed || b == X::computed) {
+      n.lhs = &l;
+      n.rhs = &r;
+    }
     return intern(std::move(n));
   }
 
@@ -287,6 +328,8 @@ class Compiler {
     pc.depth = depth;
     for (const Criterion& child : c.children)
       if (in_mode(child)) pc.children.push_back(compile_criterion(child, depth + 1));
+    if (pc.children.size() > 255 && status_.ok())
+      status_ = invalid("条件组 " + c.id + " 的子条件超过 255 个", "criterion group " + c.id + " has more than 255 children");
     switch (c.kind) {
       case Criterion::Kind::compare:
         pc.value_node = expr(*c.value);
@@ -370,6 +413,12 @@ class Compiler {
       refs(*ind.expr, pc->refs);
     }
     pc->refs.push_back({find_field("industry")->id, 0});
+    for (const ClassifyCategory& k : c.categories) {
+      auto& per_class = pc->bounds.emplace_back(c.classes.size());
+      for (size_t cl = 0; cl < c.classes.size(); ++cl)
+        for (size_t j = 0; j < c.indicators.size(); ++j)
+          if (k.bounds[cl][j]) per_class[cl].emplace_back(static_cast<int>(j), *k.bounds[cl][j]);
+    }
     // Longest-prefix match of the full industry code ("C3976") against the categories.
     pc->category_of_class.assign(10000, -1);
     int fallback = -1;

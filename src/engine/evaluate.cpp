@@ -7,19 +7,54 @@
 #include <atomic>
 #include <bit>
 #include <cmath>
+#include <cstring>
+#include <functional>
 #include <limits>
 #include <thread>
 
 #include "engine/exact.h"
 #include "engine/row_facts.h"
 
+// The hot loops are compiled twice: for the x86-64 baseline (SSE2) and for AVX2, picked at load
+// time by the CPU (GCC function multiversioning), so one portable binary uses the wide vectors
+// where they exist.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+#define GRADUS_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define GRADUS_VECTOR_CLONES
+#endif
+
 namespace gradus {
 namespace {
 
 // Combined state of two inputs: missing beats undefined beats ok.
 inline uint8_t comb(uint8_t a, uint8_t b) {
-  static constexpr uint8_t table[4] = {kValueOk, kValueMissing, kValueUndefined, kValueMissing};
-  return table[(a | b) & 3];
+  // a | b is 0 ok, 1 missing, 2 undefined, 3 both → missing (branch-free so loops vectorise).
+  const uint8_t s = static_cast<uint8_t>(a | b);
+  return static_cast<uint8_t>(s - 2 * (s & (s >> 1) & 1));
+}
+
+// int64 → double without the scalar cvtsi2sd (SSE2 has no packed form): add the bit pattern of
+// 2^52 + 2^51 and subtract it as a double. Exact for |x| < 2^51; the caller checks the range.
+inline double small_i64_to_f64(int64_t x) {
+  constexpr int64_t kMagicBits = 0x4338000000000000;  // 6755399441055744.0
+  const int64_t bits = x + kMagicBits;
+  double d;
+  std::memcpy(&d, &bits, sizeof d);
+  return d - 6755399441055744.0;
+}
+
+template <typename Cmp>
+void compare_loop(const double* __restrict a, const double* __restrict b, double* __restrict v, uint32_t n, Cmp c) {
+  for (uint32_t i = 0; i < n; ++i) v[i] = c(a[i], b[i]) ? 1.0 : 0.0;
+}
+
+// Whole years from d to January 1 of `year` (whose day number is jan1): one date conversion.
+inline int years_to_jan1(Date d, Date jan1, int year) {
+  if (d >= jan1) return 0;
+  const int y = d.year();
+  const bool on_jan1 = Date::from_ymd(y, 1, 1) == d;
+  return year - y - (on_jan1 ? 0 : 1);
 }
 
 inline bool near(double a, double b) { return std::fabs(a - b) <= 1e-9 * (1.0 + std::fabs(a) + std::fabs(b)); }
@@ -89,10 +124,12 @@ class BatchEvaluator {
   uint8_t* S(int k) { return &s_.st[static_cast<size_t>(k) * kBatch]; }
   Date as_of() const { return plan_.options.as_of; }
 
-  void node(int k) {
+  GRADUS_VECTOR_CLONES void node(int k) {
     const VNode& nd = plan_.nodes[k];
-    double* v = V(k);
-    uint8_t* st = S(k);
+    // __restrict: the uint8 state stores could otherwise alias the double inputs, which stops
+    // the compiler from vectorising every loop below.
+    double* __restrict v = V(k);
+    uint8_t* __restrict st = S(k);
     const uint32_t n = n_;
     switch (nd.op) {
       case VOp::constant:
@@ -103,46 +140,53 @@ class BatchEvaluator {
       case VOp::ip_count: {
         const FieldDef& f = field(nd.field);
         const Column* c = nd.year == 0 ? &pool_.column(nd.field) : pool_.yearly(nd.field, nd.year);
-        const double scale = f.numeric() ? 1e-6 : 1.0;
+        // Decimal micros are divided (not multiplied by 1e-6) so that a value read here and the
+        // same decimal written in a policy file give the identical double.
+        const double scale = f.numeric() ? 1e6 : 1.0;
         if (!c || c->present.empty()) {
           std::fill(v, v + n, 0.0);
           std::fill(st, st + n, kValueMissing);
         } else {
-          const int64_t* raw = c->values.data() + s_.begin;
-          const uint8_t* pr = c->present.data() + s_.begin;
-          for (uint32_t i = 0; i < n; ++i) {
-            v[i] = static_cast<double>(raw[i]) * scale;
-            st[i] = pr[i] ? kValueOk : kValueMissing;
+          const int64_t* __restrict raw = c->values.data() + s_.begin;
+          const uint8_t* __restrict pr = c->present.data() + s_.begin;
+          constexpr int64_t kLimit = int64_t{1} << 51;
+          uint64_t spread = 0;  // all |x| < 2^51 ⇔ every x + 2^51 fits in 52 bits (an OR, so it vectorises)
+          for (uint32_t i = 0; i < n; ++i) spread |= static_cast<uint64_t>(raw[i] + kLimit);
+          if ((spread >> 52) == 0) {
+            for (uint32_t i = 0; i < n; ++i) v[i] = small_i64_to_f64(raw[i]) / scale;
+          } else {
+            for (uint32_t i = 0; i < n; ++i) v[i] = static_cast<double>(raw[i]) / scale;
           }
+          for (uint32_t i = 0; i < n; ++i) st[i] = pr[i] ? kValueOk : kValueMissing;
         }
         if (nd.op == VOp::ip_count) {
           const auto& off = pool_.ip_items().offsets;
           for (uint32_t i = 0; i < n; ++i) {
             uint32_t e = s_.begin + i;
             if (off[e + 1] == off[e]) continue;
-            v[i] = static_cast<double>(*read_fact(pool_, nd.field, 0, e, as_of())) * 1e-6;
+            v[i] = static_cast<double>(*read_fact(pool_, nd.field, 0, e, as_of())) / 1e6;
             st[i] = kValueOk;
           }
         }
         return;
       }
       case VOp::neg: {
-        const double* a = V(nd.in[0]);
-        const uint8_t* sa = S(nd.in[0]);
+        const double* __restrict a = V(nd.in[0]);
+        const uint8_t* __restrict sa = S(nd.in[0]);
         for (uint32_t i = 0; i < n; ++i) v[i] = -a[i], st[i] = sa[i];
         return;
       }
       case VOp::not_: {
-        const double* a = V(nd.in[0]);
-        const uint8_t* sa = S(nd.in[0]);
+        const double* __restrict a = V(nd.in[0]);
+        const uint8_t* __restrict sa = S(nd.in[0]);
         for (uint32_t i = 0; i < n; ++i) v[i] = a[i] == 0 ? 1.0 : 0.0, st[i] = sa[i];
         return;
       }
       case VOp::add: case VOp::sub: case VOp::mul: {
-        const double* a = V(nd.in[0]);
-        const double* b = V(nd.in[1]);
-        const uint8_t* sa = S(nd.in[0]);
-        const uint8_t* sb = S(nd.in[1]);
+        const double* __restrict a = V(nd.in[0]);
+        const double* __restrict b = V(nd.in[1]);
+        const uint8_t* __restrict sa = S(nd.in[0]);
+        const uint8_t* __restrict sb = S(nd.in[1]);
         if (nd.op == VOp::add)
           for (uint32_t i = 0; i < n; ++i) v[i] = a[i] + b[i];
         else if (nd.op == VOp::sub)
@@ -153,10 +197,10 @@ class BatchEvaluator {
         return;
       }
       case VOp::div: case VOp::ratio: {
-        const double* a = V(nd.in[0]);
-        const double* b = V(nd.in[1]);
-        const uint8_t* sa = S(nd.in[0]);
-        const uint8_t* sb = S(nd.in[1]);
+        const double* __restrict a = V(nd.in[0]);
+        const double* __restrict b = V(nd.in[1]);
+        const uint8_t* __restrict sa = S(nd.in[0]);
+        const uint8_t* __restrict sb = S(nd.in[1]);
         const double mul = nd.op == VOp::ratio ? 100.0 : 1.0;
         for (uint32_t i = 0; i < n; ++i) {
           uint8_t s = comb(sa[i], sb[i]);
@@ -167,10 +211,10 @@ class BatchEvaluator {
         return;
       }
       case VOp::cagr: {
-        const double* a = V(nd.in[0]);
-        const double* b = V(nd.in[1]);
-        const uint8_t* sa = S(nd.in[0]);
-        const uint8_t* sb = S(nd.in[1]);
+        const double* __restrict a = V(nd.in[0]);
+        const double* __restrict b = V(nd.in[1]);
+        const uint8_t* __restrict sa = S(nd.in[0]);
+        const uint8_t* __restrict sb = S(nd.in[1]);
         const double inv = 1.0 / nd.constant;
         for (uint32_t i = 0; i < n; ++i) {
           uint8_t s = comb(sa[i], sb[i]);
@@ -181,13 +225,13 @@ class BatchEvaluator {
         return;
       }
       case VOp::sum: case VOp::mean: case VOp::min: case VOp::max: {
-        const double* a0 = V(nd.in[0]);
-        const uint8_t* s0 = S(nd.in[0]);
+        const double* __restrict a0 = V(nd.in[0]);
+        const uint8_t* __restrict s0 = S(nd.in[0]);
         std::copy(a0, a0 + n, v);
         std::copy(s0, s0 + n, st);
         for (size_t j = 1; j < nd.in.size(); ++j) {
-          const double* a = V(nd.in[j]);
-          const uint8_t* sa = S(nd.in[j]);
+          const double* __restrict a = V(nd.in[j]);
+          const uint8_t* __restrict sa = S(nd.in[j]);
           for (uint32_t i = 0; i < n; ++i) {
             st[i] = comb(st[i], sa[i]);
             if (nd.op == VOp::min) v[i] = std::min(v[i], a[i]);
@@ -202,14 +246,19 @@ class BatchEvaluator {
         return;
       }
       case VOp::lt: case VOp::le: case VOp::gt: case VOp::ge: case VOp::eq: case VOp::ne: {
-        const double* a = V(nd.in[0]);
-        const double* b = V(nd.in[1]);
-        const uint8_t* sa = S(nd.in[0]);
-        const uint8_t* sb = S(nd.in[1]);
+        const double* __restrict a = V(nd.in[0]);
+        const double* __restrict b = V(nd.in[1]);
+        const uint8_t* __restrict sa = S(nd.in[0]);
+        const uint8_t* __restrict sb = S(nd.in[1]);
         const CompareOp op = op_of(nd.op);
-        for (uint32_t i = 0; i < n; ++i) {
-          st[i] = comb(sa[i], sb[i]);
-          v[i] = cmp(op, a[i], b[i]) ? 1.0 : 0.0;
+        for (uint32_t i = 0; i < n; ++i) st[i] = comb(sa[i], sb[i]);
+        switch (op) {
+          case CompareOp::lt: compare_loop(a, b, v, n, std::less<>{}); break;
+          case CompareOp::le: compare_loop(a, b, v, n, std::less_equal<>{}); break;
+          case CompareOp::gt: compare_loop(a, b, v, n, std::greater<>{}); break;
+          case CompareOp::ge: compare_loop(a, b, v, n, std::greater_equal<>{}); break;
+          case CompareOp::eq: compare_loop(a, b, v, n, std::equal_to<>{}); break;
+          case CompareOp::ne: compare_loop(a, b, v, n, std::not_equal_to<>{}); break;
         }
         // Boundary rechecks: only rows whose two sides are within rounding distance.
         if (nd.lhs && nd.rhs) {
@@ -221,10 +270,10 @@ class BatchEvaluator {
         return;
       }
       case VOp::and_: case VOp::or_: {
-        const double* a = V(nd.in[0]);
-        const double* b = V(nd.in[1]);
-        const uint8_t* sa = S(nd.in[0]);
-        const uint8_t* sb = S(nd.in[1]);
+        const double* __restrict a = V(nd.in[0]);
+        const double* __restrict b = V(nd.in[1]);
+        const uint8_t* __restrict sa = S(nd.in[0]);
+        const uint8_t* __restrict sb = S(nd.in[1]);
         const bool is_and = nd.op == VOp::and_;
         for (uint32_t i = 0; i < n; ++i) {
           bool da = sa[i] == kValueOk, db = sb[i] == kValueOk;
@@ -245,8 +294,8 @@ class BatchEvaluator {
         return;
       }
       case VOp::years_in: case VOp::years_since: case VOp::days_since: {
-        const double* a = V(nd.in[0]);
-        const uint8_t* sa = S(nd.in[0]);
+        const double* __restrict a = V(nd.in[0]);
+        const uint8_t* __restrict sa = S(nd.in[0]);
         const Date jan1 = Date::from_ymd(as_of().year(), 1, 1);
         for (uint32_t i = 0; i < n; ++i) {
           st[i] = sa[i];
@@ -255,15 +304,15 @@ class BatchEvaluator {
             continue;
           }
           Date d = Date::from_days(static_cast<int32_t>(a[i]));
-          if (nd.op == VOp::years_in) v[i] = completed_years(d, jan1);
+          if (nd.op == VOp::years_in) v[i] = years_to_jan1(d, jan1, as_of().year());
           else if (nd.op == VOp::years_since) v[i] = completed_years(d, as_of());
           else v[i] = as_of().days() - d.days();
         }
         return;
       }
       case VOp::has: {
-        const double* a = V(nd.in[0]);
-        const uint8_t* sa = S(nd.in[0]);
+        const double* __restrict a = V(nd.in[0]);
+        const uint8_t* __restrict sa = S(nd.in[0]);
         for (uint32_t i = 0; i < n; ++i) {
           st[i] = sa[i];
           v[i] = (static_cast<uint64_t>(a[i]) & nd.mask) ? 1.0 : 0.0;
@@ -316,10 +365,10 @@ class BatchEvaluator {
   }
 
   // Whether the value lies in the band's range, deciding boundary cases exactly.
-  bool in_range(const Band& b, const Expr& value, double x, uint32_t i) {
+  bool in_range(const Band& b, const Expr& value, double x, uint32_t i, bool exact_double) {
     auto side = [&](double bound, CompareOp op) {
       if (std::isinf(bound)) return cmp(op, x, bound);
-      if (near(x, bound)) {
+      if (!exact_double && near(x, bound)) {
         if (auto r = exact_compare_const(plan_, pool_, s_.begin + i, value, op, bound)) return *r;
       }
       return cmp(op, x, bound);
@@ -363,7 +412,9 @@ class BatchEvaluator {
           holds = true;
         } else if (bd.has_range) {
           st = S(var.value_node)[i];
-          if (st == kValueOk) holds = in_range(bd, *ind.value, V(var.value_node)[i], i);
+          if (st == kValueOk)
+            holds = in_range(bd, *ind.value, V(var.value_node)[i], i,
+                             plan_.nodes[var.value_node].exactness != VNode::Exactness::computed);
         } else {
           st = S(var.when_nodes[b])[i];
           holds = st == kValueOk && V(var.when_nodes[b])[i] != 0;
@@ -456,9 +507,13 @@ class BatchEvaluator {
       const Criterion& src = *pc.source;
       uint8_t* out = &s_.outcome[c * kBatch];
       if (pc.node >= 0) {
-        const double* v = V(pc.node);
-        const uint8_t* st = S(pc.node);
-        for (uint32_t i = 0; i < n_; ++i) out[i] = static_cast<uint8_t>(outcome_of(st[i], v[i]));
+        const double* __restrict v = V(pc.node);
+        const uint8_t* __restrict st = S(pc.node);
+        uint8_t* __restrict o = out;
+        const uint32_t n = n_;
+        // ok → met (1) / not_met (0); missing (1) → unknown (2); undefined (2) → manual (3).
+        for (uint32_t i = 0; i < n; ++i)
+          o[i] = static_cast<uint8_t>(st[i] ? st[i] + 1 : (v[i] != 0 ? 1 : 0));
       } else if (pc.score_pass) {
         std::copy(s_.pass.begin(), s_.pass.begin() + n_, out);
       } else if (src.kind == Criterion::Kind::manual) {
@@ -474,27 +529,33 @@ class BatchEvaluator {
     }
   }
 
-  void combine_group(const PlanCriterion& pc, uint8_t* out) {
+  GRADUS_VECTOR_CLONES void combine_group(const PlanCriterion& pc, uint8_t* out) {
     const Criterion& src = *pc.source;
-    const size_t nch = pc.children.size();
-    for (uint32_t i = 0; i < n_; ++i) {
-      int met = 0, not_met = 0, unknown = 0, manual = 0;
-      for (int ch : pc.children) {
-        switch (static_cast<Outcome>(s_.outcome[static_cast<size_t>(ch) * kBatch + i])) {
-          case Outcome::met: ++met; break;
-          case Outcome::not_met: ++not_met; break;
-          case Outcome::unknown: ++unknown; break;
-          case Outcome::manual: ++manual; break;
-        }
+    const int nch = static_cast<int>(pc.children.size());
+    // Count the children's outcomes per row (children outer, rows inner: straight loops).
+    // uint8 counters: a group has fewer than 256 children (checked when compiling).
+    const uint32_t n = n_;
+    alignas(64) uint8_t met[kBatch], open_unknown[kBatch], open_manual[kBatch];
+    std::fill(met, met + n, 0);
+    std::fill(open_unknown, open_unknown + n, 0);
+    std::fill(open_manual, open_manual + n, 0);
+    for (int ch : pc.children) {
+      const uint8_t* __restrict o = &s_.outcome[static_cast<size_t>(ch) * kBatch];
+      uint8_t* __restrict m = met;
+      uint8_t* __restrict u = open_unknown;
+      uint8_t* __restrict h = open_manual;
+      for (uint32_t i = 0; i < n; ++i) {
+        m[i] = static_cast<uint8_t>(m[i] + (o[i] == 1));
+        u[i] = static_cast<uint8_t>(u[i] + (o[i] == 2));
+        h[i] = static_cast<uint8_t>(h[i] + (o[i] == 3));
       }
+    }
+    const int need = src.kind == Criterion::Kind::all ? nch : src.kind == Criterion::Kind::any ? 1 : src.at_least;
+    for (uint32_t i = 0; i < n; ++i) {
       Outcome o;
-      int need = src.kind == Criterion::Kind::all   ? static_cast<int>(nch)
-                 : src.kind == Criterion::Kind::any ? 1
-                                                    : src.at_least;
-      if (nch == 0) o = Outcome::met;
-      else if (met >= need) o = Outcome::met;
-      else if (met + unknown + manual < need) o = Outcome::not_met;
-      else o = unknown ? Outcome::unknown : Outcome::manual;
+      if (nch == 0 || met[i] >= need) o = Outcome::met;
+      else if (met[i] + open_unknown[i] + open_manual[i] < need) o = Outcome::not_met;
+      else o = open_unknown[i] ? Outcome::unknown : Outcome::manual;
       out[i] = static_cast<uint8_t>(o);
     }
   }
@@ -517,26 +578,23 @@ class BatchEvaluator {
         possible = static_cast<uint8_t>((1u << ncls) - 1);
         any_unknown = true;
       } else {
-        const ClassifyCategory& k = c.categories[cat];
+        const auto& per_class = pc.bounds[cat];
         bool decided = false;
         for (size_t cl = 0; cl + 1 < ncls && !decided; ++cl) {
-          bool any_bound = false, holds = true, unknown = false;
-          for (size_t j = 0; j < pc.indicator_nodes.size(); ++j) {
-            const std::optional<double>& b = k.bounds[cl][j];
-            if (!b) continue;
-            any_bound = true;
+          bool holds = true, unknown = false;
+          if (per_class[cl].empty()) continue;  // the class is not defined for this category
+          for (const auto& [j, b] : per_class[cl]) {
             int node = pc.indicator_nodes[j];
             if (S(node)[i] != kValueOk) {
               unknown = true;
               continue;
             }
             double x = V(node)[i];
-            bool h = cmp(c.op, x, *b);
-            if (near(x, *b))
-              if (auto r = exact_compare_const(plan_, pool_, e, *c.indicators[j].expr, c.op, *b)) h = *r;
+            bool h = cmp(c.op, x, b);
+            if (plan_.nodes[node].exactness == VNode::Exactness::computed && near(x, b))
+              if (auto r = exact_compare_const(plan_, pool_, e, *c.indicators[j].expr, c.op, b)) h = *r;
             holds = holds && h;
           }
-          if (!any_bound) continue;  // the class is not defined for this category
           if (!holds) continue;      // a bound fails: one class down
           possible |= static_cast<uint8_t>(1u << cl);
           if (unknown) {

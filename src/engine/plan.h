@@ -61,7 +61,11 @@ struct VNode {
   std::vector<std::string> names;  // holds_title tiers
   int subplan = -1;             // policy_ref
   const Expr* lhs = nullptr;    // comparisons: the exact operands for boundary rechecks
-  const Expr* rhs = nullptr;
+  const Expr* rhs = nullptr;    // (both null when the double comparison is already exact)
+  // How faithfully the double value represents the exact one: integral (a whole number below
+  // 2^53: counts, flags, dates, event counts…), plain (one decimal input or constant, converted as
+  // micros / 10^6, so equal decimals give equal doubles and order is kept), or computed.
+  enum class Exactness : uint8_t { integral, plain, computed } exactness = Exactness::computed;
 };
 
 struct PlanCriterion {
@@ -95,6 +99,8 @@ struct PlanClassify {
   const Classify* source = nullptr;
   std::vector<int> indicator_nodes;
   std::vector<int16_t> category_of_class;  // industry class code (0..9999) → category index
+  // bounds[category][class]: the (indicator index, lower bound) pairs that class requires there.
+  std::vector<std::vector<std::vector<std::pair<int, double>>>> bounds;
   std::vector<FieldRef> refs;
 };
 

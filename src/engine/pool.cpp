@@ -16,6 +16,16 @@ void grow(Column& c, size_t n) {
   }
 }
 
+// While building, columns grow by whole chunks of enterprises (rather than one enterprise at a
+// time); finish() cuts them to the exact size.
+constexpr size_t kGrowChunk = 4096;
+size_t chunked(size_t n) { return (n + kGrowChunk - 1) / kGrowChunk * kGrowChunk; }
+
+void fit(Column& c, size_t n) {
+  c.values.resize(n, 0);
+  c.present.resize(n, 0);
+}
+
 template <typename T>
 EventLists<T> to_lists(std::vector<std::pair<uint32_t, T>>& pending, const std::vector<uint32_t>& remap,
                        uint32_t n) {
@@ -141,7 +151,7 @@ std::optional<uint32_t> PoolBuilder::set(uint32_t e, FieldId f, int64_t raw, uin
   Column& c = columns_[f];
   auto& rows = source_rows_[f];
   if (c.values.size() <= e) {
-    size_t n = std::max<size_t>(usccs_.size(), e + 1);
+    size_t n = chunked(std::max<size_t>(usccs_.size(), e + 1));
     grow(c, n);
     rows.resize(n, 0);
   }
@@ -159,7 +169,7 @@ std::optional<uint32_t> PoolBuilder::set_text(uint32_t e, FieldId f, std::string
   auto& t = texts_[f];
   auto& rows = source_rows_[f];
   if (t.size() <= e) {
-    size_t n = std::max<size_t>(usccs_.size(), e + 1);
+    size_t n = chunked(std::max<size_t>(usccs_.size(), e + 1));
     t.resize(n);
     rows.resize(n, 0);
   }
@@ -182,7 +192,7 @@ void PoolBuilder::set_yearly(uint32_t e, FieldId f, int year, int64_t raw) {
   auto& cols = yearly_[year];
   if (cols.empty()) cols.resize(all_fields().size());
   Column& c = cols[f];
-  if (c.values.size() <= e) grow(c, std::max<size_t>(usccs_.size(), e + 1));
+  if (c.values.size() <= e) grow(c, chunked(std::max<size_t>(usccs_.size(), e + 1)));
   c.values[e] = raw;
   c.present[e] = 1;
 }
@@ -214,7 +224,7 @@ Pool PoolBuilder::finish() && {
   const bool all_kept = kept.size() == total;
   const uint32_t n = static_cast<uint32_t>(kept.size());
   auto compact = [&](Column& c) {
-    grow(c, total);
+    fit(c, total);
     if (all_kept) return std::move(c);
     return subset_column(c, kept);
   };

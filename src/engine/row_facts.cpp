@@ -92,9 +92,11 @@ bool honour_valid(const Pool& pool, uint32_t row, Date as_of, uint64_t kinds) {
 }
 
 int incidents_within(const Pool& pool, uint32_t row, Date as_of, int years, uint64_t kinds) {
+  auto list = pool.incidents().of(row);
+  if (list.empty()) return 0;
   Date from = as_of.plus_years(-years);
   int n = 0;
-  for (const IncidentRecord& r : pool.incidents().of(row))
+  for (const IncidentRecord& r : list)
     n += ((kinds >> r.kind) & 1) && r.date > from && r.date <= as_of;
   return n;
 }
@@ -108,10 +110,12 @@ int incidents_active(const Pool& pool, uint32_t row, Date as_of, uint64_t kinds)
 
 int awards_within(const Pool& pool, uint32_t row, Date as_of, int years, int level, int max_rank,
                   bool* rank_unknown) {
+  *rank_unknown = false;
+  auto list = pool.awards().of(row);
+  if (list.empty()) return 0;
   Date from = as_of.plus_years(-years);
   int n = 0;
-  *rank_unknown = false;
-  for (const AwardRecord& a : pool.awards().of(row)) {
+  for (const AwardRecord& a : list) {
     if (a.level < level || a.date <= from || a.date > as_of) continue;
     if (max_rank > 0) {
       if (!a.rank) {
@@ -126,8 +130,10 @@ int awards_within(const Pool& pool, uint32_t row, Date as_of, int years, int lev
 }
 
 bool maker_china_within(const Pool& pool, uint32_t row, Date as_of, int years, int list) {
+  auto entries = pool.maker_china().of(row);
+  if (entries.empty()) return false;
   int y = as_of.year();
-  for (const MakerChinaRecord& m : pool.maker_china().of(row))
+  for (const MakerChinaRecord& m : entries)
     if (m.list >= list && m.year >= y - years && m.year <= y) return true;
   return false;
 }

@@ -9,8 +9,6 @@ namespace gradus::ingest {
 
 namespace {
 
-uint64_t origin_key(uint32_t e, FieldId f) { return (uint64_t{e} << 16) | f; }
-
 // Fields whose origin is kept for the enterprise-level checks.
 bool tracked(const FieldDef& f) {
   if (f.name == "founded" || f.name == "niche_since") return true;
@@ -26,12 +24,23 @@ std::string date_key(const std::optional<Date>& d) { return d ? std::to_string(d
 
 ImportContext::ImportContext(std::string file, bool firm_rows, PoolBuilder& builder,
                              IngestReport& report)
-    : file_(std::move(file)), firm_rows_(firm_rows), builder_(builder), report_(report) {}
+    : file_(std::move(file)), firm_rows_(firm_rows), builder_(builder), report_(report) {
+  const std::span<const FieldDef> fields = all_fields();
+  tracked_slot_.assign(fields.size(), -1);
+  int slots = 0;
+  for (const FieldDef& f : fields) {
+    if (tracked(f)) tracked_slot_[f.id] = static_cast<int8_t>(slots++);
+  }
+  origins_.resize(slots);
+  origin_columns_.emplace_back();  // id 0: none
+}
 
 std::optional<uint32_t> ImportContext::enterprise(std::string_view text, uint32_t row,
                                                   std::string_view column) {
   const std::string_view t = trim(text);
   if (t.empty()) return std::nullopt;
+  // The same valid code as last time: the same enterprise, nothing to report.
+  if (have_last_code_ && t == last_code_text_) return last_code_enterprise_;
   Result<Uscc> code = Uscc::parse(t);
   uint32_t e = 0;
   if (code) {
@@ -46,28 +55,34 @@ std::optional<uint32_t> ImportContext::enterprise(std::string_view text, uint32_
   }
   if (usccs_.size() <= e) usccs_.resize(e + 1);
   if (usccs_[e].empty()) usccs_[e] = code ? code->str() : std::string(t);
-  if (!code) error(e, Origin{row, std::string(column), std::string(t)}, reason_of(code.error(), t));
+  if (!code) {
+    error(e, OriginRef{row, column, t}, reason_of(code.error(), t));
+  } else {
+    last_code_text_.assign(t);
+    last_code_enterprise_ = e;
+    have_last_code_ = true;
+  }
   return e;
 }
 
-InputError ImportContext::make(std::optional<uint32_t> e, const Origin& at, Text reason) const {
+InputError ImportContext::make(std::optional<uint32_t> e, const OriginRef& at, Text reason) const {
   InputError err;
   err.file = file_;
   err.row = at.row;
   err.firm = firm_rows_;
-  err.column = at.column;
-  err.value = at.value;
+  err.column = std::string(at.column);
+  err.value = std::string(at.value);
   if (e && *e < usccs_.size()) err.uscc = usccs_[*e];
   err.reason = std::move(reason);
   return err;
 }
 
-void ImportContext::error(std::optional<uint32_t> e, const Origin& at, Text reason) {
+void ImportContext::error(std::optional<uint32_t> e, const OriginRef& at, Text reason) {
   report_.errors.push_back(make(e, at, std::move(reason)));
   if (e) builder_.reject(*e);
 }
 
-void ImportContext::warning(std::optional<uint32_t> e, const Origin& at, Text reason) {
+void ImportContext::warning(std::optional<uint32_t> e, const OriginRef& at, Text reason) {
   report_.warnings.push_back(make(e, at, std::move(reason)));
 }
 
@@ -84,24 +99,59 @@ Text ImportContext::conflict_reason(uint32_t other_row, const std::string& other
                   ": a static fact has one value per enterprise"};
 }
 
-void ImportContext::set_static(uint32_t e, const FieldDef& f, int64_t raw, const Origin& at) {
+bool ImportContext::set_static(uint32_t e, const FieldDef& f, int64_t raw, const OriginRef& at) {
   const std::optional<int64_t> before = builder_.get(e, f.id);
   if (std::optional<uint32_t> other = builder_.set(e, f.id, raw, at.row)) {
     error(e, at, conflict_reason(*other, before ? format_raw(f, *before) : std::string()));
-    return;
+    return false;
   }
-  if (!before && tracked(f)) origins_.emplace(origin_key(e, f.id), at);
+  if (!before && tracked_slot_[f.id] >= 0) keep_origin(e, tracked_slot_[f.id], at);
+  return true;
 }
 
-void ImportContext::set_static_text(uint32_t e, const FieldDef& f, std::string value,
-                                    const Origin& at) {
+bool ImportContext::set_static_text(uint32_t e, const FieldDef& f, std::string value,
+                                    const OriginRef& at) {
   if (std::optional<uint32_t> other = builder_.set_text(e, f.id, std::move(value), at.row)) {
     error(e, at, conflict_reason(*other, std::string()));
+    return false;
   }
+  return true;
 }
 
-bool ImportContext::first_time(uint32_t e, std::string key) {
-  return seen_events_.insert(std::to_string(e) + "|" + key).second;
+void ImportContext::keep_origin(uint32_t e, int slot, const OriginRef& at) {
+  std::vector<StoredOrigin>& kept = origins_[slot];
+  if (kept.size() <= e) kept.resize(e + 1);
+  StoredOrigin& o = kept[e];
+  if (o.column != 0) return;  // the first one stays
+  auto it = origin_column_ids_.find(at.column);
+  if (it == origin_column_ids_.end()) {
+    it = origin_column_ids_
+             .emplace(std::string(at.column), static_cast<uint32_t>(origin_columns_.size()))
+             .first;
+    origin_columns_.emplace_back(at.column);
+  }
+  o.column = it->second;
+  o.row = at.row;
+  o.value_offset = origin_text_.size();
+  o.value_length = static_cast<uint32_t>(at.value.size());
+  origin_text_.append(at.value);
+}
+
+std::optional<OriginRef> ImportContext::origin(uint32_t e, FieldId f) const {
+  const int slot = tracked_slot_[f];
+  if (slot < 0) return std::nullopt;
+  const std::vector<StoredOrigin>& kept = origins_[slot];
+  if (e >= kept.size() || kept[e].column == 0) return std::nullopt;
+  const StoredOrigin& o = kept[e];
+  return OriginRef{o.row, origin_columns_[o.column],
+                   std::string_view(origin_text_).substr(o.value_offset, o.value_length)};
+}
+
+bool ImportContext::first_time(uint32_t e, const std::string& key) {
+  event_key_ = std::to_string(e);
+  event_key_ += '|';
+  event_key_ += key;
+  return seen_events_.insert(event_key_);
 }
 
 void ImportContext::add_title(uint32_t e, TitleRecord r, bool dedup) {
@@ -148,26 +198,30 @@ void ImportContext::add_ip_item(uint32_t e, IpItem r) { builder_.add_ip_item(e, 
 void ImportContext::finish() {
   const FieldDef& founded = *find_field("founded");
   const FieldDef& niche = *find_field("niche_since");
+  struct Rule {
+    const FieldDef* part;
+    const FieldDef* whole;
+  };
+  std::vector<Rule> rules;
+  for (const PairRule& rule : enterprise_pair_rules()) {
+    rules.push_back(Rule{find_field(rule.part), find_field(rule.whole)});
+  }
   for (uint32_t e = 0; e < builder_.size(); ++e) {
-    for (const PairRule& rule : enterprise_pair_rules()) {
-      const FieldDef& part = *find_field(rule.part);
-      const FieldDef& whole = *find_field(rule.whole);
-      std::optional<int64_t> p = builder_.get(e, part.id);
-      std::optional<int64_t> w = builder_.get(e, whole.id);
+    for (const Rule& rule : rules) {
+      std::optional<int64_t> p = builder_.get(e, rule.part->id);
+      std::optional<int64_t> w = builder_.get(e, rule.whole->id);
       if (!p || !w || *p <= *w) continue;
-      auto po = origins_.find(origin_key(e, part.id));
-      auto wo = origins_.find(origin_key(e, whole.id));
-      if (po == origins_.end() || wo == origins_.end()) continue;
-      error(e, po->second, pair_violation(whole, wo->second.column, wo->second.value));
+      std::optional<OriginRef> po = origin(e, rule.part->id);
+      std::optional<OriginRef> wo = origin(e, rule.whole->id);
+      if (!po || !wo) continue;
+      error(e, *po, pair_violation(*rule.whole, wo->column, wo->value));
     }
     std::optional<int64_t> f = builder_.get(e, founded.id);
     std::optional<int64_t> n = builder_.get(e, niche.id);
     if (f && n && *n < *f) {
-      auto no = origins_.find(origin_key(e, niche.id));
-      auto fo = origins_.find(origin_key(e, founded.id));
-      if (no != origins_.end() && fo != origins_.end()) {
-        warning(e, no->second, niche_before_founded(fo->second.column, fo->second.value));
-      }
+      std::optional<OriginRef> no = origin(e, niche.id);
+      std::optional<OriginRef> fo = origin(e, founded.id);
+      if (no && fo) warning(e, *no, niche_before_founded(fo->column, fo->value));
     }
   }
   report_.enterprises_loaded = 0;

@@ -13,12 +13,12 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "core/fields.h"
 #include "core/text.h"
 #include "engine/pool.h"
+#include "ingest/hash_tables.h"
 #include "ingest/ingest.h"
 
 namespace gradus::ingest {
@@ -28,6 +28,18 @@ struct Origin {
   uint32_t row = 0;
   std::string column;
   std::string value;
+};
+
+// The same without copies, for the calls below (an Origin converts to it; the texts must outlive
+// the call).
+struct OriginRef {
+  uint32_t row = 0;
+  std::string_view column;
+  std::string_view value;
+
+  OriginRef() = default;
+  OriginRef(uint32_t r, std::string_view c, std::string_view v) : row(r), column(c), value(v) {}
+  OriginRef(const Origin& o) : row(o.row), column(o.column), value(o.value) {}  // NOLINT
 };
 
 class ImportContext {
@@ -46,13 +58,13 @@ class ImportContext {
   std::optional<uint32_t> enterprise(std::string_view text, uint32_t row, std::string_view column);
 
   // Records an error (rejecting the enterprise, when known) or a warning.
-  void error(std::optional<uint32_t> e, const Origin& at, Text reason);
-  void warning(std::optional<uint32_t> e, const Origin& at, Text reason);
+  void error(std::optional<uint32_t> e, const OriginRef& at, Text reason);
+  void warning(std::optional<uint32_t> e, const OriginRef& at, Text reason);
 
   // Sets an enterprise-scope value. A different value set earlier is a conflict, reported with
-  // both rows.
-  void set_static(uint32_t e, const FieldDef& f, int64_t raw, const Origin& at);
-  void set_static_text(uint32_t e, const FieldDef& f, std::string value, const Origin& at);
+  // both rows. Returns true when the enterprise now holds the value (false after a conflict).
+  bool set_static(uint32_t e, const FieldDef& f, int64_t raw, const OriginRef& at);
+  bool set_static_text(uint32_t e, const FieldDef& f, std::string value, const OriginRef& at);
 
   // Adds an event record. With `dedup`, an identical record already added for the enterprise is
   // skipped (the flat form may repeat enterprise-level columns on every row).
@@ -68,17 +80,43 @@ class ImportContext {
   void finish();
 
  private:
-  bool first_time(uint32_t e, std::string key);
-  InputError make(std::optional<uint32_t> e, const Origin& at, Text reason) const;
+  // Where the first value of a tracked field (see tracked_slot_) came from, kept compactly: the
+  // value's text in origin_text_, the column as an index into origin_columns_ (0 = none yet).
+  struct StoredOrigin {
+    uint64_t value_offset = 0;
+    uint32_t row = 0;
+    uint32_t value_length = 0;
+    uint32_t column = 0;
+  };
+
+  bool first_time(uint32_t e, const std::string& key);
+  InputError make(std::optional<uint32_t> e, const OriginRef& at, Text reason) const;
   Text conflict_reason(uint32_t other_row, const std::string& other_value) const;
+  void keep_origin(uint32_t e, int slot, const OriginRef& at);
+  // The kept origin of a tracked field, if any.
+  std::optional<OriginRef> origin(uint32_t e, FieldId f) const;
 
   std::string file_;
   bool firm_rows_;
   PoolBuilder& builder_;
   IngestReport& report_;
-  std::vector<std::string> usccs_;                // by enterprise: the code (or invalid text)
-  std::unordered_map<uint64_t, Origin> origins_;  // (enterprise << 16 | field) → origin
-  std::unordered_set<std::string> seen_events_;   // dedup keys
+  std::vector<std::string> usccs_;  // by enterprise: the code (or invalid text)
+  // The last valid code looked up, and its enterprise (rows of one enterprise usually follow
+  // each other).
+  std::string last_code_text_;
+  uint32_t last_code_enterprise_ = 0;
+  bool have_last_code_ = false;
+  std::vector<int8_t> tracked_slot_;                   // by field: slot in origins_, or -1
+  std::vector<std::vector<StoredOrigin>> origins_;     // [slot][enterprise]
+  std::string origin_text_;                            // the kept values, back to back
+  std::vector<std::string> origin_columns_;            // [0] unused
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> origin_column_ids_;
+  ByteSet seen_events_;                          // dedup keys
+  std::string event_key_;                        // scratch for dedup keys
 };
 
 }  // namespace gradus::ingest

@@ -10,12 +10,17 @@
 //     if (rec.blank()) continue;
 //     use(rec.row, rec.cells);            // rec.error is set when a quote was malformed
 //   }
+//
+// next_view() is the same without copying: the cells are views into the text (or, for quoted
+// cells, into a buffer of the reader) that stay valid until the next call. The text may also be
+// given in pieces (streaming, see next_view(out, final) and set_text()).
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -33,10 +38,44 @@ struct CsvRecord {
   bool blank() const;
 };
 
+// A record whose cells are views (see CsvReader::next_view).
+struct CsvRecordView {
+  uint32_t row = 0;
+  uint32_t line = 0;
+  std::vector<std::string_view> cells;
+  std::optional<Text> error;
+
+  bool blank() const;
+};
+
 // Checks that `bytes` is UTF-8 text and returns it without a leading byte-order mark. Fails with a
 // bilingual explanation for UTF-16, for GBK/GB18030 or other non-UTF-8 bytes (naming the line),
 // and for binary files such as .xlsx workbooks.
 Result<std::string_view> check_text_encoding(std::string_view bytes);
+
+// The same check for text that arrives in pieces: feed() the pieces in order (the first one
+// complete enough to hold the file's signature, when the file has one), then finish().
+// accepted() tells how much of the text given so far has been verified (a UTF-8 sequence cut at
+// the end of a piece waits for the next one).
+class TextEncodingCheck {
+ public:
+  // `text` is the whole text so far (previous pieces may have been dropped: `offset` is the
+  // position of text[0] in the whole text). Checks the part not yet checked.
+  Status feed(std::string_view text, size_t offset);
+  // The end of the text: a sequence still cut is an error.
+  Status finish(std::string_view text, size_t offset);
+  // Position (in the whole text) up to which the text is verified.
+  size_t accepted() const { return checked_; }
+  // Number of bytes of a leading BOM to skip (3 or 0); known after the first feed().
+  size_t bom() const { return bom_; }
+
+ private:
+  Status check(std::string_view text, size_t offset, bool final);
+  bool started_ = false;
+  size_t bom_ = 0;
+  size_t checked_ = 0;  // position in the whole text
+  uint32_t line_ = 1;   // line of position checked_
+};
 
 // Streams records out of CSV text. Not thread-safe; the text must outlive the reader.
 class CsvReader {
@@ -45,6 +84,23 @@ class CsvReader {
 
   // Reads the next record into `out`; false at the end of the text.
   bool next(CsvRecord& out);
+  // Same, with views (valid until the next call).
+  bool next_view(CsvRecordView& out) { return next_view(out, true) == Step::record; }
+
+  // Streaming: with `final` false the text read so far may continue, and a record that reaches
+  // the end of the text is not taken (need_more): append to the text, set_text(), call again.
+  enum class Step { record, end, need_more };
+  Step next_view(CsvRecordView& out, bool final);
+  // Position in the current text of the first byte not yet consumed.
+  size_t consumed() const { return pos_; }
+  // The text not yet consumed.
+  std::string_view rest() const { return text_.substr(pos_); }
+  // Replaces the text; `pos` is where reading continues in it (the bytes before it, already
+  // consumed, may have been dropped).
+  void set_text(std::string_view text, size_t pos) {
+    text_ = text;
+    pos_ = pos;
+  }
 
  private:
   std::string_view text_;
@@ -52,6 +108,8 @@ class CsvReader {
   uint32_t row_ = 0;
   uint32_t line_ = 1;
   char separator_;
+  std::string scratch_;                              // unescaped quoted cells
+  std::vector<std::pair<size_t, size_t>> spans_;     // cell (offset, length); see kInScratch
 };
 
 }  // namespace gradus

@@ -60,7 +60,16 @@ std::string header_key(std::string_view header) {
 
 }  // namespace
 
-bool FlatLoader::set_header(std::span<const std::string> headers,
+FlatLoader::FlatLoader(ImportContext& ctx) : ctx_(ctx) {
+  for (const PairRule& rule : yearly_pair_rules()) {
+    const FieldDef* part = find_field(rule.part);
+    const FieldDef* whole = find_field(rule.whole);
+    yearly_pairs_.push_back(PairIds{part->id, whole->id, whole});
+  }
+  honour_hte_ = static_cast<uint8_t>(enum_index(honour_kinds(), "high_tech_enterprise"));
+}
+
+bool FlatLoader::set_header(std::span<const std::string_view> headers,
                             std::span<const uint32_t> declared_at) {
   columns_.clear();
   uscc_column_.reset();
@@ -87,7 +96,7 @@ bool FlatLoader::set_header(std::span<const std::string> headers,
       if (col.field != nullptr) {
         col.kind = col.field->name == "uscc" ? Kind::uscc : Kind::field;
         if (std::optional<Text> bad = check_header_unit(*col.field, col.header, &col.in_yuan)) {
-          ctx_.error(std::nullopt, Origin{at, col.header, ""},
+          ctx_.error(std::nullopt, OriginRef{at, col.header, ""},
                      Text{bad->zh + "；该列被忽略", bad->en + "; the column is ignored"});
           col.kind = Kind::ignored;
           bad_unit = true;
@@ -97,7 +106,7 @@ bool FlatLoader::set_header(std::span<const std::string> headers,
     if (bad_unit) {
       // Reported above.
     } else if (col.kind == Kind::ignored) {
-      ctx_.error(std::nullopt, Origin{at, col.header, ""},
+      ctx_.error(std::nullopt, OriginRef{at, col.header, ""},
                  Text{"未知的列：不是数据约定中的字段（见 docs/data-format.md）；该列被忽略",
                       "unknown column: not a field of the data contract (see "
                       "docs/data-format.md); the column is ignored"});
@@ -106,7 +115,7 @@ bool FlatLoader::set_header(std::span<const std::string> headers,
       auto [it, inserted] = seen.emplace(id, i);
       if (!inserted) {
         const std::string& first = columns_[it->second].header;
-        ctx_.error(std::nullopt, Origin{at, col.header, ""},
+        ctx_.error(std::nullopt, OriginRef{at, col.header, ""},
                    Text{"与列 " + quoted(first) + " 重复；该列被忽略",
                         "repeats the column " + quoted(first) + "; the column is ignored"});
         col.kind = Kind::ignored;
@@ -117,7 +126,7 @@ bool FlatLoader::set_header(std::span<const std::string> headers,
     columns_.push_back(std::move(col));
   }
   if (!uscc_column_) {
-    ctx_.error(std::nullopt, Origin{declared_at.empty() ? 1 : declared_at[0], "uscc", ""},
+    ctx_.error(std::nullopt, OriginRef{declared_at.empty() ? 1 : declared_at[0], "uscc", ""},
                Text{"缺少统一社会信用代码列（uscc），无法读取任何一行",
                     "there is no uscc (统一社会信用代码) column, so no row can be read"});
     return false;
@@ -125,79 +134,76 @@ bool FlatLoader::set_header(std::span<const std::string> headers,
   return true;
 }
 
-void FlatLoader::add_row(uint32_t row, std::span<const FlatCell> cells,
-                         std::optional<Text> row_error) {
+void FlatLoader::add_row(uint32_t row, std::span<const std::string_view> texts,
+                         std::span<const CellProblem> problems, const Text* row_error) {
   ctx_.report().rows_read++;
-  auto text_of = [&](size_t i) -> std::optional<std::string> {
-    if (i >= cells.size() || !cells[i].text) return std::nullopt;
-    std::string_view t = trim(*cells[i].text);
-    if (t.empty()) return std::nullopt;
-    return std::string(t);
+  // A cell's text, trimmed; empty = missing.
+  auto text_of = [&](size_t i) -> std::string_view {
+    return i < texts.size() ? trim(texts[i]) : std::string_view();
   };
-  auto origin = [&](size_t i, std::string value) {
-    return Origin{row, columns_[i].header, std::move(value)};
+  auto origin = [&](size_t i, std::string_view value) {
+    return OriginRef{row, columns_[i].header, value};
   };
 
   // Whose row is it?
   std::optional<uint32_t> e;
-  const std::optional<std::string> uscc_text = text_of(*uscc_column_);
-  if (uscc_text) {
-    e = ctx_.enterprise(*uscc_text, row, columns_[*uscc_column_].header);
+  const std::string_view uscc_text = text_of(*uscc_column_);
+  if (!uscc_text.empty()) {
+    e = ctx_.enterprise(uscc_text, row, columns_[*uscc_column_].header);
   } else {
     ctx_.error(std::nullopt, origin(*uscc_column_, ""),
                Text{"统一社会信用代码为空：本行无法归属到企业，未导入",
                     "the unified social credit code is missing: the row belongs to no enterprise "
                     "and is not loaded"});
   }
-  if (row_error) ctx_.error(e, Origin{row, "", ""}, *row_error);
+  if (row_error != nullptr) ctx_.error(e, OriginRef{row, "", ""}, *row_error);
 
   // Which fiscal year?
   std::optional<int> year;
   bool duplicate_year = false;
-  const std::string year_header = year_column_ ? columns_[*year_column_].header : "year";
-  if (year_column_) {
-    if (std::optional<std::string> y = text_of(*year_column_)) {
-      Result<int> parsed = parse_fiscal_year(*y);
-      if (!parsed) {
-        ctx_.error(e, origin(*year_column_, *y), parsed.error().message);
-      } else {
-        year = *parsed;
-        if (e) {
-          const uint64_t key = (uint64_t{*e} << 32) | static_cast<uint32_t>(*year);
-          auto [it, inserted] = year_rows_.emplace(key, row);
-          if (!inserted) {
-            duplicate_year = true;
-            const std::string first = std::to_string(it->second);
-            ctx_.error(
-                e, origin(*year_column_, *y),
-                Text{"重复：同一企业的 " + std::to_string(*year) + " 年度已在第 " + first + " 行",
-                     "is a duplicate: the same enterprise already has a row for " +
-                         std::to_string(*year) + " (row " + first + ")"});
-          }
+  const std::string_view year_header =
+      year_column_ ? std::string_view(columns_[*year_column_].header) : std::string_view("year");
+  const std::string_view year_text = year_column_ ? text_of(*year_column_) : std::string_view();
+  if (!year_text.empty()) {
+    Result<int> parsed = parse_fiscal_year(year_text);
+    if (!parsed) {
+      ctx_.error(e, origin(*year_column_, year_text), parsed.error().message);
+    } else {
+      year = *parsed;
+      if (e) {
+        const uint64_t key = (uint64_t{*e} << 32) | static_cast<uint32_t>(*year);
+        auto [first_row, inserted] = year_rows_.emplace(key, row);
+        if (!inserted) {
+          duplicate_year = true;
+          const std::string first = std::to_string(first_row);
+          ctx_.error(
+              e, origin(*year_column_, year_text),
+              Text{"重复：同一企业的 " + std::to_string(*year) + " 年度已在第 " + first + " 行",
+                   "is a duplicate: the same enterprise already has a row for " +
+                       std::to_string(*year) + " (row " + first + ")"});
         }
       }
     }
   }
 
-  struct YearValue {
-    FieldId field;
-    int64_t raw;
-    size_t column;
-  };
-  std::vector<YearValue> yearly;
+  yearly_.clear();
   bool reported_no_year = false;
   std::optional<size_t> award[4];  // level, rank, date, name
 
   for (size_t i = 0; i < columns_.size(); ++i) {
-    const Column& c = columns_[i];
+    Column& c = columns_[i];
     if (c.kind == Kind::ignored || c.kind == Kind::uscc || c.kind == Kind::year) continue;
-    if (i < cells.size() && cells[i].error) {
-      ctx_.error(e, origin(i, cells[i].written), *cells[i].error);
+    if (i < problems.size() && problems[i].reason != nullptr) {
+      ctx_.error(e, origin(i, problems[i].written), *problems[i].reason);
       continue;
     }
-    const std::optional<std::string> text = text_of(i);
-    if (!text) continue;
-    const Origin at = origin(i, *text);
+    const std::string_view text = text_of(i);
+    if (text.empty()) continue;
+    // Read before for this enterprise, with nothing to report and the value taken: reading it
+    // again would change nothing.
+    if (e && c.done_enterprise == *e && text == c.done_text) continue;
+    const OriginRef at = origin(i, text);
+    bool done = false;  // reading this text again for this enterprise would change nothing
     switch (c.kind) {
       case Kind::unnamed:
         ctx_.error(e, at, Text{"所在的列没有表头", "is in a column without a header"});
@@ -205,11 +211,11 @@ void FlatLoader::add_row(uint32_t row, std::span<const FlatCell> cells,
       case Kind::field: {
         const FieldDef& f = *c.field;
         if (f.kind == FieldKind::text) {
-          if (e) ctx_.set_static_text(*e, f, normalize_text_value(f, *text), at);
+          if (e) done = ctx_.set_static_text(*e, f, normalize_text_value(f, text), at);
           break;
         }
         std::optional<Text> warning;
-        Result<int64_t> raw = parse_value(f, *text, c.in_yuan, &warning);
+        Result<int64_t> raw = parse_value(f, text, c.in_yuan, &warning);
         if (!raw) {
           ctx_.error(e, at, raw.error().message);
           break;
@@ -220,34 +226,37 @@ void FlatLoader::add_row(uint32_t row, std::span<const FlatCell> cells,
           break;
         }
         if (f.scope == FieldScope::enterprise) {
-          if (e) ctx_.set_static(*e, f, *raw, at);
+          if (e) done = ctx_.set_static(*e, f, *raw, at) && !warning;
           break;
         }
         if (!year) {
-          if (!reported_no_year && !(year_column_ && text_of(*year_column_))) {
+          if (!reported_no_year && year_text.empty()) {
             ctx_.error(
-                e, Origin{row, year_header, ""},
+                e, OriginRef{row, year_header, ""},
                 Text{"年度为空，但本行有年度数据（如 " + c.header + "）",
                      "the year is missing, but the row has yearly facts (e.g. " + c.header + ")"});
             reported_no_year = true;
           }
           break;
         }
-        yearly.push_back(YearValue{f.id, *raw, i});
+        yearly_.push_back(YearValue{f.id, *raw, i});
         if (e && !duplicate_year) ctx_.builder().set_yearly(*e, f.id, *year, *raw);
         break;
       }
       case Kind::hte_valid_to: {
-        Result<Date> d = parse_date_value(*text);
+        Result<Date> d = parse_date_value(text);
         if (!d) {
           ctx_.error(e, at, d.error().message);
           break;
         }
         HonourRecord h;
-        h.kind = static_cast<uint8_t>(enum_index(honour_kinds(), "high_tech_enterprise"));
+        h.kind = honour_hte_;
         h.valid_to = *d;
         h.valid_from = d->plus_years(-3);
-        if (e) ctx_.add_honour(*e, h, /*dedup=*/true);
+        if (e) {
+          ctx_.add_honour(*e, h, /*dedup=*/true);
+          done = true;
+        }
         break;
       }
       case Kind::award_level:
@@ -264,13 +273,15 @@ void FlatLoader::add_row(uint32_t row, std::span<const FlatCell> cells,
         break;
       case Kind::maker_china:
       case Kind::titles:
-      case Kind::incidents:
-        for (const std::string& entry : split_list(*text)) {
-          const Origin entry_at = origin(i, entry);
+      case Kind::incidents: {
+        bool ok = true;
+        for (const std::string& entry : split_list(text)) {
+          const OriginRef entry_at = origin(i, entry);
           if (c.kind == Kind::maker_china) {
             Result<MakerChinaRecord> r = parse_maker_china_entry(entry);
             if (!r) {
               ctx_.error(e, entry_at, r.error().message);
+              ok = false;
             } else if (e) {
               ctx_.add_maker_china(*e, *r, true);
             }
@@ -278,6 +289,7 @@ void FlatLoader::add_row(uint32_t row, std::span<const FlatCell> cells,
             Result<TitleRecord> r = parse_title_entry(entry);
             if (!r) {
               ctx_.error(e, entry_at, r.error().message);
+              ok = false;
             } else if (e) {
               ctx_.add_title(*e, std::move(*r), true);
             }
@@ -285,18 +297,26 @@ void FlatLoader::add_row(uint32_t row, std::span<const FlatCell> cells,
             Result<IncidentRecord> r = parse_incident_entry(entry);
             if (!r) {
               ctx_.error(e, entry_at, r.error().message);
+              ok = false;
             } else if (r->until && *r->until < r->date) {
               ctx_.error(e, entry_at, Text{"的结束日期早于发生日期", "ends before it starts"});
+              ok = false;
             } else if (e) {
               ctx_.add_incident(*e, *r, true);
             }
           }
         }
+        done = ok && e.has_value();
         break;
+      }
       case Kind::ignored:
       case Kind::uscc:
       case Kind::year:
         break;
+    }
+    if (done) {
+      c.done_enterprise = *e;
+      c.done_text.assign(text);
     }
   }
 
@@ -310,7 +330,7 @@ void FlatLoader::add_row(uint32_t row, std::span<const FlatCell> cells,
                            : award[1] ? *award[1]
                            : award[2] ? *award[2]
                                       : *award[3];
-      ctx_.error(e, origin(given, *text_of(given)),
+      ctx_.error(e, origin(given, text_of(given)),
                  level_missing ? Text{"给出了奖项，但缺少获奖级别（award_level）",
                                       "gives an award without its level (award_level)"}
                                : Text{"给出了奖项，但缺少获奖日期（award_date）",
@@ -319,91 +339,95 @@ void FlatLoader::add_row(uint32_t row, std::span<const FlatCell> cells,
     }
     if (award[0]) {
       Result<uint8_t> level =
-          parse_enum(award_levels(), *text_of(*award[0]), "奖励级别", "award level");
+          parse_enum(award_levels(), text_of(*award[0]), "奖励级别", "award level");
       if (!level) {
-        ctx_.error(e, origin(*award[0], *text_of(*award[0])), level.error().message);
+        ctx_.error(e, origin(*award[0], text_of(*award[0])), level.error().message);
         ok = false;
       } else {
         a.level = *level;
       }
     }
     if (award[1]) {
-      Result<int> rank = parse_rank(*text_of(*award[1]));
+      Result<int> rank = parse_rank(text_of(*award[1]));
       if (!rank) {
-        ctx_.error(e, origin(*award[1], *text_of(*award[1])), rank.error().message);
+        ctx_.error(e, origin(*award[1], text_of(*award[1])), rank.error().message);
         ok = false;
       } else {
         a.rank = *rank;
       }
     }
     if (award[2]) {
-      Result<Date> date = parse_date_value(*text_of(*award[2]));
+      Result<Date> date = parse_date_value(text_of(*award[2]));
       if (!date) {
-        ctx_.error(e, origin(*award[2], *text_of(*award[2])), date.error().message);
+        ctx_.error(e, origin(*award[2], text_of(*award[2])), date.error().message);
         ok = false;
       } else {
         a.date = *date;
       }
     }
-    if (award[3]) a.name = *text_of(*award[3]);
+    if (award[3]) a.name = std::string(text_of(*award[3]));
     if (ok && e) ctx_.add_award(*e, std::move(a), true);
   }
 
   // Parts never exceed their wholes within one fiscal year.
-  auto find_value = [&](std::string_view name) -> const YearValue* {
-    const FieldDef* f = find_field(name);
-    for (const YearValue& v : yearly) {
-      if (v.field == f->id) return &v;
+  auto find_value = [&](FieldId f) -> const YearValue* {
+    for (const YearValue& v : yearly_) {
+      if (v.field == f) return &v;
     }
     return nullptr;
   };
-  for (const PairRule& rule : yearly_pair_rules()) {
-    const YearValue* part = find_value(rule.part);
-    const YearValue* whole = find_value(rule.whole);
-    if (part == nullptr || whole == nullptr || part->raw <= whole->raw) continue;
-    ctx_.error(e, origin(part->column, *text_of(part->column)),
-               pair_violation(*find_field(rule.whole), columns_[whole->column].header,
-                              *text_of(whole->column)));
+  if (yearly_.size() >= 2) {
+    for (const PairIds& rule : yearly_pairs_) {
+      const YearValue* part = find_value(rule.part);
+      const YearValue* whole = find_value(rule.whole);
+      if (part == nullptr || whole == nullptr || part->raw <= whole->raw) continue;
+      ctx_.error(e, origin(part->column, text_of(part->column)),
+                 pair_violation(*rule.whole_field, columns_[whole->column].header,
+                                text_of(whole->column)));
+    }
   }
+}
+
+FlatCsvRows::FlatCsvRows(ImportContext& ctx) : ctx_(ctx), loader_(ctx) {}
+
+void FlatCsvRows::add(const CsvRecordView& rec) {
+  if (!usable_ || rec.blank()) return;
+  if (!have_header_) {
+    have_header_ = true;
+    if (rec.error) ctx_.error(std::nullopt, OriginRef{rec.row, "", ""}, *rec.error);
+    const std::vector<uint32_t> declared(rec.cells.size(), rec.row);
+    usable_ = loader_.set_header(rec.cells, declared);
+    width_ = rec.cells.size();
+    return;
+  }
+  const Text* row_error = rec.error ? &*rec.error : nullptr;
+  std::optional<Text> count_error;
+  if (row_error == nullptr && rec.cells.size() != width_) {
+    const std::string n = std::to_string(rec.cells.size());
+    const std::string w = std::to_string(width_);
+    count_error = Text{
+        "本行有 " + n + " 个单元格，表头有 " + w + " 列（含逗号的数值要加引号，如 \"12,300\"）",
+        "the row has " + n + " cells but the header has " + w +
+            " (a value containing a comma must be quoted, e.g. \"12,300\")"};
+    row_error = &*count_error;
+  }
+  loader_.add_row(rec.row, rec.cells, {}, row_error);
+}
+
+Status FlatCsvRows::finish() const {
+  if (!have_header_) {
+    return error(StatusCode::parse_error, "文件没有表头行（是空文件吗？）",
+                 "the file has no header row (is it empty?)");
+  }
+  return Status::ok_status();
 }
 
 Status load_flat_csv(std::string_view text, ImportContext& ctx) {
   CsvReader reader(text);
-  CsvRecord rec;
-  bool have_header = false;
-  while (reader.next(rec)) {
-    if (!rec.blank()) {
-      have_header = true;
-      break;
-    }
-  }
-  if (!have_header) {
-    return error(StatusCode::parse_error, "文件没有表头行（是空文件吗？）",
-                 "the file has no header row (is it empty?)");
-  }
-  if (rec.error) ctx.error(std::nullopt, Origin{rec.row, "", ""}, *rec.error);
-  FlatLoader loader(ctx);
-  const std::vector<uint32_t> declared(rec.cells.size(), rec.row);
-  if (!loader.set_header(rec.cells, declared)) return Status::ok_status();
-  const size_t width = rec.cells.size();
-
-  std::vector<FlatCell> cells;
-  while (reader.next(rec)) {
-    if (rec.blank()) continue;
-    std::optional<Text> row_error = rec.error;
-    if (!row_error && rec.cells.size() != width) {
-      const std::string n = std::to_string(rec.cells.size());
-      const std::string w = std::to_string(width);
-      row_error = Text{
-          "本行有 " + n + " 个单元格，表头有 " + w + " 列（含逗号的数值要加引号，如 \"12,300\"）",
-          "the row has " + n + " cells but the header has " + w +
-              " (a value containing a comma must be quoted, e.g. \"12,300\")"};
-    }
-    cells.assign(rec.cells.size(), FlatCell{});
-    for (size_t i = 0; i < rec.cells.size(); ++i) cells[i].text = std::move(rec.cells[i]);
-    loader.add_row(rec.row, cells, std::move(row_error));
-  }
-  return Status::ok_status();
+  CsvRecordView rec;
+  FlatCsvRows rows(ctx);
+  while (reader.next_view(rec)) rows.add(rec);
+  return rows.finish();
 }
 
 Status load_csv_text(std::string_view bytes, const std::string& file, PoolBuilder& builder,
@@ -417,7 +441,89 @@ Status load_csv_text(std::string_view bytes, const std::string& file, PoolBuilde
   return Status::ok_status();
 }
 
+Status load_csv_stream(const std::function<std::optional<size_t>(char*, size_t)>& read,
+                       const std::string& file, PoolBuilder& builder, IngestReport& report,
+                       bool* read_failed, size_t chunk) {
+  const size_t kChunk = std::max<size_t>(chunk, 1);
+  *read_failed = false;
+  // A failure of the whole import leaves the report as it was (the rows read before it do not
+  // count: the file is rejected as a whole, like load_csv_text does before reading any row).
+  const size_t errors_before = report.errors.size();
+  const size_t warnings_before = report.warnings.size();
+  const uint32_t rows_before = report.rows_read;
+  auto undo = [&] {
+    report.errors.erase(report.errors.begin() + static_cast<std::ptrdiff_t>(errors_before),
+                        report.errors.end());
+    report.warnings.erase(report.warnings.begin() + static_cast<std::ptrdiff_t>(warnings_before),
+                          report.warnings.end());
+    report.rows_read = rows_before;
+  };
+
+  std::string buf;     // the input not yet consumed
+  size_t offset = 0;   // position of buf[0] in the whole input
+  bool at_end = false;
+  // Appends `size` bytes (less only at the end of the input); false when reading failed.
+  auto fill = [&](size_t size) -> bool {
+    size_t want = size;
+    while (want > 0 && !at_end) {
+      const size_t old = buf.size();
+      buf.resize(old + want);
+      std::optional<size_t> got = read(buf.data() + old, want);
+      buf.resize(old + got.value_or(0));
+      if (!got) return false;
+      if (*got == 0) at_end = true;
+      want -= std::min(want, *got);
+    }
+    return true;
+  };
+  auto fail_read = [&] {
+    undo();
+    *read_failed = true;
+    return Status{StatusCode::io_error, Text{}};
+  };
+
+  TextEncodingCheck encoding;
+  // The first piece holds at least the signatures (byte-order marks, the start of a workbook).
+  if (!fill(std::max<size_t>(kChunk, 16))) return fail_read();
+  Status s = at_end ? encoding.finish(buf, offset) : encoding.feed(buf, offset);
+  if (!s.ok()) return s;  // nothing read yet
+  ImportContext ctx(file, /*firm_rows=*/false, builder, report);
+  FlatCsvRows rows(ctx);
+  const size_t start = encoding.bom();
+  CsvReader reader(std::string_view(buf).substr(start, encoding.accepted() - start));
+  CsvRecordView rec;
+  for (;;) {
+    const CsvReader::Step step = reader.next_view(rec, at_end);
+    if (step == CsvReader::Step::record) {
+      rows.add(rec);
+      continue;
+    }
+    if (step == CsvReader::Step::end) break;
+    // The text so far ends inside a record: drop what was read, append the next chunk.
+    const size_t consumed = static_cast<size_t>(reader.rest().data() - buf.data());
+    buf.erase(0, consumed);
+    offset += consumed;
+    if (!fill(kChunk)) return fail_read();
+    s = at_end ? encoding.finish(buf, offset) : encoding.feed(buf, offset);
+    if (!s.ok()) {
+      undo();
+      return s;
+    }
+    reader.set_text(std::string_view(buf).substr(0, encoding.accepted() - offset), 0);
+  }
+  s = rows.finish();
+  if (!s.ok()) {
+    undo();
+    return s;
+  }
+  ctx.finish();
+  return Status::ok_status();
+}
+
 void load_flat_json(const JsonValue& rows, ImportContext& ctx) {
+  static const Text kListProblem{"列表中只能有字符串或数字",
+                                 "a list may hold only strings and numbers"};
+  static const Text kObjectProblem{"应为一个值，而不是对象", "is an object where a value belongs"};
   // The header is the union of the keys, in order of first appearance.
   std::vector<std::string> headers;
   std::vector<uint32_t> declared;
@@ -433,9 +539,12 @@ void load_flat_json(const JsonValue& rows, ImportContext& ctx) {
     }
   }
   FlatLoader loader(ctx);
-  if (!loader.set_header(headers, declared)) return;
+  const std::vector<std::string_view> header_views(headers.begin(), headers.end());
+  if (!loader.set_header(header_views, declared)) return;
 
-  std::vector<FlatCell> cells;
+  std::vector<std::string_view> texts;
+  std::vector<CellProblem> problems;
+  std::vector<std::string> storage(headers.size());
   for (size_t r = 0; r < rows.items.size(); ++r) {
     const JsonValue& obj = rows.items[r];
     const uint32_t row = static_cast<uint32_t>(r + 1);
@@ -446,12 +555,12 @@ void load_flat_json(const JsonValue& rows, ImportContext& ctx) {
                      "is not an object: each row is a JSON object"});
       continue;
     }
-    cells.assign(headers.size(), FlatCell{});
+    texts.assign(headers.size(), std::string_view());
+    problems.assign(headers.size(), CellProblem{});
     std::vector<uint8_t> seen(headers.size(), 0);
     std::optional<Text> row_error;
     for (const auto& [key, value] : obj.members) {
       const size_t col = index.find(key)->second;
-      FlatCell& cell = cells[col];
       if (seen[col]) {
         row_error =
             Text{"键 " + quoted(key) + " 出现了两次", "the key " + quoted(key) + " appears twice"};
@@ -462,13 +571,14 @@ void load_flat_json(const JsonValue& rows, ImportContext& ctx) {
         case JsonValue::Type::null:
           break;
         case JsonValue::Type::boolean:
-          cell.text = value.boolean ? "true" : "false";
+          texts[col] = value.boolean ? "true" : "false";
           break;
         case JsonValue::Type::number:
-          cell.text = plain_number(value.text);
+          storage[col] = plain_number(value.text);
+          texts[col] = storage[col];
           break;
         case JsonValue::Type::string:
-          cell.text = value.text;
+          texts[col] = value.text;
           break;
         case JsonValue::Type::array: {
           std::string joined;
@@ -483,21 +593,19 @@ void load_flat_json(const JsonValue& rows, ImportContext& ctx) {
                                                            : json_value_text(item);
           }
           if (ok) {
-            cell.text = std::move(joined);
+            storage[col] = std::move(joined);
+            texts[col] = storage[col];
           } else {
-            cell.error =
-                Text{"列表中只能有字符串或数字", "a list may hold only strings and numbers"};
-            cell.written = "[…]";
+            problems[col] = CellProblem{&kListProblem, "[…]"};
           }
           break;
         }
         case JsonValue::Type::object:
-          cell.error = Text{"应为一个值，而不是对象", "is an object where a value belongs"};
-          cell.written = "{…}";
+          problems[col] = CellProblem{&kObjectProblem, "{…}"};
           break;
       }
     }
-    loader.add_row(row, cells, std::move(row_error));
+    loader.add_row(row, texts, problems, row_error ? &*row_error : nullptr);
   }
 }
 

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -21,6 +22,8 @@
 #include "core/fields.h"
 #include "core/status.h"
 #include "ingest/context.h"
+#include "ingest/csv_reader.h"
+#include "ingest/hash_tables.h"
 #include "ingest/json_value.h"
 
 namespace gradus::ingest {
@@ -42,28 +45,29 @@ enum class FlatColumnKind : uint8_t {
   incidents,
 };
 
-// One cell as read: its text (nullopt or blank = missing), or a problem found while reading it
-// (a JSON object where a value belongs), with the offending text in `written`.
-struct FlatCell {
-  std::optional<std::string> text;
-  std::optional<Text> error;
-  std::string written;
+// A problem found while reading one cell (a JSON object where a value belongs), with the
+// offending text in `written`; `reason` is null when there is none.
+struct CellProblem {
+  const Text* reason = nullptr;
+  std::string_view written;
 };
 
 // Reads flat rows into an ImportContext, whatever their source. Not thread-safe.
 class FlatLoader {
  public:
-  explicit FlatLoader(ImportContext& ctx) : ctx_(ctx) {}
+  explicit FlatLoader(ImportContext& ctx);
 
   // Declares the columns: headers as written, and the row that names each one (1 in CSV; the
   // first object with that key in JSON). Unknown or repeated headers and unknown units are errors
   // and their columns are ignored; every row is still read. Returns false (after reporting) when
   // there is no uscc column, so that no row can be attributed to an enterprise.
-  bool set_header(std::span<const std::string> headers, std::span<const uint32_t> declared_at);
+  bool set_header(std::span<const std::string_view> headers, std::span<const uint32_t> declared_at);
 
-  // One data row; cells[i] belongs to header i. `row_error` is a structural problem of the row
-  // (quoting, cell count), reported against the row's enterprise.
-  void add_row(uint32_t row, std::span<const FlatCell> cells, std::optional<Text> row_error);
+  // One data row; texts[i] belongs to header i (blank = missing). `problems` is empty or holds one
+  // entry per column. `row_error` (may be null) is a structural problem of the row (quoting, cell
+  // count), reported against the row's enterprise.
+  void add_row(uint32_t row, std::span<const std::string_view> texts,
+               std::span<const CellProblem> problems, const Text* row_error);
 
  private:
   using Kind = FlatColumnKind;
@@ -72,13 +76,47 @@ class FlatLoader {
     const FieldDef* field = nullptr;
     bool in_yuan = false;
     std::string header;
+    // The last text read in this column for an enterprise, when reading it again for the same
+    // enterprise changes nothing (accepted, no error or warning): such a cell is skipped.
+    uint32_t done_enterprise = UINT32_MAX;
+    std::string done_text;
+  };
+  struct YearValue {
+    FieldId field;
+    int64_t raw;
+    size_t column;
+  };
+  struct PairIds {
+    FieldId part;
+    FieldId whole;
+    const FieldDef* whole_field;
   };
 
   ImportContext& ctx_;
   std::vector<Column> columns_;
   std::optional<size_t> uscc_column_;
   std::optional<size_t> year_column_;
-  std::unordered_map<uint64_t, uint32_t> year_rows_;  // (enterprise << 32 | year) → first row
+  U64Map year_rows_;                                  // (enterprise << 32 | year) → first row
+  std::vector<YearValue> yearly_;                     // the row's yearly values (scratch)
+  std::vector<PairIds> yearly_pairs_;
+  uint8_t honour_hte_ = 0;
+};
+
+// Feeds CSV records to a FlatLoader: the first record that is not blank is the header, the
+// other records that are not blank are rows (checked against the header's cell count).
+class FlatCsvRows {
+ public:
+  explicit FlatCsvRows(ImportContext& ctx);
+  void add(const CsvRecordView& rec);
+  // After the last record: fails when there was no header row.
+  Status finish() const;
+
+ private:
+  ImportContext& ctx_;
+  FlatLoader loader_;
+  bool have_header_ = false;
+  bool usable_ = true;  // false when the header has no uscc column (reported): rows are not read
+  size_t width_ = 0;
 };
 
 // Reads CSV text (already checked to be UTF-8). Fails only when the text has no header row.
@@ -88,6 +126,15 @@ Status load_flat_csv(std::string_view text, ImportContext& ctx);
 // bytes are not UTF-8 text or there is no header row.
 Status load_csv_text(std::string_view bytes, const std::string& file, PoolBuilder& builder,
                      IngestReport& report);
+
+// Reads CSV bytes that arrive in pieces (a file read a megabyte at a time), with the same result
+// as load_csv_text on all of them. `read(dest, n)` stores up to n bytes at dest and returns how
+// many (0 at the end of the input), or nullopt when reading failed: *read_failed is then set.
+// Whenever the import fails as a whole (not UTF-8, no header row, reading failed), the report is
+// left as it was. `chunk` is how much is read at a time.
+Status load_csv_stream(const std::function<std::optional<size_t>(char*, size_t)>& read,
+                       const std::string& file, PoolBuilder& builder, IngestReport& report,
+                       bool* read_failed, size_t chunk = size_t{1} << 20);
 
 // Reads a JSON array of flat-row objects (each with a `year` key and flat columns as keys).
 void load_flat_json(const JsonValue& rows, ImportContext& ctx);

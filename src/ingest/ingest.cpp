@@ -1,7 +1,9 @@
 // Entry points: load a file or text in either form, and format an InputError for people.
 #include "ingest/ingest.h"
 
+#include <algorithm>
 #include <fstream>
+#include <optional>
 
 #include "ingest/flat_form.h"
 #include "ingest/json_form.h"
@@ -74,16 +76,11 @@ Result<Pool> load_pool_file(const std::string& path, IngestReport& report, Input
     return error(StatusCode::io_error, "无法打开文件 " + path, "cannot open the file " + path);
   }
   const std::streamoff size = in.tellg();
-  std::string text;
-  if (size > 0) {
-    text.resize(static_cast<size_t>(size));
-    in.seekg(0);
-    in.read(text.data(), size);
-  }
-  if (size < 0 || in.bad() || (size > 0 && in.gcount() != size)) {
+  auto read_failed = [&] {
     return error(StatusCode::io_error, "读取文件 " + path + " 失败",
                  "reading the file " + path + " failed");
-  }
+  };
+  if (size < 0) return read_failed();
   if (format == InputFormat::automatic) {
     const std::string lower = ascii_lower(path);
     if (lower.ends_with(".csv")) {
@@ -92,6 +89,39 @@ Result<Pool> load_pool_file(const std::string& path, IngestReport& report, Input
       format = InputFormat::json;
     }
   }
+  if (format == InputFormat::csv) {
+    // Streamed: the file is never held in memory as a whole.
+    in.seekg(0);
+    size_t remaining = static_cast<size_t>(size);
+    auto read = [&](char* dest, size_t n) -> std::optional<size_t> {
+      const size_t want = std::min(n, remaining);
+      if (want == 0) return size_t{0};
+      in.read(dest, static_cast<std::streamsize>(want));
+      if (in.bad() || in.gcount() != static_cast<std::streamsize>(want)) return std::nullopt;
+      remaining -= want;
+      return want;
+    };
+    const std::string file = base_name(path);
+    PoolBuilder builder;
+    Status s;
+    bool failed_reading = false;
+    try {
+      s = ingest::load_csv_stream(read, file, builder, report, &failed_reading);
+    } catch (const std::exception& ex) {
+      return error(StatusCode::internal, file + "：读取失败：" + ex.what(),
+                   file + ": reading failed: " + ex.what());
+    }
+    if (failed_reading) return read_failed();
+    if (!s.ok()) return prefixed(s, file);
+    return std::move(builder).finish();
+  }
+  std::string text;
+  if (size > 0) {
+    text.resize(static_cast<size_t>(size));
+    in.seekg(0);
+    in.read(text.data(), size);
+  }
+  if (in.bad() || (size > 0 && in.gcount() != size)) return read_failed();
   return load_pool_text(text, format, base_name(path), report);
 }
 

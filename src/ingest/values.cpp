@@ -13,6 +13,51 @@ namespace {
 
 std::string clean(std::string_view text) { return std::string(trim(normalize_width(trim(text)))); }
 
+// clean(text), without a copy when width normalisation leaves the text as it is (no byte that can
+// start a full-width form or an ideographic space); otherwise the result is kept in `storage`.
+std::string_view clean_view(std::string_view text, std::string& storage) {
+  const std::string_view t = trim(text);
+  for (char c : t) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b == 0xEF || b == 0xE3) {
+      storage = clean(text);
+      return storage;
+    }
+  }
+  return t;
+}
+
+// The common case of Decimal::parse, without its copies: ASCII `-?D{1,12}(.D{1,6})?` (no sign
+// '+', no separators, no spaces). Gives exactly what Decimal::parse gives for such text; false
+// for anything else (the caller then calls Decimal::parse).
+bool plain_decimal(std::string_view s, int64_t* micros) {
+  size_t i = 0;
+  const bool negative = !s.empty() && s[0] == '-';
+  if (negative) i = 1;
+  int64_t value = 0;
+  size_t int_digits = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+    value = value * 10 + (s[i] - '0');
+    ++i;
+    ++int_digits;
+  }
+  if (int_digits == 0 || int_digits > 12) return false;
+  int places = 0;
+  if (i < s.size()) {
+    if (s[i] != '.') return false;
+    ++i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+      value = value * 10 + (s[i] - '0');
+      ++i;
+      ++places;
+    }
+    if (places == 0 || places > Decimal::kScaleDigits || i != s.size()) return false;
+  }
+  for (int k = places; k < Decimal::kScaleDigits; ++k) value *= 10;
+  *micros = negative ? -value : value;
+  return true;
+}
+
 std::string allowed_ids(std::span<const EnumValue> values) {
   std::string out;
   for (const EnumValue& v : values) {
@@ -145,27 +190,35 @@ std::optional<Text> check_header_unit(const FieldDef& f, std::string_view header
 Result<int64_t> parse_value(const FieldDef& f, std::string_view text, bool in_yuan,
                             std::optional<Text>* warning) {
   text = trim(text);
-  const std::string s = clean(text);
+  std::string storage;  // for clean_view(text)
+  int64_t micros = 0;
   switch (f.kind) {
     case FieldKind::money: {
+      if (!in_yuan && plain_decimal(text, &micros)) return micros;
       Result<Decimal> d = in_yuan ? Decimal::parse_yuan_as_wan(text) : Decimal::parse(text);
       if (!d) return Status{StatusCode::invalid_argument, reason_of(d.error(), text)};
       return d->micros();
     }
     case FieldKind::ratio: {
-      std::string_view body = s;
+      std::string_view body = clean_view(text, storage);
       if (body.ends_with("%")) body = trim(body.substr(0, body.size() - 1));
+      if (plain_decimal(body, &micros)) return micros;
       Result<Decimal> d = Decimal::parse(body);
       if (!d) return Status{StatusCode::invalid_argument, reason_of(d.error(), body)};
       return d->micros();
     }
     case FieldKind::count: {
+      if (plain_decimal(text, &micros)) {
+        if (micros % Decimal::kScale != 0) return value_error("不是整数", "is not a whole number");
+        return micros;
+      }
       Result<Decimal> d = Decimal::parse(text);
       if (!d) return Status{StatusCode::invalid_argument, reason_of(d.error(), text)};
       if (!d->is_integer()) return value_error("不是整数", "is not a whole number");
       return d->micros();
     }
     case FieldKind::decimal: {
+      if (plain_decimal(text, &micros)) return micros;
       Result<Decimal> d = Decimal::parse(text);
       if (!d) return Status{StatusCode::invalid_argument, reason_of(d.error(), text)};
       return d->micros();
@@ -202,6 +255,7 @@ Result<int64_t> parse_value(const FieldDef& f, std::string_view text, bool in_yu
       return d->days();
     }
     case FieldKind::region: {
+      const std::string s = clean(text);
       Result<RegionCode> r = RegionCode::parse(s);
       if (!r) return Status{StatusCode::invalid_argument, reason_of(r.error(), s)};
       if (r->statistical_zone() && warning != nullptr) {
@@ -222,6 +276,7 @@ Result<int64_t> parse_value(const FieldDef& f, std::string_view text, bool in_yu
       return r->code();
     }
     case FieldKind::industry: {
+      const std::string s = clean(text);
       Result<IndustryCode> i = IndustryCode::parse(s);
       if (!i) return Status{StatusCode::invalid_argument, reason_of(i.error(), s)};
       return i->class_code();
@@ -290,8 +345,8 @@ std::string format_raw(const FieldDef& f, int64_t raw) {
 }
 
 Result<int> parse_fiscal_year(std::string_view text) {
-  std::string s = clean(text);
-  std::string_view v = s;
+  std::string storage;
+  std::string_view v = clean_view(text, storage);
   if (v.ends_with("年")) v.remove_suffix(3);
   v = trim(v);
   bool digits = v.size() == 4;
@@ -299,7 +354,7 @@ Result<int> parse_fiscal_year(std::string_view text) {
   if (!digits)
     return value_error("不是年份（应为四位数字，如 2025）",
                        "is not a fiscal year (four digits, e.g. 2025)");
-  const int y = std::stoi(std::string(v));
+  const int y = (v[0] - '0') * 1000 + (v[1] - '0') * 100 + (v[2] - '0') * 10 + (v[3] - '0');
   if (y < 1900 || y > 2200) return value_error("年份超出范围", "is not a plausible fiscal year");
   return y;
 }
@@ -311,7 +366,8 @@ Result<Date> parse_date_value(std::string_view text) {
 }
 
 Result<bool> parse_bool_value(std::string_view text) {
-  const std::string s = ascii_lower(clean(text));
+  std::string storage;
+  const std::string s = ascii_lower(clean_view(text, storage));
   if (s == "true" || s == "1" || s == "是" || s == "yes" || s == "y") return true;
   if (s == "false" || s == "0" || s == "否" || s == "no" || s == "n") return false;
   return value_error("不是是/否值（可写 true/false、1/0、是/否）",
@@ -355,7 +411,8 @@ Result<std::string> parse_tier(std::string_view text) {
 
 Result<uint8_t> parse_enum(std::span<const EnumValue> values, std::string_view text,
                            std::string_view what_zh, std::string_view what_en) {
-  const std::string s = clean(text);
+  std::string storage;
+  const std::string_view s = clean_view(text, storage);
   int i = enum_index(values, s);
   if (i < 0) i = enum_index(values, ascii_lower(s));
   if (i < 0) {
