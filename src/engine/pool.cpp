@@ -30,8 +30,11 @@ template <typename T>
 EventLists<T> to_lists(std::vector<std::pair<uint32_t, T>>& pending, const std::vector<uint32_t>& remap,
                        uint32_t n) {
   EventLists<T> out;
-  std::stable_sort(pending.begin(), pending.end(),
-                   [&](const auto& a, const auto& b) { return remap[a.first] < remap[b.first]; });
+  auto before = [&](const auto& a, const auto& b) { return remap[a.first] < remap[b.first]; };
+  // Usually in order already (the rows of an enterprise come together).
+  if (!std::is_sorted(pending.begin(), pending.end(), before)) {
+    std::stable_sort(pending.begin(), pending.end(), before);
+  }
   out.offsets.assign(n + 1, 0);
   for (auto& [e, item] : pending) {
     uint32_t to = remap[e];
@@ -257,7 +260,7 @@ Pool PoolBuilder::finish() && {
   }
 
   pool.texts_.resize(nf);
-  texts_[find_field("uscc")->id] = usccs_;
+  texts_[find_field("uscc")->id] = std::move(usccs_);
   for (size_t f = 0; f < nf; ++f) {
     auto& t = texts_[f];
     if (t.empty()) continue;
@@ -269,8 +272,13 @@ Pool PoolBuilder::finish() && {
     }
   }
   const auto& ids = pool.texts_[find_field("uscc")->id];
-  pool.index_.reserve(n);
-  for (uint32_t i = 0; i < n; ++i) pool.index_.emplace(ids[i], i);
+  if (all_kept) {
+    // Nobody dropped: the builder's index already maps each code to its position.
+    pool.index_ = std::move(index_);
+  } else {
+    pool.index_.reserve(n);
+    for (uint32_t i = 0; i < n; ++i) pool.index_.emplace(ids[i], i);
+  }
 
   pool.titles_ = to_lists(titles_, remap, n);
   pool.incidents_ = to_lists(incidents_, remap, n);

@@ -64,6 +64,15 @@ std::optional<Text> check_value(const FieldDef& f, int64_t raw) {
   return std::nullopt;
 }
 
+bool nonnegative_always_ok(const FieldDef& f) {
+  // Mirrors check_value: these fields have upper or lower bounds above zero.
+  if (f.name == "digital_level" || f.name == "market_rank_domestic" ||
+      f.name == "market_rank_global") {
+    return false;
+  }
+  return f.kind != FieldKind::ratio;
+}
+
 std::span<const PairRule> yearly_pair_rules() { return kYearly; }
 std::span<const PairRule> enterprise_pair_rules() { return kEnterprise; }
 

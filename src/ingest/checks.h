@@ -20,6 +20,10 @@ namespace gradus::ingest {
 // The reason when a single value is out of range for its field, else nullopt.
 std::optional<Text> check_value(const FieldDef& f, int64_t raw);
 
+// True when check_value(f, raw) is nullopt for every raw >= 0 (only negative values can be out of
+// range), so that a caller may skip the call for those.
+bool nonnegative_always_ok(const FieldDef& f);
+
 // `part` must not exceed `whole` (both raw values of the same kind).
 struct PairRule {
   std::string_view part;

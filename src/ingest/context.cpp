@@ -100,12 +100,17 @@ Text ImportContext::conflict_reason(uint32_t other_row, const std::string& other
 }
 
 bool ImportContext::set_static(uint32_t e, const FieldDef& f, int64_t raw, const OriginRef& at) {
-  const std::optional<int64_t> before = builder_.get(e, f.id);
+  // Whether the field held a value before matters for tracked fields (the first value's origin is
+  // kept) and for a conflict (the message quotes it); set() changes nothing on a conflict, so the
+  // value can be read after it.
+  const int slot = tracked_slot_[f.id];
+  const bool was_set = slot >= 0 && builder_.get(e, f.id).has_value();
   if (std::optional<uint32_t> other = builder_.set(e, f.id, raw, at.row)) {
+    const std::optional<int64_t> before = builder_.get(e, f.id);
     error(e, at, conflict_reason(*other, before ? format_raw(f, *before) : std::string()));
     return false;
   }
-  if (!before && tracked_slot_[f.id] >= 0) keep_origin(e, tracked_slot_[f.id], at);
+  if (slot >= 0 && !was_set) keep_origin(e, slot, at);
   return true;
 }
 
@@ -148,47 +153,56 @@ std::optional<OriginRef> ImportContext::origin(uint32_t e, FieldId f) const {
 }
 
 bool ImportContext::first_time(uint32_t e, const std::string& key) {
-  event_key_ = std::to_string(e);
-  event_key_ += '|';
-  event_key_ += key;
-  return seen_events_.insert(event_key_);
+  return seen_events_.insert(e, key);
 }
 
 void ImportContext::add_title(uint32_t e, TitleRecord r, bool dedup) {
-  if (dedup && !first_time(e, "t|" + r.tier + "|" + std::to_string(r.since.days()) + "|" +
-                                  date_key(r.valid_to) + "|" + std::to_string(r.status) + "|" +
-                                  r.level + "|" + r.batch)) {
-    return;
+  if (dedup) {
+    std::string& k = event_key_;
+    k.assign("t|").append(r.tier).append("|");
+    k.append(std::to_string(r.since.days())).append("|").append(date_key(r.valid_to)).append("|");
+    k.append(std::to_string(r.status)).append("|").append(r.level).append("|").append(r.batch);
+    if (!first_time(e, k)) return;
   }
   builder_.add_title(e, std::move(r));
 }
 
 void ImportContext::add_incident(uint32_t e, IncidentRecord r, bool dedup) {
-  if (dedup && !first_time(e, "i|" + std::to_string(r.kind) + "|" + std::to_string(r.date.days()) +
-                                  "|" + date_key(r.until))) {
-    return;
+  if (dedup) {
+    std::string& k = event_key_;
+    k.assign("i|").append(std::to_string(r.kind)).append("|");
+    k.append(std::to_string(r.date.days())).append("|").append(date_key(r.until));
+    if (!first_time(e, k)) return;
   }
   builder_.add_incident(e, r);
 }
 
 void ImportContext::add_award(uint32_t e, AwardRecord r, bool dedup) {
-  if (dedup && !first_time(e, "a|" + std::to_string(r.level) + "|" +
-                                  (r.rank ? std::to_string(*r.rank) : "-") + "|" +
-                                  std::to_string(r.date.days()) + "|" + r.name)) {
-    return;
+  if (dedup) {
+    std::string& k = event_key_;
+    k.assign("a|").append(std::to_string(r.level)).append("|");
+    k.append(r.rank ? std::to_string(*r.rank) : "-").append("|");
+    k.append(std::to_string(r.date.days())).append("|").append(r.name);
+    if (!first_time(e, k)) return;
   }
   builder_.add_award(e, std::move(r));
 }
 
 void ImportContext::add_maker_china(uint32_t e, MakerChinaRecord r, bool dedup) {
-  if (dedup && !first_time(e, "m|" + std::to_string(r.list) + "|" + std::to_string(r.year))) return;
+  if (dedup) {
+    std::string& k = event_key_;
+    k.assign("m|").append(std::to_string(r.list)).append("|").append(std::to_string(r.year));
+    if (!first_time(e, k)) return;
+  }
   builder_.add_maker_china(e, r);
 }
 
 void ImportContext::add_honour(uint32_t e, HonourRecord r, bool dedup) {
-  if (dedup && !first_time(e, "h|" + std::to_string(r.kind) + "|" + date_key(r.valid_from) + "|" +
-                                  date_key(r.valid_to))) {
-    return;
+  if (dedup) {
+    std::string& k = event_key_;
+    k.assign("h|").append(std::to_string(r.kind)).append("|");
+    k.append(date_key(r.valid_from)).append("|").append(date_key(r.valid_to));
+    if (!first_time(e, k)) return;
   }
   builder_.add_honour(e, r);
 }

@@ -115,8 +115,8 @@ class ImportContext {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> origin_column_ids_;
-  ByteSet seen_events_;                          // dedup keys
-  std::string event_key_;                        // scratch for dedup keys
+  EnterpriseKeySet seen_events_;                 // dedup keys
+  std::string event_key_;                        // scratch for a dedup key
 };
 
 }  // namespace gradus::ingest

@@ -4,6 +4,10 @@
 #include <algorithm>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace gradus {
 
 namespace {
@@ -11,6 +15,32 @@ namespace {
 constexpr size_t kInScratch = size_t{1} << (sizeof(size_t) * 8 - 1);  // span flag: in scratch_
 
 bool is_space(char c) { return c == ' ' || c == '\t'; }
+
+// Bit k is set when p[k] is the separator, a quote, CR or LF (k < len <= 64).
+uint64_t special_bytes(const char* p, size_t len, char sep) {
+#if defined(__SSE2__)
+  if (len == 64) {
+    const __m128i s = _mm_set1_epi8(sep);
+    const __m128i q = _mm_set1_epi8('"');
+    const __m128i r = _mm_set1_epi8('\r');
+    const __m128i n = _mm_set1_epi8('\n');
+    uint64_t mask = 0;
+    for (int k = 0; k < 4; ++k) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+      const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, s), _mm_cmpeq_epi8(v, q)),
+                                       _mm_or_si128(_mm_cmpeq_epi8(v, r), _mm_cmpeq_epi8(v, n)));
+      mask |= uint64_t{static_cast<uint32_t>(_mm_movemask_epi8(hit))} << (16 * k);
+    }
+    return mask;
+  }
+#endif
+  uint64_t mask = 0;
+  for (size_t k = 0; k < len; ++k) {
+    const char c = p[k];
+    if (c == sep || c == '"' || c == '\r' || c == '\n') mask |= uint64_t{1} << k;
+  }
+  return mask;
+}
 
 // Length of the UTF-8 sequence starting at s[i], or 0 when it is not valid UTF-8 (also when it is
 // cut by the end of `s`).
@@ -208,11 +238,27 @@ CsvReader::Step CsvReader::next_view(CsvRecordView& out, bool final) {
     if (!out.error) out.error = std::move(t);
   };
   auto is_end = [sep](char c) { return c == sep || c == '\r' || c == '\n'; };
+  // The first position >= i holding a separator, quote, CR or LF (n when none), through a bit
+  // mask of the 64 bytes from `window`.
+  size_t window = std::string_view::npos;
+  uint64_t window_mask = 0;
+  auto find_special = [&](size_t i) {
+    for (;;) {
+      if (i >= n) return n;
+      if (window == std::string_view::npos || i < window || i >= window + 64) {
+        window = i;
+        window_mask = special_bytes(p + i, std::min<size_t>(64, n - i), sep);
+      }
+      const uint64_t m = window_mask >> (i - window);
+      if (m != 0) return i + static_cast<size_t>(__builtin_ctzll(m));
+      i = window + 64;
+    }
+  };
 
   for (;;) {
     // One cell, starting at i.
     const size_t start = i;
-    while (i < n && !is_end(p[i]) && p[i] != '"') ++i;
+    i = find_special(i);
     if (i < n && p[i] == '"' && trim(std::string_view(p + start, i - start)).empty()) {
       // An opening quote (spaces before it are dropped, as spreadsheets do).
       ++i;
@@ -260,7 +306,7 @@ CsvReader::Step CsvReader::next_view(CsvRecordView& out, bool final) {
       spans_.emplace_back(from | kInScratch, scratch_.size() - from);
     } else {
       // Unquoted; a quote after other text is literal.
-      while (i < n && !is_end(p[i])) ++i;
+      while (i < n && p[i] == '"') i = find_special(i + 1);
       spans_.emplace_back(start, i - start);
     }
     if (i < n && p[i] == sep) {

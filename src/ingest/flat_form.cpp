@@ -123,6 +123,13 @@ bool FlatLoader::set_header(std::span<const std::string_view> headers,
     }
     if (col.kind == Kind::uscc) uscc_column_ = i;
     if (col.kind == Kind::year) year_column_ = i;
+    if (col.kind == Kind::field) {
+      const FieldDef& f = *col.field;
+      col.nonnegative_ok = nonnegative_always_ok(f);
+      col.plain_number = !col.in_yuan && (f.kind == FieldKind::money ||
+                                          f.kind == FieldKind::count ||
+                                          f.kind == FieldKind::decimal);
+    }
     columns_.push_back(std::move(col));
   }
   if (!uscc_column_) {
@@ -139,7 +146,13 @@ void FlatLoader::add_row(uint32_t row, std::span<const std::string_view> texts,
   ctx_.report().rows_read++;
   // A cell's text, trimmed; empty = missing.
   auto text_of = [&](size_t i) -> std::string_view {
-    return i < texts.size() ? trim(texts[i]) : std::string_view();
+    if (i >= texts.size()) return {};
+    const std::string_view t = texts[i];
+    if (t.empty()) return t;
+    const auto f = static_cast<unsigned char>(t.front());
+    const auto b = static_cast<unsigned char>(t.back());
+    if (f > ' ' && f < 0x80 && b > ' ' && b < 0x80) return t;  // nothing to trim
+    return trim(t);
   };
   auto origin = [&](size_t i, std::string_view value) {
     return OriginRef{row, columns_[i].header, value};
@@ -171,11 +184,22 @@ void FlatLoader::add_row(uint32_t row, std::span<const std::string_view> texts,
     } else {
       year = *parsed;
       if (e) {
-        const uint64_t key = (uint64_t{*e} << 32) | static_cast<uint32_t>(*year);
-        auto [first_row, inserted] = year_rows_.emplace(key, row);
-        if (!inserted) {
+        // The row that first gave this enterprise this year, if any (else this row now).
+        std::optional<uint32_t> first_row;
+        if (year_head_.size() <= *e) year_head_.resize(*e + 1, 0);
+        for (uint32_t k = year_head_[*e]; k != 0; k = year_entries_[k - 1].next) {
+          if (year_entries_[k - 1].year == *year) {
+            first_row = year_entries_[k - 1].row;
+            break;
+          }
+        }
+        if (!first_row) {
+          year_entries_.push_back(YearEntry{*year, row, year_head_[*e]});
+          year_head_[*e] = static_cast<uint32_t>(year_entries_.size());
+        }
+        if (first_row) {
           duplicate_year = true;
-          const std::string first = std::to_string(first_row);
+          const std::string first = std::to_string(*first_row);
           ctx_.error(
               e, origin(*year_column_, year_text),
               Text{"重复：同一企业的 " + std::to_string(*year) + " 年度已在第 " + first + " 行",
@@ -215,18 +239,26 @@ void FlatLoader::add_row(uint32_t row, std::span<const std::string_view> texts,
           break;
         }
         std::optional<Text> warning;
-        Result<int64_t> raw = parse_value(f, text, c.in_yuan, &warning);
-        if (!raw) {
-          ctx_.error(e, at, raw.error().message);
-          break;
+        int64_t value = 0;
+        if (c.plain_number && plain_number_value(f, text, &value)) {
+          // Written plainly: parse_value would give the same, without a warning.
+        } else {
+          Result<int64_t> raw = parse_value(f, text, c.in_yuan, &warning);
+          if (!raw) {
+            ctx_.error(e, at, raw.error().message);
+            break;
+          }
+          value = *raw;
         }
         if (warning) ctx_.warning(e, at, *warning);
-        if (std::optional<Text> why = check_value(f, *raw)) {
-          ctx_.error(e, at, *why);
-          break;
+        if (!(c.nonnegative_ok && value >= 0)) {
+          if (std::optional<Text> why = check_value(f, value)) {
+            ctx_.error(e, at, *why);
+            break;
+          }
         }
         if (f.scope == FieldScope::enterprise) {
-          if (e) done = ctx_.set_static(*e, f, *raw, at) && !warning;
+          if (e) done = ctx_.set_static(*e, f, value, at) && !warning;
           break;
         }
         if (!year) {
@@ -239,8 +271,8 @@ void FlatLoader::add_row(uint32_t row, std::span<const std::string_view> texts,
           }
           break;
         }
-        yearly_.push_back(YearValue{f.id, *raw, i});
-        if (e && !duplicate_year) ctx_.builder().set_yearly(*e, f.id, *year, *raw);
+        yearly_.push_back(YearValue{f.id, value, i});
+        if (e && !duplicate_year) ctx_.builder().set_yearly(*e, f.id, *year, value);
         break;
       }
       case Kind::hte_valid_to: {
@@ -275,7 +307,7 @@ void FlatLoader::add_row(uint32_t row, std::span<const std::string_view> texts,
       case Kind::titles:
       case Kind::incidents: {
         bool ok = true;
-        for (const std::string& entry : split_list(text)) {
+        for_each_list_entry(text, [&](std::string_view entry) {
           const OriginRef entry_at = origin(i, entry);
           if (c.kind == Kind::maker_china) {
             Result<MakerChinaRecord> r = parse_maker_china_entry(entry);
@@ -305,7 +337,7 @@ void FlatLoader::add_row(uint32_t row, std::span<const std::string_view> texts,
               ctx_.add_incident(*e, *r, true);
             }
           }
-        }
+        });
         done = ok && e.has_value();
         break;
       }

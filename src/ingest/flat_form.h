@@ -16,14 +16,12 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "core/fields.h"
 #include "core/status.h"
 #include "ingest/context.h"
 #include "ingest/csv_reader.h"
-#include "ingest/hash_tables.h"
 #include "ingest/json_value.h"
 
 namespace gradus::ingest {
@@ -76,6 +74,10 @@ class FlatLoader {
     const FieldDef* field = nullptr;
     bool in_yuan = false;
     std::string header;
+    // check_value() has nothing to say about a value >= 0 of this field.
+    bool nonnegative_ok = false;
+    // A plain number in this column (see plain_number_value) needs no parse_value().
+    bool plain_number = false;
     // The last text read in this column for an enterprise, when reading it again for the same
     // enterprise changes nothing (accepted, no error or warning): such a cell is skipped.
     uint32_t done_enterprise = UINT32_MAX;
@@ -96,7 +98,15 @@ class FlatLoader {
   std::vector<Column> columns_;
   std::optional<size_t> uscc_column_;
   std::optional<size_t> year_column_;
-  U64Map year_rows_;                                  // (enterprise << 32 | year) → first row
+  // The fiscal years seen for each enterprise, with the row that gave each first: a list per
+  // enterprise (year_head_[e] - 1 is its latest entry), linked through `next` (1 + index, 0 = end).
+  struct YearEntry {
+    int year;
+    uint32_t row;
+    uint32_t next;
+  };
+  std::vector<uint32_t> year_head_;
+  std::vector<YearEntry> year_entries_;
   std::vector<YearValue> yearly_;                     // the row's yearly values (scratch)
   std::vector<PairIds> yearly_pairs_;
   uint8_t honour_hte_ = 0;

@@ -1,19 +1,16 @@
-// Two small open-addressing hash tables for the importer's hot paths, where std::unordered_*
-// spends its time allocating nodes: a map from 64-bit keys to 32-bit values (first row of an
-// enterprise's fiscal year) and a set of byte strings kept back to back in one buffer (event
-// dedup keys). Both only grow; neither is thread-safe.
+// Sets of byte strings for the importer's event dedup keys, without a node and a string allocated
+// per key (as std::unordered_set<std::string> would): ByteSet, an open-addressing hash set with
+// the keys back to back in one buffer, and EnterpriseKeySet, one small set per enterprise. They
+// only grow; they are not thread-safe.
 //
-//   U64Map rows;
-//   auto [value, inserted] = rows.emplace(key, row);   // value: the stored one
-//   ByteSet seen;
-//   bool fresh = seen.insert("12|t|srdi-sme|19000");
+//   EnterpriseKeySet seen;
+//   bool fresh = seen.insert(e, "t|srdi-sme|19000|-|0||");
 #pragma once
 
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace gradus::ingest {
@@ -40,42 +37,6 @@ inline uint64_t hash_bytes(std::string_view s) {
   return mix64(h ^ tail ^ (uint64_t{s.size()} << 56));
 }
 }  // namespace detail
-
-class U64Map {
- public:
-  // Inserts (key, value) unless the key is present; returns the stored value and whether it was
-  // inserted.
-  std::pair<uint32_t, bool> emplace(uint64_t key, uint32_t value) {
-    if ((size_ + 1) * 2 > slots_.size()) grow();
-    const size_t mask = slots_.size() - 1;
-    for (size_t i = detail::mix64(key) & mask;; i = (i + 1) & mask) {
-      Slot& s = slots_[i];
-      if (!s.used) {
-        s = Slot{key, value, true};
-        ++size_;
-        return {value, true};
-      }
-      if (s.key == key) return {s.value, false};
-    }
-  }
-
- private:
-  struct Slot {
-    uint64_t key = 0;
-    uint32_t value = 0;
-    bool used = false;
-  };
-  void grow() {
-    std::vector<Slot> old = std::move(slots_);
-    slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
-    size_ = 0;
-    for (const Slot& s : old) {
-      if (s.used) emplace(s.key, s.value);
-    }
-  }
-  std::vector<Slot> slots_;
-  size_t size_ = 0;
-};
 
 class ByteSet {
  public:
@@ -115,6 +76,61 @@ class ByteSet {
   std::vector<uint32_t> slots_;  // 0 = empty, else 1 + index into entries_
   std::vector<Entry> entries_;
   std::string bytes_;
+};
+
+// Sets of byte strings, one per enterprise (the event dedup keys of each enterprise). The keys of
+// an enterprise are a short list, searched in full, until it has more than kListMax of them; then
+// they move to a hash set.
+class EnterpriseKeySet {
+ public:
+  // True when `key` was not in the set of enterprise e (it is now).
+  bool insert(uint32_t e, std::string_view key) {
+    if (heads_.size() <= e) heads_.resize(e + 1);
+    Head& h = heads_[e];
+    if (h.count > kListMax) return big_.insert(big_key(e, key));
+    for (uint32_t k = h.first; k != 0; k = entries_[k - 1].next) {
+      const Entry& x = entries_[k - 1];
+      if (x.length == key.size() && std::string_view(bytes_).substr(x.offset, x.length) == key) {
+        return false;
+      }
+    }
+    if (h.count == kListMax) {
+      for (uint32_t k = h.first; k != 0; k = entries_[k - 1].next) {
+        const Entry& x = entries_[k - 1];
+        const std::string listed(std::string_view(bytes_).substr(x.offset, x.length));
+        big_.insert(big_key(e, listed));
+      }
+      h.count = kListMax + 1;
+      return big_.insert(big_key(e, key));
+    }
+    entries_.push_back(Entry{bytes_.size(), static_cast<uint32_t>(key.size()), h.first});
+    bytes_.append(key);
+    h.first = static_cast<uint32_t>(entries_.size());
+    ++h.count;
+    return true;
+  }
+
+ private:
+  static constexpr uint32_t kListMax = 16;
+  struct Head {
+    uint32_t first = 0;  // 1 + index into entries_ of the latest key, 0 = none
+    uint32_t count = 0;  // > kListMax: the keys are in big_
+  };
+  struct Entry {
+    size_t offset;
+    uint32_t length;
+    uint32_t next;  // 1 + index of the previous key of the enterprise, 0 = none
+  };
+  std::string_view big_key(uint32_t e, std::string_view key) {
+    scratch_.assign(reinterpret_cast<const char*>(&e), sizeof e);
+    scratch_.append(key);
+    return scratch_;
+  }
+  std::vector<Head> heads_;
+  std::vector<Entry> entries_;
+  std::string bytes_;
+  ByteSet big_;
+  std::string scratch_;
 };
 
 }  // namespace gradus::ingest

@@ -110,12 +110,30 @@ bool is_tier_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
 }
 
-// Splits `KEY:VALUE[:VALUE]` on ':' (a full-width colon is normalised first).
-std::vector<std::string> split_entry(std::string_view entry) {
-  std::string norm = clean(entry);
-  std::vector<std::string> parts;
-  for (std::string_view p : split(norm, ':')) parts.emplace_back(trim(p));
-  return parts;
+// `KEY:VALUE[:VALUE]` split on ':' (a full-width colon is normalised first), each part trimmed.
+// The parts are views into the entry or into `storage`; only the first kMax are kept, `size`
+// counts them all.
+struct EntryParts {
+  static constexpr size_t kMax = 4;
+  std::string storage;
+  std::string_view part[kMax];
+  size_t size = 0;
+  std::string_view operator[](size_t k) const { return part[k]; }
+};
+
+void split_entry(std::string_view entry, EntryParts& out) {
+  const std::string_view norm = clean_view(entry, out.storage);
+  out.size = 0;
+  size_t start = 0;
+  for (;;) {
+    const size_t pos = norm.find(':', start);
+    const std::string_view p =
+        trim(norm.substr(start, pos == std::string_view::npos ? pos : pos - start));
+    if (out.size < EntryParts::kMax) out.part[out.size] = p;
+    ++out.size;
+    if (pos == std::string_view::npos) return;
+    start = pos + 1;
+  }
 }
 
 }  // namespace
@@ -237,15 +255,19 @@ Result<int64_t> parse_value(const FieldDef& f, std::string_view text, bool in_yu
       int64_t mask = 0;
       // "none" / "无" states a known empty set (an empty cell is missing, not empty).
       if (text == "none" || text == "无") return int64_t{0};
-      for (const std::string& part : split_list(text)) {
+      std::optional<Status> failed;  // the first part that is not a value
+      for_each_list_entry(text, [&](std::string_view part) {
+        if (failed) return;
         Result<uint8_t> i = parse_enum(f.values, part, f.zh, f.en);
         if (!i) {
           const Text r = i.error().message;
-          return value_error("其中 " + quoted(part) + " " + r.zh,
-                             "contains " + quoted(part) + ", which " + r.en);
+          failed = value_error("其中 " + quoted(part) + " " + r.zh,
+                               "contains " + quoted(part) + ", which " + r.en);
+          return;
         }
         mask |= int64_t{1} << *i;
-      }
+      });
+      if (failed) return *failed;
       if (mask == 0) return value_error("没有任何取值", "has no values");
       return mask;
     }
@@ -287,11 +309,22 @@ Result<int64_t> parse_value(const FieldDef& f, std::string_view text, bool in_yu
   return value_error("是文本，不是数值", "is text, not a value");
 }
 
+bool plain_number_value(const FieldDef& f, std::string_view text, int64_t* raw) {
+  if (f.kind != FieldKind::money && f.kind != FieldKind::count && f.kind != FieldKind::decimal) {
+    return false;
+  }
+  int64_t micros = 0;
+  if (!plain_decimal(text, &micros)) return false;
+  if (f.kind == FieldKind::count && micros % Decimal::kScale != 0) return false;
+  *raw = micros;
+  return true;
+}
+
 std::string normalize_text_value(const FieldDef& f, std::string_view text) {
-  std::string out(trim(text));
-  if (f.name == "name") {
+  const std::string_view v = trim(text);
+  if (f.name == "name" && v.find('\xEF') != std::string_view::npos) {
     std::string r;
-    std::string_view v = out;
+    r.reserve(v.size());
     for (size_t i = 0; i < v.size();) {
       if (v.substr(i).starts_with("（")) {
         r.push_back('(');
@@ -303,9 +336,9 @@ std::string normalize_text_value(const FieldDef& f, std::string_view text) {
         r.push_back(v[i++]);
       }
     }
-    out = std::move(r);
+    return r;
   }
-  return out;
+  return std::string(v);
 }
 
 std::string format_raw(const FieldDef& f, int64_t raw) {
@@ -384,17 +417,23 @@ Result<int> parse_rank(std::string_view text) {
 }
 
 Result<std::string> parse_tier(std::string_view text) {
-  std::string s = clean(text);
-  std::string no_quotes;
-  for (size_t i = 0; i < s.size();) {
-    std::string_view rest = std::string_view(s).substr(i);
-    if (rest.starts_with("“") || rest.starts_with("”")) {
-      i += 3;
-    } else if (s[i] == '"') {
-      ++i;
-    } else {
-      no_quotes.push_back(s[i++]);
+  std::string storage;
+  const std::string_view s = clean_view(text, storage);
+  // Without quotes ("", “”): the text itself unless it has a '"' or a byte that can start “ or ”.
+  std::string no_quotes_storage;
+  std::string_view no_quotes = s;
+  if (s.find_first_of("\"\xE2") != std::string_view::npos) {
+    for (size_t i = 0; i < s.size();) {
+      std::string_view rest = s.substr(i);
+      if (rest.starts_with("“") || rest.starts_with("”")) {
+        i += 3;
+      } else if (s[i] == '"') {
+        ++i;
+      } else {
+        no_quotes_storage.push_back(s[i++]);
+      }
     }
+    no_quotes = no_quotes_storage;
   }
   for (const Alias& a : kTierAliases) {
     if (no_quotes == a.text) return std::string(a.id);
@@ -430,8 +469,9 @@ Result<uint8_t> parse_enum(std::span<const EnumValue> values, std::string_view t
 }
 
 Result<TitleRecord> parse_title_entry(std::string_view entry) {
-  std::vector<std::string> parts = split_entry(entry);
-  if (parts.size() != 2 || parts[0].empty() || parts[1].empty()) {
+  EntryParts parts;
+  split_entry(entry, parts);
+  if (parts.size != 2 || parts[0].empty() || parts[1].empty()) {
     return value_error("不是“称号:认定日期”格式（如 srdi-sme:2025-03-01）",
                        "is not TIER:SINCE (e.g. srdi-sme:2025-03-01)");
   }
@@ -451,8 +491,9 @@ Result<TitleRecord> parse_title_entry(std::string_view entry) {
 }
 
 Result<IncidentRecord> parse_incident_entry(std::string_view entry) {
-  std::vector<std::string> parts = split_entry(entry);
-  if (parts.size() < 2 || parts.size() > 3 || parts[0].empty() || parts[1].empty()) {
+  EntryParts parts;
+  split_entry(entry, parts);
+  if (parts.size < 2 || parts.size > 3 || parts[0].empty() || parts[1].empty()) {
     return value_error("不是“类型:日期”格式（如 tax_evasion:2024-03-01）",
                        "is not KIND:DATE (e.g. tax_evasion:2024-03-01)");
   }
@@ -464,7 +505,7 @@ Result<IncidentRecord> parse_incident_entry(std::string_view entry) {
   }
   IncidentRecord rec;
   rec.kind = *kind;
-  for (size_t k = 1; k < parts.size(); ++k) {
+  for (size_t k = 1; k < parts.size; ++k) {
     Result<Date> d = parse_date_value(parts[k]);
     if (!d) {
       const Text r = d.error().message;
@@ -481,8 +522,9 @@ Result<IncidentRecord> parse_incident_entry(std::string_view entry) {
 }
 
 Result<MakerChinaRecord> parse_maker_china_entry(std::string_view entry) {
-  std::vector<std::string> parts = split_entry(entry);
-  if (parts.size() != 2 || parts[0].empty() || parts[1].empty()) {
+  EntryParts parts;
+  split_entry(entry, parts);
+  if (parts.size != 2 || parts[0].empty() || parts[1].empty()) {
     return value_error("不是“名单:年份”格式（如 national_top50:2023）",
                        "is not LIST:YEAR (e.g. national_top50:2023)");
   }
