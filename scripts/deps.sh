@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages gradus needs to build and test, skipping those already present.
 # Runs apt-get as root (or through sudo when available). Used by scripts/run.sh and scripts/test.sh.
 set -eu
-PACKAGES="cmake ninja-build g++ ccache pkg-config libyaml-cpp-dev nlohmann-json3-dev libboost1.81-dev libgtest-dev libbenchmark-dev libminizip-dev libpugixml-dev libxlsxwriter-dev zlib1g-dev"
+PACKAGES="cmake ninja-build g++ ccache pkg-config libyaml-cpp-dev nlohmann-json3-dev libboost1.81-dev libgtest-dev libbenchmark-dev libminizip-dev libpugixml-dev libxlsxwriter-dev zlib1g-dev libsqlite3-dev libpq-dev postgresql libsodium-dev"
 missing=""
 for p in $PACKAGES; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -1,0 +1,211 @@
+// The audit log: append-only, hash-chained entries (each carries the SHA-256 of the previous one),
+// and its verification, which also recomputes every import batch's digest from the stored rows so
+// that a fact edited or deleted behind gradus's back is found as well.
+#include <map>
+
+#include "store/schema.h"
+#include "store/store.h"
+#include "store/tables.h"
+
+namespace gradus::store {
+namespace {
+
+const std::string kGenesis(64, '0');
+
+std::string entry_hash(const AuditEntry& e) {
+  Sha256 h;
+  const std::string batch = e.batch_id ? std::to_string(*e.batch_id) : std::string();
+  for (const std::string& part : {e.prev_hash, std::to_string(e.seq), e.at, e.actor, e.action, batch}) {
+    h.update(part);
+    h.update("\n");
+  }
+  h.update(e.detail);
+  return h.hex_final();
+}
+
+// The digest recorded in an import entry's detail ("digest":"…"), or "".
+std::string recorded_digest(const std::string& detail) {
+  const std::string key = "\"digest\":\"";
+  const size_t at = detail.find(key);
+  if (at == std::string::npos) return {};
+  const size_t end = detail.find('"', at + key.size());
+  if (end == std::string::npos) return {};
+  return detail.substr(at + key.size(), end - at - key.size());
+}
+
+}  // namespace
+
+Status Store::append_audit(std::string_view actor, std::string_view action,
+                           std::optional<int64_t> batch_id, std::string_view detail_json,
+                           bool in_transaction) {
+  if (!in_transaction) {
+    if (Status s = conn_->begin_write(); !s.ok()) return s;
+  }
+  auto fail = [&](Status s) {
+    if (!in_transaction) (void)conn_->execute("ROLLBACK");
+    return s;
+  };
+  AuditEntry e;
+  {
+    auto rows = conn_->query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+    if (!rows) return fail(rows.error());
+    e.prev_hash = kGenesis;
+    if ((*rows)->next()) {
+      e.seq = (*rows)->integer(0);
+      e.prev_hash = std::string((*rows)->text(1));
+    }
+    while ((*rows)->next()) {
+    }
+    if (Status s = (*rows)->status(); !s.ok()) return fail(s);
+  }
+  e.seq += 1;
+  e.at = now_timestamp();
+  e.actor = actor;
+  e.action = action;
+  e.batch_id = batch_id;
+  e.detail = detail_json;
+  e.hash = entry_hash(e);
+  const SqlParam p[] = {e.seq, e.at, e.actor, e.action,
+                        batch_id ? SqlParam{*batch_id} : SqlParam{}, e.detail, e.prev_hash, e.hash};
+  if (Status s = conn_->run(
+          "INSERT INTO audit_log (seq, at, actor, action, batch_id, detail, prev_hash, hash) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+          p);
+      !s.ok()) {
+    return fail(s);
+  }
+  if (!in_transaction) return conn_->execute("COMMIT");
+  return Status::ok_status();
+}
+
+Result<std::vector<AuditEntry>> Store::audit_log(int64_t limit) {
+  std::string sql = "SELECT seq, at, actor, action, batch_id, detail, prev_hash, hash FROM audit_log ORDER BY seq";
+  if (limit > 0) {
+    sql = "SELECT * FROM (SELECT seq, at, actor, action, batch_id, detail, prev_hash, hash FROM "
+          "audit_log ORDER BY seq DESC LIMIT " + std::to_string(limit) + ") AS latest ORDER BY seq";
+  }
+  auto rows = conn_->query(sql);
+  if (!rows) return rows.error();
+  std::vector<AuditEntry> out;
+  SqlRows& r = **rows;
+  while (r.next()) {
+    AuditEntry e;
+    e.seq = r.integer(0);
+    e.at = r.text(1);
+    e.actor = r.text(2);
+    e.action = r.text(3);
+    if (!r.is_null(4)) e.batch_id = r.integer(4);
+    e.detail = r.text(5);
+    e.prev_hash = r.text(6);
+    e.hash = r.text(7);
+    out.push_back(std::move(e));
+  }
+  if (Status s = r.status(); !s.ok()) return s;
+  return out;
+}
+
+Result<AuditCheck> Store::verify_audit() {
+  AuditCheck check;
+  Result<std::vector<AuditEntry>> entries = audit_log();
+  if (!entries) return entries.error();
+  check.entries = static_cast<int64_t>(entries->size());
+  auto bad = [&](int64_t seq, std::string zh, std::string en) {
+    if (!check.ok) return;
+    check.ok = false;
+    check.first_bad_seq = seq;
+    check.problem = Text{std::move(zh), std::move(en)};
+  };
+  std::string prev = kGenesis;
+  int64_t expected = 1;
+  std::map<int64_t, std::pair<int64_t, std::string>> batch_entries;  // batch → seq, digest
+  for (const AuditEntry& e : *entries) {
+    const std::string n = std::to_string(e.seq);
+    if (e.seq != expected) {
+      bad(e.seq, "第 " + n + " 条之前缺少记录：序号从 " + std::to_string(expected - 1) + " 跳到 " + n + "（记录被删除）",
+          "entries are missing before entry " + n + ": the sequence jumps from " +
+              std::to_string(expected - 1) + " to " + n + " (entries deleted)");
+    } else if (e.prev_hash != prev) {
+      bad(e.seq, "第 " + n + " 条与前一条的链接不符（记录被删除、插入或调换了顺序）",
+          "entry " + n + " does not link to the entry before it (entries deleted, inserted or reordered)");
+    } else if (entry_hash(e) != e.hash) {
+      bad(e.seq, "第 " + n + " 条的内容与其哈希不符（记录被改动）",
+          "entry " + n + " does not match its hash (the entry was edited)");
+    }
+    prev = e.hash;
+    expected = e.seq + 1;
+    if (e.batch_id) batch_entries[*e.batch_id] = {e.seq, recorded_digest(e.detail)};
+  }
+  if (!entries->empty()) check.head_hash = entries->back().hash;
+
+  // Every batch must have its entry, and its rows must still be what was written.
+  Result<std::vector<BatchInfo>> batches = this->batches();
+  if (!batches) return batches.error();
+  std::map<int64_t, Sha256> digests;
+  for (const BatchInfo& b : *batches) {
+    if (batch_entries.count(b.id) == 0) {
+      bad(0, "导入批次 " + std::to_string(b.id) + " 没有审计记录（不是经 gradus 写入的？）",
+          "import batch " + std::to_string(b.id) + " has no audit entry (written outside gradus?)");
+      continue;
+    }
+    digests.emplace(b.id, Sha256());
+  }
+  for (const auto& [batch, entry] : batch_entries) {
+    bool found = false;
+    for (const BatchInfo& b : *batches) found = found || b.id == batch;
+    if (!found) {
+      bad(entry.first, "第 " + std::to_string(entry.first) + " 条记录的导入批次 " + std::to_string(batch) + " 已被删除",
+          "the import batch " + std::to_string(batch) + " of entry " + std::to_string(entry.first) + " was deleted");
+    }
+  }
+  // Table by table, in write order; each batch's digest receives its rows in id order.
+  for (const TableLayout& t : written_tables()) {
+    for (auto& [id, h] : digests) RowDigest(h).marker(t.name);
+    std::string cols;
+    for (const TableColumn& c : t.columns) cols += (cols.empty() ? "" : ", ") + c.name;
+    const std::string batch_col = t.versioned ? "from_batch" : "first_batch";
+    auto rows = conn_->query("SELECT " + batch_col + ", " + cols + " FROM " + t.name + " ORDER BY " +
+                             batch_col + ", id");
+    if (!rows) return rows.error();
+    SqlRows& r = **rows;
+    while (r.next()) {
+      auto it = digests.find(r.integer(0));
+      if (it == digests.end()) continue;
+      RowDigest d(it->second);
+      for (size_t k = 0; k < t.columns.size(); ++k) {
+        const int col = static_cast<int>(k + 1);
+        if (r.is_null(col)) {
+          d.null();
+        } else if (t.columns[k].is_text) {
+          d.text(r.text(col));
+        } else {
+          d.integer(r.integer(col));
+        }
+      }
+      d.end_row();
+    }
+    if (Status s = r.status(); !s.ok()) return s;
+    if (!t.versioned) continue;
+    for (auto& [id, h] : digests) RowDigest(h).marker("closed");
+    auto closed = conn_->query("SELECT to_batch, id FROM " + t.name +
+                               " WHERE to_batch IS NOT NULL ORDER BY to_batch, id");
+    if (!closed) return closed.error();
+    while ((*closed)->next()) {
+      auto it = digests.find((*closed)->integer(0));
+      if (it != digests.end()) RowDigest(it->second).integer((*closed)->integer(1));
+    }
+    if (Status s = (*closed)->status(); !s.ok()) return s;
+  }
+  for (auto& [batch, h] : digests) {
+    ++check.batches_checked;
+    const auto& [seq, recorded] = batch_entries[batch];
+    if (h.hex_final() != recorded) {
+      bad(seq, "导入批次 " + std::to_string(batch) + "（第 " + std::to_string(seq) +
+                   " 条记录）写入的数据已被改动或删除（绕过 gradus 修改了数据库）",
+          "the facts written by import batch " + std::to_string(batch) + " (entry " +
+              std::to_string(seq) + ") were changed or deleted outside gradus");
+    }
+  }
+  return check;
+}
+
+}  // namespace gradus::store

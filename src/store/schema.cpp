@@ -1,0 +1,368 @@
+// Migrations and the field ↔ column mapping of the store (see schema.h).
+#include "store/schema.h"
+
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+#include <vector>
+
+#include "core/date.h"
+
+namespace gradus::store {
+namespace {
+
+// The fields that had columns when migration 1 was written. A field added to the catalogue later
+// needs a new migration that adds its column (schema_test checks that none is forgotten).
+constexpr std::string_view kMigration1Static[] = {
+    "name", "region", "park", "industry", "founded", "niche_since", "niche_market",
+    "leading_product", "leading_product_share", "leading_product_sei", "product_field",
+    "market_share_domestic", "market_share_international", "market_rank_domestic",
+    "market_rank_global", "rd_institution", "quality_system", "product_cert_developed",
+    "own_brand", "it_core_business", "standards_led", "quality_award", "digital_level", "listed",
+    "valuation_usd", "ip_class1", "ip_class1_self", "ip_class1_high_value", "ip_class2",
+    "ip_class1_applied", "ip_class1_applied_own_top3", "standards_lead", "local_features",
+    "hte_innovation_score"};
+constexpr std::string_view kMigration1Yearly[] = {
+    "revenue", "main_revenue", "net_profit", "total_assets", "total_liabilities", "rd_expense",
+    "rd_expense_domestic", "total_cost", "high_tech_revenue", "employees", "rd_staff",
+    "tech_staff", "equity_financing", "quality_score"};
+
+bool stored_as_text(FieldKind k) {
+  return k == FieldKind::text || k == FieldKind::enumeration || k == FieldKind::enum_set ||
+         k == FieldKind::date || k == FieldKind::region || k == FieldKind::industry;
+}
+
+std::string column_list(std::span<const std::string_view> names) {
+  std::string out;
+  for (std::string_view n : names) {
+    const FieldDef* f = find_field(n);
+    out += ",\n  " + std::string(n) + (stored_as_text(f->kind) ? " TEXT" : " BIGINT");
+  }
+  return out;
+}
+
+// Append-only: UPDATE and DELETE on audit_log are refused by the database itself. (Whoever can
+// drop the trigger can still edit the table; `gradus audit verify` detects that.)
+std::string append_only_trigger(SqlDialect d) {
+  if (d == SqlDialect::sqlite) {
+    return R"(
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)";
+  }
+  return R"(
+CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$;
+CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+  FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+)";
+}
+
+std::string migration_1(SqlDialect d) {
+  const std::string versioned =
+      "  from_batch BIGINT NOT NULL REFERENCES import_batches(id),\n"
+      "  to_batch BIGINT REFERENCES import_batches(id)";
+  std::string sql = R"(
+CREATE TABLE import_batches (
+  id BIGINT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  source TEXT NOT NULL,
+  source_sha256 TEXT NOT NULL,
+  rows_read BIGINT NOT NULL
+);
+CREATE TABLE enterprises (
+  id BIGINT PRIMARY KEY,
+  uscc TEXT NOT NULL UNIQUE,
+  first_batch BIGINT NOT NULL REFERENCES import_batches(id)
+);
+CREATE TABLE enterprise_versions (
+  id BIGINT PRIMARY KEY,
+  enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+)" + versioned + column_list(kMigration1Static) + R"(
+);
+CREATE INDEX enterprise_versions_by_enterprise ON enterprise_versions (enterprise_id);
+CREATE TABLE yearly_facts (
+  id BIGINT PRIMARY KEY,
+  enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+  year BIGINT NOT NULL,
+)" + versioned + column_list(kMigration1Yearly) + R"(
+);
+CREATE INDEX yearly_facts_by_enterprise ON yearly_facts (enterprise_id, year);
+CREATE TABLE titles (
+  id BIGINT PRIMARY KEY,
+  enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+)" + versioned + R"(,
+  tier TEXT NOT NULL,
+  since TEXT NOT NULL,
+  valid_to TEXT,
+  status TEXT NOT NULL,
+  level TEXT NOT NULL,
+  batch TEXT NOT NULL
+);
+CREATE TABLE incidents (
+  id BIGINT PRIMARY KEY,
+  enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+)" + versioned + R"(,
+  kind TEXT NOT NULL,
+  occurred TEXT NOT NULL,
+  until_date TEXT
+);
+CREATE TABLE awards (
+  id BIGINT PRIMARY KEY,
+  enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+)" + versioned + R"(,
+  level TEXT NOT NULL,
+  award_rank BIGINT,
+  awarded TEXT NOT NULL,
+  name TEXT NOT NULL
+);
+CREATE TABLE honours (
+  id BIGINT PRIMARY KEY,
+  enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+)" + versioned + R"(,
+  kind TEXT NOT NULL,
+  valid_from TEXT,
+  valid_to TEXT
+);
+CREATE TABLE maker_china (
+  id BIGINT PRIMARY KEY,
+  enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+)" + versioned + R"(,
+  list TEXT NOT NULL,
+  year BIGINT NOT NULL
+);
+CREATE TABLE ip_items (
+  id BIGINT PRIMARY KEY,
+  enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+)" + versioned + R"(,
+  kind TEXT NOT NULL,
+  number TEXT NOT NULL,
+  granted TEXT,
+  acquired TEXT,
+  self_developed BIGINT,
+  leading_product BIGINT,
+  applied BIGINT,
+  rank_among_holders BIGINT,
+  high_value TEXT NOT NULL
+);
+CREATE TABLE audit_log (
+  seq BIGINT PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  batch_id BIGINT,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE TABLE assessment_runs (
+  id BIGINT PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  as_of TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  known_batch BIGINT NOT NULL,
+  policies TEXT NOT NULL
+);
+CREATE TABLE assessment_outcomes (
+  run_id BIGINT NOT NULL REFERENCES assessment_runs(id),
+  enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
+  policy TEXT NOT NULL,
+  version TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  score TEXT,
+  result TEXT,
+  PRIMARY KEY (run_id, enterprise_id, policy)
+);
+)";
+  for (std::string_view t :
+       {"titles", "incidents", "awards", "honours", "maker_china", "ip_items"}) {
+    sql += "CREATE INDEX " + std::string(t) + "_by_enterprise ON " + std::string(t) +
+           " (enterprise_id);\n";
+  }
+  return sql + append_only_trigger(d);
+}
+
+struct Migration {
+  int version;
+  std::string_view name;
+  std::string (*sql)(SqlDialect);
+};
+
+constexpr Migration kMigrations[] = {
+    {1, "pool, versioned facts, events, import batches, audit log, assessment runs", migration_1},
+};
+
+std::vector<FactColumn> columns_of(FieldScope scope) {
+  std::vector<FactColumn> out;
+  for (const FieldDef& f : all_fields()) {
+    if (f.scope != scope || f.name == "uscc") continue;
+    out.push_back({&f, stored_as_text(f.kind)});
+  }
+  return out;
+}
+
+}  // namespace
+
+int latest_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+Result<int> schema_version(SqlConnection& c) {
+  Status made = c.execute(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT "
+      "NULL, applied_at TEXT NOT NULL)");
+  if (!made.ok()) return made;
+  Result<std::optional<int64_t>> v = query_integer(c, "SELECT MAX(version) FROM schema_migrations");
+  if (!v) return v.error();
+  return static_cast<int>(v->value_or(0));
+}
+
+Status migrate(SqlConnection& c, int* applied) {
+  if (applied != nullptr) *applied = 0;
+  Result<int> current = schema_version(c);
+  if (!current) return current.error();
+  if (*current > latest_schema_version()) {
+    return error(StatusCode::failed_precondition,
+                 "数据库结构版本为 " + std::to_string(*current) + "，比本程序支持的 " +
+                     std::to_string(latest_schema_version()) + " 新：请升级 gradus",
+                 "the database's schema version is " + std::to_string(*current) +
+                     ", newer than this build's " + std::to_string(latest_schema_version()) +
+                     ": upgrade gradus");
+  }
+  for (const Migration& m : kMigrations) {
+    if (m.version <= *current) continue;
+    if (Status s = c.begin_write(); !s.ok()) return s;
+    // Another process may have migrated while we waited for the lock.
+    Result<std::optional<int64_t>> again =
+        query_integer(c, "SELECT MAX(version) FROM schema_migrations");
+    if (!again) {
+      (void)c.execute("ROLLBACK");
+      return again.error();
+    }
+    if (again->value_or(0) >= m.version) {
+      if (Status s = c.execute("COMMIT"); !s.ok()) return s;
+      continue;
+    }
+    Status s = c.execute(m.sql(c.dialect()));
+    if (s.ok()) {
+      const SqlParam params[] = {int64_t{m.version}, std::string(m.name), now_timestamp()};
+      s = c.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                params);
+    }
+    if (!s.ok()) {
+      (void)c.execute("ROLLBACK");
+      return error(s.code, "数据库迁移 " + std::to_string(m.version) + " 失败：" + s.message.zh,
+                   "migration " + std::to_string(m.version) + " failed: " + s.message.en);
+    }
+    if (Status commit = c.execute("COMMIT"); !commit.ok()) return commit;
+    if (applied != nullptr) ++*applied;
+  }
+  return Status::ok_status();
+}
+
+std::span<const FactColumn> static_fact_columns() {
+  static const std::vector<FactColumn> cols = columns_of(FieldScope::enterprise);
+  return cols;
+}
+
+std::span<const FactColumn> yearly_fact_columns() {
+  static const std::vector<FactColumn> cols = columns_of(FieldScope::yearly);
+  return cols;
+}
+
+std::string encode_text_value(const FieldDef& f, int64_t raw) {
+  switch (f.kind) {
+    case FieldKind::enumeration:
+      return raw >= 0 && static_cast<size_t>(raw) < f.values.size()
+                 ? std::string(f.values[static_cast<size_t>(raw)].id)
+                 : std::string();
+    case FieldKind::enum_set: {
+      std::string out;
+      for (size_t i = 0; i < f.values.size(); ++i) {
+        if ((raw >> i & 1) == 0) continue;
+        if (!out.empty()) out += ';';
+        out += f.values[i].id;
+      }
+      return out;
+    }
+    case FieldKind::date:
+      return Date::from_days(static_cast<int32_t>(raw)).to_string();
+    case FieldKind::region: {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "%06lld", static_cast<long long>(raw));
+      return buf;
+    }
+    case FieldKind::industry: {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "%04lld", static_cast<long long>(raw));
+      return buf;
+    }
+    default:
+      return std::to_string(raw);
+  }
+}
+
+std::optional<int64_t> decode_text_value(const FieldDef& f, std::string_view text) {
+  switch (f.kind) {
+    case FieldKind::enumeration: {
+      const int i = f.enum_index(text);
+      if (i < 0) return std::nullopt;
+      return i;
+    }
+    case FieldKind::enum_set: {
+      int64_t mask = 0;
+      size_t start = 0;
+      while (start <= text.size()) {
+        size_t end = text.find(';', start);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view id = text.substr(start, end - start);
+        if (!id.empty()) {
+          const int i = f.enum_index(id);
+          if (i < 0) return std::nullopt;
+          mask |= int64_t{1} << i;
+        }
+        start = end + 1;
+      }
+      return mask;
+    }
+    case FieldKind::date: {
+      Result<Date> d = Date::parse(text);
+      if (!d) return std::nullopt;
+      return d->days();
+    }
+    default: {
+      int64_t v = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+      return v;
+    }
+  }
+}
+
+std::string now_timestamp() {
+  static std::mutex mutex;
+  static int64_t last = 0;
+  int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (us <= last) us = last + 1;
+    last = us;
+  }
+  const std::time_t secs = static_cast<std::time_t>(us / 1000000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<long long>(us % 1000000));
+  return buf;
+}
+
+}  // namespace gradus::store

@@ -1,0 +1,170 @@
+// The enterprise pool kept in a database: SQLite (one file, the embedded default) or PostgreSQL
+// (many users), the same schema and behaviour behind one class. Every write is one transaction
+// (all or nothing: a killed process leaves the store as it was), every change keeps its batch
+// (who, when, from which file) and the version it replaced, and every batch is entered in the
+// hash-chained audit log. The whole pool — or the pool as it was known at a past moment — loads
+// into the engine's columnar Pool in one pass.
+//
+//   Result<std::unique_ptr<Store>> s = Store::open("sqlite:gradus.db");   // migrates
+//   Result<ImportSummary> sum = (*s)->import_pool(pool_from_file, {.actor = "wang", .source = "a.csv"});
+//   Result<Pool> now = (*s)->load_pool();
+//   Result<Pool> then = (*s)->load_pool({.known_batch = 3});
+//   Result<AuditCheck> check = (*s)->verify_audit();
+//
+// Thread-safety: one Store per thread (it owns one connection). Separate processes may use the
+// same database at once: writers take the store's write lock and queue.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "engine/pool.h"
+#include "store/sql.h"
+
+namespace gradus::store {
+
+// Called during long writes with (rows done, rows in all); may be empty.
+using ProgressFn = std::function<void(uint64_t done, uint64_t total)>;
+
+struct ImportOptions {
+  std::string actor;          // who (a user name); required
+  std::string source;         // the file (or request) the data came from
+  std::string source_sha256;  // of the file's bytes; empty when not a file
+  std::string kind = "import";  // import | titles | demo | edit
+  uint64_t rows_read = 0;     // input rows, for the record
+  bool dry_run = false;       // compute the changes, write nothing
+  ProgressFn progress;
+};
+
+// One fact that an import sets or changes. `year` is 0 for a static fact; events are listed with
+// field = the event table and before/after describing the record.
+struct FactChange {
+  std::string uscc;
+  std::string field;
+  int year = 0;
+  std::string before;  // "" when it had no value
+  std::string after;
+};
+
+struct ImportSummary {
+  int64_t batch_id = 0;  // 0 when nothing changed (a no-op) or on a dry run
+  uint32_t enterprises_in_input = 0;
+  uint32_t enterprises_new = 0;
+  uint32_t enterprises_changed = 0;    // existing, with at least one change
+  uint32_t enterprises_unchanged = 0;
+  uint64_t static_versions = 0;        // enterprise_versions rows written
+  uint64_t yearly_versions = 0;        // yearly_facts rows written
+  uint64_t events_added = 0;           // event rows written (new or replacing)
+  uint64_t fields_changed = 0;         // facts whose value changed (not counting new enterprises)
+  std::vector<FactChange> changes;     // changed facts of existing enterprises (first 10,000)
+};
+
+struct LoadOptions {
+  // The store as it was right after this batch (nullopt: now). See batch_at().
+  std::optional<int64_t> known_batch;
+};
+
+struct BatchInfo {
+  int64_t id = 0;
+  std::string kind, at, actor, source, source_sha256;
+  int64_t rows_read = 0;
+};
+
+// One line of an enterprise's history: a fact set or changed, an event recorded or replaced.
+struct HistoryEntry {
+  BatchInfo batch;
+  std::string field;  // field name, or the event table
+  int year = 0;       // for yearly facts
+  std::string before, after;
+};
+
+struct AuditEntry {
+  int64_t seq = 0;
+  std::string at, actor, action;
+  std::optional<int64_t> batch_id;
+  std::string detail;  // JSON
+  std::string prev_hash, hash;
+};
+
+struct AuditCheck {
+  bool ok = true;
+  int64_t entries = 0;
+  int64_t batches_checked = 0;
+  std::optional<int64_t> first_bad_seq;  // the first entry that does not verify
+  Text problem;                          // what is wrong with it
+  std::string head_hash;                 // hash of the last entry (write it down to detect truncation)
+};
+
+// One enterprise's outcome in an assessment run.
+struct StoredOutcome {
+  uint32_t enterprise = 0;  // index in the Pool the run was computed on
+  std::string policy, version, outcome, score, result;
+};
+
+struct RunInfo {
+  int64_t id = 0;
+  std::string at, actor, as_of, mode, policies;
+  int64_t known_batch = 0;
+  int64_t outcomes = 0;
+};
+
+// A firm whose outcome for a policy differs between two runs.
+struct OutcomeChange {
+  std::string uscc, name, policy, before, after;  // before/after: "" when absent in that run
+};
+
+class Store {
+ public:
+  // Opens (creating a SQLite file when missing) and applies pending migrations.
+  static Result<std::unique_ptr<Store>> open(std::string_view url);
+  explicit Store(std::unique_ptr<SqlConnection> c) : conn_(std::move(c)) {}
+
+  SqlConnection& connection() { return *conn_; }
+  std::string describe() const { return conn_->describe(); }
+
+  // Merges a pool read from an input file into the store in one transaction: new enterprises are
+  // added; for existing ones, every fact the input gives replaces the stored one (a fact the input
+  // leaves empty is kept); event records (titles, incidents, awards, honours, 创客中国, IP items)
+  // are added unless already stored, and a record whose key matches a stored one but whose details
+  // differ replaces it. Nothing that is already stored identically is written again: importing the
+  // same file twice changes nothing (batch_id 0).
+  Result<ImportSummary> import_pool(const Pool& incoming, const ImportOptions& options);
+
+  // The pool as stored now, or as known right after a batch.
+  Result<Pool> load_pool(const LoadOptions& options = {});
+
+  // The last batch written at or before `timestamp` (ISO date "2026-06-30" = the end of that day,
+  // UTC+8, or a full timestamp); nullopt when the store had nothing then.
+  Result<std::optional<int64_t>> batch_at(std::string_view timestamp);
+  Result<std::vector<BatchInfo>> batches();
+  Result<std::vector<HistoryEntry>> history(std::string_view uscc);
+
+  Result<std::vector<AuditEntry>> audit_log(int64_t limit = 0);
+  // Appends an entry (its own transaction unless one is open: pass in_transaction).
+  Status append_audit(std::string_view actor, std::string_view action,
+                      std::optional<int64_t> batch_id, std::string_view detail_json,
+                      bool in_transaction = false);
+  // Walks the chain: every entry's hash, its link to the previous one, sequence numbers without
+  // gaps, and, for every import batch, the digest of the rows it wrote against what is stored.
+  Result<AuditCheck> verify_audit();
+
+  // Stores the outcomes of an assessment of `pool` (loaded from this store) as a dated run.
+  Result<int64_t> save_run(const Pool& pool, const RunInfo& info,
+                           const std::vector<StoredOutcome>& outcomes);
+  Result<std::vector<RunInfo>> runs();
+  Result<std::vector<OutcomeChange>> diff_runs(int64_t before, int64_t after);
+
+ private:
+  std::unique_ptr<SqlConnection> conn_;
+};
+
+// The URL to use: `flag` when given, else $GRADUS_DB, else sqlite:gradus.db.
+std::string database_url(std::string_view flag);
+
+}  // namespace gradus::store

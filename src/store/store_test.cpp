@@ -1,0 +1,433 @@
+// Store tests, run against both backends: SQLite always; PostgreSQL when GRADUS_TEST_PG names a
+// server (scripts/test.sh starts a throwaway one). With GRADUS_REQUIRE_PG=1 a missing server fails
+// the PostgreSQL tests instead of skipping them.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/decimal.h"
+#include "ingest/ingest.h"
+#include "store/schema.h"
+#include "store/sql.h"
+#include "store/state.h"
+#include "store/store.h"
+
+namespace gradus::store {
+namespace {
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string sample_csv() { return read_text(std::string(GRADUS_SOURCE_DIR) + "/samples/pool.csv"); }
+
+Pool pool_from_csv(const std::string& text) {
+  IngestReport report;
+  Result<Pool> p = load_pool_text(text, InputFormat::csv, "test.csv", report);
+  EXPECT_TRUE(p.ok());
+  EXPECT_TRUE(report.ok()) << (report.errors.empty() ? "" : format_input_error(report.errors[0], Lang::en));
+  return std::move(*p);
+}
+
+// Everything the pool knows about one enterprise, as text, for comparisons.
+std::string describe(const Pool& p, uint32_t e) {
+  std::string out = p.uscc(e) + "\n";
+  for (const FieldDef& f : all_fields()) {
+    if (f.name == "uscc") continue;
+    if (f.scope == FieldScope::enterprise) {
+      if (f.kind == FieldKind::text) {
+        out += std::string(f.name) + "=" + p.text(f.id, e) + "\n";
+      } else if (p.column(f.id).present.size() > e && p.column(f.id).present[e]) {
+        out += std::string(f.name) + "=" + display_value(f, p.column(f.id).values[e]) + "\n";
+      }
+      continue;
+    }
+    for (int y = p.first_year(); y <= p.last_year(); ++y) {
+      const Column* c = p.yearly(f.id, y);
+      if (c != nullptr && c->present[e]) {
+        out += std::string(f.name) + "@" + std::to_string(y) + "=" + display_value(f, c->values[e]) + "\n";
+      }
+    }
+  }
+  for (const TitleRecord& t : p.titles().of(e)) {
+    out += "title " + t.tier + " " + t.since.to_string() + " " + (t.valid_to ? t.valid_to->to_string() : "-") +
+           " " + std::to_string(t.status) + " " + t.level + " " + t.batch + "\n";
+  }
+  for (const IncidentRecord& i : p.incidents().of(e)) {
+    out += "incident " + std::to_string(i.kind) + " " + i.date.to_string() + "\n";
+  }
+  for (const AwardRecord& a : p.awards().of(e)) {
+    out += "award " + std::to_string(a.level) + " " + a.date.to_string() + " " + a.name + " " +
+           (a.rank ? std::to_string(*a.rank) : "-") + "\n";
+  }
+  for (const HonourRecord& h : p.honours().of(e)) {
+    out += "honour " + std::to_string(h.kind) + " " + (h.valid_to ? h.valid_to->to_string() : "-") + "\n";
+  }
+  for (const MakerChinaRecord& m : p.maker_china().of(e)) {
+    out += "maker " + std::to_string(m.list) + " " + std::to_string(m.year) + "\n";
+  }
+  out += "ip items " + std::to_string(p.ip_items().of(e).size()) + "\n";
+  return out;
+}
+
+void expect_same_pool(const Pool& a, const Pool& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (uint32_t e = 0; e < a.size(); ++e) {
+    std::optional<uint32_t> other = b.find(a.uscc(e));
+    ASSERT_TRUE(other.has_value()) << a.uscc(e);
+    EXPECT_EQ(describe(a, e), describe(b, *other));
+  }
+}
+
+std::atomic<int> g_counter{0};
+
+class StoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    const int n = g_counter++;
+    if (GetParam() == "sqlite") {
+      dir_ = std::filesystem::temp_directory_path() /
+             ("gradus_store_test_" + std::to_string(getpid()) + "_" + std::to_string(n));
+      std::filesystem::create_directories(dir_);
+      url_ = "sqlite:" + (dir_ / "pool.db").string();
+    } else {
+      const char* base = std::getenv("GRADUS_TEST_PG");
+      if (base == nullptr || *base == '\0') {
+        const char* require = std::getenv("GRADUS_REQUIRE_PG");
+        if (require != nullptr && std::string(require) == "1") {
+          FAIL() << "GRADUS_REQUIRE_PG=1 but GRADUS_TEST_PG is not set";
+        }
+        GTEST_SKIP() << "GRADUS_TEST_PG not set: no PostgreSQL server to test against";
+      }
+      admin_url_ = base;
+      db_name_ = "gradus_t_" + std::to_string(getpid()) + "_" + std::to_string(n);
+      auto admin = open_sql(admin_url_);
+      ASSERT_TRUE(admin.ok()) << admin.error().message.en;
+      ASSERT_TRUE((*admin)->execute("CREATE DATABASE " + db_name_).ok());
+      const size_t query = admin_url_.find('?');
+      const size_t slash = admin_url_.rfind('/', query == std::string::npos ? std::string::npos : query);
+      url_ = admin_url_.substr(0, slash + 1) + db_name_ +
+             (query == std::string::npos ? "" : admin_url_.substr(query));
+    }
+  }
+  void TearDown() override {
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+    if (!db_name_.empty()) {
+      auto admin = open_sql(admin_url_);
+      if (admin.ok()) (void)(*admin)->execute("DROP DATABASE IF EXISTS " + db_name_ + " WITH (FORCE)");
+    }
+  }
+  std::unique_ptr<Store> open() {
+    Result<std::unique_ptr<Store>> s = Store::open(url_);
+    EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message.en);
+    return s.ok() ? std::move(*s) : nullptr;
+  }
+  ImportOptions options(std::string source = "pool.csv") {
+    ImportOptions o;
+    o.actor = "tester";
+    o.source = std::move(source);
+    o.source_sha256 = "00";
+    return o;
+  }
+
+  std::filesystem::path dir_;
+  std::string url_, admin_url_, db_name_;
+};
+
+TEST_P(StoreTest, MigratesOnceAndReportsVersion) {
+  auto s = open();
+  ASSERT_TRUE(s);
+  Result<int> v = schema_version(s->connection());
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(*v, latest_schema_version());
+  int applied = -1;
+  ASSERT_TRUE(migrate(s->connection(), &applied).ok());
+  EXPECT_EQ(applied, 0);
+}
+
+TEST_P(StoreTest, ImportThenLoadGivesTheSamePool) {
+  auto s = open();
+  ASSERT_TRUE(s);
+  Pool file = pool_from_csv(sample_csv());
+  Result<ImportSummary> sum = s->import_pool(file, options());
+  ASSERT_TRUE(sum.ok()) << sum.error().message.en;
+  EXPECT_EQ(sum->batch_id, 1);
+  EXPECT_EQ(sum->enterprises_new, file.size());
+  EXPECT_EQ(sum->fields_changed, 0u);
+  Result<Pool> loaded = s->load_pool();
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message.en;
+  expect_same_pool(file, *loaded);
+}
+
+TEST_P(StoreTest, ReimportingTheSameFileIsANoOp) {
+  auto s = open();
+  ASSERT_TRUE(s);
+  Pool file = pool_from_csv(sample_csv());
+  ASSERT_TRUE(s->import_pool(file, options()).ok());
+  Result<ImportSummary> again = s->import_pool(file, options());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->batch_id, 0);
+  EXPECT_EQ(again->enterprises_unchanged, file.size());
+  EXPECT_EQ(again->static_versions + again->yearly_versions + again->events_added, 0u);
+  EXPECT_EQ(s->batches()->size(), 1u);
+  EXPECT_EQ(s->audit_log()->size(), 1u);
+}
+
+TEST_P(StoreTest, CorrectedFileUpdatesOnlyWhatChangedAndKeepsHistory) {
+  auto s = open();
+  ASSERT_TRUE(s);
+  const std::string original = sample_csv();
+  Pool first = pool_from_csv(original);
+  ASSERT_TRUE(s->import_pool(first, options("v1.csv")).ok());
+  // One revenue figure corrected (2025 row of the first firm: its text appears once).
+  std::string corrected = original;
+  const size_t at = corrected.find(",2024,11743.12,");
+  ASSERT_NE(at, std::string::npos);
+  corrected.replace(at, 15, ",2024,11800.00,");
+  Pool second = pool_from_csv(corrected);
+  Result<ImportSummary> dry = s->import_pool(second, [&] { auto o = options("v2.csv"); o.dry_run = true; return o; }());
+  ASSERT_TRUE(dry.ok());
+  EXPECT_EQ(dry->batch_id, 0);
+  EXPECT_EQ(dry->fields_changed, 1u);
+  EXPECT_EQ(s->batches()->size(), 1u) << "a dry run writes nothing";
+
+  Result<ImportSummary> sum = s->import_pool(second, options("v2.csv"));
+  ASSERT_TRUE(sum.ok()) << sum.error().message.en;
+  EXPECT_EQ(sum->batch_id, 2);
+  EXPECT_EQ(sum->enterprises_changed, 1u);
+  EXPECT_EQ(sum->enterprises_unchanged, first.size() - 1);
+  EXPECT_EQ(sum->yearly_versions, 1u);
+  EXPECT_EQ(sum->static_versions, 0u);
+  ASSERT_EQ(sum->changes.size(), 1u);
+  EXPECT_EQ(sum->changes[0].uscc, "91320505MA1P7K3C1N");
+  EXPECT_EQ(sum->changes[0].field, "revenue");
+  EXPECT_EQ(sum->changes[0].year, 2024);
+  EXPECT_EQ(sum->changes[0].before, "11743.12");
+  EXPECT_EQ(sum->changes[0].after, "11800");
+
+  // Now and as known after batch 1.
+  expect_same_pool(second, *s->load_pool());
+  expect_same_pool(first, *s->load_pool({.known_batch = 1}));
+
+  // History: the revenue change with its batch.
+  Result<std::vector<HistoryEntry>> h = s->history("91320505MA1P7K3C1N");
+  ASSERT_TRUE(h.ok());
+  bool found = false;
+  for (const HistoryEntry& e : *h) {
+    if (e.field == "revenue" && e.year == 2024 && e.batch.id == 2) {
+      found = true;
+      EXPECT_EQ(e.before, "11743.12");
+      EXPECT_EQ(e.after, "11800");
+      EXPECT_EQ(e.batch.source, "v2.csv");
+      EXPECT_EQ(e.batch.actor, "tester");
+    }
+  }
+  EXPECT_TRUE(found);
+  Result<AuditCheck> check = s->verify_audit();
+  ASSERT_TRUE(check.ok());
+  EXPECT_TRUE(check->ok) << check->problem.en;
+  EXPECT_EQ(check->batches_checked, 2);
+}
+
+TEST_P(StoreTest, BatchAtResolvesDatesAndTimes) {
+  auto s = open();
+  ASSERT_TRUE(s);
+  EXPECT_FALSE(s->batch_at("2026-01-01")->has_value());
+  ASSERT_TRUE(s->import_pool(pool_from_csv(sample_csv()), options()).ok());
+  EXPECT_EQ(s->batch_at("2100-01-01")->value_or(-1), 1);
+  EXPECT_FALSE(s->batch_at("2001-01-01")->has_value());
+  EXPECT_FALSE(s->batch_at("yesterday").ok());
+}
+
+TEST_P(StoreTest, AuditVerifyFindsEditedFacts) {
+  auto s = open();
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(s->import_pool(pool_from_csv(sample_csv()), options()).ok());
+  ASSERT_TRUE(s->verify_audit()->ok);
+  ASSERT_TRUE(s->connection().execute("UPDATE yearly_facts SET revenue = revenue + 1 WHERE id = 5").ok());
+  Result<AuditCheck> check = s->verify_audit();
+  ASSERT_TRUE(check.ok());
+  EXPECT_FALSE(check->ok);
+  EXPECT_EQ(check->first_bad_seq.value_or(0), 1);
+  EXPECT_NE(check->problem.en.find("changed or deleted outside gradus"), std::string::npos) << check->problem.en;
+}
+
+TEST_P(StoreTest, AuditLogRefusesUpdatesAndVerifyFindsEditsDeletionsReorders) {
+  auto s = open();
+  ASSERT_TRUE(s);
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(s->append_audit("tester", "note", std::nullopt, "{\"n\":" + std::to_string(i) + "}").ok());
+  }
+  ASSERT_TRUE(s->verify_audit()->ok);
+  EXPECT_FALSE(s->connection().execute("UPDATE audit_log SET actor = 'x' WHERE seq = 2").ok());
+  EXPECT_FALSE(s->connection().execute("DELETE FROM audit_log WHERE seq = 2").ok());
+  // Someone with full access drops the guard and edits entry 2.
+  const bool sqlite = s->connection().dialect() == SqlDialect::sqlite;
+  auto unguard = [&] {
+    if (sqlite) {
+      ASSERT_TRUE(s->connection().execute("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete").ok());
+    } else {
+      ASSERT_TRUE(s->connection().execute("DROP TRIGGER audit_log_no_change ON audit_log").ok());
+    }
+  };
+  unguard();
+  ASSERT_TRUE(s->connection().execute("UPDATE audit_log SET detail = '{\"n\":9}' WHERE seq = 2").ok());
+  Result<AuditCheck> edited = s->verify_audit();
+  EXPECT_FALSE(edited->ok);
+  EXPECT_EQ(edited->first_bad_seq.value_or(0), 2);
+  EXPECT_NE(edited->problem.en.find("was edited"), std::string::npos) << edited->problem.en;
+  ASSERT_TRUE(s->connection().execute("UPDATE audit_log SET detail = '{\"n\":1}' WHERE seq = 2").ok());
+  ASSERT_TRUE(s->verify_audit()->ok);
+  // Reordered: entries 2 and 3 swap places (sequence numbers swapped).
+  ASSERT_TRUE(s->connection().execute("UPDATE audit_log SET seq = 100 WHERE seq = 2").ok());
+  ASSERT_TRUE(s->connection().execute("UPDATE audit_log SET seq = 2 WHERE seq = 3").ok());
+  ASSERT_TRUE(s->connection().execute("UPDATE audit_log SET seq = 3 WHERE seq = 100").ok());
+  Result<AuditCheck> reordered = s->verify_audit();
+  EXPECT_FALSE(reordered->ok);
+  EXPECT_EQ(reordered->first_bad_seq.value_or(0), 2);
+  EXPECT_NE(reordered->problem.en.find("does not link"), std::string::npos) << reordered->problem.en;
+  ASSERT_TRUE(s->connection().execute("UPDATE audit_log SET seq = 100 WHERE seq = 2").ok());
+  ASSERT_TRUE(s->connection().execute("UPDATE audit_log SET seq = 2 WHERE seq = 3").ok());
+  ASSERT_TRUE(s->connection().execute("UPDATE audit_log SET seq = 3 WHERE seq = 100").ok());
+  ASSERT_TRUE(s->verify_audit()->ok);
+  // Deleted: entry 3 removed.
+  ASSERT_TRUE(s->connection().execute("DELETE FROM audit_log WHERE seq = 3").ok());
+  Result<AuditCheck> deleted = s->verify_audit();
+  EXPECT_FALSE(deleted->ok);
+  EXPECT_EQ(deleted->first_bad_seq.value_or(0), 4);
+  EXPECT_NE(deleted->problem.en.find("missing"), std::string::npos) << deleted->problem.en;
+}
+
+TEST_P(StoreTest, KilledImportLeavesTheStoreAsItWas) {
+  auto s = open();
+  ASSERT_TRUE(s);
+  const std::string original = sample_csv();
+  ASSERT_TRUE(s->import_pool(pool_from_csv(original), options()).ok());
+  Pool before = std::move(*s->load_pool());
+  // A second file with every firm changed; the child dies after writing 10 of its 24 rows.
+  std::string changed = original;
+  for (size_t at = 0; (at = changed.find(",2025,", at)) != std::string::npos; at += 6) changed[at + 5] = ',';
+  std::string bumped;
+  {
+    std::istringstream lines(original);
+    std::string line;
+    bool header = true;
+    while (std::getline(lines, line)) {
+      if (!header) {
+        const size_t comma = line.find(',', line.find(",2024,") + 6);
+        if (line.find(",2024,") != std::string::npos) line.insert(comma, "1");
+      }
+      header = false;
+      bumped += line + "\n";
+    }
+  }
+  const std::string url = url_;
+  std::fflush(nullptr);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    setenv("GRADUS_FAULT_KILL_AFTER_ROWS", "10", 1);
+    IngestReport report;
+    Result<Pool> p = load_pool_text(bumped, InputFormat::csv, "bumped.csv", report);
+    Result<std::unique_ptr<Store>> st = Store::open(url);
+    if (p.ok() && st.ok()) {
+      ImportOptions o;
+      o.actor = "child";
+      (void)(*st)->import_pool(*p, o);
+    }
+    _exit(0);  // not reached when the fault fires
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the child was expected to die mid-import";
+  EXPECT_EQ(WTERMSIG(status), SIGKILL);
+  auto reopened = open();
+  ASSERT_TRUE(reopened);
+  expect_same_pool(before, *reopened->load_pool());
+  EXPECT_EQ(reopened->batches()->size(), 1u);
+  Result<AuditCheck> check = reopened->verify_audit();
+  EXPECT_TRUE(check->ok) << check->problem.en;
+  // And the same import without the fault goes through.
+  IngestReport report;
+  Result<Pool> p = load_pool_text(bumped, InputFormat::csv, "bumped.csv", report);
+  ASSERT_TRUE(p.ok());
+  Result<ImportSummary> sum = reopened->import_pool(*p, options("bumped.csv"));
+  ASSERT_TRUE(sum.ok());
+  EXPECT_GT(sum->yearly_versions, 0u);
+}
+
+TEST_P(StoreTest, RunsAreStoredAndCompared) {
+  auto s = open();
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(s->import_pool(pool_from_csv(sample_csv()), options()).ok());
+  Pool pool = std::move(*s->load_pool());
+  std::vector<StoredOutcome> a, b;
+  for (uint32_t e = 0; e < pool.size(); ++e) {
+    a.push_back({e, "srdi-sme", "2026", "not_met", "", ""});
+    b.push_back({e, "srdi-sme", "2026", e == 3 ? "met" : "not_met", "", ""});
+  }
+  RunInfo info;
+  info.actor = "tester";
+  info.as_of = "2026-06-30";
+  info.mode = "application";
+  info.policies = "srdi-sme@2026";
+  info.known_batch = 1;
+  Result<int64_t> r1 = s->save_run(pool, info, a);
+  Result<int64_t> r2 = s->save_run(pool, info, b);
+  ASSERT_TRUE(r1.ok() && r2.ok());
+  Result<std::vector<OutcomeChange>> diff = s->diff_runs(*r1, *r2);
+  ASSERT_TRUE(diff.ok());
+  ASSERT_EQ(diff->size(), 1u);
+  EXPECT_EQ((*diff)[0].uscc, pool.uscc(3));
+  EXPECT_EQ((*diff)[0].before, "not_met");
+  EXPECT_EQ((*diff)[0].after, "met");
+  EXPECT_EQ(s->runs()->size(), 2u);
+  EXPECT_FALSE(s->diff_runs(1, 99).ok());
+  EXPECT_TRUE(s->verify_audit()->ok);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+TEST(StoreUrl, RejectsUnknownSchemes) {
+  Result<std::unique_ptr<SqlConnection>> c = open_sql("mysql://x");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.en.find("sqlite:PATH"), std::string::npos);
+}
+
+TEST(StoreSchema, EveryCatalogueFieldHasAColumnAndTextValuesRoundTrip) {
+  // Opening a fresh SQLite store and inserting a row naming every column proves the columns exist.
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("gradus_schema_" + std::to_string(getpid()) + ".db")).string();
+  std::filesystem::remove(path);
+  {
+    auto s = Store::open("sqlite:" + path);
+    ASSERT_TRUE(s.ok());
+    std::string cols;
+    for (const FactColumn& c : static_fact_columns()) cols += std::string(", ") + std::string(c.field->name);
+    EXPECT_TRUE((*s)->connection().execute("SELECT id" + cols + " FROM enterprise_versions").ok());
+    cols.clear();
+    for (const FactColumn& c : yearly_fact_columns()) cols += std::string(", ") + std::string(c.field->name);
+    EXPECT_TRUE((*s)->connection().execute("SELECT id" + cols + " FROM yearly_facts").ok());
+  }
+  std::filesystem::remove(path);
+  std::filesystem::remove(path + "-wal");
+  std::filesystem::remove(path + "-shm");
+  const FieldDef* pf = find_field("product_field");
+  EXPECT_EQ(decode_text_value(*pf, encode_text_value(*pf, 0b101)).value_or(-1), 0b101);
+  EXPECT_FALSE(decode_text_value(*pf, "no_such_field").has_value());
+  const FieldDef* ind = find_field("industry");
+  EXPECT_EQ(encode_text_value(*ind, 111), "0111");
+}
+
+}  // namespace
+}  // namespace gradus::store
