@@ -32,13 +32,14 @@
 #include <thread>
 #include <vector>
 
-#include "generate.h"
+#include "demo/generate.h"
 #include "engine/evaluate.h"
 #include "engine/plan.h"
 #include "ingest/ingest.h"
 #include "policy/registry.h"
 
 namespace gradus::bench {
+using namespace gradus::demo;  // the synthetic pool generator (src/demo)
 namespace {
 
 struct Options {

@@ -1,4 +1,4 @@
-// A deterministic synthetic enterprise pool for benchmarks: N enterprises × a few fiscal years with
+// A deterministic synthetic enterprise pool for `gradus demo` and the benchmarks: N enterprises × a few fiscal years with
 // realistic distributions (log-normal revenue with median ~3000万元 and a long tail, R&D intensity
 // 0–15 %, employees correlated with revenue, debt ratios 20–90 %, Poisson-like IP counts, a few %
 // holding titles, a few incidents), valid USCCs, real GB/T 4754 class codes (mostly manufacturing
@@ -12,7 +12,7 @@
 // libraries). The file is compiled with -ffp-contract=off so that no FMA changes a rounding. The
 // same seed therefore gives the same pool, byte for byte, on every machine and compiler.
 //
-//   gradus::bench::PoolGenerator gen({.enterprises = 100000, .seed = 42});
+//   gradus::demo::PoolGenerator gen({.enterprises = 100000, .seed = 42});
 //   gradus::Pool pool = gen.build();                       // or gen.fill(builder)
 //   gradus::Status s = gen.write_csv("/tmp/firms.csv");     // same facts, flat CSV
 //
@@ -31,7 +31,7 @@
 #include "core/status.h"
 #include "engine/pool.h"
 
-namespace gradus::bench {
+namespace gradus::demo {
 
 struct GeneratorOptions {
   uint32_t enterprises = 100000;
@@ -126,4 +126,4 @@ class PoolGenerator {
   std::vector<int32_t> province_codes_;
 };
 
-}  // namespace gradus::bench
+}  // namespace gradus::demo

@@ -2,7 +2,7 @@
 // generator's own SplitMix64, det_exp and integer arithmetic so that the pool is identical on every
 // machine; the shape parameters were tuned so that a few % of the pool pass each tier of the
 // shipped policies (application mode, as of June 30 after the last fiscal year).
-#include "generate.h"
+#include "demo/generate.h"
 
 #include <algorithm>
 #include <charconv>
@@ -14,7 +14,7 @@
 #include "core/embedded.h"
 #include "core/uscc.h"
 
-namespace gradus::bench {
+namespace gradus::demo {
 
 double SplitMix64::normal() {
   double s = 0;
@@ -432,7 +432,9 @@ void PoolGenerator::make_firm(uint32_t i, FirmRecord& out) const {
     code[18] = 0;
     out.uscc.assign(code, 18);
   }
-  out.name = kNameHeads[rng.below(std::size(kNameHeads))];
+  // Names are clearly synthetic (示例 = "sample"), so that no demo firm is mistaken for a real one.
+  out.name = "示例";
+  out.name += kNameHeads[rng.below(std::size(kNameHeads))];
   out.name += kNameMids[rng.below(std::size(kNameMids))];
   out.name += rng.chance(0.2) ? "股份有限公司" : "有限公司";
   if (rng.chance(0.4)) out.park = std::to_string(region.code / 100) + "高新区";
@@ -755,4 +757,4 @@ Status PoolGenerator::write_csv(const std::string& path, uint64_t* bytes_written
   return Status::ok_status();
 }
 
-}  // namespace gradus::bench
+}  // namespace gradus::demo
