@@ -73,6 +73,19 @@ std::string Sha256::hex_final() {
   return hex;
 }
 
+Result<std::string> sha256_of_file(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    return error(StatusCode::io_error, "无法读取文件 " + path, "cannot read the file " + path);
+  }
+  Sha256 h;
+  std::vector<char> buf(1 << 20);
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) h.update(std::string_view(buf.data(), n));
+  std::fclose(f);
+  return h.hex_final();
+}
+
 std::string sha256_hex(std::string_view bytes) {
   Sha256 h;
   h.update(bytes);

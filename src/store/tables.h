@@ -45,6 +45,8 @@ class Sha256 {
 };
 
 std::string sha256_hex(std::string_view bytes);
+// SHA-256 of a file's bytes, hex.
+Result<std::string> sha256_of_file(const std::string& path);
 
 // The text as a JSON string body (quotes and backslashes escaped, control characters as \\u).
 std::string json_escape(std::string_view s);
