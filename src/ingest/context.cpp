@@ -65,9 +65,42 @@ std::optional<uint32_t> ImportContext::enterprise(std::string_view text, uint32_
   return e;
 }
 
+void ImportContext::set_sheet(std::string name) {
+  if (name.empty()) {
+    sheet_ = 0;
+    return;
+  }
+  for (uint32_t i = 1; i < sheets_.size(); ++i) {
+    if (sheets_[i] == name) {
+      sheet_ = i;
+      return;
+    }
+  }
+  sheets_.push_back(std::move(name));
+  sheet_ = static_cast<uint32_t>(sheets_.size() - 1);
+}
+
+// Rows of sheets are keyed sheet × 2^21 + row (a sheet has at most 1,048,576 rows); more than
+// 2047 sheets share the last key range (their rows are then named without their sheet).
+uint32_t ImportContext::row_key(uint32_t row) const {
+  if (sheet_ == 0) return row;
+  return (std::min<uint32_t>(sheet_, 2047) << 21) | (row & 0x1FFFFF);
+}
+
+Text ImportContext::row_text(uint32_t key) const {
+  const uint32_t sheet = key >> 21;
+  const std::string n = std::to_string(key & 0x1FFFFF);
+  if (sheet == 0 || sheet == std::min<uint32_t>(sheet_, 2047) || sheet >= sheets_.size()) {
+    return Text{"第 " + n + " 行", "row " + n};
+  }
+  return Text{"工作表 " + sheets_[sheet] + " 第 " + n + " 行",
+              "sheet " + sheets_[sheet] + ", row " + n};
+}
+
 InputError ImportContext::make(std::optional<uint32_t> e, const OriginRef& at, Text reason) const {
   InputError err;
   err.file = file_;
+  err.sheet = at.sheet.empty() ? sheets_[sheet_] : std::string(at.sheet);
   err.row = at.row;
   err.firm = firm_rows_;
   err.column = std::string(at.column);
@@ -88,14 +121,15 @@ void ImportContext::warning(std::optional<uint32_t> e, const OriginRef& at, Text
 
 Text ImportContext::conflict_reason(uint32_t other_row, const std::string& other_value) const {
   const std::string n = std::to_string(other_row);
+  const Text where = row_text(other_row);
   const std::string v = other_value.empty() ? "" : quoted(other_value);
   if (firm_rows_) {
     return Text{"与第 " + n + " 家企业记录的值" + (v.empty() ? "" : "（" + v + "）") + "不一致",
                 "disagrees with firm " + n + (v.empty() ? "" : " (" + v + ")")};
   }
-  return Text{"与第 " + n + " 行的值" + (v.empty() ? "" : "（" + v + "）") +
+  return Text{"与" + where.zh + "的值" + (v.empty() ? "" : "（" + v + "）") +
                   "不一致：同一企业的静态信息只能有一个值",
-              "disagrees with row " + n + (v.empty() ? "" : " (" + v + ")") +
+              "disagrees with " + where.en + (v.empty() ? "" : " (" + v + ")") +
                   ": a static fact has one value per enterprise"};
 }
 
@@ -105,7 +139,7 @@ bool ImportContext::set_static(uint32_t e, const FieldDef& f, int64_t raw, const
   // value can be read after it.
   const int slot = tracked_slot_[f.id];
   const bool was_set = slot >= 0 && builder_.get(e, f.id).has_value();
-  if (std::optional<uint32_t> other = builder_.set(e, f.id, raw, at.row)) {
+  if (std::optional<uint32_t> other = builder_.set(e, f.id, raw, firm_rows_ ? at.row : row_key(at.row))) {
     const std::optional<int64_t> before = builder_.get(e, f.id);
     error(e, at, conflict_reason(*other, before ? format_raw(f, *before) : std::string()));
     return false;
@@ -116,7 +150,8 @@ bool ImportContext::set_static(uint32_t e, const FieldDef& f, int64_t raw, const
 
 bool ImportContext::set_static_text(uint32_t e, const FieldDef& f, std::string value,
                                     const OriginRef& at) {
-  if (std::optional<uint32_t> other = builder_.set_text(e, f.id, std::move(value), at.row)) {
+  if (std::optional<uint32_t> other =
+          builder_.set_text(e, f.id, std::move(value), firm_rows_ ? at.row : row_key(at.row))) {
     error(e, at, conflict_reason(*other, std::string()));
     return false;
   }
@@ -137,6 +172,7 @@ void ImportContext::keep_origin(uint32_t e, int slot, const OriginRef& at) {
   }
   o.column = it->second;
   o.row = at.row;
+  o.sheet = sheet_;
   o.value_offset = origin_text_.size();
   o.value_length = static_cast<uint32_t>(at.value.size());
   origin_text_.append(at.value);
@@ -148,8 +184,10 @@ std::optional<OriginRef> ImportContext::origin(uint32_t e, FieldId f) const {
   const std::vector<StoredOrigin>& kept = origins_[slot];
   if (e >= kept.size() || kept[e].column == 0) return std::nullopt;
   const StoredOrigin& o = kept[e];
-  return OriginRef{o.row, origin_columns_[o.column],
-                   std::string_view(origin_text_).substr(o.value_offset, o.value_length)};
+  OriginRef out{o.row, origin_columns_[o.column],
+                 std::string_view(origin_text_).substr(o.value_offset, o.value_length)};
+  out.sheet = sheets_[o.sheet];
+  return out;
 }
 
 bool ImportContext::first_time(uint32_t e, const std::string& key) {
@@ -210,6 +248,7 @@ void ImportContext::add_honour(uint32_t e, HonourRecord r, bool dedup) {
 void ImportContext::add_ip_item(uint32_t e, IpItem r) { builder_.add_ip_item(e, std::move(r)); }
 
 void ImportContext::finish() {
+  sheet_ = 0;  // the errors below carry the sheet of the values they name
   const FieldDef& founded = *find_field("founded");
   const FieldDef& niche = *find_field("niche_since");
   struct Rule {

@@ -36,6 +36,7 @@ struct OriginRef {
   uint32_t row = 0;
   std::string_view column;
   std::string_view value;
+  std::string_view sheet;  // empty: the sheet being read (see ImportContext::set_sheet)
 
   OriginRef() = default;
   OriginRef(uint32_t r, std::string_view c, std::string_view v) : row(r), column(c), value(v) {}
@@ -48,6 +49,15 @@ class ImportContext {
   ImportContext(std::string file, bool firm_rows, PoolBuilder& builder, IngestReport& report);
 
   const std::string& file() const { return file_; }
+
+  // The workbook sheet the following rows come from ("" = none, as in CSV and JSON). Errors then
+  // carry the sheet's name, and a message that points at a row of another sheet names it.
+  void set_sheet(std::string name);
+  // A row of the current sheet as a key unique across sheets (the row itself when there are no
+  // sheets), and its description for a message ("row 10", or "sheet 2024, row 10" when the key is
+  // from another sheet than the current one).
+  uint32_t row_key(uint32_t row) const;
+  Text row_text(uint32_t key) const;
   PoolBuilder& builder() { return builder_; }
   IngestReport& report() { return report_; }
 
@@ -87,6 +97,7 @@ class ImportContext {
     uint32_t row = 0;
     uint32_t value_length = 0;
     uint32_t column = 0;
+    uint32_t sheet = 0;  // index into sheets_
   };
 
   bool first_time(uint32_t e, const std::string& key);
@@ -97,6 +108,8 @@ class ImportContext {
   std::optional<OriginRef> origin(uint32_t e, FieldId f) const;
 
   std::string file_;
+  std::vector<std::string> sheets_{std::string()};  // [0]: no sheet
+  uint32_t sheet_ = 0;                              // the current one
   bool firm_rows_;
   PoolBuilder& builder_;
   IngestReport& report_;

@@ -194,17 +194,16 @@ void FlatLoader::add_row(uint32_t row, std::span<const std::string_view> texts,
           }
         }
         if (!first_row) {
-          year_entries_.push_back(YearEntry{*year, row, year_head_[*e]});
+          year_entries_.push_back(YearEntry{*year, ctx_.row_key(row), year_head_[*e]});
           year_head_[*e] = static_cast<uint32_t>(year_entries_.size());
         }
         if (first_row) {
           duplicate_year = true;
-          const std::string first = std::to_string(*first_row);
-          ctx_.error(
-              e, origin(*year_column_, year_text),
-              Text{"重复：同一企业的 " + std::to_string(*year) + " 年度已在第 " + first + " 行",
-                   "is a duplicate: the same enterprise already has a row for " +
-                       std::to_string(*year) + " (row " + first + ")"});
+          const Text first = ctx_.row_text(*first_row);
+          ctx_.error(e, origin(*year_column_, year_text),
+                     Text{"重复：同一企业的 " + std::to_string(*year) + " 年度已在" + first.zh,
+                          "is a duplicate: the same enterprise already has a row for " +
+                              std::to_string(*year) + " (" + first.en + ")"});
         }
       }
     }

@@ -7,6 +7,7 @@
 
 #include "ingest/flat_form.h"
 #include "ingest/json_form.h"
+#include "ingest/xlsx_form.h"
 
 namespace gradus {
 
@@ -35,9 +36,11 @@ Status prefixed(const Status& s, const std::string& file) {
 std::string format_input_error(const InputError& e, Lang lang) {
   const bool zh = lang == Lang::zh;
   std::string where;
+  if (!e.sheet.empty()) where = (zh ? "工作表 " : "sheet ") + e.sheet;
   if (e.row > 0) {
+    if (!where.empty()) where += zh ? "，" : ", ";
     const std::string n = std::to_string(e.row);
-    where =
+    where +=
         e.firm ? (zh ? "第 " + n + " 家企业" : "firm " + n) : (zh ? "第 " + n + " 行" : "row " + n);
   }
   if (!e.column.empty()) {
@@ -56,6 +59,10 @@ Result<Pool> load_pool_text(std::string_view text, InputFormat format, std::stri
                             IngestReport& report) {
   const std::string file(name);
   if (format == InputFormat::automatic) format = sniff(text);
+  if (format == InputFormat::xlsx) {
+    return error(StatusCode::invalid_argument, file + "：Excel 工作簿需要从文件读取",
+                 file + ": an Excel workbook is read from its file, not from text");
+  }
   PoolBuilder builder;
   Status s;
   try {
@@ -87,7 +94,29 @@ Result<Pool> load_pool_file(const std::string& path, IngestReport& report, Input
       format = InputFormat::csv;
     } else if (lower.ends_with(".json")) {
       format = InputFormat::json;
+    } else if (lower.ends_with(".xlsx") || lower.ends_with(".xlsm")) {
+      format = InputFormat::xlsx;
+    } else {
+      char head[2] = {};
+      in.seekg(0);
+      in.read(head, 2);
+      if (in.gcount() == 2 && head[0] == 'P' && head[1] == 'K') format = InputFormat::xlsx;
+      in.clear();
     }
+  }
+  if (format == InputFormat::xlsx) {
+    in.close();
+    const std::string file = base_name(path);
+    PoolBuilder builder;
+    Status s;
+    try {
+      s = ingest::load_xlsx_file(path, file, builder, report);
+    } catch (const std::exception& ex) {
+      return error(StatusCode::internal, file + "：读取失败：" + ex.what(),
+                   file + ": reading failed: " + ex.what());
+    }
+    if (!s.ok()) return prefixed(s, file);
+    return std::move(builder).finish();
   }
   if (format == InputFormat::csv) {
     // Streamed: the file is never held in memory as a whole.

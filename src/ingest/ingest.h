@@ -1,12 +1,12 @@
-// Reading enterprise data into the columnar pool: the data contract's flat CSV form (one row per
-// enterprise per fiscal year, also as JSON rows) and the JSON enterprise form
-// (docs/data-format.md). Every problem is reported with file, row (or firm index and JSON path),
+// Reading enterprise data into the columnar pool: the data contract's flat form (one row per
+// enterprise per fiscal year: CSV, Excel .xlsx workbooks with one or more sheets, JSON rows) and
+// the JSON enterprise form (docs/data-format.md). Every problem is reported with file, row (or firm index and JSON path),
 // column, value and a bilingual reason; an enterprise with any error is rejected from the pool
 // (never half-loaded), and the rest load. An unknown CSV header is an error for the file: its
 // column is ignored, every row is still checked, and report.ok() is false.
 //
 //   IngestReport report;
-//   Result<Pool> pool = load_pool_file("firms.csv", report);
+//   Result<Pool> pool = load_pool_file("firms.csv", report);   // or firms.xlsx, firms.json
 //   for (const InputError& e : report.errors) std::cerr << format_input_error(e, Lang::en) << "\n";
 //   if (!pool) ...                     // the file could not be read at all
 //   report.ok()                        // false when any row had an error
@@ -14,7 +14,7 @@
 // Thread-safety: the functions keep no shared state; separate calls may run concurrently.
 // Implementation: csv_reader (RFC 4180), json_value (exact numbers), values (one value → raw
 // encoding), checks (consistency rules), context (shared import state, rejection), flat_form,
-// json_form.
+// json_form, xlsx_form (workbooks through src/xlsx/).
 #pragma once
 
 #include <cstdint>
@@ -28,14 +28,16 @@
 
 namespace gradus {
 
-enum class InputFormat { automatic, csv, json };
+enum class InputFormat { automatic, csv, json, xlsx };
 
 // One problem in the input. `row` is the 1-based spreadsheet row of a CSV file counting the
 // header as row 1 (so the first data row is row 2; it equals the text line unless a quoted cell
 // spans lines), or the 1-based index of a firm (or row object) in a JSON file; `column` is the CSV
-// header as written, or a JSON path such as `years.2025.revenue`.
+// header as written, or a JSON path such as `years.2025.revenue`. In a workbook, `sheet` names
+// the sheet and `row` is the sheet's own row number (as Excel shows it).
 struct InputError {
   std::string file;
+  std::string sheet;  // .xlsx only: the sheet's name ("" otherwise, or for the workbook as a whole)
   uint32_t row = 0;   // 0: the file as a whole
   bool firm = false;  // `row` is the index of a firm in the JSON enterprise form
   std::string column;
@@ -53,17 +55,20 @@ struct IngestReport {
   bool ok() const { return errors.empty(); }
 };
 
-// `file: row N, column C: "value" reason` (JSON enterprise form: `file: firm N, path: ...`) in
-// the requested language; parts that are empty are left out.
+// `file: row N, column C: "value" reason` (JSON enterprise form: `file: firm N, path: ...`;
+// workbooks: `file: sheet S, row N, column C: ...`) in the requested language; parts that are
+// empty are left out.
 std::string format_input_error(const InputError& e, Lang lang);
 
-// Reads a file; the format is taken from the extension (.csv, .json) unless given. Fails (as a
-// whole) only when the file cannot be opened or is not CSV/JSON at all; row-level problems go to
-// `report` and reject the enterprise concerned.
+// Reads a file; the format is taken from the extension (.csv, .json, .xlsx; otherwise sniffed:
+// a zip is a workbook) unless given. Fails (as a whole) only when the file cannot be opened or is
+// not CSV/JSON/XLSX at all (a damaged workbook, no sheet in the flat form); row-level problems go
+// to `report` and reject the enterprise concerned.
 Result<Pool> load_pool_file(const std::string& path, IngestReport& report,
                             InputFormat format = InputFormat::automatic);
 
-// Same, from text in memory; `name` is used as the file name in errors.
+// Same, from text in memory; `name` is used as the file name in errors. InputFormat::xlsx is
+// not accepted here (a workbook is read from its file).
 Result<Pool> load_pool_text(std::string_view text, InputFormat format, std::string_view name,
                             IngestReport& report);
 
