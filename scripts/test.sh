@@ -1,7 +1,9 @@
 #!/bin/sh
 # Installs what is missing, builds gradus twice (a normal build and an AddressSanitizer +
 # UndefinedBehaviorSanitizer build) and runs every test in both: unit tests, every policy's
-# cases, golden CLI outputs. This is the README's test command and what CI runs (.ci/run).
+# cases, golden CLI outputs, the store tests against SQLite and against a throwaway PostgreSQL
+# server (scripts/with-postgres.sh starts it and removes it afterwards). This is the README's test
+# command and what CI runs (.ci/run).
 set -eu
 cd "$(dirname "$0")/.."
 ./scripts/deps.sh
@@ -11,12 +13,12 @@ echo "== build (RelWithDebInfo) =="
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRADUS_BUILD_BENCH=OFF >/dev/null
 cmake --build build -j "$JOBS"
 echo "== tests =="
-ctest --test-dir build --output-on-failure -j "$JOBS"
+GRADUS_REQUIRE_PG=1 ./scripts/with-postgres.sh ctest --test-dir build --output-on-failure -j "$JOBS"
 
 echo "== build (ASan + UBSan) =="
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DGRADUS_SANITIZE=ON -DGRADUS_BUILD_BENCH=OFF >/dev/null
 cmake --build build-asan -j "$JOBS"
 echo "== tests under ASan + UBSan =="
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build-asan --output-on-failure -j "$JOBS"
+  GRADUS_REQUIRE_PG=1 ./scripts/with-postgres.sh ctest --test-dir build-asan --output-on-failure -j "$JOBS"
 echo "== all tests passed =="

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/args.h"
+#include "cli/commands.h"
 #include "core/embedded.h"
 #include "engine/cases.h"
 #include "engine/evaluate.h"
@@ -26,22 +28,26 @@
 #include "ingest/ingest.h"
 #include "policy/loader.h"
 #include "policy/registry.h"
+#include "store/store.h"
+#include "export/export.h"
 
 namespace gradus {
 namespace {
 
-constexpr int kOk = 0, kPartial = 1, kFailed = 2;
 
 const char* kUsage = R"(gradus — tiered cultivation of SMEs: rules, explanations, the pool
 gradus — 优质中小企业梯度培育：规则、解释、企业库
 
 usage / 用法:
-  gradus assess  --input FILE [--policy ID[@VERSION]]... [--as-of YYYY-MM-DD]
+  gradus assess  (--input FILE | --db URL [--known-at TIME] [--save-run])
+                 [--policy ID[@VERSION]]... [--as-of YYYY-MM-DD]
                  [--mode application|review] [--format text|json|csv|summary] [--lang zh|en]
                  [--threads N] [--policy-file FILE]...
-      Assess every enterprise in FILE (CSV flat form or JSON) against the policies (default: every
-      shipped policy, in the version in force on the as-of date for the mode).
-      评价文件中的每家企业。
+      Assess every enterprise in FILE (CSV, XLSX or JSON) or in the store against the policies
+      (default: every shipped policy, in the version in force on the as-of date for the mode).
+      --known-at uses the facts as the store knew them then (YYYY-MM-DD or an ISO UTC time);
+      --save-run keeps the outcomes as a dated run (gradus runs list|diff).
+      评价文件或企业库中的每家企业；--known-at 按当时已知的数据评价；--save-run 保存本次评价结果。
   gradus explain --input FILE --uscc CODE [--policy ID[@VERSION]]... [--as-of …] [--mode …] [--lang …]
       The full account for one enterprise, criterion by criterion, with citations and inputs.
       单个企业的逐条解释（含依据与所用数据）。
@@ -53,61 +59,39 @@ usage / 用法:
       Run cases files (default: every shipped *.cases.yaml). A policy file beside a cases file
       (policies/<id>/<version>.yaml) and its overlays are loaded from disk, so edits are tested.
 
+  gradus init [--db URL]
+      Create the store or bring its schema up to date. 创建企业库或升级其结构。
+  gradus import FILE... [--db URL] [--dry-run] [--report FILE.txt|.csv|.xlsx] [--actor NAME]
+      Import CSV / XLSX / JSON files into the store, all or nothing per file; re-importing the
+      same file changes nothing; a corrected file changes only what differs.
+      导入数据文件（每个文件要么全部导入，要么完全不导入），可输出错误报告。
+  gradus history --uscc CODE [--db URL]
+      Every fact of one enterprise through time: who changed what, when, from which file.
+      单个企业数据的全部变更记录。
+  gradus audit verify [--expect-head HASH] | audit log [--limit N]   [--db URL]
+      Check the hash-chained audit log and every import batch's data; list the log.
+      校验审计日志（哈希链）及各批次数据是否被篡改。
+  gradus runs list | runs diff RUN RUN   [--db URL]
+      Stored assessment runs; the enterprises whose outcome changed between two runs.
+      已保存的评价批次；两次评价之间结果有变化的企业。
+  gradus import-titles FILE [--db URL] [--dry-run] [--report FILE.csv]
+      Load a published title list (name, tier, batch, year, province, optional USCC; CSV or XLSX),
+      match it to the pool by USCC or name, report the unmatched and the ambiguous.
+      导入公布的称号名单，按代码或名称匹配企业库，列出未匹配和有歧义的。
+  gradus export --format xlsx|csv --output PATH [--with-assessment POLICY]... [--as-of DATE]
+                [--known-at TIME] [--lang zh|en] [--db URL]
+      The pool (one sheet or file per table, Chinese headers by default), optionally with outcomes.
+      导出企业库（可附评价结果）。
+  gradus template [--output FILE.xlsx] [--lang zh|en]
+      The empty Excel import template with units and a notes sheet. 生成空白导入模板。
+  gradus demo [--enterprises N] [--seed S] [--db URL]
+      Fill the store with a synthetic demo pool (default 913 firms). 生成演示企业库。
+
+The store is --db URL, else $GRADUS_DB, else sqlite:gradus.db (URL: sqlite:PATH or
+postgresql://USER@HOST:PORT/DBNAME). The actor is --actor, else $GRADUS_ACTOR, else $USER.
 The as-of date defaults to today (UTC+8); the mode to application; the language to zh.
 Exit codes: 0 ok; 1 some rows, firms or cases failed; 2 the command could not run.
 )";
-
-struct Args {
-  std::vector<std::string> positional;
-  std::map<std::string, std::vector<std::string>> options;
-  std::string error;
-
-  bool has(const std::string& k) const { return options.count(k) > 0; }
-  std::string get(const std::string& k, const std::string& def = "") const {
-    auto it = options.find(k);
-    return it == options.end() || it->second.empty() ? def : it->second.back();
-  }
-  std::vector<std::string> all(const std::string& k) const {
-    auto it = options.find(k);
-    return it == options.end() ? std::vector<std::string>{} : it->second;
-  }
-};
-
-Args parse_args(int argc, char** argv, int start, std::initializer_list<const char*> valued,
-                std::initializer_list<const char*> flags) {
-  Args a;
-  for (int i = start; i < argc; ++i) {
-    std::string s = argv[i];
-    if (s.rfind("--", 0) != 0) {
-      a.positional.push_back(s);
-      continue;
-    }
-    std::string key = s.substr(2), value;
-    size_t eq = key.find('=');
-    bool has_value = eq != std::string::npos;
-    if (has_value) value = key.substr(eq + 1), key = key.substr(0, eq);
-    bool is_valued = std::find_if(valued.begin(), valued.end(), [&](const char* v) { return key == v; }) != valued.end();
-    bool is_flag = std::find_if(flags.begin(), flags.end(), [&](const char* v) { return key == v; }) != flags.end();
-    if (!is_valued && !is_flag) {
-      a.error = "unknown option --" + key;
-      return a;
-    }
-    if (is_valued && !has_value) {
-      if (i + 1 >= argc) {
-        a.error = "--" + key + " needs a value";
-        return a;
-      }
-      value = argv[++i];
-    }
-    a.options[key].push_back(value);
-  }
-  return a;
-}
-
-int usage_error(const std::string& msg) {
-  std::cerr << "gradus: " << msg << "\n(see gradus --help)\n";
-  return kFailed;
-}
 
 struct Common {
   Lang lang = Lang::zh;
@@ -183,12 +167,44 @@ bool load_input(const std::string& path, Lang lang, Pool& pool, IngestReport& re
   return true;
 }
 
+// Loads the stored pool (as known at --known-at when given); `known_batch` receives the batch the
+// facts are as of. Prints errors; false when nothing could be loaded.
+bool load_from_store(const Args& a, Lang lang, store::Store& db, Pool& pool, int64_t& known_batch) {
+  store::LoadOptions lo;
+  if (a.has("known-at")) {
+    Result<std::optional<int64_t>> b = db.batch_at(a.get("known-at"));
+    if (!b) return std::cerr << "gradus: --known-at: " << b.error().message.in(lang) << "\n", false;
+    if (!*b) {
+      std::cerr << (lang == Lang::zh ? "gradus: " + a.get("known-at") + " 时企业库中还没有数据\n"
+                                     : "gradus: the store held no data at " + a.get("known-at") + "\n");
+      return false;
+    }
+    lo.known_batch = **b;
+  }
+  Result<Pool> p = db.load_pool(lo);
+  if (!p) return std::cerr << "gradus: " << p.error().message.in(lang) << "\n", false;
+  pool = std::move(*p);
+  if (lo.known_batch) {
+    known_batch = *lo.known_batch;
+  } else {
+    Result<std::vector<store::BatchInfo>> all = db.batches();
+    known_batch = all && !all->empty() ? all->back().id : 0;
+  }
+  return true;
+}
+
 int cmd_assess(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2, {"input", "policy", "as-of", "mode", "format", "lang", "threads", "policy-file"}, {"help"});
+  Args a = parse_args(argc, argv, 2,
+                      {"input", "db", "known-at", "policy", "as-of", "mode", "format", "lang", "threads",
+                       "policy-file", "actor"},
+                      {"help", "save-run"});
   if (a.has("help")) return std::cout << kUsage, kOk;
   if (!a.error.empty()) return usage_error(a.error);
   if (!a.positional.empty()) return usage_error("unexpected argument " + a.positional[0]);
-  if (!a.has("input")) return usage_error("assess needs --input FILE");
+  if (a.has("input") == a.has("db")) return usage_error("assess needs --input FILE or --db URL (one of them)");
+  if (!a.has("db") && (a.has("known-at") || a.has("save-run"))) {
+    return usage_error("--known-at and --save-run need --db");
+  }
   Common c;
   if (!read_common(a, c)) return kFailed;
   std::string fmt = a.get("format", "text");
@@ -202,7 +218,16 @@ int cmd_assess(int argc, char** argv) {
 
   Pool pool;
   IngestReport report;
-  if (!load_input(a.get("input"), c.lang, pool, report)) return kFailed;
+  std::unique_ptr<store::Store> db;
+  int64_t known_batch = 0;
+  if (a.has("db")) {
+    db = open_store_or_report(a, c.lang);
+    if (!db || !load_from_store(a, c.lang, *db, pool, known_batch)) return kFailed;
+  } else if (!load_input(a.get("input"), c.lang, pool, report)) {
+    return kFailed;
+  }
+  const bool save_run = a.has("save-run");
+  std::vector<std::vector<store::StoredOutcome>> run_outcomes(save_run ? (pool.size() + kBatch - 1) / kBatch : 0);
 
   const Lang lang = c.lang;
   const size_t batches = (pool.size() + kBatch - 1) / kBatch;
@@ -224,6 +249,13 @@ int cmd_assess(int argc, char** argv) {
       std::vector<std::vector<size_t>> local(plans.size(), std::vector<size_t>(4, 0));
       for (uint32_t i = 0; i < v.count; ++i) {
         for (size_t k = 0; k < plans.size(); ++k) {
+          if (save_run) {
+            AssessmentResult r = extract_result(*plans[k], pool, *v.states[k], i);
+            run_outcomes[b].push_back({static_cast<uint32_t>(b * kBatch + i), plans[k]->policy->id,
+                                       plans[k]->policy->version, outcome_id(r.outcome),
+                                       r.scored ? format_number(r.score_lo) : std::string(),
+                                       r.result.value_or("")});
+          }
           if (fmt == "summary") {
             local[k][static_cast<int>(root_outcome(*v.states[k], i))]++;
             continue;
@@ -267,6 +299,23 @@ int cmd_assess(int argc, char** argv) {
     std::printf(zh ? "企业数 %u\n" : "enterprises %u\n", pool.size());
   }
   std::cout.flush();
+  if (save_run) {
+    std::vector<store::StoredOutcome> all;
+    for (auto& part : run_outcomes) all.insert(all.end(), part.begin(), part.end());
+    store::RunInfo info;
+    info.actor = actor_name(a);
+    info.as_of = c.options.as_of.to_string();
+    info.mode = c.options.mode;
+    info.known_batch = known_batch;
+    for (const Plan* p : plans) info.policies += (info.policies.empty() ? "" : ",") + p->policy->key();
+    Result<int64_t> run = db->save_run(pool, info, all);
+    if (!run) {
+      std::cerr << "gradus: " << run.error().message.in(lang) << "\n";
+      return kFailed;
+    }
+    std::cerr << (lang == Lang::zh ? "评价结果已保存为第 " + std::to_string(*run) + " 次评价\n"
+                                   : "outcomes saved as run " + std::to_string(*run) + "\n");
+  }
   return report.ok() ? kOk : kPartial;
 }
 
@@ -437,6 +486,74 @@ int cmd_policy(int argc, char** argv) {
 }
 
 }  // namespace
+
+// gradus export: the stored pool (as known at --known-at) as XLSX or CSV, with outcome columns
+// for the policies named by --with-assessment.
+int cmd_export(int argc, char** argv) {
+  Args a = parse_args(argc, argv, 2,
+                      {"db", "format", "output", "with-assessment", "as-of", "mode", "known-at", "lang",
+                       "policy-file"},
+                      {});
+  if (!a.error.empty()) return usage_error(a.error);
+  const std::string fmt = a.get("format", "xlsx");
+  if (fmt != "xlsx" && fmt != "csv") return usage_error("--format must be xlsx or csv");
+  const std::string out = a.get("output", fmt == "xlsx" ? "gradus-export.xlsx" : "gradus-export");
+  Common c;
+  if (!read_common(a, c)) return kFailed;
+  std::vector<std::unique_ptr<Plan>> owned;
+  Args policies = a;
+  policies.options.erase("policy");
+  if (a.has("with-assessment")) policies.options["policy"] = a.all("with-assessment");
+  if (a.has("with-assessment") && !select_plans(policies, c, owned)) return kFailed;
+  auto db = open_store_or_report(a, c.lang);
+  if (!db) return kFailed;
+  Pool pool;
+  int64_t known_batch = 0;
+  if (!load_from_store(a, c.lang, *db, pool, known_batch)) return kFailed;
+  ExportOptions options;
+  options.lang = c.lang;
+  if (!owned.empty()) {
+    const bool zh = c.lang == Lang::zh;
+    for (const auto& p : owned) {
+      options.extra.headers.push_back(p->policy->key() + (zh ? " 结果" : " outcome"));
+      options.extra.headers.push_back(p->policy->key() + (zh ? " 得分" : " score"));
+    }
+    options.extra.headers.push_back(zh ? "评价日" : "as of");
+    options.extra.cells.assign(pool.size(), {});
+    std::vector<const Plan*> plans;
+    for (auto& p : owned) plans.push_back(p.get());
+    evaluate_pool(plans, pool, 0, [&](size_t, const BatchView& v) {
+      for (uint32_t i = 0; i < v.count; ++i) {
+        std::vector<std::string>& row = options.extra.cells[v.begin + i];
+        for (size_t k = 0; k < plans.size(); ++k) {
+          AssessmentResult r = extract_result(*plans[k], pool, *v.states[k], i);
+          row.push_back(outcome_id(r.outcome));
+          row.push_back(r.scored ? format_number(r.score_lo) : std::string());
+        }
+        row.push_back(c.options.as_of.to_string());
+      }
+    });
+  }
+  Status s = fmt == "xlsx" ? export_pool_xlsx(pool, out, options) : export_pool_csv(pool, out, options);
+  if (!s.ok()) return std::cerr << "gradus: " << s.message.in(c.lang) << "\n", kFailed;
+  std::cerr << (c.lang == Lang::zh ? "已导出 " + std::to_string(pool.size()) + " 家企业到 " + out + "\n"
+                                   : "exported " + std::to_string(pool.size()) + " enterprises to " + out + "\n");
+  return kOk;
+}
+
+// gradus template: the empty import workbook.
+int cmd_template(int argc, char** argv) {
+  Args a = parse_args(argc, argv, 2, {"output", "lang"}, {});
+  if (!a.error.empty()) return usage_error(a.error);
+  Lang lang = Lang::zh;
+  if (a.has("lang") && !parse_lang(a.get("lang"), &lang)) return usage_error("--lang must be zh or en");
+  const std::string out = a.get("output", lang == Lang::zh ? "gradus-导入模板.xlsx" : "gradus-import-template.xlsx");
+  Status s = write_import_template(out, lang);
+  if (!s.ok()) return std::cerr << "gradus: " << s.message.in(lang) << "\n", kFailed;
+  std::cerr << out << "\n";
+  return kOk;
+}
+
 }  // namespace gradus
 
 int main(int argc, char** argv) {
@@ -451,5 +568,14 @@ int main(int argc, char** argv) {
   if (cmd == "assess") return cmd_assess(argc, argv);
   if (cmd == "explain") return cmd_explain(argc, argv);
   if (cmd == "policy") return cmd_policy(argc, argv);
+  if (cmd == "init") return cmd_init(argc, argv);
+  if (cmd == "import") return cmd_import(argc, argv);
+  if (cmd == "history") return cmd_history(argc, argv);
+  if (cmd == "audit") return cmd_audit(argc, argv);
+  if (cmd == "runs") return cmd_runs(argc, argv);
+  if (cmd == "demo") return cmd_demo(argc, argv);
+  if (cmd == "import-titles") return cmd_import_titles(argc, argv);
+  if (cmd == "export") return cmd_export(argc, argv);
+  if (cmd == "template") return cmd_template(argc, argv);
   return usage_error("unknown command '" + cmd + "'");
 }

@@ -1,0 +1,36 @@
+// The gradus commands that work on the store (init, import, history, audit, runs, demo, export,
+// template, import-titles), declared for main.cpp's dispatcher. Each takes the full argv (the
+// command name is argv[1]) and returns an exit code (cli/args.h).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "cli/args.h"
+#include "core/status.h"
+#include "core/text.h"
+
+namespace gradus {
+
+namespace store {
+class Store;
+}
+
+int cmd_init(int argc, char** argv);
+int cmd_import(int argc, char** argv);
+int cmd_history(int argc, char** argv);
+int cmd_audit(int argc, char** argv);
+int cmd_runs(int argc, char** argv);
+int cmd_demo(int argc, char** argv);
+int cmd_import_titles(int argc, char** argv);
+int cmd_export(int argc, char** argv);
+int cmd_template(int argc, char** argv);
+
+// Opens the store named by --db / $GRADUS_DB / sqlite:gradus.db, printing the error; nullptr on
+// failure.
+std::unique_ptr<store::Store> open_store_or_report(const Args& a, Lang lang);
+
+// Who is acting: --actor, else $GRADUS_ACTOR, else $USER, else "unknown".
+std::string actor_name(const Args& a);
+
+}  // namespace gradus

@@ -1,0 +1,29 @@
+// Progress reporting for long commands: on a terminal, one line redrawn in place with a bar, the
+// rate and the time left; otherwise (a log, a pipe) a plain line every few seconds. Writes to
+// stderr so that stdout stays clean for results.
+//
+//   Progress p("importing", "rows");
+//   for (...) p.update(done, total);
+//   p.finish(total);
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace gradus {
+
+class Progress {
+ public:
+  Progress(std::string what, std::string unit);
+  void update(uint64_t done, uint64_t total);
+  void finish(uint64_t done);
+
+ private:
+  std::string what_, unit_;
+  bool terminal_;
+  std::chrono::steady_clock::time_point start_, last_;
+  bool drawn_ = false;
+};
+
+}  // namespace gradus

@@ -1,0 +1,416 @@
+// The store commands of the gradus CLI: init, import, history, audit, runs, demo. Each opens the
+// store named by --db (or $GRADUS_DB, or sqlite:gradus.db), does one thing and reports it in the
+// chosen language.
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+#include "cli/commands.h"
+#include "cli/progress.h"
+#include "demo/generate.h"
+#include "export/export.h"
+#include "ingest/ingest.h"
+#include "ingest/title_list.h"
+#include "core/fields.h"
+#include "store/schema.h"
+#include "store/store.h"
+#include "store/tables.h"
+
+namespace gradus {
+
+std::string actor_name(const Args& a) {
+  if (a.has("actor")) return a.get("actor");
+  for (const char* var : {"GRADUS_ACTOR", "USER", "LOGNAME"}) {
+    if (const char* v = std::getenv(var); v != nullptr && *v != '\0') return v;
+  }
+  return "unknown";
+}
+
+std::unique_ptr<store::Store> open_store_or_report(const Args& a, Lang lang) {
+  const std::string url = store::database_url(a.get("db"));
+  Result<std::unique_ptr<store::Store>> s = store::Store::open(url);
+  if (!s) {
+    std::cerr << "gradus: " << s.error().message.in(lang) << "\n";
+    return nullptr;
+  }
+  return std::move(*s);
+}
+
+namespace {
+
+bool read_lang(const Args& a, Lang* lang) {
+  if (a.has("lang") && !parse_lang(a.get("lang"), lang)) {
+    usage_error("--lang must be zh or en");
+    return false;
+  }
+  return true;
+}
+
+void print_summary(const std::string& file, const store::ImportSummary& s, bool dry_run, Lang lang,
+                   size_t max_changes) {
+  const bool zh = lang == Lang::zh;
+  if (zh) {
+    std::printf("%s%s：企业 %u 家（新增 %u，有变动 %u，无变动 %u）；写入静态信息版本 %llu、年度数据 %llu、事件记录 %llu；变动字段 %llu",
+                dry_run ? "【试运行，未写入】" : "", file.c_str(), s.enterprises_in_input, s.enterprises_new,
+                s.enterprises_changed, s.enterprises_unchanged,
+                static_cast<unsigned long long>(s.static_versions),
+                static_cast<unsigned long long>(s.yearly_versions),
+                static_cast<unsigned long long>(s.events_added),
+                static_cast<unsigned long long>(s.fields_changed));
+  } else {
+    std::printf("%s%s: %u enterprises (%u new, %u changed, %u unchanged); wrote %llu static versions, %llu yearly rows, %llu event records; %llu facts changed",
+                dry_run ? "[dry run, nothing written] " : "", file.c_str(), s.enterprises_in_input,
+                s.enterprises_new, s.enterprises_changed, s.enterprises_unchanged,
+                static_cast<unsigned long long>(s.static_versions),
+                static_cast<unsigned long long>(s.yearly_versions),
+                static_cast<unsigned long long>(s.events_added),
+                static_cast<unsigned long long>(s.fields_changed));
+  }
+  if (s.batch_id != 0) {
+    std::printf(zh ? "（批次 %lld）\n" : " (batch %lld)\n", static_cast<long long>(s.batch_id));
+  } else if (!dry_run) {
+    std::printf(zh ? "——与库中数据完全相同，未写入\n" : " — identical to the store, nothing written\n");
+  } else {
+    std::printf("\n");
+  }
+  size_t shown = 0;
+  for (const store::FactChange& c : s.changes) {
+    if (shown++ == max_changes) {
+      std::printf(zh ? "  ……另有 %zu 处变动\n" : "  … and %zu more changes\n", s.fields_changed - max_changes);
+      break;
+    }
+    const std::string field = c.year != 0 ? c.field + "@" + std::to_string(c.year) : c.field;
+    const std::string none = zh ? "（空）" : "(none)";
+    std::printf("  %s %s: %s → %s\n", c.uscc.c_str(), field.c_str(),
+                c.before.empty() ? none.c_str() : c.before.c_str(),
+                c.after.empty() ? none.c_str() : c.after.c_str());
+  }
+}
+
+}  // namespace
+
+int cmd_init(int argc, char** argv) {
+  Args a = parse_args(argc, argv, 2, {"db", "lang"}, {});
+  if (!a.error.empty()) return usage_error(a.error);
+  Lang lang = Lang::zh;
+  if (!read_lang(a, &lang)) return kFailed;
+  auto s = open_store_or_report(a, lang);
+  if (!s) return kFailed;
+  std::printf(lang == Lang::zh ? "%s：数据库结构版本 %d\n" : "%s: schema version %d\n",
+              s->describe().c_str(), store::latest_schema_version());
+  return kOk;
+}
+
+int cmd_import(int argc, char** argv) {
+  Args a = parse_args(argc, argv, 2, {"db", "lang", "actor", "report", "show-changes"}, {"dry-run"});
+  if (!a.error.empty()) return usage_error(a.error);
+  if (a.positional.empty()) return usage_error("import needs at least one FILE");
+  Lang lang = Lang::zh;
+  if (!read_lang(a, &lang)) return kFailed;
+  auto s = open_store_or_report(a, lang);
+  if (!s) return kFailed;
+  const bool dry_run = a.has("dry-run");
+  const size_t max_changes = static_cast<size_t>(std::atoll(a.get("show-changes", "20").c_str()));
+  IngestReport all_errors;
+  int rc = kOk;
+  for (const std::string& file : a.positional) {
+    IngestReport report;
+    Result<Pool> pool = load_pool_file(file, report);
+    for (const InputError& e : report.errors) std::cerr << format_input_error(e, lang) << "\n";
+    for (const InputError& e : report.warnings) {
+      std::cerr << (lang == Lang::zh ? "警告：" : "warning: ") << format_input_error(e, lang) << "\n";
+    }
+    all_errors.errors.insert(all_errors.errors.end(), report.errors.begin(), report.errors.end());
+    all_errors.warnings.insert(all_errors.warnings.end(), report.warnings.begin(), report.warnings.end());
+    if (!pool) {
+      std::cerr << "gradus: " << pool.error().message.in(lang) << "\n";
+      rc = kPartial;
+      continue;
+    }
+    if (!report.ok()) {
+      // All or nothing: a file with any error changes nothing.
+      std::cerr << (lang == Lang::zh
+                        ? file + "：有 " + std::to_string(report.errors.size()) + " 处错误，整个文件未导入（改正后重新导入即可）\n"
+                        : file + ": " + std::to_string(report.errors.size()) +
+                              " error(s), nothing from this file was imported (fix them and import it again)\n");
+      rc = kPartial;
+      continue;
+    }
+    Result<std::string> digest = store::sha256_of_file(file);
+    store::ImportOptions o;
+    o.actor = actor_name(a);
+    o.source = std::filesystem::path(file).filename().string();
+    o.source_sha256 = digest ? *digest : "";
+    o.rows_read = report.rows_read;
+    o.dry_run = dry_run;
+    Progress progress(lang == Lang::zh ? "写入" : "writing", lang == Lang::zh ? "行" : "rows");
+    o.progress = [&](uint64_t done, uint64_t total) { progress.update(done, total); };
+    Result<store::ImportSummary> sum = s->import_pool(*pool, o);
+    if (!sum) {
+      std::cerr << "gradus: " << file << ": " << sum.error().message.in(lang) << "\n";
+      rc = kFailed;
+      continue;
+    }
+    print_summary(file, *sum, dry_run, lang, max_changes);
+  }
+  if (a.has("report")) {
+    const std::string path = a.get("report");
+    const ReportFormat format = path.ends_with(".xlsx") ? ReportFormat::xlsx
+                                : path.ends_with(".csv") ? ReportFormat::csv
+                                                         : ReportFormat::text;
+    if (Status w = write_error_report(path, format, all_errors, lang); !w.ok()) {
+      std::cerr << "gradus: " << w.message.in(lang) << "\n";
+      return kFailed;
+    }
+  }
+  return rc;
+}
+
+int cmd_history(int argc, char** argv) {
+  Args a = parse_args(argc, argv, 2, {"db", "lang", "uscc"}, {});
+  if (!a.error.empty()) return usage_error(a.error);
+  if (!a.has("uscc")) return usage_error("history needs --uscc CODE");
+  Lang lang = Lang::zh;
+  if (!read_lang(a, &lang)) return kFailed;
+  auto s = open_store_or_report(a, lang);
+  if (!s) return kFailed;
+  Result<std::vector<store::HistoryEntry>> h = s->history(a.get("uscc"));
+  if (!h) {
+    std::cerr << "gradus: " << h.error().message.in(lang) << "\n";
+    return kFailed;
+  }
+  const bool zh = lang == Lang::zh;
+  int64_t batch = -1;
+  for (const store::HistoryEntry& e : *h) {
+    if (e.batch.id != batch) {
+      batch = e.batch.id;
+      std::printf(zh ? "批次 %lld  %s  %s  %s（%s）\n" : "batch %lld  %s  %s  %s (%s)\n",
+                  static_cast<long long>(batch), e.batch.at.c_str(), e.batch.actor.c_str(),
+                  e.batch.source.c_str(), e.batch.kind.c_str());
+    }
+    const std::string field = e.year != 0 ? e.field + "@" + std::to_string(e.year) : e.field;
+    if (e.before.empty() && e.field.find('_') != std::string::npos && e.after.find('=') != std::string::npos) {
+      std::printf("  + %s: %s\n", field.c_str(), e.after.c_str());
+    } else if (e.before.empty()) {
+      std::printf("  %s = %s\n", field.c_str(), e.after.c_str());
+    } else {
+      std::printf("  %s: %s → %s\n", field.c_str(), e.before.c_str(),
+                  e.after.empty() ? (zh ? "（空）" : "(none)") : e.after.c_str());
+    }
+  }
+  return kOk;
+}
+
+int cmd_audit(int argc, char** argv) {
+  Args a = parse_args(argc, argv, 3, {"db", "lang", "limit", "expect-head"}, {});
+  if (!a.error.empty()) return usage_error(a.error);
+  const std::string sub = argc >= 3 ? argv[2] : "";
+  if (sub != "verify" && sub != "log") return usage_error("audit needs verify or log");
+  Lang lang = Lang::zh;
+  if (!read_lang(a, &lang)) return kFailed;
+  auto s = open_store_or_report(a, lang);
+  if (!s) return kFailed;
+  const bool zh = lang == Lang::zh;
+  if (sub == "log") {
+    Result<std::vector<store::AuditEntry>> log = s->audit_log(std::atoll(a.get("limit", "0").c_str()));
+    if (!log) {
+      std::cerr << "gradus: " << log.error().message.in(lang) << "\n";
+      return kFailed;
+    }
+    for (const store::AuditEntry& e : *log) {
+      std::printf("%lld  %s  %s  %s  %s  %.16s…\n", static_cast<long long>(e.seq), e.at.c_str(),
+                  e.actor.c_str(), e.action.c_str(), e.detail.c_str(), e.hash.c_str());
+    }
+    return kOk;
+  }
+  Result<store::AuditCheck> c = s->verify_audit();
+  if (!c) {
+    std::cerr << "gradus: " << c.error().message.in(lang) << "\n";
+    return kFailed;
+  }
+  if (!c->ok) {
+    std::printf(zh ? "审计日志校验失败：%s\n" : "audit verification FAILED: %s\n", c->problem.in(lang).c_str());
+    return kPartial;
+  }
+  if (a.has("expect-head") && a.get("expect-head") != c->head_hash) {
+    std::printf(zh ? "审计日志校验失败：最后一条记录的哈希 %s 与预期的 %s 不同（日志末尾被截断或替换）\n"
+                   : "audit verification FAILED: the last entry's hash %s differs from the expected %s (the log was truncated or replaced)\n",
+                c->head_hash.c_str(), a.get("expect-head").c_str());
+    return kPartial;
+  }
+  std::printf(zh ? "审计日志完好：%lld 条记录，%lld 个导入批次的数据与记录一致\n末条哈希 %s（记下它，以后可用 --expect-head 检查日志是否被截断）\n"
+                 : "audit log intact: %lld entries, the data of %lld import batches matches their entries\nhead hash %s (keep it: --expect-head detects a truncated log later)\n",
+              static_cast<long long>(c->entries), static_cast<long long>(c->batches_checked), c->head_hash.c_str());
+  return kOk;
+}
+
+int cmd_runs(int argc, char** argv) {
+  Args a = parse_args(argc, argv, 3, {"db", "lang"}, {});
+  if (!a.error.empty()) return usage_error(a.error);
+  const std::string sub = argc >= 3 ? argv[2] : "";
+  if (sub != "list" && sub != "diff") return usage_error("runs needs list or diff RUN RUN");
+  Lang lang = Lang::zh;
+  if (!read_lang(a, &lang)) return kFailed;
+  auto s = open_store_or_report(a, lang);
+  if (!s) return kFailed;
+  const bool zh = lang == Lang::zh;
+  if (sub == "list") {
+    Result<std::vector<store::RunInfo>> runs = s->runs();
+    if (!runs) return std::cerr << "gradus: " << runs.error().message.in(lang) << "\n", kFailed;
+    for (const store::RunInfo& r : *runs) {
+      std::printf(zh ? "第 %lld 次  %s  %s  评价日 %s  %s  数据截至批次 %lld  %s  结果 %lld 条\n"
+                     : "run %lld  %s  %s  as of %s  %s  facts as of batch %lld  %s  %lld outcomes\n",
+                  static_cast<long long>(r.id), r.at.c_str(), r.actor.c_str(), r.as_of.c_str(),
+                  r.mode.c_str(), static_cast<long long>(r.known_batch), r.policies.c_str(),
+                  static_cast<long long>(r.outcomes));
+    }
+    return kOk;
+  }
+  if (a.positional.size() != 2) return usage_error("runs diff needs two run numbers");
+  Result<std::vector<store::OutcomeChange>> d =
+      s->diff_runs(std::atoll(a.positional[0].c_str()), std::atoll(a.positional[1].c_str()));
+  if (!d) return std::cerr << "gradus: " << d.error().message.in(lang) << "\n", kFailed;
+  for (const store::OutcomeChange& c : *d) {
+    std::printf("%s  %s  %s: %s → %s\n", c.uscc.c_str(), c.name.c_str(), c.policy.c_str(),
+                c.before.empty() ? "-" : c.before.c_str(), c.after.empty() ? "-" : c.after.c_str());
+  }
+  std::printf(zh ? "共 %zu 项结果变化\n" : "%zu outcome(s) changed\n", d->size());
+  return kOk;
+}
+
+int cmd_demo(int argc, char** argv) {
+  Args a = parse_args(argc, argv, 2, {"db", "lang", "enterprises", "seed", "actor"}, {});
+  if (!a.error.empty()) return usage_error(a.error);
+  Lang lang = Lang::zh;
+  if (!read_lang(a, &lang)) return kFailed;
+  demo::GeneratorOptions g;
+  g.enterprises = static_cast<uint32_t>(std::strtoul(a.get("enterprises", "913").c_str(), nullptr, 10));
+  g.seed = std::strtoull(a.get("seed", "20260630").c_str(), nullptr, 10);
+  if (g.enterprises == 0) return usage_error("--enterprises must be a positive number");
+  auto s = open_store_or_report(a, lang);
+  if (!s) return kFailed;
+  Pool pool = demo::PoolGenerator(g).build();
+  store::ImportOptions o;
+  o.actor = actor_name(a);
+  o.kind = "demo";
+  o.source = "gradus demo --enterprises " + std::to_string(g.enterprises) + " --seed " + std::to_string(g.seed);
+  o.rows_read = pool.size();
+  Progress progress(lang == Lang::zh ? "写入" : "writing", lang == Lang::zh ? "行" : "rows");
+  o.progress = [&](uint64_t done, uint64_t total) { progress.update(done, total); };
+  Result<store::ImportSummary> sum = s->import_pool(pool, o);
+  if (!sum) return std::cerr << "gradus: " << sum.error().message.in(lang) << "\n", kFailed;
+  print_summary(s->describe(), *sum, false, lang, 0);
+  return kOk;
+}
+
+}  // namespace gradus
+
+namespace gradus {
+
+int cmd_import_titles(int argc, char** argv) {
+  Args a = parse_args(argc, argv, 2, {"db", "lang", "actor", "report", "show"}, {"dry-run"});
+  if (!a.error.empty()) return usage_error(a.error);
+  if (a.positional.size() != 1) return usage_error("import-titles needs one FILE (.csv or .xlsx)");
+  Lang lang = Lang::zh;
+  if (!read_lang(a, &lang)) return kFailed;
+  const bool zh = lang == Lang::zh;
+  const std::string file = a.positional[0];
+  Result<TitleList> list = read_title_list(file);
+  if (!list) return std::cerr << "gradus: " << list.error().message.in(lang) << "\n", kFailed;
+  auto s = open_store_or_report(a, lang);
+  if (!s) return kFailed;
+  Result<Pool> pool = s->load_pool();
+  if (!pool) return std::cerr << "gradus: " << pool.error().message.in(lang) << "\n", kFailed;
+  std::vector<TitleMatch> matches = match_title_list(*list, *pool);
+
+  std::map<TitleMatchKind, size_t> count;
+  for (const TitleMatch& m : matches) count[m.kind]++;
+  std::printf(zh ? "%s：%zu 行；已匹配 %zu（代码 %zu，全称 %zu，简称 %zu）；多家符合 %zu；库中没有 %zu；公示名单 %zu；错误 %zu\n"
+                 : "%s: %zu rows; matched %zu (by USCC %zu, by name %zu, by short name %zu); ambiguous %zu; not in the pool %zu; proposed (公示) %zu; errors %zu\n",
+              file.c_str(), matches.size(),
+              count[TitleMatchKind::by_uscc] + count[TitleMatchKind::by_name] + count[TitleMatchKind::by_short_name],
+              count[TitleMatchKind::by_uscc], count[TitleMatchKind::by_name], count[TitleMatchKind::by_short_name],
+              count[TitleMatchKind::ambiguous], count[TitleMatchKind::unmatched], count[TitleMatchKind::proposed],
+              count[TitleMatchKind::invalid]);
+  if (!list->ignored_columns.empty()) {
+    std::string cols;
+    for (const std::string& c : list->ignored_columns) cols += (cols.empty() ? "" : ", ") + c;
+    std::printf(zh ? "未使用的列：%s\n" : "columns not used: %s\n", cols.c_str());
+  }
+  const FieldId name_field = find_field("name")->id;
+  auto where = [&](const TitleListRow& r) {
+    std::string w = r.sheet.empty() ? "" : (zh ? "工作表 " : "sheet ") + r.sheet + ", ";
+    return w + (zh ? "第 " + std::to_string(r.row) + " 行" : "row " + std::to_string(r.row));
+  };
+  const size_t show = static_cast<size_t>(std::atoll(a.get("show", "20").c_str()));
+  size_t shown = 0;
+  for (const TitleMatch& m : matches) {
+    if (m.kind == TitleMatchKind::by_uscc || m.kind == TitleMatchKind::by_name) continue;
+    if (shown++ == show) {
+      std::printf(zh ? "  ……（完整清单用 --report FILE.csv）\n" : "  … (the full list: --report FILE.csv)\n");
+      break;
+    }
+    std::string detail = title_match_label(m.kind).in(lang);
+    if (m.row->problem) detail += ": " + m.row->problem->in(lang);
+    if (m.enterprise) detail += " → " + pool->uscc(*m.enterprise) + " " + pool->text(name_field, *m.enterprise);
+    for (uint32_t c : m.candidates) detail += "\n      ? " + pool->uscc(c) + " " + pool->text(name_field, c);
+    std::printf("  %s  %s  %s: %s\n", where(*m.row).c_str(), m.row->name.c_str(), m.row->tier_written.c_str(),
+                detail.c_str());
+  }
+  if (a.has("report")) {
+    std::FILE* f = std::fopen(a.get("report").c_str(), "wb");
+    if (f == nullptr) return std::cerr << "gradus: cannot write " << a.get("report") << "\n", kFailed;
+    std::fputs("\xEF\xBB\xBFsheet,row,name,tier,year_or_date,result,result_zh,uscc,matched_name,candidates,notes\n", f);
+    auto q = [](std::string v) {
+      std::string out = "\"";
+      for (char ch : v) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+      return out + "\"";
+    };
+    for (const TitleMatch& m : matches) {
+      std::string cands, notes;
+      for (uint32_t c : m.candidates) cands += (cands.empty() ? "" : ";") + pool->uscc(c);
+      if (m.row->problem) notes = m.row->problem->in(lang);
+      for (const Text& n : m.row->notes) notes += (notes.empty() ? "" : "; ") + n.in(lang);
+      const std::string since = m.row->problem ? "" : m.row->title.since.to_string();
+      std::fprintf(f, "%s,%u,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", q(m.row->sheet).c_str(), m.row->row,
+                   q(m.row->name).c_str(), q(m.row->tier_written).c_str(), since.c_str(),
+                   title_match_id(m.kind), q(title_match_label(m.kind).zh).c_str(),
+                   m.enterprise ? pool->uscc(*m.enterprise).c_str() : "",
+                   q(m.enterprise ? pool->text(name_field, *m.enterprise) : "").c_str(), q(cands).c_str(),
+                   q(notes).c_str());
+    }
+    std::fclose(f);
+  }
+  // The matched titles, written as one batch.
+  PoolBuilder b;
+  size_t titles = 0;
+  for (const TitleMatch& m : matches) {
+    if (!m.enterprise) continue;
+    b.add_title(b.enterprise(pool->uscc(*m.enterprise)), m.row->title);
+    ++titles;
+  }
+  if (titles == 0) {
+    std::printf(zh ? "没有可导入的称号\n" : "no titles to import\n");
+    return count[TitleMatchKind::invalid] > 0 ? kPartial : kOk;
+  }
+  Pool incoming = std::move(b).finish();
+  store::ImportOptions o;
+  o.actor = actor_name(a);
+  o.kind = "titles";
+  o.source = std::filesystem::path(file).filename().string();
+  Result<std::string> digest = store::sha256_of_file(file);
+  o.source_sha256 = digest ? *digest : "";
+  o.rows_read = list->rows.size();
+  o.dry_run = a.has("dry-run");
+  Result<store::ImportSummary> sum = s->import_pool(incoming, o);
+  if (!sum) return std::cerr << "gradus: " << sum.error().message.in(lang) << "\n", kFailed;
+  std::printf(zh ? "%s称号记录：新增或更新 %llu 条%s\n" : "%stitle records: %llu added or updated%s\n",
+              o.dry_run ? (zh ? "【试运行，未写入】" : "[dry run, nothing written] ") : "",
+              static_cast<unsigned long long>(sum->events_added),
+              sum->batch_id != 0 ? (zh ? "（批次 " + std::to_string(sum->batch_id) + "）" : " (batch " + std::to_string(sum->batch_id) + ")").c_str() : "");
+  return count[TitleMatchKind::invalid] > 0 ? kPartial : kOk;
+}
+
+}  // namespace gradus
