@@ -2,7 +2,6 @@
 // the criteria tree is flattened in post-order, score indicators get one variant per overlay.
 #include <algorithm>
 #include <cmath>
-#include <cmath>
 #include <map>
 
 #include "core/industry.h"
@@ -13,16 +12,22 @@ namespace gradus {
 
 const char* outcome_id(Outcome o) {
   switch (o) {
-    case Outcome::met: return "met";
-    case Outcome::not_met: return "not_met";
-    case Outcome::unknown: return "unknown";
-    case Outcome::manual: return "manual";
+    case Outcome::met:
+      return "met";
+    case Outcome::not_met:
+      return "not_met";
+    case Outcome::unknown:
+      return "unknown";
+    case Outcome::manual:
+      return "manual";
   }
   return "?";
 }
 
 const Text& outcome_label(Outcome o) {
-  static const Text labels[] = {{"不符合", "not met"}, {"符合", "met"}, {"无法判断（缺少数据）", "unknown (facts missing)"},
+  static const Text labels[] = {{"不符合", "not met"},
+                                {"符合", "met"},
+                                {"无法判断（缺少数据）", "unknown (facts missing)"},
                                 {"需人工评审", "needs a reviewer"}};
   return labels[static_cast<int>(o)];
 }
@@ -45,6 +50,8 @@ class Compiler {
 
   Status run() {
     const Policy& p = *plan_.policy;
+    for (int k = 0; k < Plan::kJan1Years; ++k)
+      plan_.jan1_days.push_back(Date::from_ymd(year_ - k, 1, 1).days());
     if (p.kind == Policy::Kind::classify) {
       compile_classify(*p.classify);
     } else {
@@ -67,9 +74,10 @@ class Compiler {
 
  private:
   int intern(VNode n) {
-    std::string key = std::to_string(static_cast<int>(n.op)) + "|" + std::to_string(n.constant) + "|" +
-                      std::to_string(n.field) + "|" + std::to_string(n.year) + "|" + std::to_string(n.mask) + "|" +
-                      std::to_string(n.level) + "|" + std::to_string(n.rank) + "|" + std::to_string(n.subplan) + "|" +
+    std::string key = std::to_string(static_cast<int>(n.op)) + "|" + std::to_string(n.constant) +
+                      "|" + std::to_string(n.field) + "|" + std::to_string(n.year) + "|" +
+                      std::to_string(n.mask) + "|" + std::to_string(n.level) + "|" +
+                      std::to_string(n.rank) + "|" + std::to_string(n.subplan) + "|" +
                       std::to_string(reinterpret_cast<uintptr_t>(n.lhs)) + "|" +
                       std::to_string(reinterpret_cast<uintptr_t>(n.rhs));
     for (int i : n.in) key += "," + std::to_string(i);
@@ -91,24 +99,50 @@ class Compiler {
     };
     switch (n.op) {
       case VOp::constant:
-        return n.constant == std::floor(n.constant) && std::fabs(n.constant) < 1e15 ? X::integral : X::plain;
+        return n.constant == std::floor(n.constant) && std::fabs(n.constant) < 1e15 ? X::integral
+                                                                                    : X::plain;
       case VOp::load:
       case VOp::ip_count: {
         const FieldDef& f = field(n.field);
-        return f.kind == FieldKind::money || f.kind == FieldKind::ratio || f.kind == FieldKind::decimal
+        return f.kind == FieldKind::money || f.kind == FieldKind::ratio ||
+                       f.kind == FieldKind::decimal
                    ? X::plain
-                   : X::integral;  // counts are whole numbers; flags, enums, dates, codes are integers
+                   : X::integral;  // counts are whole numbers; flags, enums, dates, codes are
+                                   // integers
       }
-      case VOp::neg: case VOp::add: case VOp::sub: case VOp::mul: case VOp::sum: case VOp::min: case VOp::max:
+      case VOp::neg:
+      case VOp::add:
+      case VOp::sub:
+      case VOp::mul:
+      case VOp::sum:
+      case VOp::min:
+      case VOp::max:
         if (all_integral()) return X::integral;
         if ((n.op == VOp::neg || n.op == VOp::min || n.op == VOp::max) &&
-            std::all_of(n.in.begin(), n.in.end(), [&](int i) { return plan_.nodes[i].exactness != X::computed; }))
+            std::all_of(n.in.begin(), n.in.end(),
+                        [&](int i) { return plan_.nodes[i].exactness != X::computed; }))
           return X::plain;
         return X::computed;
-      case VOp::not_: case VOp::lt: case VOp::le: case VOp::gt: case VOp::ge: case VOp::eq: case VOp::ne:
-      case VOp::and_: case VOp::or_: case VOp::years_in: case VOp::years_since: case VOp::days_since: case VOp::has:
-      case VOp::holds_title: case VOp::honour_valid: case VOp::incidents_within: case VOp::incidents_active:
-      case VOp::awards_within: case VOp::maker_china_within: case VOp::policy_ref:
+      case VOp::not_:
+      case VOp::lt:
+      case VOp::le:
+      case VOp::gt:
+      case VOp::ge:
+      case VOp::eq:
+      case VOp::ne:
+      case VOp::and_:
+      case VOp::or_:
+      case VOp::years_in:
+      case VOp::years_since:
+      case VOp::days_since:
+      case VOp::has:
+      case VOp::holds_title:
+      case VOp::honour_valid:
+      case VOp::incidents_within:
+      case VOp::incidents_active:
+      case VOp::awards_within:
+      case VOp::maker_china_within:
+      case VOp::policy_ref:
         return X::integral;
       default:
         return X::computed;
@@ -124,8 +158,9 @@ class Compiler {
   int load(FieldId f, int year) {
     VNode n;
     const FieldDef& fd = field(f);
-    bool ip = fd.name == "ip_class1" || fd.name == "ip_class1_self" || fd.name == "ip_class1_high_value" ||
-              fd.name == "ip_class2" || fd.name == "ip_class1_applied" || fd.name == "ip_class1_applied_own_top3";
+    bool ip = fd.name == "ip_class1" || fd.name == "ip_class1_self" ||
+              fd.name == "ip_class1_high_value" || fd.name == "ip_class2" ||
+              fd.name == "ip_class1_applied" || fd.name == "ip_class1_applied_own_top3";
     n.op = ip ? VOp::ip_count : VOp::load;
     n.field = f;
     n.year = year;
@@ -143,7 +178,8 @@ class Compiler {
     auto it = subplan_index_.find(id);
     if (it != subplan_index_.end()) return it->second;
     if (std::find(stack_.begin(), stack_.end(), id) != stack_.end()) {
-      status_ = invalid("策略相互引用形成循环：" + id, "policies refer to each other in a cycle: " + id);
+      status_ =
+          invalid("策略相互引用形成循环：" + id, "policies refer to each other in a cycle: " + id);
       return -1;
     }
     Result<const Policy*> p = registry_.select(id, plan_.options.as_of, plan_.options.mode);
@@ -208,7 +244,8 @@ class Compiler {
       case Expr::Kind::enum_value:
         return constant(e.enum_ordinal);
       case Expr::Kind::field:
-        return load(e.field, field(e.field).scope == FieldScope::yearly ? year_ + e.year_offset : 0);
+        return load(e.field,
+                    field(e.field).scope == FieldScope::yearly ? year_ + e.year_offset : 0);
       case Expr::Kind::fact: {
         auto it = facts_.find(e.fact_index);
         if (it != facts_.end()) return it->second;
@@ -218,19 +255,32 @@ class Compiler {
       }
       case Expr::Kind::list:
         return constant(0);  // only used as a function argument
-      case Expr::Kind::neg: return op(VOp::neg, {expr(*e.args[0])});
-      case Expr::Kind::not_: return op(VOp::not_, {expr(*e.args[0])});
-      case Expr::Kind::add: return op(VOp::add, {expr(*e.args[0]), expr(*e.args[1])});
-      case Expr::Kind::sub: return op(VOp::sub, {expr(*e.args[0]), expr(*e.args[1])});
-      case Expr::Kind::mul: return op(VOp::mul, {expr(*e.args[0]), expr(*e.args[1])});
-      case Expr::Kind::div: return op(VOp::div, {expr(*e.args[0]), expr(*e.args[1])});
-      case Expr::Kind::and_: return op(VOp::and_, {expr(*e.args[0]), expr(*e.args[1])});
-      case Expr::Kind::or_: return op(VOp::or_, {expr(*e.args[0]), expr(*e.args[1])});
-      case Expr::Kind::lt: case Expr::Kind::le: case Expr::Kind::gt:
-      case Expr::Kind::ge: case Expr::Kind::eq: case Expr::Kind::ne: {
+      case Expr::Kind::neg:
+        return op(VOp::neg, {expr(*e.args[0])});
+      case Expr::Kind::not_:
+        return op(VOp::not_, {expr(*e.args[0])});
+      case Expr::Kind::add:
+        return op(VOp::add, {expr(*e.args[0]), expr(*e.args[1])});
+      case Expr::Kind::sub:
+        return op(VOp::sub, {expr(*e.args[0]), expr(*e.args[1])});
+      case Expr::Kind::mul:
+        return op(VOp::mul, {expr(*e.args[0]), expr(*e.args[1])});
+      case Expr::Kind::div:
+        return op(VOp::div, {expr(*e.args[0]), expr(*e.args[1])});
+      case Expr::Kind::and_:
+        return op(VOp::and_, {expr(*e.args[0]), expr(*e.args[1])});
+      case Expr::Kind::or_:
+        return op(VOp::or_, {expr(*e.args[0]), expr(*e.args[1])});
+      case Expr::Kind::lt:
+      case Expr::Kind::le:
+      case Expr::Kind::gt:
+      case Expr::Kind::ge:
+      case Expr::Kind::eq:
+      case Expr::Kind::ne: {
         static const std::map<Expr::Kind, CompareOp> ops = {
-            {Expr::Kind::lt, CompareOp::lt}, {Expr::Kind::le, CompareOp::le}, {Expr::Kind::gt, CompareOp::gt},
-            {Expr::Kind::ge, CompareOp::ge}, {Expr::Kind::eq, CompareOp::eq}, {Expr::Kind::ne, CompareOp::ne}};
+            {Expr::Kind::lt, CompareOp::lt}, {Expr::Kind::le, CompareOp::le},
+            {Expr::Kind::gt, CompareOp::gt}, {Expr::Kind::ge, CompareOp::ge},
+            {Expr::Kind::eq, CompareOp::eq}, {Expr::Kind::ne, CompareOp::ne}};
         return compare(ops.at(e.kind), *e.args[0], *e.args[1]);
       }
       case Expr::Kind::call:
@@ -278,7 +328,8 @@ class Compiler {
     if (f == "cagr") {
       int k = static_cast<int>(e.args[1]->number);
       int n = static_cast<int>(e.args[2]->number);
-      return op(VOp::cagr, {load(e.args[0]->field, year_ + k), load(e.args[0]->field, year_ + k - n)}, n);
+      return op(VOp::cagr,
+                {load(e.args[0]->field, year_ + k), load(e.args[0]->field, year_ + k - n)}, n);
     }
     if (f == "years_in") return op(VOp::years_in, {expr(*e.args[0])});
     if (f == "years_since") return op(VOp::years_since, {expr(*e.args[0])});
@@ -329,7 +380,8 @@ class Compiler {
     for (const Criterion& child : c.children)
       if (in_mode(child)) pc.children.push_back(compile_criterion(child, depth + 1));
     if (pc.children.size() > 255 && status_.ok())
-      status_ = invalid("条件组 " + c.id + " 的子条件超过 255 个", "criterion group " + c.id + " has more than 255 children");
+      status_ = invalid("条件组 " + c.id + " 的子条件超过 255 个",
+                        "criterion group " + c.id + " has more than 255 children");
     switch (c.kind) {
       case Criterion::Kind::compare:
         pc.value_node = expr(*c.value);
@@ -440,6 +492,23 @@ class Compiler {
       }
       pc->category_of_class[code] = static_cast<int16_t>(best);
     }
+    // The evaluator keeps class and indicator sets in 8-bit masks.
+    if ((c.classes.size() > 8 || c.indicators.size() > 8) && status_.ok())
+      status_ = invalid("分类策略最多支持 8 个类别和 8 个指标",
+                        "a classify policy has at most 8 classes and 8 indicators");
+    const size_t ncls = c.classes.size(), nind = c.indicators.size();
+    pc->bound_mask.assign(c.categories.size() * ncls, 0);
+    pc->dense_bounds.assign(c.categories.size() * ncls * nind, 0.0);
+    for (size_t k = 0; k < pc->bounds.size(); ++k)
+      for (size_t cl = 0; cl < ncls; ++cl)
+        for (const auto& [j, b] : pc->bounds[k][cl]) {
+          pc->bound_mask[k * ncls + cl] |= static_cast<uint8_t>(1u << (j & 7));
+          pc->dense_bounds[(k * ncls + cl) * nind + static_cast<size_t>(j)] = b;
+        }
+    for (int node : pc->indicator_nodes)
+      pc->recheck.push_back(plan_.nodes[node].exactness == VNode::Exactness::computed ? 1 : 0);
+    for (int m : c.met_classes) pc->met_mask |= static_cast<uint8_t>(1u << (m & 7));
+    pc->industry = find_field("industry")->id;
     plan_.classify = std::move(pc);
   }
 

@@ -18,7 +18,8 @@
 // The hot loops are compiled twice: for the x86-64 baseline (SSE2) and for AVX2, picked at load
 // time by the CPU (GCC function multiversioning), so one portable binary uses the wide vectors
 // where they exist.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
+    !defined(__SANITIZE_ADDRESS__)
 #define GRADUS_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define GRADUS_VECTOR_CLONES
@@ -45,40 +46,133 @@ inline double small_i64_to_f64(int64_t x) {
 }
 
 template <typename Cmp>
-void compare_loop(const double* __restrict a, const double* __restrict b, double* __restrict v, uint32_t n, Cmp c) {
+void compare_loop(const double* __restrict a, const double* __restrict b, double* __restrict v,
+                  uint32_t n, Cmp c) {
   for (uint32_t i = 0; i < n; ++i) v[i] = c(a[i], b[i]) ? 1.0 : 0.0;
 }
 
-// Whole years from d to January 1 of `year` (whose day number is jan1): one date conversion.
-inline int years_to_jan1(Date d, Date jan1, int year) {
-  if (d >= jan1) return 0;
-  const int y = d.year();
-  const bool on_jan1 = Date::from_ymd(y, 1, 1) == d;
-  return year - y - (on_jan1 ? 0 : 1);
+// A field against a constant (the usual `value op threshold`): no second vector to read.
+template <typename Cmp>
+void compare_const_loop(const double* __restrict a, double b, double* __restrict v, uint32_t n,
+                        Cmp c) {
+  for (uint32_t i = 0; i < n; ++i) v[i] = c(a[i], b) ? 1.0 : 0.0;
 }
 
-inline bool near(double a, double b) { return std::fabs(a - b) <= 1e-9 * (1.0 + std::fabs(a) + std::fabs(b)); }
+// The comparison with its sides swapped: `c op x` ⇔ `x swapped(op) c`.
+CompareOp swapped(CompareOp op) {
+  switch (op) {
+    case CompareOp::lt:
+      return CompareOp::gt;
+    case CompareOp::le:
+      return CompareOp::ge;
+    case CompareOp::gt:
+      return CompareOp::lt;
+    case CompareOp::ge:
+      return CompareOp::le;
+    default:
+      return op;
+  }
+}
+
+// Whole years from day d to January 1 of the as-of year, that is, how many of the Januaries 1 of
+// the years before it fall on or after d: jan1_days[k] (k ≥ 1) is January 1 of (year − k) and
+// decreases with k. Every year has at most 366 days, so k = (jan1 − d) / 366 is a lower bound and
+// a step or two finds the count; dates older than the table take the civil-date path.
+inline int years_to_jan1(int32_t d, const std::vector<int32_t>& jan1_days, int year) {
+  const int32_t jan1 = jan1_days[0];
+  if (d >= jan1) return 0;
+  const int last = static_cast<int>(jan1_days.size()) - 1;
+  int k = static_cast<int>((jan1 - d) / 366);
+  if (k + 1 > last) {
+    const Date date = Date::from_days(d);
+    const int y = date.year();
+    return year - y - (Date::from_ymd(y, 1, 1) == date ? 0 : 1);
+  }
+  while (k < last && jan1_days[static_cast<size_t>(k) + 1] >= d) ++k;
+  return k;
+}
+
+inline bool near(double a, double b) {
+  return std::fabs(a - b) <= 1e-9 * (1.0 + std::fabs(a) + std::fabs(b));
+}
+
+// Whether any row's two sides are near each other (whatever their state: a cheap first pass that
+// is almost always false, so the exact rechecks' scalar loop rarely runs).
+GRADUS_VECTOR_CLONES __attribute__((noinline)) bool any_near(const double* __restrict a,
+                                                             const double* __restrict b,
+                                                             uint32_t n) {
+  uint64_t found = 0;
+  for (uint32_t i = 0; i < n; ++i) found |= near(a[i], b[i]) ? 1 : 0;
+  return found != 0;
+}
+
+// Group combination kernels over a batch of outcome bytes (see BatchEvaluator::combine_group).
+// all: the worst child wins, in the order met < manual < unknown < not_met; any: the best child
+// wins, in the order not_met < manual < unknown < met. Both are a maximum over ranks 0–3.
+inline uint8_t rank_in_all(uint8_t o) {
+  return static_cast<uint8_t>(o == 0 ? 3 : o == 1 ? 0 : 4 - o);
+}
+inline uint8_t all_of_rank(uint8_t r) {
+  return static_cast<uint8_t>(r == 3 ? 0 : r == 0 ? 1 : 4 - r);
+}
+inline uint8_t rank_in_any(uint8_t o) {
+  return static_cast<uint8_t>(o == 1 ? 3 : o == 0 ? 0 : 4 - o);
+}
+inline uint8_t any_of_rank(uint8_t r) {
+  return static_cast<uint8_t>(r == 3 ? 1 : r == 0 ? 0 : 4 - r);
+}
+
+template <bool kAll>
+GRADUS_VECTOR_CLONES __attribute__((noinline)) void first_rank(const uint8_t* __restrict o,
+                                                               uint8_t* __restrict acc,
+                                                               uint32_t n) {
+  for (uint32_t i = 0; i < n; ++i) acc[i] = kAll ? rank_in_all(o[i]) : rank_in_any(o[i]);
+}
+template <bool kAll>
+GRADUS_VECTOR_CLONES __attribute__((noinline)) void max_rank(const uint8_t* __restrict o,
+                                                             uint8_t* __restrict acc, uint32_t n) {
+  for (uint32_t i = 0; i < n; ++i)
+    acc[i] = std::max(acc[i], kAll ? rank_in_all(o[i]) : rank_in_any(o[i]));
+}
+template <bool kAll>
+GRADUS_VECTOR_CLONES __attribute__((noinline)) void outcome_of_rank(const uint8_t* __restrict acc,
+                                                                    uint8_t* __restrict out,
+                                                                    uint32_t n) {
+  for (uint32_t i = 0; i < n; ++i) out[i] = kAll ? all_of_rank(acc[i]) : any_of_rank(acc[i]);
+}
 
 inline bool cmp(CompareOp op, double a, double b) {
   switch (op) {
-    case CompareOp::lt: return a < b;
-    case CompareOp::le: return a <= b;
-    case CompareOp::gt: return a > b;
-    case CompareOp::ge: return a >= b;
-    case CompareOp::eq: return a == b;
-    case CompareOp::ne: return a != b;
+    case CompareOp::lt:
+      return a < b;
+    case CompareOp::le:
+      return a <= b;
+    case CompareOp::gt:
+      return a > b;
+    case CompareOp::ge:
+      return a >= b;
+    case CompareOp::eq:
+      return a == b;
+    case CompareOp::ne:
+      return a != b;
   }
   return false;
 }
 
 CompareOp op_of(VOp v) {
   switch (v) {
-    case VOp::lt: return CompareOp::lt;
-    case VOp::le: return CompareOp::le;
-    case VOp::gt: return CompareOp::gt;
-    case VOp::ge: return CompareOp::ge;
-    case VOp::eq: return CompareOp::eq;
-    default: return CompareOp::ne;
+    case VOp::lt:
+      return CompareOp::lt;
+    case VOp::le:
+      return CompareOp::le;
+    case VOp::gt:
+      return CompareOp::gt;
+    case VOp::ge:
+      return CompareOp::ge;
+    case VOp::eq:
+      return CompareOp::eq;
+    default:
+      return CompareOp::ne;
   }
 }
 
@@ -102,7 +196,8 @@ Outcome combine_all(const uint8_t* outs, size_t n) {
 
 class BatchEvaluator {
  public:
-  BatchEvaluator(const Plan& plan, const Pool& pool, BatchState& s) : plan_(plan), pool_(pool), s_(s) {}
+  BatchEvaluator(const Plan& plan, const Pool& pool, BatchState& s)
+      : plan_(plan), pool_(pool), s_(s) {}
 
   void run(uint32_t begin, uint32_t count) {
     s_.begin = begin;
@@ -110,7 +205,9 @@ class BatchEvaluator {
     n_ = count;
     for (size_t k = 0; k < plan_.subplans.size(); ++k)
       BatchEvaluator(*plan_.subplans[k], pool_, *s_.subs[k]).run(begin, count);
-    for (size_t k = 0; k < plan_.nodes.size(); ++k) node(static_cast<int>(k));
+    // Constant nodes were filled when the state was made (BatchState's constructor).
+    for (size_t k = 0; k < plan_.nodes.size(); ++k)
+      if (plan_.nodes[k].op != VOp::constant) node(static_cast<int>(k));
     if (plan_.classify) {
       classify();
       return;
@@ -132,9 +229,7 @@ class BatchEvaluator {
     uint8_t* __restrict st = S(k);
     const uint32_t n = n_;
     switch (nd.op) {
-      case VOp::constant:
-        std::fill(v, v + n, nd.constant);
-        std::fill(st, st + n, kValueOk);
+      case VOp::constant:  // filled once by BatchState's constructor
         return;
       case VOp::load:
       case VOp::ip_count: {
@@ -150,7 +245,8 @@ class BatchEvaluator {
           const int64_t* __restrict raw = c->values.data() + s_.begin;
           const uint8_t* __restrict pr = c->present.data() + s_.begin;
           constexpr int64_t kLimit = int64_t{1} << 51;
-          uint64_t spread = 0;  // all |x| < 2^51 ⇔ every x + 2^51 fits in 52 bits (an OR, so it vectorises)
+          uint64_t spread =
+              0;  // all |x| < 2^51 ⇔ every x + 2^51 fits in 52 bits (an OR, so it vectorises)
           for (uint32_t i = 0; i < n; ++i) spread |= static_cast<uint64_t>(raw[i] + kLimit);
           if ((spread >> 52) == 0) {
             for (uint32_t i = 0; i < n; ++i) v[i] = small_i64_to_f64(raw[i]) / scale;
@@ -182,7 +278,9 @@ class BatchEvaluator {
         for (uint32_t i = 0; i < n; ++i) v[i] = a[i] == 0 ? 1.0 : 0.0, st[i] = sa[i];
         return;
       }
-      case VOp::add: case VOp::sub: case VOp::mul: {
+      case VOp::add:
+      case VOp::sub:
+      case VOp::mul: {
         const double* __restrict a = V(nd.in[0]);
         const double* __restrict b = V(nd.in[1]);
         const uint8_t* __restrict sa = S(nd.in[0]);
@@ -196,7 +294,8 @@ class BatchEvaluator {
         for (uint32_t i = 0; i < n; ++i) st[i] = comb(sa[i], sb[i]);
         return;
       }
-      case VOp::div: case VOp::ratio: {
+      case VOp::div:
+      case VOp::ratio: {
         const double* __restrict a = V(nd.in[0]);
         const double* __restrict b = V(nd.in[1]);
         const uint8_t* __restrict sa = S(nd.in[0]);
@@ -224,7 +323,10 @@ class BatchEvaluator {
         }
         return;
       }
-      case VOp::sum: case VOp::mean: case VOp::min: case VOp::max: {
+      case VOp::sum:
+      case VOp::mean:
+      case VOp::min:
+      case VOp::max: {
         const double* __restrict a0 = V(nd.in[0]);
         const uint8_t* __restrict s0 = S(nd.in[0]);
         std::copy(a0, a0 + n, v);
@@ -234,9 +336,12 @@ class BatchEvaluator {
           const uint8_t* __restrict sa = S(nd.in[j]);
           for (uint32_t i = 0; i < n; ++i) {
             st[i] = comb(st[i], sa[i]);
-            if (nd.op == VOp::min) v[i] = std::min(v[i], a[i]);
-            else if (nd.op == VOp::max) v[i] = std::max(v[i], a[i]);
-            else v[i] += a[i];
+            if (nd.op == VOp::min)
+              v[i] = std::min(v[i], a[i]);
+            else if (nd.op == VOp::max)
+              v[i] = std::max(v[i], a[i]);
+            else
+              v[i] += a[i];
           }
         }
         if (nd.op == VOp::mean) {
@@ -245,31 +350,63 @@ class BatchEvaluator {
         }
         return;
       }
-      case VOp::lt: case VOp::le: case VOp::gt: case VOp::ge: case VOp::eq: case VOp::ne: {
+      case VOp::lt:
+      case VOp::le:
+      case VOp::gt:
+      case VOp::ge:
+      case VOp::eq:
+      case VOp::ne: {
         const double* __restrict a = V(nd.in[0]);
         const double* __restrict b = V(nd.in[1]);
         const uint8_t* __restrict sa = S(nd.in[0]);
         const uint8_t* __restrict sb = S(nd.in[1]);
         const CompareOp op = op_of(nd.op);
-        for (uint32_t i = 0; i < n; ++i) st[i] = comb(sa[i], sb[i]);
-        switch (op) {
-          case CompareOp::lt: compare_loop(a, b, v, n, std::less<>{}); break;
-          case CompareOp::le: compare_loop(a, b, v, n, std::less_equal<>{}); break;
-          case CompareOp::gt: compare_loop(a, b, v, n, std::greater<>{}); break;
-          case CompareOp::ge: compare_loop(a, b, v, n, std::greater_equal<>{}); break;
-          case CompareOp::eq: compare_loop(a, b, v, n, std::equal_to<>{}); break;
-          case CompareOp::ne: compare_loop(a, b, v, n, std::not_equal_to<>{}); break;
+        const VNode& left = plan_.nodes[nd.in[0]];
+        const VNode& right = plan_.nodes[nd.in[1]];
+        if (right.op == VOp::constant) {
+          std::copy(sa, sa + n, st);
+          compare_to_constant(a, right.constant, op, v);
+        } else if (left.op == VOp::constant) {
+          std::copy(sb, sb + n, st);
+          compare_to_constant(b, left.constant, swapped(op), v);
+        } else {
+          for (uint32_t i = 0; i < n; ++i) st[i] = comb(sa[i], sb[i]);
+          switch (op) {
+            case CompareOp::lt:
+              compare_loop(a, b, v, n, std::less<>{});
+              break;
+            case CompareOp::le:
+              compare_loop(a, b, v, n, std::less_equal<>{});
+              break;
+            case CompareOp::gt:
+              compare_loop(a, b, v, n, std::greater<>{});
+              break;
+            case CompareOp::ge:
+              compare_loop(a, b, v, n, std::greater_equal<>{});
+              break;
+            case CompareOp::eq:
+              compare_loop(a, b, v, n, std::equal_to<>{});
+              break;
+            case CompareOp::ne:
+              compare_loop(a, b, v, n, std::not_equal_to<>{});
+              break;
+          }
         }
-        // Boundary rechecks: only rows whose two sides are within rounding distance.
+        // Boundary rechecks: only rows whose two sides are within rounding distance. A first
+        // branch-free pass finds whether there is any (rarely), the second decides them.
         if (nd.lhs && nd.rhs) {
-          for (uint32_t i = 0; i < n; ++i) {
-            if (st[i] != kValueOk || !near(a[i], b[i])) continue;
-            if (auto r = exact_compare(plan_, pool_, s_.begin + i, *nd.lhs, op, *nd.rhs)) v[i] = *r ? 1.0 : 0.0;
+          if (any_near(a, b, n)) {
+            for (uint32_t i = 0; i < n; ++i) {
+              if (st[i] != kValueOk || !near(a[i], b[i])) continue;
+              if (auto r = exact_compare(plan_, pool_, s_.begin + i, *nd.lhs, op, *nd.rhs))
+                v[i] = *r ? 1.0 : 0.0;
+            }
           }
         }
         return;
       }
-      case VOp::and_: case VOp::or_: {
+      case VOp::and_:
+      case VOp::or_: {
         const double* __restrict a = V(nd.in[0]);
         const double* __restrict b = V(nd.in[1]);
         const uint8_t* __restrict sa = S(nd.in[0]);
@@ -293,20 +430,26 @@ class BatchEvaluator {
         }
         return;
       }
-      case VOp::years_in: case VOp::years_since: case VOp::days_since: {
+      case VOp::years_in:
+      case VOp::years_since:
+      case VOp::days_since: {
         const double* __restrict a = V(nd.in[0]);
         const uint8_t* __restrict sa = S(nd.in[0]);
-        const Date jan1 = Date::from_ymd(as_of().year(), 1, 1);
+        const int year = as_of().year();
+        const int32_t today = as_of().days();
+        std::copy(sa, sa + n, st);
+        if (nd.op == VOp::days_since) {
+          for (uint32_t i = 0; i < n; ++i) v[i] = sa[i] == kValueOk ? today - a[i] : 0.0;
+          return;
+        }
         for (uint32_t i = 0; i < n; ++i) {
-          st[i] = sa[i];
           if (sa[i] != kValueOk) {
             v[i] = 0;
             continue;
           }
-          Date d = Date::from_days(static_cast<int32_t>(a[i]));
-          if (nd.op == VOp::years_in) v[i] = years_to_jan1(d, jan1, as_of().year());
-          else if (nd.op == VOp::years_since) v[i] = completed_years(d, as_of());
-          else v[i] = as_of().days() - d.days();
+          const int32_t d = static_cast<int32_t>(a[i]);
+          v[i] = nd.op == VOp::years_in ? years_to_jan1(d, plan_.jan1_days, year)
+                                        : completed_years(Date::from_days(d), as_of());
         }
         return;
       }
@@ -319,48 +462,103 @@ class BatchEvaluator {
         }
         return;
       }
+      // Event facts: most enterprises have no events of a kind, and an empty list gives the
+      // same answer for all of them (none held, none within, no award), read without a call.
       case VOp::holds_title:
-        for (uint32_t i = 0; i < n; ++i) v[i] = holds_title(pool_, s_.begin + i, as_of(), nd.names), st[i] = kValueOk;
+        per_row_events(pool_.titles(), v, st, [&](uint32_t e) {
+          return std::pair<double, uint8_t>(holds_title(pool_, e, as_of(), nd.names), kValueOk);
+        });
         return;
       case VOp::honour_valid:
-        for (uint32_t i = 0; i < n; ++i) v[i] = honour_valid(pool_, s_.begin + i, as_of(), nd.mask), st[i] = kValueOk;
+        per_row_events(pool_.honours(), v, st, [&](uint32_t e) {
+          return std::pair<double, uint8_t>(honour_valid(pool_, e, as_of(), nd.mask), kValueOk);
+        });
         return;
       case VOp::incidents_within: {
         const int years = static_cast<int>(nd.constant);
-        for (uint32_t i = 0; i < n; ++i)
-          v[i] = incidents_within(pool_, s_.begin + i, as_of(), years, nd.mask), st[i] = kValueOk;
+        per_row_events(pool_.incidents(), v, st, [&](uint32_t e) {
+          return std::pair<double, uint8_t>(incidents_within(pool_, e, as_of(), years, nd.mask),
+                                            kValueOk);
+        });
         return;
       }
       case VOp::incidents_active:
-        for (uint32_t i = 0; i < n; ++i) v[i] = incidents_active(pool_, s_.begin + i, as_of(), nd.mask), st[i] = kValueOk;
+        per_row_events(pool_.incidents(), v, st, [&](uint32_t e) {
+          return std::pair<double, uint8_t>(incidents_active(pool_, e, as_of(), nd.mask), kValueOk);
+        });
         return;
       case VOp::awards_within: {
         const int years = static_cast<int>(nd.constant);
-        for (uint32_t i = 0; i < n; ++i) {
+        per_row_events(pool_.awards(), v, st, [&](uint32_t e) {
           bool rank_unknown = false;
-          int c = awards_within(pool_, s_.begin + i, as_of(), years, nd.level, nd.rank, &rank_unknown);
-          v[i] = c;
-          st[i] = (c == 0 && rank_unknown) ? kValueMissing : kValueOk;
-        }
+          int c = awards_within(pool_, e, as_of(), years, nd.level, nd.rank, &rank_unknown);
+          return std::pair<double, uint8_t>(c, (c == 0 && rank_unknown) ? kValueMissing : kValueOk);
+        });
         return;
       }
       case VOp::maker_china_within: {
         const int years = static_cast<int>(nd.constant);
-        for (uint32_t i = 0; i < n; ++i)
-          v[i] = maker_china_within(pool_, s_.begin + i, as_of(), years, nd.level), st[i] = kValueOk;
+        per_row_events(pool_.maker_china(), v, st, [&](uint32_t e) {
+          return std::pair<double, uint8_t>(maker_china_within(pool_, e, as_of(), years, nd.level),
+                                            kValueOk);
+        });
         return;
       }
       case VOp::policy_ref: {
         const BatchState& sub = *s_.subs[nd.subplan];
+        const uint8_t* __restrict o =
+            sub.plan->classify ? sub.class_outcome.data()
+                               : &sub.outcome[static_cast<size_t>(sub.plan->root()) * kBatch];
+        // met → true, not_met → false, unknown → missing, manual → undefined.
         for (uint32_t i = 0; i < n; ++i) {
-          Outcome o = root_outcome(sub, i);
-          v[i] = o == Outcome::met ? 1.0 : 0.0;
-          st[i] = o == Outcome::met || o == Outcome::not_met ? kValueOk
-                  : o == Outcome::unknown                     ? kValueMissing
-                                                              : kValueUndefined;
+          v[i] = o[i] == static_cast<uint8_t>(Outcome::met) ? 1.0 : 0.0;
+          st[i] = static_cast<uint8_t>(o[i] > 1 ? o[i] - 1 : 0);
         }
         return;
       }
+    }
+  }
+
+  void compare_to_constant(const double* a, double c, CompareOp op, double* v) {
+    switch (op) {
+      case CompareOp::lt:
+        compare_const_loop(a, c, v, n_, std::less<>{});
+        break;
+      case CompareOp::le:
+        compare_const_loop(a, c, v, n_, std::less_equal<>{});
+        break;
+      case CompareOp::gt:
+        compare_const_loop(a, c, v, n_, std::greater<>{});
+        break;
+      case CompareOp::ge:
+        compare_const_loop(a, c, v, n_, std::greater_equal<>{});
+        break;
+      case CompareOp::eq:
+        compare_const_loop(a, c, v, n_, std::equal_to<>{});
+        break;
+      case CompareOp::ne:
+        compare_const_loop(a, c, v, n_, std::not_equal_to<>{});
+        break;
+    }
+  }
+
+  // Fills a node from an event list: rows without events get `fact(empty list)` (computed once),
+  // the others call fact(row), which returns the value and its state.
+  template <typename T, typename Fact>
+  void per_row_events(const EventLists<T>& events, double* __restrict v, uint8_t* __restrict st,
+                      Fact fact) {
+    const uint32_t* off = events.offsets.data() + s_.begin;
+    std::pair<double, uint8_t> none{0.0, kValueOk};
+    bool none_known = false;
+    for (uint32_t i = 0; i < n_; ++i) {
+      std::pair<double, uint8_t> r;
+      if (off[i + 1] != off[i]) {
+        r = fact(s_.begin + i);
+      } else {
+        if (!none_known) none = fact(s_.begin + i), none_known = true;
+        r = none;
+      }
+      v[i] = r.first, st[i] = r.second;
     }
   }
 
@@ -385,7 +583,8 @@ class BatchEvaluator {
     if (c.present.empty() || !c.present[e]) return 0;
     const int64_t code = c.values[e];
     for (size_t k = 1; k < pi.variants.size(); ++k)
-      if (code / pi.variants[k].jurisdiction_div == pi.variants[k].jurisdiction_prefix) return static_cast<int>(k);
+      if (code / pi.variants[k].jurisdiction_div == pi.variants[k].jurisdiction_prefix)
+        return static_cast<int>(k);
     return 0;
   }
 
@@ -451,11 +650,15 @@ class BatchEvaluator {
 
   Outcome pass_rule(const PassRule& r, double lo, double hi, uint8_t flags) {
     const double t = r.threshold;
-    auto sure = [&](double x) { return cmp(r.op, x, t) || (near(x, t) && (r.op == CompareOp::ge || r.op == CompareOp::le || r.op == CompareOp::eq)); };
+    auto sure = [&](double x) {
+      return cmp(r.op, x, t) || (near(x, t) && (r.op == CompareOp::ge || r.op == CompareOp::le ||
+                                                r.op == CompareOp::eq));
+    };
     bool at_lo = sure(lo), at_hi = sure(hi);
     if (at_lo && at_hi) return Outcome::met;
     if (!at_lo && !at_hi && lo == hi) return Outcome::not_met;
-    // Interval: for >= and > the low end decides "met", the high end "not met" (mirrored for <, <=).
+    // Interval: for >= and > the low end decides "met", the high end "not met" (mirrored for <,
+    // <=).
     bool lower_better = r.op == CompareOp::le || r.op == CompareOp::lt;
     bool met_sure = lower_better ? at_hi : at_lo;
     bool fail_sure = lower_better ? !at_lo : !at_hi;
@@ -472,7 +675,9 @@ class BatchEvaluator {
     for (uint32_t i = 0; i < n_; ++i) {
       double tlo = 0, thi = 0;
       uint8_t tf = 0;
-      for (size_t c = 0; c < nc; ++c) s_.class_lo[c * kBatch + i] = s_.class_hi[c * kBatch + i] = 0, s_.class_flags[c * kBatch + i] = 0;
+      for (size_t c = 0; c < nc; ++c)
+        s_.class_lo[c * kBatch + i] = s_.class_hi[c * kBatch + i] = 0,
+                                 s_.class_flags[c * kBatch + i] = 0;
       for (size_t k = 0; k < plan_.indicators.size(); ++k) {
         size_t at = k * kBatch + i;
         size_t c = plan_.indicators[k].class_index * kBatch + i;
@@ -507,13 +712,7 @@ class BatchEvaluator {
       const Criterion& src = *pc.source;
       uint8_t* out = &s_.outcome[c * kBatch];
       if (pc.node >= 0) {
-        const double* __restrict v = V(pc.node);
-        const uint8_t* __restrict st = S(pc.node);
-        uint8_t* __restrict o = out;
-        const uint32_t n = n_;
-        // ok → met (1) / not_met (0); missing (1) → unknown (2); undefined (2) → manual (3).
-        for (uint32_t i = 0; i < n; ++i)
-          o[i] = static_cast<uint8_t>(st[i] ? st[i] + 1 : (v[i] != 0 ? 1 : 0));
+        leaf_outcomes(V(pc.node), S(pc.node), out, n_);
       } else if (pc.score_pass) {
         std::copy(s_.pass.begin(), s_.pass.begin() + n_, out);
       } else if (src.kind == Criterion::Kind::manual) {
@@ -523,101 +722,164 @@ class BatchEvaluator {
       }
       if (src.manual_unless) {
         const Column& col = pool_.column(*src.manual_unless);
-        for (uint32_t i = 0; i < n_; ++i)
-          if (col.present.empty() || !col.present[s_.begin + i]) out[i] = kManual;
+        if (col.present.empty()) {
+          std::fill(out, out + n_, kManual);
+        } else {
+          const uint8_t* __restrict present = col.present.data() + s_.begin;
+          for (uint32_t i = 0; i < n_; ++i) out[i] = present[i] ? out[i] : kManual;
+        }
       }
     }
   }
 
-  GRADUS_VECTOR_CLONES void combine_group(const PlanCriterion& pc, uint8_t* out) {
+  // A leaf's outcome from its boolean node: ok → met (1) / not_met (0); missing (1) → unknown (2);
+  // undefined (2) → manual (3).
+  static GRADUS_VECTOR_CLONES void leaf_outcomes(const double* __restrict v,
+                                                 const uint8_t* __restrict st,
+                                                 uint8_t* __restrict o, uint32_t n) {
+    for (uint32_t i = 0; i < n; ++i) {
+      const uint8_t truth = v[i] != 0 ? 1 : 0;
+      o[i] = static_cast<uint8_t>(st[i] ? st[i] + 1 : truth);
+    }
+  }
+
+  template <bool kAll>
+  static void combine_by_rank(std::span<const uint8_t* const> children, uint8_t* out, uint32_t n) {
+    alignas(64) uint8_t acc[kBatch];
+    first_rank<kAll>(children[0], acc, n);
+    for (size_t k = 1; k < children.size(); ++k) max_rank<kAll>(children[k], acc, n);
+    outcome_of_rank<kAll>(acc, out, n);
+  }
+
+  void combine_group(const PlanCriterion& pc, uint8_t* __restrict out) {
     const Criterion& src = *pc.source;
     const int nch = static_cast<int>(pc.children.size());
-    // Count the children's outcomes per row (children outer, rows inner: straight loops).
-    // uint8 counters: a group has fewer than 256 children (checked when compiling).
     const uint32_t n = n_;
+    if (nch == 0) {
+      std::fill(out, out + n, static_cast<uint8_t>(Outcome::met));
+      return;
+    }
+    const uint8_t* child_outcomes[256] =
+        {};  // a group has at most 255 children (checked when compiling)
+    for (int k = 0; k < nch; ++k)
+      child_outcomes[k] = &s_.outcome[static_cast<size_t>(pc.children[k]) * kBatch];
+    const std::span<const uint8_t* const> children(child_outcomes, static_cast<size_t>(nch));
+    if (src.kind == Criterion::Kind::all) return combine_by_rank<true>(children, out, n);
+    if (src.kind == Criterion::Kind::any) return combine_by_rank<false>(children, out, n);
+    // at_least: count the children's outcomes per row (children outer, rows inner: straight loops).
+    // uint8 counters: a group has fewer than 256 children (checked when compiling).
     alignas(64) uint8_t met[kBatch], open_unknown[kBatch], open_manual[kBatch];
     std::fill(met, met + n, 0);
     std::fill(open_unknown, open_unknown + n, 0);
     std::fill(open_manual, open_manual + n, 0);
-    for (int ch : pc.children) {
-      const uint8_t* __restrict o = &s_.outcome[static_cast<size_t>(ch) * kBatch];
-      uint8_t* __restrict m = met;
-      uint8_t* __restrict u = open_unknown;
-      uint8_t* __restrict h = open_manual;
+    for (const uint8_t* child : children) {
+      const uint8_t* __restrict o = child;
       for (uint32_t i = 0; i < n; ++i) {
-        m[i] = static_cast<uint8_t>(m[i] + (o[i] == 1));
-        u[i] = static_cast<uint8_t>(u[i] + (o[i] == 2));
-        h[i] = static_cast<uint8_t>(h[i] + (o[i] == 3));
+        met[i] = static_cast<uint8_t>(met[i] + (o[i] == 1));
+        open_unknown[i] = static_cast<uint8_t>(open_unknown[i] + (o[i] == 2));
+        open_manual[i] = static_cast<uint8_t>(open_manual[i] + (o[i] == 3));
       }
     }
-    const int need = src.kind == Criterion::Kind::all ? nch : src.kind == Criterion::Kind::any ? 1 : src.at_least;
+    const int need = src.at_least;
     for (uint32_t i = 0; i < n; ++i) {
       Outcome o;
-      if (nch == 0 || met[i] >= need) o = Outcome::met;
-      else if (met[i] + open_unknown[i] + open_manual[i] < need) o = Outcome::not_met;
-      else o = open_unknown[i] ? Outcome::unknown : Outcome::manual;
+      if (met[i] >= need)
+        o = Outcome::met;
+      else if (met[i] + open_unknown[i] + open_manual[i] < need)
+        o = Outcome::not_met;
+      else
+        o = open_unknown[i] ? Outcome::unknown : Outcome::manual;
       out[i] = static_cast<uint8_t>(o);
     }
   }
 
+  // Size classes (NBS method): from the highest class down, the first class whose every bound
+  // holds is the result; a bound on a missing indicator leaves that class possible (and the next
+  // ones too); the last class takes what no other class does.
   void classify() {
     const PlanClassify& pc = *plan_.classify;
+    const bool recheck = std::find(pc.recheck.begin(), pc.recheck.end(), 1) != pc.recheck.end();
+    switch (pc.source->op) {
+      case CompareOp::lt:
+        return recheck ? classify_rows<CompareOp::lt, true>()
+                       : classify_rows<CompareOp::lt, false>();
+      case CompareOp::le:
+        return recheck ? classify_rows<CompareOp::le, true>()
+                       : classify_rows<CompareOp::le, false>();
+      case CompareOp::gt:
+        return recheck ? classify_rows<CompareOp::gt, true>()
+                       : classify_rows<CompareOp::gt, false>();
+      case CompareOp::ge:
+        return recheck ? classify_rows<CompareOp::ge, true>()
+                       : classify_rows<CompareOp::ge, false>();
+      case CompareOp::eq:
+        return recheck ? classify_rows<CompareOp::eq, true>()
+                       : classify_rows<CompareOp::eq, false>();
+      case CompareOp::ne:
+        return recheck ? classify_rows<CompareOp::ne, true>()
+                       : classify_rows<CompareOp::ne, false>();
+    }
+  }
+
+  template <CompareOp kOp, bool kRecheck>
+  void classify_rows() {
+    const PlanClassify& pc = *plan_.classify;
     const Classify& c = *pc.source;
-    static const FieldId industry = find_field("industry")->id;
-    const Column& ind = pool_.column(industry);
+    const Column& ind = pool_.column(pc.industry);
     const size_t ncls = c.classes.size();
+    const size_t nind = pc.indicator_nodes.size();
+    const uint8_t all_classes = static_cast<uint8_t>((1u << ncls) - 1);
+    const uint8_t last_class = static_cast<uint8_t>(1u << (ncls - 1));
+    const double* x[8];
+    const uint8_t* xs[8];
+    for (size_t j = 0; j < nind; ++j)
+      x[j] = V(pc.indicator_nodes[j]), xs[j] = S(pc.indicator_nodes[j]);
+    const bool no_industry = ind.present.empty();
+    const uint8_t* bound_mask = pc.bound_mask.data();
+    const double* dense_bounds = pc.dense_bounds.data();
     for (uint32_t i = 0; i < n_; ++i) {
-      uint32_t e = s_.begin + i;
+      const uint32_t e = s_.begin + i;
       int16_t cat = -1;
-      if (!ind.present.empty() && ind.present[e] && ind.values[e] >= 0 && ind.values[e] < 10000)
-        cat = pc.category_of_class[ind.values[e]];
+      if (!no_industry && ind.present[e] && static_cast<uint64_t>(ind.values[e]) < 10000)
+        cat = pc.category_of_class[static_cast<size_t>(ind.values[e])];
       s_.category[i] = cat;
       uint8_t possible = 0;
-      bool any_unknown = false;
       if (cat < 0) {
-        possible = static_cast<uint8_t>((1u << ncls) - 1);
-        any_unknown = true;
+        possible = all_classes;
       } else {
-        const auto& per_class = pc.bounds[cat];
+        uint8_t open = 0;  // indicators whose value is missing or undefined in this row
+        for (size_t j = 0; j < nind; ++j) open |= static_cast<uint8_t>((xs[j][i] != kValueOk) << j);
         bool decided = false;
-        for (size_t cl = 0; cl + 1 < ncls && !decided; ++cl) {
-          bool holds = true, unknown = false;
-          if (per_class[cl].empty()) continue;  // the class is not defined for this category
-          for (const auto& [j, b] : per_class[cl]) {
-            int node = pc.indicator_nodes[j];
-            if (S(node)[i] != kValueOk) {
-              unknown = true;
-              continue;
-            }
-            double x = V(node)[i];
-            bool h = cmp(c.op, x, b);
-            if (plan_.nodes[node].exactness == VNode::Exactness::computed && near(x, b))
-              if (auto r = exact_compare_const(plan_, pool_, e, *c.indicators[j].expr, c.op, b)) h = *r;
+        for (size_t cl = 0; cl + 1 < ncls; ++cl) {
+          const size_t at = static_cast<size_t>(cat) * ncls + cl;
+          const uint8_t bounded = bound_mask[at];
+          if (bounded == 0) continue;  // the class is not defined for this category
+          const double* bound = dense_bounds + at * nind;
+          bool holds = true;
+          for (unsigned m = bounded & ~open & 0xffu; m; m &= m - 1) {
+            const int j = std::countr_zero(m);
+            bool h = cmp(kOp, x[j][i], bound[j]);
+            if (kRecheck && pc.recheck[static_cast<size_t>(j)] && near(x[j][i], bound[j]))
+              if (auto r = exact_compare_const(
+                      plan_, pool_, e, *c.indicators[static_cast<size_t>(j)].expr, kOp, bound[j]))
+                h = *r;
             holds = holds && h;
           }
-          if (!holds) continue;      // a bound fails: one class down
+          if (!holds) continue;  // a bound fails: one class down
           possible |= static_cast<uint8_t>(1u << cl);
-          if (unknown) {
-            any_unknown = true;
-            continue;
-          }
+          if (bounded & open) continue;  // undecided: a lower class stays possible
           decided = true;
+          break;
         }
-        if (!decided) possible |= static_cast<uint8_t>(1u << (ncls - 1));
+        if (!decided) possible |= last_class;
       }
-      int8_t result = -1;
-      if (std::has_single_bit(static_cast<unsigned>(possible))) result = static_cast<int8_t>(std::countr_zero(static_cast<unsigned>(possible)));
-      s_.result[i] = result;
+      const bool single = (possible & (possible - 1)) == 0;
+      s_.result[i] = single ? static_cast<int8_t>(std::countr_zero(static_cast<unsigned>(possible)))
+                            : int8_t{-1};
       s_.possible[i] = possible;
-      bool all_met = true, none_met = true;
-      for (size_t cl = 0; cl < ncls; ++cl) {
-        if (!((possible >> cl) & 1)) continue;
-        bool m = std::find(c.met_classes.begin(), c.met_classes.end(), static_cast<int>(cl)) != c.met_classes.end();
-        all_met = all_met && m;
-        none_met = none_met && !m;
-      }
-      Outcome o = all_met ? Outcome::met : none_met ? Outcome::not_met : Outcome::unknown;
-      (void)any_unknown;
+      const Outcome o = (possible & ~pc.met_mask) == 0  ? Outcome::met
+                        : (possible & pc.met_mask) == 0 ? Outcome::not_met
+                                                        : Outcome::unknown;
       s_.class_outcome[i] = static_cast<uint8_t>(o);
     }
   }
@@ -633,21 +895,30 @@ class BatchEvaluator {
 BatchState::BatchState(const Plan& p) : plan(&p) {
   val.assign(p.nodes.size() * kBatch, 0.0);
   st.assign(p.nodes.size() * kBatch, 0);
+  // Constant nodes hold the same value in every batch: filled here, once, never by the evaluator.
+  for (size_t k = 0; k < p.nodes.size(); ++k)
+    if (p.nodes[k].op == VOp::constant)
+      std::fill_n(val.begin() + static_cast<std::ptrdiff_t>(k * kBatch), kBatch,
+                  p.nodes[k].constant);
   outcome.assign(p.criteria.size() * kBatch, 0);
   size_t ni = p.indicators.size() * kBatch;
-  lo.assign(ni, 0), hi.assign(ni, 0), flags.assign(ni, 0), band.assign(ni, -1), variant.assign(ni, 0);
+  lo.assign(ni, 0), hi.assign(ni, 0), flags.assign(ni, 0), band.assign(ni, -1),
+      variant.assign(ni, 0);
   if (p.policy->score) {
     size_t nc = p.policy->score->classes.size() * kBatch;
     class_lo.assign(nc, 0), class_hi.assign(nc, 0), class_flags.assign(nc, 0);
-    total_lo.assign(kBatch, 0), total_hi.assign(kBatch, 0), total_flags.assign(kBatch, 0), pass.assign(kBatch, 0);
+    total_lo.assign(kBatch, 0), total_hi.assign(kBatch, 0), total_flags.assign(kBatch, 0),
+        pass.assign(kBatch, 0);
   }
   if (p.classify) {
-    result.assign(kBatch, -1), possible.assign(kBatch, 0), category.assign(kBatch, -1), class_outcome.assign(kBatch, 0);
+    result.assign(kBatch, -1), possible.assign(kBatch, 0), category.assign(kBatch, -1),
+        class_outcome.assign(kBatch, 0);
   }
   for (const auto& sp : p.subplans) subs.push_back(std::make_unique<BatchState>(*sp));
 }
 
-void evaluate_batch(const Plan& plan, const Pool& pool, uint32_t begin, uint32_t count, BatchState& state) {
+void evaluate_batch(const Plan& plan, const Pool& pool, uint32_t begin, uint32_t count,
+                    BatchState& state) {
   BatchEvaluator(plan, pool, state).run(begin, count);
 }
 
@@ -656,12 +927,13 @@ Outcome root_outcome(const BatchState& s, uint32_t i) {
   return static_cast<Outcome>(s.outcome[static_cast<size_t>(s.plan->root()) * kBatch + i]);
 }
 
-void evaluate_pool(std::span<const Plan* const> plans, const Pool& pool, unsigned threads, const BatchSink& sink) {
+void evaluate_pool(std::span<const Plan* const> plans, const Pool& pool, unsigned threads,
+                   const BatchSink& sink) {
   evaluate_batches(plans, pool, 0, (pool.size() + kBatch - 1) / kBatch, threads, sink);
 }
 
-void evaluate_batches(std::span<const Plan* const> plans, const Pool& pool, size_t first_batch, size_t last_batch,
-                      unsigned threads, const BatchSink& sink) {
+void evaluate_batches(std::span<const Plan* const> plans, const Pool& pool, size_t first_batch,
+                      size_t last_batch, unsigned threads, const BatchSink& sink) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   const uint32_t n = pool.size();
   last_batch = std::min<size_t>(last_batch, (n + kBatch - 1) / kBatch);
@@ -678,7 +950,8 @@ void evaluate_batches(std::span<const Plan* const> plans, const Pool& pool, size
     for (size_t b = next++; b < last_batch; b = next++) {
       uint32_t begin = static_cast<uint32_t>(b * kBatch);
       uint32_t count = std::min<uint32_t>(kBatch, n - begin);
-      for (size_t k = 0; k < plans.size(); ++k) evaluate_batch(*plans[k], pool, begin, count, *ptrs[k]);
+      for (size_t k = 0; k < plans.size(); ++k)
+        evaluate_batch(*plans[k], pool, begin, count, *ptrs[k]);
       sink(b, BatchView{begin, count, ptrs});
     }
   };

@@ -34,11 +34,39 @@ struct AssessOptions {
 inline constexpr uint8_t kValueOk = 0, kValueMissing = 1, kValueUndefined = 2;
 
 enum class VOp : uint8_t {
-  constant, load, ip_count,
-  neg, not_, add, sub, mul, div, ratio, cagr, sum, mean, min, max,
-  lt, le, gt, ge, eq, ne, and_, or_,
-  years_in, years_since, days_since, has,
-  holds_title, honour_valid, incidents_within, incidents_active, awards_within, maker_china_within,
+  constant,
+  load,
+  ip_count,
+  neg,
+  not_,
+  add,
+  sub,
+  mul,
+  div,
+  ratio,
+  cagr,
+  sum,
+  mean,
+  min,
+  max,
+  lt,
+  le,
+  gt,
+  ge,
+  eq,
+  ne,
+  and_,
+  or_,
+  years_in,
+  years_since,
+  days_since,
+  has,
+  holds_title,
+  honour_valid,
+  incidents_within,
+  incidents_active,
+  awards_within,
+  maker_china_within,
   policy_ref,
 };
 
@@ -51,17 +79,17 @@ struct FieldRef {
 
 struct VNode {
   VOp op = VOp::constant;
-  std::vector<int> in;          // input node indices (always lower than this node's)
-  double constant = 0;          // constant value; cagr: years; windows: years
-  FieldId field = 0;            // load / ip_count
-  int year = 0;                 // load of a yearly field: the fiscal year (0 = enterprise field)
-  uint64_t mask = 0;            // has / honour_valid / incidents_*: bit set of enum values
-  int level = 0;                // awards_within level / maker_china list ordinal
-  int rank = 0;                 // awards_within max rank (0 = any)
+  std::vector<int> in;             // input node indices (always lower than this node's)
+  double constant = 0;             // constant value; cagr: years; windows: years
+  FieldId field = 0;               // load / ip_count
+  int year = 0;                    // load of a yearly field: the fiscal year (0 = enterprise field)
+  uint64_t mask = 0;               // has / honour_valid / incidents_*: bit set of enum values
+  int level = 0;                   // awards_within level / maker_china list ordinal
+  int rank = 0;                    // awards_within max rank (0 = any)
   std::vector<std::string> names;  // holds_title tiers
-  int subplan = -1;             // policy_ref
-  const Expr* lhs = nullptr;    // comparisons: the exact operands for boundary rechecks
-  const Expr* rhs = nullptr;    // (both null when the double comparison is already exact)
+  int subplan = -1;                // policy_ref
+  const Expr* lhs = nullptr;       // comparisons: the exact operands for boundary rechecks
+  const Expr* rhs = nullptr;       // (both null when the double comparison is already exact)
   // How faithfully the double value represents the exact one: integral (a whole number below
   // 2^53: counts, flags, dates, event counts…), plain (one decimal input or constant, converted as
   // micros / 10^6, so equal decimals give equal doubles and order is kept), or computed.
@@ -81,7 +109,7 @@ struct PlanCriterion {
 
 struct PlanIndicatorVariant {
   const Indicator* source = nullptr;
-  std::string jurisdiction;  // "" = the frame's own
+  std::string jurisdiction;         // "" = the frame's own
   int32_t jurisdiction_prefix = 0;  // the jurisdiction as a number, and 10^(6 - its length):
   int32_t jurisdiction_div = 1;     // a region code c is inside when c / div == prefix
   std::string place;
@@ -102,6 +130,15 @@ struct PlanClassify {
   // bounds[category][class]: the (indicator index, lower bound) pairs that class requires there.
   std::vector<std::vector<std::vector<std::pair<int, double>>>> bounds;
   std::vector<FieldRef> refs;
+  // The same bounds flattened for the evaluator's row loop: bound_mask[category * classes + class]
+  // has bit j set when indicator j is bounded there (0: the class is not defined for the
+  // category); dense_bounds[(category * classes + class) * indicators + j] is that bound.
+  std::vector<uint8_t> bound_mask;
+  std::vector<double> dense_bounds;
+  std::vector<uint8_t>
+      recheck;           // [indicator]: its value is computed, so bounds are rechecked exactly
+  uint8_t met_mask = 0;  // bit set of the classes that count as met
+  FieldId industry = 0;
 };
 
 class Plan {
@@ -116,6 +153,10 @@ class Plan {
   std::vector<std::unique_ptr<Plan>> subplans;
   std::unique_ptr<PlanClassify> classify;
   std::vector<FieldRef> all_refs;  // every fact the plan reads (for policy_ref's missing facts)
+  // jan1_days[k]: the day number of January 1 of (as_of year − k), for k = 0 … kJan1Years − 1, so
+  // years_in() counts whole years without a civil-date conversion per row.
+  static constexpr int kJan1Years = 400;
+  std::vector<int32_t> jan1_days;
   int root() const { return static_cast<int>(criteria.size()) - 1; }
 };
 
