@@ -304,6 +304,57 @@ int phase_criteria(const Options& o) {
   return 0;
 }
 
+// For checking that an engine change keeps every decision: a hash per plan of everything the
+// evaluator produces (each node's state and value, criteria outcomes, score intervals and bands,
+// classes), for the application and the review mode. Compare the output of two builds.
+int phase_digest(const Options& o) {
+  Result<Date> as_of = Date::parse(o.as_of);
+  if (!as_of) return std::cerr << "bad --as-of\n", 2;
+  Pool pool = PoolGenerator({.enterprises = o.size, .seed = o.seed}).build();
+  for (const char* mode : {"application", "review"}) {
+    PlanSet set;
+    set.registry = std::make_unique<PolicyRegistry>(PolicyRegistry::shipped(nullptr));
+    std::vector<std::string> specs = o.policies.empty() ? set.registry->ids() : o.policies;
+    for (const std::string& spec : specs) {
+      Result<const Policy*> p = set.registry->select(spec, *as_of, mode);
+      if (!p) continue;
+      Result<std::unique_ptr<Plan>> plan = compile_plan(**p, *set.registry, AssessOptions{*as_of, mode});
+      if (!plan) return std::cerr << spec << ": " << plan.error().message.en << "\n", 2;
+      const Plan& pl = **plan;
+      uint64_t h = 1469598103934665603ull;
+      auto mix = [&h](uint64_t x) { h = (h ^ x) * 1099511628211ull; };
+      BatchState st(pl);
+      for (uint32_t b = 0; b < pool.size(); b += kBatch) {
+        const uint32_t n = std::min(kBatch, pool.size() - b);
+        evaluate_batch(pl, pool, b, n, st);
+        for (uint32_t i = 0; i < n; ++i) {
+          for (size_t k = 0; k < pl.nodes.size(); ++k) {
+            const uint8_t s = st.s(static_cast<int>(k))[i];
+            mix(s);
+            if (s == kValueOk) {
+              uint64_t bits;
+              const double v = st.v(static_cast<int>(k))[i];
+              std::memcpy(&bits, &v, sizeof bits);
+              mix(bits);
+            }
+          }
+          for (size_t c = 0; c < pl.criteria.size(); ++c) mix(st.outcome[c * kBatch + i]);
+          for (size_t k = 0; k < pl.indicators.size(); ++k) {
+            const size_t at = k * kBatch + i;
+            mix(static_cast<uint64_t>(st.lo[at] * 1e6)), mix(static_cast<uint64_t>(st.hi[at] * 1e6));
+            mix(st.flags[at]), mix(static_cast<uint64_t>(st.band[at] + 1)), mix(st.variant[at]);
+          }
+          if (pl.policy->score) mix(st.pass[i]);
+          if (pl.classify) mix(static_cast<uint64_t>(st.result[i] + 1)), mix(st.possible[i]), mix(st.class_outcome[i]);
+          mix(static_cast<uint64_t>(root_outcome(st, i)));
+        }
+      }
+      std::printf("digest %s %s %016llx\n", mode, pl.policy->key().c_str(), static_cast<unsigned long long>(h));
+    }
+  }
+  return 0;
+}
+
 int phase_write_csv(const Options& o) {
   PoolGenerator gen({.enterprises = o.size, .seed = o.seed});
   const double t0 = now_s();
@@ -690,6 +741,7 @@ int main(int argc, char** argv) {
   if (o.phase == "write-csv") return phase_write_csv(o);
   if (o.phase == "load-csv") return phase_load_csv(o);
   if (o.phase == "criteria") return phase_criteria(o);
+  if (o.phase == "digest") return phase_digest(o);
   if (o.phase == "verify") return phase_verify(o);
   if (!o.phase.empty()) return std::cerr << "unknown phase " << o.phase << "\n", 2;
   return run_all(o);
