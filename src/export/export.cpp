@@ -148,10 +148,10 @@ Status guarded(F&& body) {
   }
 }
 
-#define GRADUS_TRY(expr)          \
-  do {                            \
-    Status _s = (expr);           \
-    if (!_s.ok()) return _s;      \
+#define GRADUS_TRY(expr)     \
+  do {                       \
+    Status _s = (expr);      \
+    if (!_s.ok()) return _s; \
   } while (false)
 
 std::string pick(Lang lang, std::string_view zh, std::string_view en) {
@@ -175,14 +175,19 @@ struct FlatExtra {
 };
 constexpr FlatExtra kYear{"year", "年度", "fiscal year", "年份", "year", "2025"};
 constexpr FlatExtra kEventColumns[] = {
-    {"high_tech_enterprise_valid_to", "高新技术企业证书有效期至", "high-tech enterprise certificate valid to", "日期", "date", "2026-11-05"},
+    {"high_tech_enterprise_valid_to", "高新技术企业证书有效期至",
+     "high-tech enterprise certificate valid to", "日期", "date", "2026-11-05"},
     {"award_level", "获奖级别", "award level", "枚举", "enum", "provincial"},
-    {"award_rank", "获奖排名", "award rank (position among winners)", "正整数", "whole number ≥ 1", "2"},
+    {"award_rank", "获奖排名", "award rank (position among winners)", "正整数", "whole number ≥ 1",
+     "2"},
     {"award_date", "获奖日期", "award date", "日期", "date", "2024-12-18"},
     {"award_name", "奖项名称", "award name", "文本", "text", "示例省科学技术进步奖二等奖"},
-    {"maker_china", "创客中国", "创客中国 entries LIST:YEAR", "列表", "list", "national_top50:2023"},
-    {"titles", "已获称号", "titles TIER:SINCE", "列表", "list", "innovative-sme:2024-06-30;srdi-sme:2025-03-01"},
-    {"incidents", "不良事件", "incidents KIND:DATE[:UNTIL]", "列表", "list", "tax_evasion:2024-03-01"},
+    {"maker_china", "创客中国", "创客中国 entries LIST:YEAR", "列表", "list",
+     "national_top50:2023"},
+    {"titles", "已获称号", "titles TIER:SINCE", "列表", "list",
+     "innovative-sme:2024-06-30;srdi-sme:2025-03-01"},
+    {"incidents", "不良事件", "incidents KIND:DATE[:UNTIL]", "列表", "list",
+     "tax_evasion:2024-03-01"},
 };
 
 std::string extra_header(const FlatExtra& x, Lang lang) {
@@ -201,17 +206,28 @@ std::string join_ids(std::span<const EnumValue> values, Lang lang, bool with_lab
 
 std::string kind_name(FieldKind k, Lang lang) {
   switch (k) {
-    case FieldKind::money: return pick(lang, "金额", "money");
-    case FieldKind::ratio: return pick(lang, "百分比 0–100", "percent 0–100");
-    case FieldKind::count: return pick(lang, "非负整数", "whole number ≥ 0");
-    case FieldKind::decimal: return pick(lang, "小数", "decimal");
-    case FieldKind::boolean: return pick(lang, "是/否", "yes/no");
-    case FieldKind::enumeration: return pick(lang, "枚举", "enum");
-    case FieldKind::enum_set: return pick(lang, "多选（分号分隔）", "list of enum (; separated)");
-    case FieldKind::date: return pick(lang, "日期", "date");
-    case FieldKind::region: return pick(lang, "行政区划代码（GB/T 2260）", "region code (GB/T 2260)");
-    case FieldKind::industry: return pick(lang, "行业代码（GB/T 4754）", "industry class (GB/T 4754)");
-    case FieldKind::text: return pick(lang, "文本", "text");
+    case FieldKind::money:
+      return pick(lang, "金额", "money");
+    case FieldKind::ratio:
+      return pick(lang, "百分比 0–100", "percent 0–100");
+    case FieldKind::count:
+      return pick(lang, "非负整数", "whole number ≥ 0");
+    case FieldKind::decimal:
+      return pick(lang, "小数", "decimal");
+    case FieldKind::boolean:
+      return pick(lang, "是/否", "yes/no");
+    case FieldKind::enumeration:
+      return pick(lang, "枚举", "enum");
+    case FieldKind::enum_set:
+      return pick(lang, "多选（分号分隔）", "list of enum (; separated)");
+    case FieldKind::date:
+      return pick(lang, "日期", "date");
+    case FieldKind::region:
+      return pick(lang, "行政区划代码（GB/T 2260）", "region code (GB/T 2260)");
+    case FieldKind::industry:
+      return pick(lang, "行业代码（GB/T 4754）", "industry class (GB/T 4754)");
+    case FieldKind::text:
+      return pick(lang, "文本", "text");
   }
   return "";
 }
@@ -222,18 +238,29 @@ std::string example(const FieldDef& f) {
   if (f.name == "digital_level") return "3";
   if (f.name.starts_with("market_rank")) return "2";
   switch (f.kind) {
-    case FieldKind::money: return "8200.5";
-    case FieldKind::ratio: return "12.5";
-    case FieldKind::count: return "12";
-    case FieldKind::decimal: return "72.5";
-    case FieldKind::boolean: return "是";
-    case FieldKind::enumeration: return std::string(f.values.size() > 1 ? f.values[f.values.size() - 1].id : "");
+    case FieldKind::money:
+      return "8200.5";
+    case FieldKind::ratio:
+      return "12.5";
+    case FieldKind::count:
+      return "12";
+    case FieldKind::decimal:
+      return "72.5";
+    case FieldKind::boolean:
+      return "是";
+    case FieldKind::enumeration:
+      return std::string(f.values.size() > 1 ? f.values[f.values.size() - 1].id : "");
     case FieldKind::enum_set:
-      return f.values.size() > 1 ? std::string(f.values[0].id) + ";" + std::string(f.values[1].id) : "";
-    case FieldKind::date: return "2015-03-01";
-    case FieldKind::region: return "320505";
-    case FieldKind::industry: return "C3484";
-    case FieldKind::text: return "示例";
+      return f.values.size() > 1 ? std::string(f.values[0].id) + ";" + std::string(f.values[1].id)
+                                 : "";
+    case FieldKind::date:
+      return "2015-03-01";
+    case FieldKind::region:
+      return "320505";
+    case FieldKind::industry:
+      return "C3484";
+    case FieldKind::text:
+      return "示例";
   }
   return "";
 }
@@ -269,7 +296,9 @@ XlsxValue field_cell(const FieldDef& f, int64_t raw, Lang lang) {
 }
 
 XlsxValue opt_date(const std::optional<Date>& d) { return d ? XlsxValue::date(*d) : XlsxValue{}; }
-XlsxValue opt_bool(const std::optional<bool>& b) { return b ? XlsxValue::boolean(*b) : XlsxValue{}; }
+XlsxValue opt_bool(const std::optional<bool>& b) {
+  return b ? XlsxValue::boolean(*b) : XlsxValue{};
+}
 XlsxValue opt_int(const std::optional<int>& i) {
   return i ? XlsxValue::number(std::to_string(*i)) : XlsxValue{};
 }
@@ -298,12 +327,14 @@ Status write_pool(const Pool& pool, Sink& sink, const ExportOptions& opt) {
   for (const FieldDef& f : fields) {
     if (f.scope != FieldScope::enterprise) continue;
     statics.push_back(&f);
-    cols.push_back(f.name == "uscc" ? uscc_col : f.name == "name" ? name_col : XlsxColumn{field_header(f, lang), 0});
+    cols.push_back(f.name == "uscc"   ? uscc_col
+                   : f.name == "name" ? name_col
+                                      : XlsxColumn{field_header(f, lang), 0});
   }
   for (size_t k = 0; k < 5; ++k) {  // high_tech_enterprise_valid_to, award_*
     cols.push_back(XlsxColumn{extra_header(kEventColumns[k], lang), k == 0 || k == 4 ? 14.0 : 0});
   }
-  cols.push_back(XlsxColumn{extra_header(kEventColumns[5], lang), 0});  // maker_china
+  cols.push_back(XlsxColumn{extra_header(kEventColumns[5], lang), 0});   // maker_china
   cols.push_back(XlsxColumn{extra_header(kEventColumns[6], lang), 30});  // titles
   cols.push_back(XlsxColumn{extra_header(kEventColumns[7], lang), 30});  // incidents
   GRADUS_TRY(sink.table(pick(lang, "企业", "Enterprises"), "enterprises.csv", cols));
@@ -340,7 +371,8 @@ Status write_pool(const Pool& pool, Sink& sink, const ExportOptions& opt) {
     }
     std::string list;
     for (const MakerChinaRecord& m : pool.maker_china().of(e)) {
-      list += (list.empty() ? "" : ";") + enum_id(maker_china_lists(), m.list) + ":" + std::to_string(m.year);
+      list += (list.empty() ? "" : ";") + enum_id(maker_china_lists(), m.list) + ":" +
+              std::to_string(m.year);
     }
     row.push_back(XlsxValue::text(list));
     list.clear();
@@ -352,7 +384,8 @@ Status write_pool(const Pool& pool, Sink& sink, const ExportOptions& opt) {
     row.push_back(XlsxValue::text(list));
     list.clear();
     for (const IncidentRecord& i : pool.incidents().of(e)) {
-      list += (list.empty() ? "" : ";") + enum_id(incident_kinds(), i.kind) + ":" + i.date.to_string();
+      list +=
+          (list.empty() ? "" : ";") + enum_id(incident_kinds(), i.kind) + ":" + i.date.to_string();
       if (i.until) list += ":" + i.until->to_string();
     }
     row.push_back(XlsxValue::text(list));
@@ -401,8 +434,13 @@ Status write_pool(const Pool& pool, Sink& sink, const ExportOptions& opt) {
     row.push_back(XlsxValue::text(pool.text(name_f.id, e)));
   };
   GRADUS_TRY(sink.table(pick(lang, "称号", "Titles"), "titles.csv",
-                        head(columns({{"称号（层级）", "tier"}, {"认定日期", "since"}, {"有效期至", "valid_to"},
-                                      {"级别", "level"}, {"批次", "batch"}, {"状态", "status"}}, lang))));
+                        head(columns({{"称号（层级）", "tier"},
+                                      {"认定日期", "since"},
+                                      {"有效期至", "valid_to"},
+                                      {"级别", "level"},
+                                      {"批次", "batch"},
+                                      {"状态", "status"}},
+                                     lang))));
   for (uint32_t e = 0; e < pool.size(); ++e) {
     for (const TitleRecord& t : pool.titles().of(e)) {
       start(e);
@@ -415,8 +453,9 @@ Status write_pool(const Pool& pool, Sink& sink, const ExportOptions& opt) {
       GRADUS_TRY(sink.row(row));
     }
   }
-  GRADUS_TRY(sink.table(pick(lang, "不良事件", "Incidents"), "incidents.csv",
-                        head(columns({{"类型", "kind"}, {"发生日期", "date"}, {"移出日期", "until"}}, lang))));
+  GRADUS_TRY(sink.table(
+      pick(lang, "不良事件", "Incidents"), "incidents.csv",
+      head(columns({{"类型", "kind"}, {"发生日期", "date"}, {"移出日期", "until"}}, lang))));
   for (uint32_t e = 0; e < pool.size(); ++e) {
     for (const IncidentRecord& i : pool.incidents().of(e)) {
       start(e);
@@ -426,9 +465,11 @@ Status write_pool(const Pool& pool, Sink& sink, const ExportOptions& opt) {
       GRADUS_TRY(sink.row(row));
     }
   }
-  GRADUS_TRY(sink.table(pick(lang, "奖项", "Awards"), "awards.csv",
-                        head(columns({{"获奖级别", "level"}, {"获奖排名", "rank"}, {"获奖日期", "date"},
-                                      {"奖项名称", "name"}}, lang))));
+  GRADUS_TRY(sink.table(
+      pick(lang, "奖项", "Awards"), "awards.csv",
+      head(columns(
+          {{"获奖级别", "level"}, {"获奖排名", "rank"}, {"获奖日期", "date"}, {"奖项名称", "name"}},
+          lang))));
   for (uint32_t e = 0; e < pool.size(); ++e) {
     for (const AwardRecord& a : pool.awards().of(e)) {
       start(e);
@@ -439,8 +480,10 @@ Status write_pool(const Pool& pool, Sink& sink, const ExportOptions& opt) {
       GRADUS_TRY(sink.row(row));
     }
   }
-  GRADUS_TRY(sink.table(pick(lang, "荣誉资质", "Honours"), "honours.csv",
-                        head(columns({{"类型", "kind"}, {"有效期起", "valid_from"}, {"有效期至", "valid_to"}}, lang))));
+  GRADUS_TRY(sink.table(
+      pick(lang, "荣誉资质", "Honours"), "honours.csv",
+      head(columns({{"类型", "kind"}, {"有效期起", "valid_from"}, {"有效期至", "valid_to"}},
+                   lang))));
   for (uint32_t e = 0; e < pool.size(); ++e) {
     for (const HonourRecord& h : pool.honours().of(e)) {
       start(e);
@@ -461,10 +504,15 @@ Status write_pool(const Pool& pool, Sink& sink, const ExportOptions& opt) {
     }
   }
   GRADUS_TRY(sink.table(pick(lang, "知识产权", "IP items"), "ip_items.csv",
-                        head(columns({{"类型", "kind"}, {"编号", "number"}, {"授权日期", "granted"},
-                                      {"受让日期", "acquired"}, {"自主研发", "self_developed"},
-                                      {"与主导产品相关", "leading_product"}, {"已应用", "applied"},
-                                      {"权利人排名", "rank_among_holders"}, {"高价值", "high_value"}},
+                        head(columns({{"类型", "kind"},
+                                      {"编号", "number"},
+                                      {"授权日期", "granted"},
+                                      {"受让日期", "acquired"},
+                                      {"自主研发", "self_developed"},
+                                      {"与主导产品相关", "leading_product"},
+                                      {"已应用", "applied"},
+                                      {"权利人排名", "rank_among_holders"},
+                                      {"高价值", "high_value"}},
                                      lang))));
   for (uint32_t e = 0; e < pool.size(); ++e) {
     for (const IpItem& ip : pool.ip_items().of(e)) {
@@ -479,7 +527,8 @@ Status write_pool(const Pool& pool, Sink& sink, const ExportOptions& opt) {
       row.push_back(opt_int(ip.rank_among_holders));
       std::string hv;
       for (size_t k = 0; k < ip_high_value_kinds().size(); ++k) {
-        if ((ip.high_value >> k) & 1) hv += (hv.empty() ? "" : ";") + enum_id(ip_high_value_kinds(), k);
+        if ((ip.high_value >> k) & 1)
+          hv += (hv.empty() ? "" : ";") + enum_id(ip_high_value_kinds(), k);
       }
       row.push_back(XlsxValue::text(hv));
       GRADUS_TRY(sink.row(row));
@@ -519,10 +568,16 @@ Status write_import_template(const std::string& path, Lang lang) {
     for (const FlatExtra& x : kEventColumns) cols.push_back(XlsxColumn{extra_header(x, lang), 0});
     GRADUS_TRY((*sink)->table(pick(lang, "企业数据", "Data"), "", cols));
 
-    std::vector<XlsxColumn> notes = columns({{"表头", "header"}, {"字段名", "field"}, {"中文名", "label (zh)"},
-                                             {"英文名", "label (en)"}, {"单位", "unit"}, {"类型", "type"},
-                                             {"范围", "scope"}, {"可选值", "allowed values"},
-                                             {"示例", "example"}, {"说明", "note"}},
+    std::vector<XlsxColumn> notes = columns({{"表头", "header"},
+                                             {"字段名", "field"},
+                                             {"中文名", "label (zh)"},
+                                             {"英文名", "label (en)"},
+                                             {"单位", "unit"},
+                                             {"类型", "type"},
+                                             {"范围", "scope"},
+                                             {"可选值", "allowed values"},
+                                             {"示例", "example"},
+                                             {"说明", "note"}},
                                             lang);
     notes[0].width = 28;
     notes[2].width = 28;
@@ -537,30 +592,46 @@ Status write_import_template(const std::string& path, Lang lang) {
       std::string allowed;
       if (!f.values.empty()) {
         allowed = join_ids(f.values, lang, true);
-        if (f.kind == FieldKind::enum_set) allowed += pick(lang, "；都不是填 none", "; none of them: none");
+        if (f.kind == FieldKind::enum_set)
+          allowed += pick(lang, "；都不是填 none", "; none of them: none");
       } else if (f.kind == FieldKind::boolean) {
         allowed = "是/否, true/false, 1/0";
       }
       std::string note;
       if (f.kind == FieldKind::money) {
-        note = pick(lang, "单位万元；表头写“（元）”的列按元填写，导入时换算", "in 万元; a column headed “(元)” is in yuan and converted");
+        note = pick(lang, "单位万元；表头写“（元）”的列按元填写，导入时换算",
+                    "in 万元; a column headed “(元)” is in yuan and converted");
       } else if (f.name == "uscc") {
-        note = pick(lang, "必填；18 位，校验位会被检查", "required; 18 characters, check characters verified");
+        note = pick(lang, "必填；18 位，校验位会被检查",
+                    "required; 18 characters, check characters verified");
       } else if (f.extension) {
-        note = pick(lang, "扩展字段（不在固定数据约定中）", "extension (not in the fixed data contract)");
+        note = pick(lang, "扩展字段（不在固定数据约定中）",
+                    "extension (not in the fixed data contract)");
       }
-      Row r = {text(field_header(f, lang)), text(std::string(f.name)), text(std::string(f.zh)),
-               text(std::string(f.en)), text(pick(lang, unit_zh(f.kind), unit_en(f.kind))),
+      Row r = {text(field_header(f, lang)),
+               text(std::string(f.name)),
+               text(std::string(f.zh)),
+               text(std::string(f.en)),
+               text(pick(lang, unit_zh(f.kind), unit_en(f.kind))),
                text(kind_name(f.kind, lang)),
                text(yearly ? pick(lang, "每年一行（需填年度）", "yearly (needs the year)")
                            : pick(lang, "企业（每家一个值）", "enterprise (one value)")),
-               text(allowed), text(example(f)), text(note)};
+               text(allowed),
+               text(example(f)),
+               text(note)};
       GRADUS_TRY((*sink)->row(r));
       if (f.name == "hte_innovation_score") {  // the last static field: the year column next
-        Row y = {text(extra_header(kYear, lang)), text(std::string(kYear.name)), text(std::string(kYear.zh)),
-                 text(std::string(kYear.en_label)), text(""), text(pick(lang, kYear.type_zh, kYear.type_en)),
-                 text(pick(lang, "本行年度数据所属的财年", "the fiscal year of the row's yearly facts")),
-                 text(""), text(std::string(kYear.example)), text("")};
+        Row y = {
+            text(extra_header(kYear, lang)),
+            text(std::string(kYear.name)),
+            text(std::string(kYear.zh)),
+            text(std::string(kYear.en_label)),
+            text(""),
+            text(pick(lang, kYear.type_zh, kYear.type_en)),
+            text(pick(lang, "本行年度数据所属的财年", "the fiscal year of the row's yearly facts")),
+            text(""),
+            text(std::string(kYear.example)),
+            text("")};
         GRADUS_TRY((*sink)->row(y));
       }
     }
@@ -570,12 +641,19 @@ Status write_import_template(const std::string& path, Lang lang) {
       if (x.name == "maker_china") allowed = join_ids(maker_china_lists(), lang, true);
       if (x.name == "incidents") allowed = join_ids(incident_kinds(), lang, true);
       if (x.name == "titles") {
-        allowed = pick(lang, "政策编号（如 srdi-sme）或称号中文名", "policy id (e.g. srdi-sme) or the tier's Chinese name");
+        allowed = pick(lang, "政策编号（如 srdi-sme）或称号中文名",
+                       "policy id (e.g. srdi-sme) or the tier's Chinese name");
       }
-      Row r = {text(extra_header(x, lang)), text(std::string(x.name)), text(std::string(x.zh)),
-               text(std::string(x.en_label)), text(""), text(pick(lang, x.type_zh, x.type_en)),
-               text(pick(lang, "企业（各行合并）", "enterprise (rows merged)")), text(allowed),
-               text(std::string(x.example)), text("")};
+      Row r = {text(extra_header(x, lang)),
+               text(std::string(x.name)),
+               text(std::string(x.zh)),
+               text(std::string(x.en_label)),
+               text(""),
+               text(pick(lang, x.type_zh, x.type_en)),
+               text(pick(lang, "企业（各行合并）", "enterprise (rows merged)")),
+               text(allowed),
+               text(std::string(x.example)),
+               text("")};
       GRADUS_TRY((*sink)->row(r));
     }
     return (*sink)->close();
@@ -603,7 +681,9 @@ Status convert_flat_csv_to_xlsx(const std::string& csv_path, const std::string& 
                                 bool sheet_per_year) {
   return guarded([&]() -> Status {
     std::ifstream in(csv_path, std::ios::binary);
-    if (!in) return error(StatusCode::io_error, "无法打开文件 " + csv_path, "cannot open the file " + csv_path);
+    if (!in)
+      return error(StatusCode::io_error, "无法打开文件 " + csv_path,
+                   "cannot open the file " + csv_path);
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     Result<std::string_view> text = check_text_encoding(bytes);
     if (!text) return text.error();
@@ -665,7 +745,8 @@ Status convert_flat_csv_to_xlsx(const std::string& csv_path, const std::string& 
           r.push_back(XlsxValue::text(v));
         }
       }
-      sheet_for(sheet_per_year && year_col && !year.empty() ? year : std::string("data")).push_back(std::move(r));
+      sheet_for(sheet_per_year && year_col && !year.empty() ? year : std::string("data"))
+          .push_back(std::move(r));
     }
     Result<std::unique_ptr<XlsxWriter>> w = XlsxWriter::create(xlsx_path);
     if (!w) return w.error();
@@ -678,33 +759,35 @@ Status convert_flat_csv_to_xlsx(const std::string& csv_path, const std::string& 
     std::vector<XlsxColumn> note = {{"说明 / Notes", 80}};
     GRADUS_TRY((*w)->add_sheet("说明", note, false));
     const std::string source = std::filesystem::path(csv_path).filename().string();
-    Row line = {XlsxValue::text("由 " + source + " 生成：平表格式，" +
-                                (sheet_per_year ? std::string("每个财年一个工作表。") : std::string("")) +
-                                " Generated from " + source + " (flat form" +
-                                (sheet_per_year ? ", one sheet per fiscal year" : "") + ").")};
+    Row line = {
+        XlsxValue::text("由 " + source + " 生成：平表格式，" +
+                        (sheet_per_year ? std::string("每个财年一个工作表。") : std::string("")) +
+                        " Generated from " + source + " (flat form" +
+                        (sheet_per_year ? ", one sheet per fiscal year" : "") + ").")};
     GRADUS_TRY((*w)->add_row(line));
     return (*w)->close();
   });
 }
 
-Status write_error_report(const std::string& path, ReportFormat format,
-                          const IngestReport& report, Lang lang) {
+Status write_error_report(const std::string& path, ReportFormat format, const IngestReport& report,
+                          Lang lang) {
   return guarded([&]() -> Status {
     if (format == ReportFormat::text) {
       const std::string temp = path + ".part";
       std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-      if (!out) return error(StatusCode::io_error, "无法写入文件 " + path, "cannot write the file " + path);
+      if (!out)
+        return error(StatusCode::io_error, "无法写入文件 " + path, "cannot write the file " + path);
       const std::string errs = std::to_string(report.errors.size());
       const std::string warns = std::to_string(report.warnings.size());
       const std::string loaded = std::to_string(report.enterprises_loaded);
       const std::string rejected = std::to_string(report.enterprises_rejected);
-      out << (lang == Lang::zh ? "错误 " + errs + " 个，警告 " + warns + " 个；读取 " +
-                                     std::to_string(report.rows_read) + " 行，导入企业 " + loaded +
-                                     " 家，拒绝 " + rejected + " 家\n"
-                               : std::to_string(report.errors.size()) + " errors, " + warns +
-                                     " warnings; " + std::to_string(report.rows_read) +
-                                     " rows read, " + loaded + " enterprises loaded, " + rejected +
-                                     " rejected\n");
+      out << (lang == Lang::zh
+                  ? "错误 " + errs + " 个，警告 " + warns + " 个；读取 " +
+                        std::to_string(report.rows_read) + " 行，导入企业 " + loaded +
+                        " 家，拒绝 " + rejected + " 家\n"
+                  : std::to_string(report.errors.size()) + " errors, " + warns + " warnings; " +
+                        std::to_string(report.rows_read) + " rows read, " + loaded +
+                        " enterprises loaded, " + rejected + " rejected\n");
       for (const InputError& e : report.errors) {
         out << (lang == Lang::zh ? "错误：" : "error: ") << format_input_error(e, lang) << "\n";
       }
@@ -718,7 +801,8 @@ Status write_error_report(const std::string& path, ReportFormat format,
         return error(StatusCode::io_error, "无法写入文件 " + path, "cannot write the file " + path);
       }
       std::filesystem::rename(temp, path, ec);
-      if (ec) return error(StatusCode::io_error, "无法写入文件 " + path, "cannot write the file " + path);
+      if (ec)
+        return error(StatusCode::io_error, "无法写入文件 " + path, "cannot write the file " + path);
       return {};
     }
     std::unique_ptr<Sink> sink;
@@ -744,14 +828,22 @@ Status write_error_report(const std::string& path, ReportFormat format,
                                     {"reason", 60}};
     GRADUS_TRY(sink->table(pick(lang, "导入问题", "Problems"), file, cols));
     auto add = [&](const InputError& e, bool is_error) -> Status {
-      const std::string where = e.firm && e.row > 0 ? (lang == Lang::zh ? "第 " : "firm ") + std::to_string(e.row) +
-                                                          (lang == Lang::zh ? " 家企业" : "")
-                                                    : "";
-      Row r = {XlsxValue::text(is_error ? pick(lang, "错误", "error") : pick(lang, "警告", "warning")),
-               XlsxValue::text(e.file), XlsxValue::text(e.sheet),
-               e.row == 0 ? XlsxValue{} : e.firm ? XlsxValue::text(where) : XlsxValue::number(std::to_string(e.row)),
-               XlsxValue::text(e.column), XlsxValue::text(e.value), XlsxValue::text(e.uscc),
-               XlsxValue::text(e.reason.zh), XlsxValue::text(e.reason.en)};
+      const std::string where = e.firm && e.row > 0
+                                    ? (lang == Lang::zh ? "第 " : "firm ") + std::to_string(e.row) +
+                                          (lang == Lang::zh ? " 家企业" : "")
+                                    : "";
+      Row r = {
+          XlsxValue::text(is_error ? pick(lang, "错误", "error") : pick(lang, "警告", "warning")),
+          XlsxValue::text(e.file),
+          XlsxValue::text(e.sheet),
+          e.row == 0 ? XlsxValue{}
+          : e.firm   ? XlsxValue::text(where)
+                     : XlsxValue::number(std::to_string(e.row)),
+          XlsxValue::text(e.column),
+          XlsxValue::text(e.value),
+          XlsxValue::text(e.uscc),
+          XlsxValue::text(e.reason.zh),
+          XlsxValue::text(e.reason.en)};
       return sink->row(r);
     };
     for (const InputError& e : report.errors) GRADUS_TRY(add(e, true));

@@ -67,7 +67,7 @@ enum class ReportFormat { text, csv, xlsx };
 // Every error and warning of an import with file, sheet, row, column, value, USCC and the reason
 // in Chinese and English. Text: one line per problem in `lang` (format_input_error) after a
 // summary line; CSV and XLSX: one row per problem, both languages.
-Status write_error_report(const std::string& path, ReportFormat format,
-                          const IngestReport& report, Lang lang = Lang::zh);
+Status write_error_report(const std::string& path, ReportFormat format, const IngestReport& report,
+                          Lang lang = Lang::zh);
 
 }  // namespace gradus

@@ -1,6 +1,6 @@
 // Tests of the template, the exports and the error report: what is written reads back through
-// the real importer (load_pool_file) to the same pool, and samples/pool.xlsx equals samples/pool.csv.
-// GRADUS_WRITE_SAMPLES=1 regenerates samples/pool.xlsx from samples/pool.csv.
+// the real importer (load_pool_file) to the same pool, and samples/pool.xlsx equals
+// samples/pool.csv. GRADUS_WRITE_SAMPLES=1 regenerates samples/pool.xlsx from samples/pool.csv.
 #include "export/export.h"
 
 #include <gtest/gtest.h>
@@ -22,8 +22,8 @@ namespace {
 using V = std::vector<std::string>;
 
 std::string temp_path(const std::string& name) {
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                    ("gradus_export_test_" + std::to_string(::getpid()));
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("gradus_export_test_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   return (dir / name).string();
 }
@@ -117,7 +117,8 @@ TEST(Export, PoolRoundTripsThroughXlsx) {
   ASSERT_TRUE(book.ok());
   V names;
   for (const XlsxSheetInfo& s : (*book)->sheets()) names.push_back(s.name);
-  EXPECT_EQ(names, (V{"企业", "年度数据", "称号", "不良事件", "奖项", "荣誉资质", "创客中国", "知识产权"}));
+  EXPECT_EQ(names, (V{"企业", "年度数据", "称号", "不良事件", "奖项", "荣誉资质", "创客中国",
+                      "知识产权"}));
 }
 
 // The rows of one sheet as "A|B|C" lines (cells by column, gaps empty).
@@ -212,8 +213,9 @@ TEST(Export, TemplateReadsBackHeaderOnly) {
       for (const std::string& n : notes) {
         if (n.rfind("研发机构级别（", 0) == 0 || n.rfind("研发机构级别|", 0) == 0) {
           found = true;
-          EXPECT_NE(n.find("none（无）；enterprise（企业自建/联建（市级以下））；municipal（市级）"),
-                    std::string::npos)
+          EXPECT_NE(
+              n.find("none（无）；enterprise（企业自建/联建（市级以下））；municipal（市级）"),
+              std::string::npos)
               << n;
         }
       }

@@ -139,7 +139,8 @@ bool ImportContext::set_static(uint32_t e, const FieldDef& f, int64_t raw, const
   // value can be read after it.
   const int slot = tracked_slot_[f.id];
   const bool was_set = slot >= 0 && builder_.get(e, f.id).has_value();
-  if (std::optional<uint32_t> other = builder_.set(e, f.id, raw, firm_rows_ ? at.row : row_key(at.row))) {
+  if (std::optional<uint32_t> other =
+          builder_.set(e, f.id, raw, firm_rows_ ? at.row : row_key(at.row))) {
     const std::optional<int64_t> before = builder_.get(e, f.id);
     error(e, at, conflict_reason(*other, before ? format_raw(f, *before) : std::string()));
     return false;
@@ -185,7 +186,7 @@ std::optional<OriginRef> ImportContext::origin(uint32_t e, FieldId f) const {
   if (e >= kept.size() || kept[e].column == 0) return std::nullopt;
   const StoredOrigin& o = kept[e];
   OriginRef out{o.row, origin_columns_[o.column],
-                 std::string_view(origin_text_).substr(o.value_offset, o.value_length)};
+                std::string_view(origin_text_).substr(o.value_offset, o.value_length)};
   out.sheet = sheets_[o.sheet];
   return out;
 }

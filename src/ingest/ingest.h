@@ -1,9 +1,9 @@
 // Reading enterprise data into the columnar pool: the data contract's flat form (one row per
 // enterprise per fiscal year: CSV, Excel .xlsx workbooks with one or more sheets, JSON rows) and
-// the JSON enterprise form (docs/data-format.md). Every problem is reported with file, row (or firm index and JSON path),
-// column, value and a bilingual reason; an enterprise with any error is rejected from the pool
-// (never half-loaded), and the rest load. An unknown CSV header is an error for the file: its
-// column is ignored, every row is still checked, and report.ok() is false.
+// the JSON enterprise form (docs/data-format.md). Every problem is reported with file, row (or firm
+// index and JSON path), column, value and a bilingual reason; an enterprise with any error is
+// rejected from the pool (never half-loaded), and the rest load. An unknown CSV header is an error
+// for the file: its column is ignored, every row is still checked, and report.ok() is false.
 //
 //   IngestReport report;
 //   Result<Pool> pool = load_pool_file("firms.csv", report);   // or firms.xlsx, firms.json

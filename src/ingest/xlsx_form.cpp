@@ -32,8 +32,8 @@ bool is_uscc_header(std::string_view header) {
 bool is_notes_sheet(std::string_view name) {
   const std::string n = ascii_lower(trim(name));
   static constexpr std::string_view kNames[] = {
-      "说明", "填写说明", "填表说明", "使用说明", "注意事项", "字段说明", "notes", "note",
-      "readme", "read me", "instructions", "help",
+      "说明",  "填写说明", "填表说明", "使用说明", "注意事项",     "字段说明",
+      "notes", "note",     "readme",   "read me",  "instructions", "help",
   };
   for (std::string_view k : kNames) {
     if (n == k) return true;
@@ -44,8 +44,8 @@ bool is_notes_sheet(std::string_view name) {
 bool is_detail_sheet(std::string_view name) {
   const std::string n = ascii_lower(trim(name));
   static constexpr std::string_view kNames[] = {
-      "称号", "不良事件", "奖项", "荣誉资质", "创客中国", "知识产权", "评估结果", "titles",
-      "incidents", "awards", "honours", "maker china", "ip items", "assessment",
+      "称号",   "不良事件",  "奖项",   "荣誉资质", "创客中国",    "知识产权", "评估结果",
+      "titles", "incidents", "awards", "honours",  "maker china", "ip items", "assessment",
   };
   for (std::string_view k : kNames) {
     if (n == k) return true;
@@ -69,7 +69,7 @@ std::string xlsx_number_text(std::string_view stored) {
   }
   if (count <= 15) return plain;
   // Round half up at the 15th significant digit.
-  std::string digits;       // all digits, without sign and point
+  std::string digits;  // all digits, without sign and point
   size_t point = plain.find('.');
   const bool negative = !plain.empty() && plain[0] == '-';
   const std::string body = plain.substr(negative || plain[0] == '+' ? 1 : 0);

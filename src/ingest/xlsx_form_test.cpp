@@ -1,6 +1,8 @@
 // Tests of the flat form read from .xlsx workbooks (written here with the xlsx writer): several
 // sheets into one pool, the sheet named in every error, dates and exact numbers, skipped sheets,
 // whole-file failures.
+#include "ingest/xlsx_form.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -8,7 +10,6 @@
 #include <fstream>
 
 #include "ingest/test_util.h"
-#include "ingest/xlsx_form.h"
 #include "xlsx/writer.h"
 
 namespace gradus {
@@ -18,8 +19,8 @@ using V = std::vector<std::string>;
 using namespace gradus::testing;  // NOLINT
 
 std::string temp_path(const std::string& name) {
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                    ("gradus_ingest_xlsx_" + std::to_string(::getpid()));
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("gradus_ingest_xlsx_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   return (dir / name).string();
 }
@@ -53,12 +54,17 @@ TEST(XlsxForm, SheetsPerYearLoadIntoOnePool) {
   const std::vector<std::string> h = {"统一社会信用代码", "企业名称", "成立日期", "年度",
                                       "营业收入（万元）", "从业人员", "是否上市"};
   const std::string path = write_book(
-      "years.xlsx",
-      {{"说明", {"本工作簿说明"}, {{T("随便写")}}},
-       {"2024", h, {{T(std::string(kA)), T("示例（苏州）公司"), D(2015, 3, 1), N("2024"), N("8200.5"), N("120"), XlsxValue::boolean(false)}}},
-       {"空表", {}, {}},
-       {"2025", h, {{T(std::string(kA)), E(), E(), N("2025"), N("0.000001"), N("130"), E()},
-                    {T(std::string(kB)), T("示例北京公司"), D(2019, 12, 31), N("2025"), N("12300"), E(), E()}}}});
+      "years.xlsx", {{"说明", {"本工作簿说明"}, {{T("随便写")}}},
+                     {"2024",
+                      h,
+                      {{T(std::string(kA)), T("示例（苏州）公司"), D(2015, 3, 1), N("2024"),
+                        N("8200.5"), N("120"), XlsxValue::boolean(false)}}},
+                     {"空表", {}, {}},
+                     {"2025",
+                      h,
+                      {{T(std::string(kA)), E(), E(), N("2025"), N("0.000001"), N("130"), E()},
+                       {T(std::string(kB)), T("示例北京公司"), D(2019, 12, 31), N("2025"),
+                        N("12300"), E(), E()}}}});
   IngestReport report;
   Result<Pool> pool = load_pool_file(path, report);
   ASSERT_TRUE(pool.ok()) << pool.error().message.en;
@@ -79,8 +85,10 @@ TEST(XlsxForm, ErrorsNameTheSheet) {
   const std::vector<std::string> h = {"uscc", "year", "revenue", "founded"};
   const std::string path = write_book(
       "bad.xlsx",
-      {{"2024", h, {{T(std::string(kA)), N("2024"), N("100"), D(2015, 3, 1)},
-                    {T(std::string(kB)), N("2024"), T("12,3O0"), E()}}},
+      {{"2024",
+        h,
+        {{T(std::string(kA)), N("2024"), N("100"), D(2015, 3, 1)},
+         {T(std::string(kB)), N("2024"), T("12,3O0"), E()}}},
        {"2025", h, {{T(std::string(kA)), N("2024"), N("110"), D(2016, 1, 1)}}},
        {"其他", {"名称", "金额"}, {{T("x"), N("1")}}},
        {"extra", {"uscc", "营业收入（千元）"}, {{T(std::string(kC)), N("1"), T("stray")}}}});
@@ -132,11 +140,13 @@ TEST(XlsxForm, WholeFileFailures) {
   IngestReport report;
   Result<Pool> pool = load_pool_file(csv, report);
   ASSERT_FALSE(pool.ok());
-  EXPECT_EQ(pool.error().message.en, "firms.xlsx: not an Excel .xlsx file (is it .xls or CSV renamed?)");
+  EXPECT_EQ(pool.error().message.en,
+            "firms.xlsx: not an Excel .xlsx file (is it .xls or CSV renamed?)");
   EXPECT_EQ(pool.error().message.zh,
             "firms.xlsx：不是 Excel .xlsx 文件（是否把 .xls 或 CSV 文件改了扩展名？）");
 
-  const std::string none = write_book("none.xlsx", {{"Notes", {"a"}, {}}, {"x", {"名称"}, {{T("y")}}}});
+  const std::string none =
+      write_book("none.xlsx", {{"Notes", {"a"}, {}}, {"x", {"名称"}, {{T("y")}}}});
   report = IngestReport{};
   pool = load_pool_file(none, report);
   ASSERT_FALSE(pool.ok());

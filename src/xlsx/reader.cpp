@@ -58,10 +58,10 @@ Status damaged(const std::string& part, std::string_view detail_en) {
 }
 
 Status missing_part(const std::string& part, std::string_view what_zh, std::string_view what_en) {
-  return error(StatusCode::parse_error,
-               "不是完整的 Excel 工作簿：缺少" + std::string(what_zh) + "（" + part + "）",
-               "not a complete Excel workbook: " + std::string(what_en) + " (" + part +
-                   ") is missing");
+  return error(
+      StatusCode::parse_error,
+      "不是完整的 Excel 工作簿：缺少" + std::string(what_zh) + "（" + part + "）",
+      "not a complete Excel workbook: " + std::string(what_en) + " (" + part + ") is missing");
 }
 
 Status bad_xml(const std::string& part, const std::string& detail, uint64_t offset) {
@@ -89,11 +89,12 @@ class Zip {
     std::fclose(f);
     static constexpr unsigned char kOle[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
     if (n == 8 && std::memcmp(head, kOle, 8) == 0) {
-      return error(StatusCode::parse_error,
-                   "不是 .xlsx 文件：这是旧版 Excel .xls 文件（或加密的工作簿）；请在 Excel 中另存为 "
-                   ".xlsx（Excel 工作簿），并取消密码",
-                   "not an Excel .xlsx file: this is an old Excel .xls file (or a password-"
-                   "protected workbook); save it as .xlsx (Excel Workbook) without a password");
+      return error(
+          StatusCode::parse_error,
+          "不是 .xlsx 文件：这是旧版 Excel .xls 文件（或加密的工作簿）；请在 Excel 中另存为 "
+          ".xlsx（Excel 工作簿），并取消密码",
+          "not an Excel .xlsx file: this is an old Excel .xls file (or a password-"
+          "protected workbook); save it as .xlsx (Excel Workbook) without a password");
     }
     if (n < 4 || head[0] != 'P' || head[1] != 'K') {
       return error(StatusCode::parse_error,
@@ -105,7 +106,8 @@ class Zip {
     file_ = unzOpen64(path.c_str());
     if (file_ == nullptr) {
       return error(StatusCode::parse_error,
-                   "文件已损坏或不完整：无法读取 zip 目录（文件被截断了吗？）；请重新下载或在 Excel 中重新保存",
+                   "文件已损坏或不完整：无法读取 zip 目录（文件被截断了吗？）；请重新下载或在 "
+                   "Excel 中重新保存",
                    "the .xlsx file is damaged or truncated: its zip directory cannot be read; "
                    "download it again or save it again in Excel");
     }
@@ -256,8 +258,8 @@ Result<std::vector<Relationship>> read_rels(Zip& zip, const std::string& rels_pa
     if (mode != nullptr && std::string_view(mode) == "External") continue;
     std::string_view t(type);
     const size_t slash = t.rfind('/');
-    out.push_back(Relationship{id, std::string(slash == std::string_view::npos ? t : t.substr(slash + 1)),
-                               target});
+    out.push_back(Relationship{
+        id, std::string(slash == std::string_view::npos ? t : t.substr(slash + 1)), target});
   }
   return out;
 }
@@ -313,35 +315,64 @@ uint32_t to_uint(std::string_view s, bool* ok) {
 
 std::string builtin_code(uint32_t id) {
   switch (id) {
-    case 0: return "General";
-    case 1: return "0";
-    case 2: return "0.00";
-    case 3: return "#,##0";
-    case 4: return "#,##0.00";
-    case 9: return "0%";
-    case 10: return "0.00%";
-    case 11: return "0.00E+00";
-    case 12: return "# ?/?";
-    case 13: return "# ?\?/?\?";
-    case 14: return "mm-dd-yy";
-    case 15: return "d-mmm-yy";
-    case 16: return "d-mmm";
-    case 17: return "mmm-yy";
-    case 18: return "h:mm AM/PM";
-    case 19: return "h:mm:ss AM/PM";
-    case 20: return "h:mm";
-    case 21: return "h:mm:ss";
-    case 22: return "m/d/yy h:mm";
-    case 37: return "#,##0 ;(#,##0)";
-    case 38: return "#,##0 ;[Red](#,##0)";
-    case 39: return "#,##0.00;(#,##0.00)";
-    case 40: return "#,##0.00;[Red](#,##0.00)";
-    case 45: return "mm:ss";
-    case 46: return "[h]:mm:ss";
-    case 47: return "mmss.0";
-    case 48: return "##0.0E+0";
-    case 49: return "@";
-    default: return "";
+    case 0:
+      return "General";
+    case 1:
+      return "0";
+    case 2:
+      return "0.00";
+    case 3:
+      return "#,##0";
+    case 4:
+      return "#,##0.00";
+    case 9:
+      return "0%";
+    case 10:
+      return "0.00%";
+    case 11:
+      return "0.00E+00";
+    case 12:
+      return "# ?/?";
+    case 13:
+      return "# ?\?/?\?";
+    case 14:
+      return "mm-dd-yy";
+    case 15:
+      return "d-mmm-yy";
+    case 16:
+      return "d-mmm";
+    case 17:
+      return "mmm-yy";
+    case 18:
+      return "h:mm AM/PM";
+    case 19:
+      return "h:mm:ss AM/PM";
+    case 20:
+      return "h:mm";
+    case 21:
+      return "h:mm:ss";
+    case 22:
+      return "m/d/yy h:mm";
+    case 37:
+      return "#,##0 ;(#,##0)";
+    case 38:
+      return "#,##0 ;[Red](#,##0)";
+    case 39:
+      return "#,##0.00;(#,##0.00)";
+    case 40:
+      return "#,##0.00;[Red](#,##0.00)";
+    case 45:
+      return "mm:ss";
+    case 46:
+      return "[h]:mm:ss";
+    case 47:
+      return "mmss.0";
+    case 48:
+      return "##0.0E+0";
+    case 49:
+      return "@";
+    default:
+      return "";
   }
 }
 
@@ -622,7 +653,8 @@ Result<bool> Cursor::next(XlsxRow& row) {
             bool ok = false;
             r = to_uint(scratch_, &ok);
             if (!ok || r == 0 || r > 1048576) {
-              return stop(bad_xml(part_, "a row number r=\"" + scratch_ + "\" that is not 1…1048576",
+              return stop(bad_xml(part_,
+                                  "a row number r=\"" + scratch_ + "\" that is not 1…1048576",
                                   xml_.offset()));
             }
           }
@@ -636,7 +668,8 @@ Result<bool> Cursor::next(XlsxRow& row) {
           if (xml_.attr("r", scratch_)) {
             uint32_t col = 0, r = 0;
             if (!parse_cell_ref(scratch_, &col, &r)) {
-              return stop(bad_xml(part_, "a cell reference r=\"" + scratch_ + "\" that is not like C17",
+              return stop(bad_xml(part_,
+                                  "a cell reference r=\"" + scratch_ + "\" that is not like C17",
                                   xml_.offset()));
             }
             cell.column = col;
@@ -695,9 +728,9 @@ Result<bool> Cursor::next(XlsxRow& row) {
           const std::string& s = book_.shared(i, &found);
           if (!ok || !found) {
             return stop(bad_xml(part_,
-                           "sheet " + sheet_ + ", cell " + column_name(cell.column) +
-                               std::to_string(row.number) + ": shared string " + cell.text +
-                               " does not exist",
+                                "sheet " + sheet_ + ", cell " + column_name(cell.column) +
+                                    std::to_string(row.number) + ": shared string " + cell.text +
+                                    " does not exist",
                                 xml_.offset()));
           }
           cell.text = s;
@@ -793,7 +826,7 @@ std::optional<Date> date_from_serial(std::string_view serial, bool date1904) {
   bool ok = false;
   const uint32_t n = to_uint(whole, &ok);
   if (!ok || n > 2958465) return std::nullopt;  // 9999-12-31
-  int64_t days = 0;                              // since 1970-01-01
+  int64_t days = 0;                             // since 1970-01-01
   if (date1904) {
     days = static_cast<int64_t>(n) - 24107;  // 0 = 1904-01-01
   } else {

@@ -147,7 +147,8 @@ Result<std::unique_ptr<XlsxWriter>> XlsxWriter::create(const std::string& path, 
   impl->book = workbook_new_opt(impl->temp.c_str(), &opt);
   if (impl->book == nullptr) {
     std::remove(impl->temp.c_str());
-    return error(StatusCode::io_error, "无法创建工作簿 " + path, "cannot create the workbook " + path);
+    return error(StatusCode::io_error, "无法创建工作簿 " + path,
+                 "cannot create the workbook " + path);
   }
   impl->bold = workbook_add_format(impl->book);
   format_set_bold(impl->bold);
@@ -170,17 +171,18 @@ Status XlsxWriter::add_sheet(std::string_view name, std::span<const XlsxColumn> 
   }
   const lxw_error valid = workbook_validate_sheet_name(impl_->book, n.c_str());
   if (valid != LXW_NO_ERROR || impl_->names.contains(key)) {
-    return invalid("Excel 不接受工作表名 " + quoted(n) +
-                       "（最多 31 个字符，不能含 []:*?/\\，不能重名）",
-                   "Excel does not accept the sheet name " + quoted(n) +
-                       " (at most 31 characters, none of []:*?/\\, not used twice)");
+    return invalid(
+        "Excel 不接受工作表名 " + quoted(n) + "（最多 31 个字符，不能含 []:*?/\\，不能重名）",
+        "Excel does not accept the sheet name " + quoted(n) +
+            " (at most 31 characters, none of []:*?/\\, not used twice)");
   }
   if (columns.size() > 16384) {
     return invalid("列数超过 Excel 上限 16384", "more columns than Excel's limit of 16384");
   }
   impl_->finish_sheet();
   impl_->sheet = workbook_add_worksheet(impl_->book, n.c_str());
-  if (impl_->sheet == nullptr) return lxw_status(LXW_ERROR_MEMORY_MALLOC_FAILED, "添加工作表", "adding a sheet");
+  if (impl_->sheet == nullptr)
+    return lxw_status(LXW_ERROR_MEMORY_MALLOC_FAILED, "添加工作表", "adding a sheet");
   impl_->names.insert(key);
   impl_->next_row = 0;
   impl_->filter_columns = filter ? static_cast<uint16_t>(columns.size()) : 0;
@@ -189,7 +191,8 @@ Status XlsxWriter::add_sheet(std::string_view name, std::span<const XlsxColumn> 
     const XlsxColumn& c = columns[i];
     const double text_w = xlsx_text_width(c.header);
     double width = c.width > 0 ? c.width : std::min(std::max(text_w + 2, 8.0), 40.0);
-    if (text_w + 2 > width) header_height = std::max(header_height, 15.0 * std::min(4.0, (text_w + 2) / width + 1));
+    if (text_w + 2 > width)
+      header_height = std::max(header_height, 15.0 * std::min(4.0, (text_w + 2) / width + 1));
     worksheet_set_column(impl_->sheet, static_cast<lxw_col_t>(i), static_cast<lxw_col_t>(i), width,
                          nullptr);
   }
@@ -248,9 +251,10 @@ Status XlsxWriter::add_row(std::span<const XlsxValue> cells) {
         break;
     }
     if (e == LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED) {
-      return invalid("第 " + std::to_string(r + 1) + " 行的文字超过 Excel 单元格上限（32767 个字符）",
-                     "row " + std::to_string(r + 1) +
-                         ": a text longer than an Excel cell holds (32,767 characters)");
+      return invalid(
+          "第 " + std::to_string(r + 1) + " 行的文字超过 Excel 单元格上限（32767 个字符）",
+          "row " + std::to_string(r + 1) +
+              ": a text longer than an Excel cell holds (32,767 characters)");
     }
     if (e != LXW_NO_ERROR) return lxw_status(e, "写单元格", "writing a cell");
   }

@@ -80,7 +80,7 @@ TEST(XlsxReader, ReadsWhatLibxlsxwriterWrites) {
   format_set_num_format(time, "hh:mm");
   worksheet_write_string(s1, 0, 0, "统一社会信用代码", nullptr);
   worksheet_write_string(s1, 0, 1, "营业收入（万元）", nullptr);
-  worksheet_write_string(s1, 0, 3, "成立日期", nullptr);  // a gap at C
+  worksheet_write_string(s1, 0, 3, "成立日期", nullptr);            // a gap at C
   worksheet_write_string(s1, 2, 0, "91320505MA1XAMP10Y", nullptr);  // row 2 left empty
   worksheet_write_number(s1, 2, 1, 8200.5, money);
   lxw_datetime d{2015, 3, 1, 0, 0, 0};
@@ -91,7 +91,7 @@ TEST(XlsxReader, ReadsWhatLibxlsxwriterWrites) {
   worksheet_write_boolean(s1, 3, 0, 1, nullptr);
   worksheet_write_boolean(s1, 3, 1, 0, nullptr);
   worksheet_write_formula_str(s1, 3, 2, "=NA()", nullptr, "#N/A");  // written as t="str"
-  worksheet_write_number(s1, 3, 27, 0.1, nullptr);  // AB4
+  worksheet_write_number(s1, 3, 27, 0.1, nullptr);                  // AB4
   worksheet_write_number(s1, 3, 28, 12300, nullptr);
   worksheet_write_number(s1, 3, 29, 1.5e-7, nullptr);
   worksheet_write_string(s1, 3, 30, "a & b < c \"q\"", nullptr);
@@ -154,7 +154,8 @@ TEST(XlsxReader, DateFormatsAndSerials) {
 }
 
 // A zip with the given members, written with minizip.
-void write_zip(const std::string& path, const std::vector<std::pair<std::string, std::string>>& parts) {
+void write_zip(const std::string& path,
+               const std::vector<std::pair<std::string, std::string>>& parts) {
   zipFile z = zipOpen64(path.c_str(), APPEND_STATUS_CREATE);
   ASSERT_NE(z, nullptr);
   for (const auto& [name, body] : parts) {
@@ -221,15 +222,16 @@ TEST(XlsxReader, HandBuiltWorkbookWithInlineStringsAndPrefixes) {
                       "org/spreadsheetml/2006/main\"><x:sheetData>"
                       "<x:row><x:c t=\"inlineStr\"><x:is><x:t>uscc</x:t></x:is></x:c>"
                       "<x:c t=\"inlineStr\"><x:is><x:r><x:t>营业</x:t></x:r><x:r><x:t "
-                      "xml:space=\"preserve\">收入</x:t></x:r><x:rPh><x:t>ying</x:t></x:rPh></x:is></x:c></x:row>"
+                      "xml:space=\"preserve\">收入</x:t></x:r><x:rPh><x:t>ying</x:t></x:rPh></"
+                      "x:is></x:c></x:row>"
                       "<x:row r=\"3\"><x:c r=\"B3\"><x:v>1</x:v></x:c><x:c><x:v>2</x:v></x:c>"
                       "<x:c r=\"E3\" t=\"str\"><x:f>A1</x:f><x:v>a_x000D_b</x:v></x:c>"
                       "<x:c r=\"F3\" s=\"0\"/><x:c t=\"e\"><x:v>#DIV/0!</x:v></x:c></x:row>"
                       "</x:sheetData></x:worksheet>"));
   const auto sheets = dump(path);
   ASSERT_EQ(sheets.size(), 1u);
-  EXPECT_EQ(sheets[0].second,
-            (std::vector<std::string>{"R1 A:s:uscc B:s:营业收入", "R3 B:n:1 C:n:2 E:s:a\rb G:e:#DIV/0!"}));
+  EXPECT_EQ(sheets[0].second, (std::vector<std::string>{"R1 A:s:uscc B:s:营业收入",
+                                                        "R3 B:n:1 C:n:2 E:s:a\rb G:e:#DIV/0!"}));
 }
 
 TEST(XlsxReader, BrokenFilesGiveClearErrors) {
@@ -238,8 +240,8 @@ TEST(XlsxReader, BrokenFilesGiveClearErrors) {
   EXPECT_EQ(open_error(csv), "not an Excel .xlsx file (is it .xls or CSV renamed?)");
 
   const std::string xls = temp_path("old.xlsx");
-  std::ofstream(xls, std::ios::binary) << std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8)
-                                       << std::string(600, '\0');
+  std::ofstream(xls, std::ios::binary)
+      << std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) << std::string(600, '\0');
   EXPECT_NE(open_error(xls).find("this is an old Excel .xls file"), std::string::npos);
 
   const std::string empty = temp_path("empty.xlsx");
@@ -265,12 +267,14 @@ TEST(XlsxReader, BrokenFilesGiveClearErrors) {
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const std::string cut = temp_path("cut.xlsx");
   std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
-  EXPECT_EQ(open_error(cut).rfind("the .xlsx file is damaged or truncated", 0), 0u) << open_error(cut);
+  EXPECT_EQ(open_error(cut).rfind("the .xlsx file is damaged or truncated", 0), 0u)
+      << open_error(cut);
 
   // A zip that is not a workbook.
   const std::string plain_zip = temp_path("plain.xlsx");
   write_zip(plain_zip, {{"readme.txt", "hello"}});
-  EXPECT_EQ(open_error(plain_zip), "not an Excel .xlsx file: it is a zip archive without a workbook in it");
+  EXPECT_EQ(open_error(plain_zip),
+            "not an Excel .xlsx file: it is a zip archive without a workbook in it");
 
   // The sheet part is missing.
   const std::string no_sheet = temp_path("nosheet.xlsx");
@@ -284,23 +288,31 @@ TEST(XlsxReader, BrokenFilesGiveClearErrors) {
   const std::string no_sst = temp_path("nosst.xlsx");
   parts = book_with_sheet("<worksheet><sheetData/></worksheet>");
   parts[3].second =
-      "<Relationships><Relationship Id=\"rId1\" Type=\"x/worksheet\" Target=\"worksheets/sheet1.xml\"/>"
-      "<Relationship Id=\"rId2\" Type=\"x/sharedStrings\" Target=\"sharedStrings.xml\"/></Relationships>";
+      "<Relationships><Relationship Id=\"rId1\" Type=\"x/worksheet\" "
+      "Target=\"worksheets/sheet1.xml\"/>"
+      "<Relationship Id=\"rId2\" Type=\"x/sharedStrings\" "
+      "Target=\"sharedStrings.xml\"/></Relationships>";
   write_zip(no_sst, parts);
-  EXPECT_EQ(open_error(no_sst),
-            "not a complete Excel workbook: the shared-string table (xl/sharedStrings.xml) is missing");
+  EXPECT_EQ(
+      open_error(no_sst),
+      "not a complete Excel workbook: the shared-string table (xl/sharedStrings.xml) is missing");
 
   // Malformed XML in the sheet, in the workbook part, and a shared string that does not exist.
   const std::string bad_sheet = temp_path("badsheet.xlsx");
-  write_zip(bad_sheet, book_with_sheet("<worksheet><sheetData><row><c><v>1</v></row></sheetData></worksheet>"));
+  write_zip(bad_sheet, book_with_sheet(
+                           "<worksheet><sheetData><row><c><v>1</v></row></sheetData></worksheet>"));
   EXPECT_EQ(sheet_error(bad_sheet),
             "sheet 数据: the part xl/worksheets/sheet1.xml is not well-formed XML (near byte 38): "
             "the end tag </row> does not match <c>");
   const std::string cut_sheet = temp_path("cutsheet.xlsx");
   write_zip(cut_sheet, book_with_sheet("<worksheet><sheetData><row><c><v>1</v></c></row>"));
-  EXPECT_NE(sheet_error(cut_sheet).find("the XML ends inside the element <sheetData>"), std::string::npos);
+  EXPECT_NE(sheet_error(cut_sheet).find("the XML ends inside the element <sheetData>"),
+            std::string::npos);
   const std::string bad_ref = temp_path("badref.xlsx");
-  write_zip(bad_ref, book_with_sheet("<worksheet><sheetData><row><c t=\"s\"><v>7</v></c></row></sheetData></worksheet>"));
+  write_zip(
+      bad_ref,
+      book_with_sheet(
+          "<worksheet><sheetData><row><c t=\"s\"><v>7</v></c></row></sheetData></worksheet>"));
   EXPECT_NE(sheet_error(bad_ref).find("shared string 7 does not exist"), std::string::npos);
   const std::string bad_wb = temp_path("badwb.xlsx");
   parts = book_with_sheet("<worksheet/>");
@@ -312,7 +324,8 @@ TEST(XlsxReader, BrokenFilesGiveClearErrors) {
   write_zip(dtd, book_with_sheet("<!DOCTYPE x [<!ENTITY a \"b\">]><worksheet/>"));
   EXPECT_NE(sheet_error(dtd).find("a DTD or declaration"), std::string::npos);
   const std::string entity = temp_path("entity.xlsx");
-  write_zip(entity, book_with_sheet("<worksheet><sheetData><row><c t=\"str\"><v>&foo;</v></c></row></sheetData></worksheet>"));
+  write_zip(entity, book_with_sheet("<worksheet><sheetData><row><c "
+                                    "t=\"str\"><v>&foo;</v></c></row></sheetData></worksheet>"));
   EXPECT_NE(sheet_error(entity).find("an unknown or malformed entity"), std::string::npos);
 }
 

@@ -258,7 +258,8 @@ XmlPull::Event XmlPull::next() {
       pos_ = end + 3;
       return last_ = Event::text;
     }
-    if (head.starts_with("<!")) return fail("a DTD or declaration, which a workbook part never has");
+    if (head.starts_with("<!"))
+      return fail("a DTD or declaration, which a workbook part never has");
     if (head.starts_with("</")) {
       const size_t end = find(">", pos_ + 2);
       if (end == std::string::npos) return fail("an unterminated end tag");
@@ -267,8 +268,7 @@ XmlPull::Event XmlPull::next() {
       n = local(n);
       if (stack_.empty() || stack_.back() != n) {
         return fail("the end tag </" + std::string(n) + "> does not match " +
-                    (stack_.empty() ? std::string("any open element")
-                                    : "<" + stack_.back() + ">"));
+                    (stack_.empty() ? std::string("any open element") : "<" + stack_.back() + ">"));
       }
       name_.assign(n);
       stack_.pop_back();
@@ -282,7 +282,8 @@ XmlPull::Event XmlPull::next() {
     const bool empty = tag.ends_with("/");
     if (empty) tag.remove_suffix(1);
     if (stack_.empty() && seen_root_) return fail("a second root element");
-    if (!parse_start(tag)) return fail("a malformed start tag <" + std::string(tag.substr(0, 40)) + ">");
+    if (!parse_start(tag))
+      return fail("a malformed start tag <" + std::string(tag.substr(0, 40)) + ">");
     pos_ = end + 1;
     seen_root_ = true;
     stack_.push_back(name_);
