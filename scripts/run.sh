@@ -1,14 +1,30 @@
 #!/bin/sh
-# Installs what is missing, builds gradus (Release) and runs the main job on the shipped sample
-# pool: which tier each firm meets today, then the full explanation for one firm.
+# Installs what is missing, builds gradus (Release) and runs the main job on the embedded default:
+# a SQLite store (gradus-demo.db) filled with the synthetic demo pool of 913 firms (the size of
+# Suzhou Industrial Park's little-giants pool), the pool assessed today with the outcomes kept as a
+# run, the explanation for the firm closest to the little-giant tier, and the audit check.
+# Run it again and the demo store is rebuilt from scratch.
 set -eu
 cd "$(dirname "$0")/.."
 ./scripts/deps.sh
 cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DGRADUS_BUILD_TESTS=OFF -DGRADUS_BUILD_BENCH=OFF >/dev/null
 cmake --build build-release --target gradus -j "$(nproc)"
-LANG_OPT="${GRADUS_LANG:-zh}"
-echo "== gradus assess --input samples/pool.csv =="
-./build-release/gradus assess --input samples/pool.csv --lang "$LANG_OPT"
-FIRST=$(sed -n 2p samples/pool.csv | cut -d, -f1)
-echo "== gradus explain --input samples/pool.csv --uscc $FIRST --policy little-giant =="
-./build-release/gradus explain --input samples/pool.csv --uscc "$FIRST" --policy little-giant --lang "$LANG_OPT"
+G=./build-release/gradus
+L="${GRADUS_LANG:-zh}"
+DB="${GRADUS_DEMO_DB:-gradus-demo.db}"
+rm -f "$DB" "$DB-wal" "$DB-shm"
+export GRADUS_DB="sqlite:$DB" GRADUS_ACTOR="${GRADUS_ACTOR:-demo}"
+echo "== gradus demo --enterprises 913 (store: $GRADUS_DB) =="
+$G demo --enterprises 913 --lang "$L"
+echo "== gradus assess --db $GRADUS_DB --format summary --save-run =="
+$G assess --db "$GRADUS_DB" --format summary --save-run --lang "$L"
+# The firm to explain: the first that is manual or met for little-giant, else the first firm.
+FIRM=$($G assess --db "$GRADUS_DB" --policy little-giant --format csv --lang en |
+  awk -F, 'NR > 1 && ($7 == "met" || $7 == "manual") { print $1; exit }')
+if [ -z "$FIRM" ]; then
+  FIRM=$($G assess --db "$GRADUS_DB" --policy little-giant --format csv --lang en | awk -F, 'NR == 2 { print $1 }')
+fi
+echo "== gradus explain --db $GRADUS_DB --uscc $FIRM --policy little-giant =="
+$G explain --db "$GRADUS_DB" --uscc "$FIRM" --policy little-giant --lang "$L"
+echo "== gradus audit verify =="
+$G audit verify --lang "$L"

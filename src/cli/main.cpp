@@ -48,7 +48,8 @@ usage / 用法:
       --known-at uses the facts as the store knew them then (YYYY-MM-DD or an ISO UTC time);
       --save-run keeps the outcomes as a dated run (gradus runs list|diff).
       评价文件或企业库中的每家企业；--known-at 按当时已知的数据评价；--save-run 保存本次评价结果。
-  gradus explain --input FILE --uscc CODE [--policy ID[@VERSION]]... [--as-of …] [--mode …] [--lang …]
+  gradus explain (--input FILE | --db URL [--known-at TIME]) --uscc CODE [--policy ID[@VERSION]]...
+                 [--as-of …] [--mode …] [--lang …]
       The full account for one enterprise, criterion by criterion, with citations and inputs.
       单个企业的逐条解释（含依据与所用数据）。
   gradus policy list [--as-of YYYY-MM-DD] [--lang zh|en]
@@ -320,17 +321,26 @@ int cmd_assess(int argc, char** argv) {
 }
 
 int cmd_explain(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2, {"input", "uscc", "policy", "as-of", "mode", "lang", "policy-file"}, {"help"});
+  Args a = parse_args(argc, argv, 2, {"input", "db", "known-at", "uscc", "policy", "as-of", "mode", "lang", "policy-file"},
+                      {"help"});
   if (a.has("help")) return std::cout << kUsage, kOk;
   if (!a.error.empty()) return usage_error(a.error);
-  if (!a.has("input") || !a.has("uscc")) return usage_error("explain needs --input FILE and --uscc CODE");
+  if (a.has("input") == a.has("db") || !a.has("uscc")) {
+    return usage_error("explain needs --uscc CODE and --input FILE or --db URL");
+  }
   Common c;
   if (!read_common(a, c)) return kFailed;
   std::vector<std::unique_ptr<Plan>> plans;
   if (!select_plans(a, c, plans)) return kFailed;
   Pool pool;
   IngestReport report;
-  if (!load_input(a.get("input"), c.lang, pool, report)) return kFailed;
+  if (a.has("db")) {
+    auto db = open_store_or_report(a, c.lang);
+    int64_t known_batch = 0;
+    if (!db || !load_from_store(a, c.lang, *db, pool, known_batch)) return kFailed;
+  } else if (!load_input(a.get("input"), c.lang, pool, report)) {
+    return kFailed;
+  }
   std::string code = normalize_width(trim(a.get("uscc")));
   std::transform(code.begin(), code.end(), code.begin(), [](unsigned char ch) { return std::toupper(ch); });
   std::optional<uint32_t> row = pool.find(code);
