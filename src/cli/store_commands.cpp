@@ -124,6 +124,9 @@ int cmd_import(int argc, char** argv) {
     }
     all_errors.errors.insert(all_errors.errors.end(), report.errors.begin(), report.errors.end());
     all_errors.warnings.insert(all_errors.warnings.end(), report.warnings.begin(), report.warnings.end());
+    all_errors.rows_read += report.rows_read;
+    all_errors.enterprises_loaded += report.enterprises_loaded;
+    all_errors.enterprises_rejected += report.enterprises_rejected;
     if (!pool) {
       std::cerr << "gradus: " << pool.error().message.in(lang) << "\n";
       rc = kPartial;
