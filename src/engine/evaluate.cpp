@@ -30,9 +30,11 @@ namespace {
 
 // Combined state of two inputs: missing beats undefined beats ok.
 inline uint8_t comb(uint8_t a, uint8_t b) {
-  // a | b is 0 ok, 1 missing, 2 undefined, 3 both → missing (branch-free so loops vectorise).
+  // a | b is 0 ok, 1 missing, 2 undefined, 3 both → missing: clear bit 1 when bit 0 is set
+  // (branch-free and without byte shifts, so loops vectorise).
   const uint8_t s = static_cast<uint8_t>(a | b);
-  return static_cast<uint8_t>(s - 2 * (s & (s >> 1) & 1));
+  const uint8_t missing = static_cast<uint8_t>(s & 1);
+  return static_cast<uint8_t>(s & ~(missing + missing));
 }
 
 // int64 → double without the scalar cvtsi2sd (SSE2 has no packed form): add the bit pattern of
@@ -43,6 +45,14 @@ inline double small_i64_to_f64(int64_t x) {
   double d;
   std::memcpy(&d, &bits, sizeof d);
   return d - 6755399441055744.0;
+}
+
+// The inverse for a whole number 0 <= x < 2^51 held in a double.
+inline int64_t small_f64_to_i64(double x) {
+  const double shifted = x + 6755399441055744.0;
+  int64_t bits;
+  std::memcpy(&bits, &shifted, sizeof bits);
+  return bits - 0x4338000000000000;
 }
 
 template <typename Cmp>
@@ -303,8 +313,11 @@ class BatchEvaluator {
         const double mul = nd.op == VOp::ratio ? 100.0 : 1.0;
         for (uint32_t i = 0; i < n; ++i) {
           uint8_t s = comb(sa[i], sb[i]);
-          bool zero = b[i] == 0;
-          v[i] = zero ? 0.0 : a[i] * mul / b[i];
+          const bool zero = b[i] == 0;
+          // Divide by 1 where the divisor is 0 (the value is discarded): no conditional division,
+          // so the loop vectorises.
+          const double q = a[i] * mul / (zero ? 1.0 : b[i]);
+          v[i] = zero ? 0.0 : q;
           st[i] = (s == kValueOk && zero) ? kValueUndefined : s;
         }
         return;
@@ -456,9 +469,17 @@ class BatchEvaluator {
       case VOp::has: {
         const double* __restrict a = V(nd.in[0]);
         const uint8_t* __restrict sa = S(nd.in[0]);
-        for (uint32_t i = 0; i < n; ++i) {
-          st[i] = sa[i];
-          v[i] = (static_cast<uint64_t>(a[i]) & nd.mask) ? 1.0 : 0.0;
+        std::copy(sa, sa + n, st);
+        // A set is a bit mask held as a whole double; below 2^51 (every shipped enum) it is
+        // turned back into an integer with the 2^52 + 2^51 trick, which vectorises.
+        bool small = true;
+        for (uint32_t i = 0; i < n; ++i) small &= a[i] >= 0 && a[i] < 2251799813685248.0;
+        if (small) {
+          const int64_t mask = static_cast<int64_t>(nd.mask);
+          for (uint32_t i = 0; i < n; ++i) v[i] = (small_f64_to_i64(a[i]) & mask) ? 1.0 : 0.0;
+        } else {
+          for (uint32_t i = 0; i < n; ++i)
+            v[i] = (static_cast<uint64_t>(a[i]) & nd.mask) ? 1.0 : 0.0;
         }
         return;
       }
@@ -548,16 +569,18 @@ class BatchEvaluator {
   void per_row_events(const EventLists<T>& events, double* __restrict v, uint8_t* __restrict st,
                       Fact fact) {
     const uint32_t* off = events.offsets.data() + s_.begin;
-    std::pair<double, uint8_t> none{0.0, kValueOk};
-    bool none_known = false;
+    // Every row first gets the answer for an empty list (one call, on a row without events if
+    // there is one), then the rows with events are recomputed.
+    uint32_t empty_row = 0;
+    while (empty_row < n_ && off[empty_row + 1] != off[empty_row]) ++empty_row;
+    if (empty_row < n_) {
+      const std::pair<double, uint8_t> none = fact(s_.begin + empty_row);
+      std::fill(v, v + n_, none.first);
+      std::fill(st, st + n_, none.second);
+    }
     for (uint32_t i = 0; i < n_; ++i) {
-      std::pair<double, uint8_t> r;
-      if (off[i + 1] != off[i]) {
-        r = fact(s_.begin + i);
-      } else {
-        if (!none_known) none = fact(s_.begin + i), none_known = true;
-        r = none;
-      }
+      if (off[i + 1] == off[i]) continue;
+      const std::pair<double, uint8_t> r = fact(s_.begin + i);
       v[i] = r.first, st[i] = r.second;
     }
   }
@@ -843,35 +866,35 @@ class BatchEvaluator {
       if (!no_industry && ind.present[e] && static_cast<uint64_t>(ind.values[e]) < 10000)
         cat = pc.category_of_class[static_cast<size_t>(ind.values[e])];
       s_.category[i] = cat;
-      uint8_t possible = 0;
-      if (cat < 0) {
-        possible = all_classes;
-      } else {
-        uint8_t open = 0;  // indicators whose value is missing or undefined in this row
-        for (size_t j = 0; j < nind; ++j) open |= static_cast<uint8_t>((xs[j][i] != kValueOk) << j);
-        bool decided = false;
+      uint8_t possible = all_classes;
+      if (cat >= 0) {
+        unsigned open = 0;  // indicators whose value is missing or undefined in this row
+        for (size_t j = 0; j < nind; ++j) open |= static_cast<unsigned>(xs[j][i] != kValueOk) << j;
+        // Branch-free over the classes: holding = the classes defined for the category whose
+        // decided bounds all hold; pending = those with a bound on an open indicator.
+        unsigned holding = 0, pending = 0;
         for (size_t cl = 0; cl + 1 < ncls; ++cl) {
           const size_t at = static_cast<size_t>(cat) * ncls + cl;
-          const uint8_t bounded = bound_mask[at];
-          if (bounded == 0) continue;  // the class is not defined for this category
+          const unsigned bounded = bound_mask[at];
           const double* bound = dense_bounds + at * nind;
-          bool holds = true;
-          for (unsigned m = bounded & ~open & 0xffu; m; m &= m - 1) {
-            const int j = std::countr_zero(m);
+          unsigned fails = 0;
+          for (size_t j = 0; j < nind; ++j) {
             bool h = cmp(kOp, x[j][i], bound[j]);
-            if (kRecheck && pc.recheck[static_cast<size_t>(j)] && near(x[j][i], bound[j]))
-              if (auto r = exact_compare_const(
-                      plan_, pool_, e, *c.indicators[static_cast<size_t>(j)].expr, kOp, bound[j]))
+            if (kRecheck && pc.recheck[j] && ((bounded & ~open) >> j & 1) &&
+                near(x[j][i], bound[j]))
+              if (auto r =
+                      exact_compare_const(plan_, pool_, e, *c.indicators[j].expr, kOp, bound[j]))
                 h = *r;
-            holds = holds && h;
+            fails |= static_cast<unsigned>(!h) << j;
           }
-          if (!holds) continue;  // a bound fails: one class down
-          possible |= static_cast<uint8_t>(1u << cl);
-          if (bounded & open) continue;  // undecided: a lower class stays possible
-          decided = true;
-          break;
+          holding |= static_cast<unsigned>(bounded != 0 && (fails & bounded & ~open) == 0) << cl;
+          pending |= static_cast<unsigned>((bounded & open) != 0) << cl;
         }
-        if (!decided) possible |= last_class;
+        // From the top: every holding class is possible down to the first one decided; when
+        // none is decided, the last class too.
+        const unsigned decided = holding & ~pending;
+        possible = static_cast<uint8_t>(decided ? holding & (((decided & (0u - decided)) << 1) - 1)
+                                                : holding | last_class);
       }
       const bool single = (possible & (possible - 1)) == 0;
       s_.result[i] = single ? static_cast<int8_t>(std::countr_zero(static_cast<unsigned>(possible)))
