@@ -27,8 +27,8 @@ void fit(Column& c, size_t n) {
 }
 
 template <typename T>
-EventLists<T> to_lists(std::vector<std::pair<uint32_t, T>>& pending, const std::vector<uint32_t>& remap,
-                       uint32_t n) {
+EventLists<T> to_lists(std::vector<std::pair<uint32_t, T>>& pending,
+                       const std::vector<uint32_t>& remap, uint32_t n) {
   EventLists<T> out;
   auto before = [&](const auto& a, const auto& b) { return remap[a.first] < remap[b.first]; };
   // Usually in order already (the rows of an enterprise come together).
@@ -59,6 +59,7 @@ EventLists<T> subset_lists(const EventLists<T>& in, std::span<const uint32_t> ro
 
 Column subset_column(const Column& c, std::span<const uint32_t> rows) {
   Column out;
+  if (c.values.empty()) return out;  // the empty slot of a text or yearly field
   out.values.reserve(rows.size());
   out.present.reserve(rows.size());
   for (uint32_t r : rows) {
@@ -126,11 +127,14 @@ size_t Pool::memory_bytes() const {
     for (const Column& c : ys) bytes += col(c);
   }
   for (const auto& t : texts_) {
-    for (const std::string& s : t) bytes += sizeof(std::string) + (s.size() > 15 ? s.capacity() : 0);
+    for (const std::string& s : t)
+      bytes += sizeof(std::string) + (s.size() > 15 ? s.capacity() : 0);
   }
   bytes += index_.size() * 64;
-  bytes += titles_.items.capacity() * sizeof(TitleRecord) + incidents_.items.capacity() * sizeof(IncidentRecord) +
-           awards_.items.capacity() * sizeof(AwardRecord) + ip_items_.items.capacity() * sizeof(IpItem);
+  bytes += titles_.items.capacity() * sizeof(TitleRecord) +
+           incidents_.items.capacity() * sizeof(IncidentRecord) +
+           awards_.items.capacity() * sizeof(AwardRecord) +
+           ip_items_.items.capacity() * sizeof(IpItem);
   return bytes;
 }
 
@@ -168,7 +172,8 @@ std::optional<uint32_t> PoolBuilder::set(uint32_t e, FieldId f, int64_t raw, uin
   return std::nullopt;
 }
 
-std::optional<uint32_t> PoolBuilder::set_text(uint32_t e, FieldId f, std::string value, uint32_t source_row) {
+std::optional<uint32_t> PoolBuilder::set_text(uint32_t e, FieldId f, std::string value,
+                                              uint32_t source_row) {
   auto& t = texts_[f];
   auto& rows = source_rows_[f];
   if (t.size() <= e) {
@@ -226,6 +231,10 @@ Pool PoolBuilder::finish() && {
   }
   const bool all_kept = kept.size() == total;
   const uint32_t n = static_cast<uint32_t>(kept.size());
+  // The source rows only serve conflict reports while building: free them before the pool's
+  // columns are sized, so they do not add to the peak.
+  std::vector<std::vector<uint32_t>>().swap(source_rows_);
+  std::vector<uint8_t>().swap(rejected_);
   auto compact = [&](Column& c) {
     fit(c, total);
     if (all_kept) return std::move(c);
@@ -236,7 +245,15 @@ Pool PoolBuilder::finish() && {
   pool.size_ = n;
   const size_t nf = all_fields().size();
   pool.columns_.resize(nf);
-  for (size_t f = 0; f < nf; ++f) pool.columns_[f] = compact(columns_[f]);
+  for (size_t f = 0; f < nf; ++f) {
+    // Only enterprise-scope numeric fields have a column (Pool::column); the slots of yearly and
+    // text fields stay empty unless something was set there (1M enterprises: 19 × 9 MB saved).
+    const FieldDef& fd = field(static_cast<FieldId>(f));
+    if ((fd.kind == FieldKind::text || fd.scope == FieldScope::yearly) &&
+        columns_[f].values.empty())
+      continue;
+    pool.columns_[f] = compact(columns_[f]);
+  }
 
   pool.yearly_.resize(nf);
   if (!yearly_.empty()) {

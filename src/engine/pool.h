@@ -27,7 +27,9 @@
 namespace gradus {
 
 // One column of raw values (see FieldKind for the encoding) with a presence flag per row.
-// Invariant: values.size() == present.size() == pool size; values[i] is 0 when !present[i].
+// Invariant: values.size() == present.size() == pool size for every enterprise-scope numeric
+// field and every yearly column (Pool::yearly); values[i] is 0 when !present[i]. Pool::column()
+// of a text or yearly field is empty.
 struct Column {
   std::vector<int64_t> values;
   std::vector<uint8_t> present;
@@ -95,7 +97,7 @@ class Pool {
   int first_year() const { return first_year_; }
   int last_year() const { return last_year_; }
 
-  // Enterprise-scope numeric (non-text) field.
+  // Enterprise-scope numeric (non-text) field (an empty column for text and yearly fields).
   const Column& column(FieldId f) const { return columns_[f]; }
   // Yearly field in `year`, or nullptr when the pool has no data for that year.
   const Column* yearly(FieldId f, int year) const;
@@ -122,10 +124,10 @@ class Pool {
   uint32_t size_ = 0;
   int first_year_ = 1;
   int last_year_ = 0;
-  std::vector<Column> columns_;                              // indexed by FieldId
-  std::vector<std::vector<Column>> yearly_;                  // [FieldId][year - first_year_]
-  std::vector<std::vector<std::string>> texts_;              // [FieldId][enterprise]
-  std::unordered_map<std::string, uint32_t> index_;          // uscc -> enterprise
+  std::vector<Column> columns_;                      // indexed by FieldId
+  std::vector<std::vector<Column>> yearly_;          // [FieldId][year - first_year_]
+  std::vector<std::vector<std::string>> texts_;      // [FieldId][enterprise]
+  std::unordered_map<std::string, uint32_t> index_;  // uscc -> enterprise
   EventLists<TitleRecord> titles_;
   EventLists<IncidentRecord> incidents_;
   EventLists<AwardRecord> awards_;
@@ -147,7 +149,8 @@ class PoolBuilder {
   // Sets an enterprise-scope value. When the field already holds a different value, nothing is
   // changed and the source row that set the existing value is returned (0 if unknown).
   std::optional<uint32_t> set(uint32_t e, FieldId f, int64_t raw, uint32_t source_row = 0);
-  std::optional<uint32_t> set_text(uint32_t e, FieldId f, std::string value, uint32_t source_row = 0);
+  std::optional<uint32_t> set_text(uint32_t e, FieldId f, std::string value,
+                                   uint32_t source_row = 0);
   // The current raw value of an enterprise-scope field, if set.
   std::optional<int64_t> get(uint32_t e, FieldId f) const;
   // Sets a yearly value (last write wins; duplicate years are the importer's to detect).
