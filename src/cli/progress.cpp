@@ -43,6 +43,8 @@ void Progress::finish(uint64_t done) {
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   if (drawn_) std::fprintf(stderr, "\r\033[K");
+  // Short jobs stay quiet when stderr is a log or a pipe (their output is compared in tests).
+  if (!terminal_ && elapsed < 2.0) return;
   std::fprintf(stderr, "%s: %llu %s in %.2f s (%.0f %s/s)\n", what_.c_str(),
                static_cast<unsigned long long>(done), unit_.c_str(), elapsed,
                elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0, unit_.c_str());

@@ -1,5 +1,6 @@
 // Progress reporting for long commands: on a terminal, one line redrawn in place with a bar, the
-// rate and the time left; otherwise (a log, a pipe) a plain line every few seconds. Writes to
+// rate and the time left; otherwise (a log, a pipe) a plain line every few seconds, and a closing
+// line only for jobs that took more than 2 seconds. Writes to
 // stderr so that stdout stays clean for results.
 //
 //   Progress p("importing", "rows");

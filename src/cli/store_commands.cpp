@@ -117,7 +117,9 @@ int cmd_import(int argc, char** argv) {
   int rc = kOk;
   for (const std::string& file : a.positional) {
     IngestReport report;
+    Progress reading((lang == Lang::zh ? "读取 " : "reading ") + file, lang == Lang::zh ? "行" : "rows");
     Result<Pool> pool = load_pool_file(file, report);
+    reading.finish(report.rows_read);
     for (const InputError& e : report.errors) std::cerr << format_input_error(e, lang) << "\n";
     for (const InputError& e : report.warnings) {
       std::cerr << (lang == Lang::zh ? "警告：" : "warning: ") << format_input_error(e, lang) << "\n";
@@ -151,6 +153,7 @@ int cmd_import(int argc, char** argv) {
     Progress progress(lang == Lang::zh ? "写入" : "writing", lang == Lang::zh ? "行" : "rows");
     o.progress = [&](uint64_t done, uint64_t total) { progress.update(done, total); };
     Result<store::ImportSummary> sum = s->import_pool(*pool, o);
+    if (sum) progress.finish(sum->enterprises_new + sum->static_versions + sum->yearly_versions + sum->events_added);
     if (!sum) {
       std::cerr << "gradus: " << file << ": " << sum.error().message.in(lang) << "\n";
       rc = kFailed;
@@ -304,6 +307,7 @@ int cmd_demo(int argc, char** argv) {
   o.progress = [&](uint64_t done, uint64_t total) { progress.update(done, total); };
   Result<store::ImportSummary> sum = s->import_pool(pool, o);
   if (!sum) return std::cerr << "gradus: " << sum.error().message.in(lang) << "\n", kFailed;
+  progress.finish(sum->enterprises_new + sum->static_versions + sum->yearly_versions + sum->events_added);
   print_summary(s->describe(), *sum, false, lang, 0);
   return kOk;
 }
