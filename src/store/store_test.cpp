@@ -395,6 +395,31 @@ TEST_P(StoreTest, RunsAreStoredAndCompared) {
   EXPECT_TRUE(s->verify_audit()->ok);
 }
 
+TEST_P(StoreTest, TextWithSpecialCharactersRoundTrips) {
+  auto s = open();
+  ASSERT_TRUE(s);
+  PoolBuilder b;
+  const uint32_t e = b.enterprise("91320505MA1P7K3C1N");
+  const std::string tricky = "A\\B\tC\nD 'E' \"F\" \\N 中文（括号）";
+  b.set_text(e, find_field("name")->id, tricky);
+  b.set_text(e, find_field("niche_market")->id, "\\N");
+  AwardRecord award;
+  award.date = Date::from_ymd(2024, 5, 1);
+  award.name = "国家科技进步奖\t二等";
+  b.add_award(e, award);
+  Pool in = std::move(b).finish();
+  ASSERT_TRUE(s->import_pool(in, options()).ok());
+  Result<Pool> out = s->load_pool();
+  ASSERT_TRUE(out.ok());
+  ASSERT_EQ(out->size(), 1u);
+  EXPECT_EQ(out->text(find_field("name")->id, 0), tricky);
+  EXPECT_EQ(out->text(find_field("niche_market")->id, 0), "\\N");
+  ASSERT_EQ(out->awards().of(0).size(), 1u);
+  EXPECT_EQ(out->awards().of(0)[0].name, "国家科技进步奖\t二等");
+  EXPECT_EQ(s->import_pool(in, options()).value().batch_id, 0) << "identical text is recognised as unchanged";
+  EXPECT_TRUE(s->verify_audit()->ok);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 
