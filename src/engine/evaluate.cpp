@@ -311,15 +311,17 @@ class BatchEvaluator {
         const uint8_t* __restrict sa = S(nd.in[0]);
         const uint8_t* __restrict sb = S(nd.in[1]);
         const double mul = nd.op == VOp::ratio ? 100.0 : 1.0;
+        // Values and states in separate loops (one element width each, so both vectorise);
+        // divide by 1 where the divisor is 0 (the value is discarded) to avoid a conditional
+        // division; a zero divisor makes a decided row undefined (rare: a branch that holds).
         for (uint32_t i = 0; i < n; ++i) {
-          uint8_t s = comb(sa[i], sb[i]);
           const bool zero = b[i] == 0;
-          // Divide by 1 where the divisor is 0 (the value is discarded): no conditional division,
-          // so the loop vectorises.
           const double q = a[i] * mul / (zero ? 1.0 : b[i]);
           v[i] = zero ? 0.0 : q;
-          st[i] = (s == kValueOk && zero) ? kValueUndefined : s;
         }
+        for (uint32_t i = 0; i < n; ++i) st[i] = comb(sa[i], sb[i]);
+        for (uint32_t i = 0; i < n; ++i)
+          if (b[i] == 0 && st[i] == kValueOk) st[i] = kValueUndefined;
         return;
       }
       case VOp::cagr: {
