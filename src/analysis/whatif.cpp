@@ -1,0 +1,149 @@
+// What-if re-assessment of one enterprise with changed facts (see whatif.h).
+#include "analysis/whatif.h"
+
+#include "core/fields.h"
+#include "ingest/values.h"
+
+namespace gradus {
+namespace {
+
+// Copies everything `pool` knows about enterprise `e` into `b` as enterprise `to`. Values already
+// set in `b` are kept (set() refuses a different value), so overrides applied first win.
+void copy_enterprise(const Pool& pool, uint32_t e, PoolBuilder& b, uint32_t to) {
+  for (const FieldDef& f : all_fields()) {
+    if (f.name == "uscc") continue;
+    if (f.scope == FieldScope::enterprise) {
+      if (f.kind == FieldKind::text) {
+        const std::string& t = pool.text(f.id, e);
+        if (!t.empty()) (void)b.set_text(to, f.id, t);
+        continue;
+      }
+      const Column& c = pool.column(f.id);
+      if (e < c.present.size() && c.present[e]) (void)b.set(to, f.id, c.values[e]);
+      continue;
+    }
+    for (int y = pool.first_year(); y <= pool.last_year(); ++y) {
+      const Column* c = pool.yearly(f.id, y);
+      if (c != nullptr && e < c->present.size() && c->present[e]) b.set_yearly(to, f.id, y, c->values[e]);
+    }
+  }
+  for (const TitleRecord& r : pool.titles().of(e)) b.add_title(to, r);
+  for (const IncidentRecord& r : pool.incidents().of(e)) b.add_incident(to, r);
+  for (const AwardRecord& r : pool.awards().of(e)) b.add_award(to, r);
+  for (const MakerChinaRecord& r : pool.maker_china().of(e)) b.add_maker_china(to, r);
+  for (const HonourRecord& r : pool.honours().of(e)) b.add_honour(to, r);
+  for (const IpItem& r : pool.ip_items().of(e)) b.add_ip_item(to, r);
+}
+
+}  // namespace
+
+Result<FactOverride> parse_override(std::string_view spec) {
+  FactOverride o;
+  o.written = std::string(spec);
+  const size_t eq = spec.find('=');
+  if (eq == std::string_view::npos) {
+    return invalid("修改应写成 字段[@年度]=值（如 rd_expense@2025=900）：" + o.written,
+                   "a change is written FIELD[@YEAR]=VALUE (e.g. rd_expense@2025=900): " + o.written);
+  }
+  std::string_view name = spec.substr(0, eq);
+  const std::string_view value = spec.substr(eq + 1);
+  int year = 0;
+  if (const size_t at = name.find('@'); at != std::string_view::npos) {
+    const std::string y(name.substr(at + 1));
+    if (y.size() != 4 || y.find_first_not_of("0123456789") != std::string::npos) {
+      return invalid("年度应为四位数字：" + o.written, "the year must be four digits: " + o.written);
+    }
+    year = std::stoi(y);
+    name = name.substr(0, at);
+  }
+  const FieldDef* f = find_field(name);
+  if (f == nullptr || f->name == "uscc") {
+    return invalid("没有名为 " + std::string(name) + " 的字段（见 docs/data-format.md）",
+                   "there is no field named " + std::string(name) + " (see docs/data-format.md)");
+  }
+  if (f->scope == FieldScope::yearly && year == 0) {
+    return invalid(std::string(name) + " 是年度数据，需写年度：" + std::string(name) + "@2025=…",
+                   std::string(name) + " is a yearly fact: give the year, " + std::string(name) + "@2025=…");
+  }
+  if (f->scope == FieldScope::enterprise && year != 0) {
+    return invalid(std::string(name) + " 不是年度数据，不要写 @年度", std::string(name) + " is not a yearly fact: leave out @YEAR");
+  }
+  o.ref = FieldRef{f->id, year};
+  if (value.empty()) {
+    if (f->scope != FieldScope::yearly) {
+      return invalid("只能清除年度数据的值：" + o.written, "only a yearly fact can be cleared: " + o.written);
+    }
+    o.clear = true;
+    return o;
+  }
+  if (f->kind == FieldKind::text) {
+    o.text = ingest::normalize_text_value(*f, value);
+    return o;
+  }
+  std::optional<Text> warning;
+  Result<int64_t> raw = ingest::parse_value(*f, value, false, &warning);
+  if (!raw) {
+    return invalid(o.written + "：" + raw.error().message.zh, o.written + ": " + raw.error().message.en);
+  }
+  o.raw = *raw;
+  return o;
+}
+
+Result<Pool> pool_with_overrides(const Pool& pool, uint32_t e, std::span<const FactOverride> overrides) {
+  PoolBuilder b;
+  const uint32_t to = b.enterprise(pool.uscc(e));
+  for (const FactOverride& o : overrides) {
+    const FieldDef& f = field(o.ref.field);
+    if (f.scope != FieldScope::enterprise) continue;
+    if (f.kind == FieldKind::text) {
+      (void)b.set_text(to, f.id, o.text);
+    } else {
+      (void)b.set(to, f.id, o.raw);
+    }
+  }
+  copy_enterprise(pool, e, b, to);
+  for (const FactOverride& o : overrides) {
+    const FieldDef& f = field(o.ref.field);
+    if (f.scope != FieldScope::yearly) continue;
+    if (o.clear) {
+      b.clear_yearly(to, f.id, o.ref.year);
+    } else {
+      b.set_yearly(to, f.id, o.ref.year, o.raw);
+    }
+  }
+  return std::move(b).finish();
+}
+
+AssessmentResult assess_one(const Plan& plan, const Pool& pool, uint32_t e) {
+  const std::vector<uint32_t> rows{e};
+  Pool one = pool.subset(rows);
+  BatchState st(plan);
+  evaluate_batch(plan, one, 0, 1, st);
+  AssessmentResult r = extract_result(plan, one, st, 0);
+  extract_inputs(plan, one, r);
+  return r;
+}
+
+Result<std::vector<WhatIfResult>> what_if(std::span<const Plan* const> plans, const Pool& pool,
+                                          uint32_t e, std::span<const FactOverride> overrides) {
+  Result<Pool> changed = pool_with_overrides(pool, e, overrides);
+  if (!changed) return changed.error();
+  std::vector<WhatIfResult> out;
+  for (const Plan* plan : plans) {
+    WhatIfResult w;
+    w.policy = plan->policy->key();
+    w.before = assess_one(*plan, pool, e);
+    w.after = assess_one(*plan, *changed, 0);
+    // Criteria come in the same pre-order on both sides (same plan).
+    for (size_t k = 0; k < w.before.criteria.size() && k < w.after.criteria.size(); ++k) {
+      const CriterionResult& a = w.before.criteria[k];
+      const CriterionResult& b = w.after.criteria[k];
+      if (a.outcome == b.outcome && a.value == b.value) continue;
+      w.changes.push_back({a.id, a.label, a.outcome, b.outcome, a.value, b.value, b.threshold, b.unit});
+    }
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+}  // namespace gradus
