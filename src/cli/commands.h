@@ -26,6 +26,7 @@ int cmd_import_titles(int argc, char** argv);
 int cmd_export(int argc, char** argv);
 int cmd_template(int argc, char** argv);
 int cmd_whatif(int argc, char** argv);
+int cmd_gap(int argc, char** argv);
 
 // Opens the store named by --db / $GRADUS_DB / sqlite:gradus.db, printing the error; nullptr on
 // failure.

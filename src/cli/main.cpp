@@ -30,6 +30,7 @@
 #include "policy/registry.h"
 #include "store/store.h"
 #include "export/export.h"
+#include "analysis/gap.h"
 #include "analysis/whatif.h"
 #include "core/fields.h"
 
@@ -58,6 +59,9 @@ usage / 用法:
                 [--as-of …] [--mode …] [--lang …]
       Re-assess one enterprise with changed facts and show which outcomes and criteria change.
       假如修改某些数据，重新评价单个企业并列出哪些结果和条款发生变化。
+  gradus gap (--input FILE | --db URL) --uscc CODE [--policy …] [--as-of …] [--mode …] [--lang …]
+      For each tier not met: the facts to enter, the unmet criteria with the smallest proven change
+      of one fact each, and what a reviewer must judge. 差距分析：缺哪些数据、差多少、哪些需评审。
   gradus policy list [--as-of YYYY-MM-DD] [--lang zh|en]
       Every policy version, its windows, and which is in force on the date.
   gradus policy check FILE...
@@ -630,6 +634,79 @@ int cmd_whatif(int argc, char** argv) {
   return kOk;
 }
 
+// gradus gap: for each tier an enterprise does not meet, what stands in the way and the smallest
+// proven change of one fact for each measurable criterion.
+int cmd_gap(int argc, char** argv) {
+  Args a = parse_args(argc, argv, 2, {"input", "db", "known-at", "uscc", "policy", "as-of", "mode", "lang", "policy-file"},
+                      {});
+  if (!a.error.empty()) return usage_error(a.error);
+  if (a.has("input") == a.has("db") || !a.has("uscc")) {
+    return usage_error("gap needs --uscc CODE and --input FILE or --db URL");
+  }
+  Common c;
+  if (!read_common(a, c)) return kFailed;
+  std::vector<std::unique_ptr<Plan>> owned;
+  if (!select_plans(a, c, owned)) return kFailed;
+  Pool pool;
+  IngestReport report;
+  if (a.has("db")) {
+    auto db = open_store_or_report(a, c.lang);
+    int64_t known_batch = 0;
+    if (!db || !load_from_store(a, c.lang, *db, pool, known_batch)) return kFailed;
+  } else if (!load_input(a.get("input"), c.lang, pool, report)) {
+    return kFailed;
+  }
+  std::string code = normalize_width(trim(a.get("uscc")));
+  std::transform(code.begin(), code.end(), code.begin(), [](unsigned char ch) { return std::toupper(ch); });
+  std::optional<uint32_t> row = pool.find(code);
+  const bool zh = c.lang == Lang::zh;
+  const Lang lang = c.lang;
+  if (!row) {
+    std::cerr << (zh ? "gradus: 没有统一社会信用代码为 " + code + " 的企业\n" : "gradus: no enterprise with USCC " + code + "\n");
+    return kFailed;
+  }
+  std::cout << pool.text(find_field("name")->id, *row) << "  " << code << "\n";
+  for (const auto& plan : owned) {
+    TierGap g = tier_gap(*plan, pool, *row);
+    std::cout << "\n" << g.policy << ": " << outcome_label(g.outcome).in(lang) << "\n";
+    if (g.outcome == Outcome::met) continue;
+    if (!g.unknown.empty()) {
+      std::cout << (zh ? "  尚缺数据，无法判断（请先补充）：\n" : "  we cannot tell until you enter:\n");
+      for (const CriterionGap& x : g.unknown) {
+        std::string facts;
+        for (const FieldRef& r : x.missing) facts += (facts.empty() ? "" : ", ") + field_ref_text(r, lang);
+        std::cout << "    [" << x.id << "] " << x.label.in(lang) << (facts.empty() ? "" : ": " + facts) << "\n";
+      }
+    }
+    if (!g.not_met.empty()) {
+      std::cout << (zh ? "  不符合：\n" : "  not met:\n");
+      for (const CriterionGap& x : g.not_met) {
+        std::cout << "    [" << x.id << "] " << x.label.in(lang);
+        if (!x.value.empty()) {
+          std::cout << (zh ? "（值 " : " (value ") << x.value << (x.unit.empty() ? "" : " " + x.unit)
+                    << (zh ? "，要求 " : ", required ") << x.threshold << (zh ? "）" : ")");
+        }
+        std::cout << "\n";
+        for (const GapSuggestion& s : x.suggestions) std::cout << "      → " << s.text.in(lang) << "\n";
+        if (!x.note.empty()) {
+          std::cout << "      → " << x.note.in(lang) << "\n";
+        } else if (x.suggestions.empty()) {
+          std::cout << (zh ? "      （无法自动给出单项数据的修改建议）\n" : "      (no single-fact change can be suggested automatically)\n");
+        }
+      }
+    }
+    if (!g.manual.empty()) {
+      std::cout << (zh ? "  需评审判断：\n" : "  needs a reviewer:\n");
+      for (const CriterionGap& x : g.manual) {
+        std::cout << "    [" << x.id << "] " << x.label.in(lang);
+        if (!x.note.empty()) std::cout << (zh ? "：" : ": ") << x.note.in(lang);
+        std::cout << "\n";
+      }
+    }
+  }
+  return kOk;
+}
+
 // gradus template: the empty import workbook.
 int cmd_template(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2, {"output", "lang"}, {});
@@ -667,5 +744,6 @@ int main(int argc, char** argv) {
   if (cmd == "export") return cmd_export(argc, argv);
   if (cmd == "template") return cmd_template(argc, argv);
   if (cmd == "whatif") return cmd_whatif(argc, argv);
+  if (cmd == "gap") return cmd_gap(argc, argv);
   return usage_error("unknown command '" + cmd + "'");
 }
