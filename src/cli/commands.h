@@ -27,6 +27,8 @@ int cmd_export(int argc, char** argv);
 int cmd_template(int argc, char** argv);
 int cmd_whatif(int argc, char** argv);
 int cmd_gap(int argc, char** argv);
+int cmd_potential(int argc, char** argv);
+int cmd_policy_diff(int argc, char** argv);
 
 // Opens the store named by --db / $GRADUS_DB / sqlite:gradus.db, printing the error; nullptr on
 // failure.

@@ -31,6 +31,7 @@
 #include "store/store.h"
 #include "export/export.h"
 #include "analysis/gap.h"
+#include "analysis/pool_views.h"
 #include "analysis/whatif.h"
 #include "core/fields.h"
 
@@ -62,6 +63,13 @@ usage / 用法:
   gradus gap (--input FILE | --db URL) --uscc CODE [--policy …] [--as-of …] [--mode …] [--lang …]
       For each tier not met: the facts to enter, the unmet criteria with the smallest proven change
       of one fact each, and what a reviewer must judge. 差距分析：缺哪些数据、差多少、哪些需评审。
+  gradus potential --policy ID (--input FILE | --db URL) [--region PREFIX] [--industry PREFIX]
+                [--top N] [--format text|csv|json] [--include-holders] [--as-of …]
+      The firms closest to a tier (not holding it yet), ranked by blocking criteria and shortfall.
+      按差距排序，列出最接近某一层级的企业。
+  gradus policy diff ID@VERSION ID@VERSION (--input FILE | --db URL) [--format text|csv] [--as-of …]
+      The firms whose outcome changes between two versions of a policy, and the criteria why.
+      新旧版本政策下结果发生变化的企业及原因。
   gradus policy list [--as-of YYYY-MM-DD] [--lang zh|en]
       Every policy version, its windows, and which is in force on the date.
   gradus policy check FILE...
@@ -384,8 +392,9 @@ std::string read_file(const std::string& path, bool* ok) {
 }
 
 int cmd_policy(int argc, char** argv) {
-  if (argc < 3) return usage_error("policy needs list, check or test");
+  if (argc < 3) return usage_error("policy needs list, check, test or diff");
   std::string sub = argv[2];
+  if (sub == "diff") return cmd_policy_diff(argc, argv);
   Args a = parse_args(argc, argv, 3, {"as-of", "lang", "mode"}, {"help"});
   if (a.has("help")) return std::cout << kUsage, kOk;
   if (!a.error.empty()) return usage_error(a.error);
@@ -707,6 +716,146 @@ int cmd_gap(int argc, char** argv) {
   return kOk;
 }
 
+namespace {
+
+// The pool named by --input or --db (with --known-at); prints errors.
+bool load_pool_for(const Args& a, Lang lang, Pool& pool) {
+  IngestReport report;
+  if (a.has("db")) {
+    auto db = open_store_or_report(a, lang);
+    int64_t known_batch = 0;
+    return db && load_from_store(a, lang, *db, pool, known_batch);
+  }
+  return load_input(a.get("input"), lang, pool, report);
+}
+
+std::string csv_cell(const std::string& v) {
+  if (v.find_first_of(",\"\n") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char ch : v) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return out + "\"";
+}
+
+}  // namespace
+
+// gradus potential: the firms closest to a tier, ranked.
+int cmd_potential(int argc, char** argv) {
+  Args a = parse_args(argc, argv, 2,
+                      {"input", "db", "known-at", "policy", "as-of", "mode", "lang", "policy-file", "region", "industry",
+                       "top", "format", "threads"},
+                      {"include-holders"});
+  if (!a.error.empty()) return usage_error(a.error);
+  if (a.has("input") == a.has("db")) return usage_error("potential needs --input FILE or --db URL");
+  if (a.all("policy").size() != 1) return usage_error("potential needs exactly one --policy ID");
+  const std::string fmt = a.get("format", "text");
+  if (fmt != "text" && fmt != "csv" && fmt != "json") return usage_error("--format must be text, csv or json");
+  Common c;
+  if (!read_common(a, c)) return kFailed;
+  std::vector<std::unique_ptr<Plan>> owned;
+  if (!select_plans(a, c, owned)) return kFailed;
+  Pool pool;
+  if (!load_pool_for(a, c.lang, pool)) return kFailed;
+  PotentialOptions o;
+  o.region_prefix = a.get("region");
+  o.industry_prefix = a.get("industry");
+  o.top = static_cast<size_t>(std::atoll(a.get("top", "50").c_str()));
+  o.include_title_holders = a.has("include-holders");
+  o.threads = static_cast<unsigned>(std::atoi(a.get("threads", "0").c_str()));
+  std::vector<PotentialRow> rows = rank_potential(*owned[0], pool, o);
+  const bool zh = c.lang == Lang::zh;
+  const FieldId name = find_field("name")->id;
+  auto ids = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const std::string& x : v) s += (s.empty() ? "" : ";") + x;
+    return s;
+  };
+  if (fmt == "csv") {
+    std::cout << "rank,uscc,name,policy,outcome,not_met,unknown,manual,shortfall,blocking\n";
+  } else if (fmt == "json") {
+    std::cout << "[";
+  } else {
+    std::cout << owned[0]->policy->key() << (zh ? "：距离最近的 " : ": the ") << rows.size()
+              << (zh ? " 家企业（不符合项数、缺数据项数、差距、需评审项数）\n" : " firms closest to it (not met, unknown, shortfall, for a reviewer)\n");
+  }
+  for (size_t k = 0; k < rows.size(); ++k) {
+    const PotentialRow& r = rows[k];
+    const std::string shortfall = format_number(r.shortfall);
+    if (fmt == "csv") {
+      std::cout << k + 1 << "," << pool.uscc(r.enterprise) << "," << csv_cell(pool.text(name, r.enterprise)) << ","
+                << owned[0]->policy->key() << "," << outcome_id(r.outcome) << "," << r.not_met << "," << r.unknown << ","
+                << r.manual << "," << shortfall << "," << csv_cell(ids(r.blocking)) << "\n";
+    } else if (fmt == "json") {
+      std::cout << (k ? ",\n" : "\n") << "{\"rank\":" << k + 1 << ",\"uscc\":\"" << pool.uscc(r.enterprise)
+                << "\",\"policy\":\"" << owned[0]->policy->key() << "\",\"outcome\":\"" << outcome_id(r.outcome)
+                << "\",\"not_met\":" << r.not_met << ",\"unknown\":" << r.unknown << ",\"manual\":" << r.manual
+                << ",\"shortfall\":" << shortfall << ",\"blocking\":[";
+      for (size_t j = 0; j < r.blocking.size(); ++j) std::cout << (j ? "," : "") << "\"" << r.blocking[j] << "\"";
+      std::cout << "]}";
+    } else {
+      std::printf("%4zu  %s  %-28s  %-8s  %d  %d  %-6s  %d  %s\n", k + 1, pool.uscc(r.enterprise).c_str(),
+                  pool.text(name, r.enterprise).c_str(), outcome_label(r.outcome).in(c.lang).c_str(), r.not_met,
+                  r.unknown, shortfall.c_str(), r.manual, ids(r.blocking).c_str());
+    }
+  }
+  if (fmt == "json") std::cout << "\n]\n";
+  std::cout.flush();
+  return kOk;
+}
+
+// gradus policy diff A B: the firms whose outcome changes between two versions, and why.
+int cmd_policy_diff(int argc, char** argv) {
+  Args a = parse_args(argc, argv, 3, {"input", "db", "known-at", "as-of", "mode", "lang", "format", "policy-file", "threads"}, {});
+  if (!a.error.empty()) return usage_error(a.error);
+  if (a.positional.size() != 2) return usage_error("policy diff needs two policies, e.g. little-giant@2022 little-giant@2026");
+  if (a.has("input") == a.has("db")) return usage_error("policy diff needs --input FILE or --db URL");
+  const std::string fmt = a.get("format", "text");
+  if (fmt != "text" && fmt != "csv") return usage_error("--format must be text or csv");
+  Common c;
+  if (!read_common(a, c)) return kFailed;
+  Args which = a;
+  which.options["policy"] = a.positional;
+  std::vector<std::unique_ptr<Plan>> owned;
+  if (!select_plans(which, c, owned)) return kFailed;
+  Pool pool;
+  if (!load_pool_for(a, c.lang, pool)) return kFailed;
+  PolicyDiff d = policy_diff(*owned[0], *owned[1], pool, static_cast<unsigned>(std::atoi(a.get("threads", "0").c_str())));
+  const bool zh = c.lang == Lang::zh;
+  const FieldId name = find_field("name")->id;
+  auto ids = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const std::string& x : v) s += (s.empty() ? "" : ";") + x;
+    return s;
+  };
+  const std::string ka = owned[0]->policy->key(), kb = owned[1]->policy->key();
+  if (fmt == "csv") {
+    std::cout << "uscc,name,before,after,blocking_before,blocking_after\n";
+    for (const PolicyDiffRow& r : d.changed) {
+      std::cout << pool.uscc(r.enterprise) << "," << csv_cell(pool.text(name, r.enterprise)) << "," << outcome_id(r.before)
+                << "," << outcome_id(r.after) << "," << csv_cell(ids(r.blocking_before)) << ","
+                << csv_cell(ids(r.blocking_after)) << "\n";
+    }
+    return kOk;
+  }
+  std::cout << ka << " → " << kb << (zh ? "，评价日 " : ", as of ") << c.options.as_of.to_string() << (zh ? "，" : ", ")
+            << c.options.mode << (zh ? "：企业 " : ": ") << pool.size() << (zh ? " 家，结果变化 " : " enterprises, ")
+            << d.changed.size() << (zh ? " 家\n" : " outcomes change\n");
+  const Outcome order[] = {Outcome::met, Outcome::manual, Outcome::unknown, Outcome::not_met};
+  for (Outcome x : order) {
+    for (Outcome y : order) {
+      const size_t n = d.transitions[static_cast<size_t>(x)][static_cast<size_t>(y)];
+      if (x == y || n == 0) continue;
+      std::cout << "  " << outcome_label(x).in(c.lang) << " → " << outcome_label(y).in(c.lang) << ": " << n << "\n";
+    }
+  }
+  for (const PolicyDiffRow& r : d.changed) {
+    std::cout << "\n" << pool.uscc(r.enterprise) << "  " << pool.text(name, r.enterprise) << ": "
+              << outcome_label(r.before).in(c.lang) << " → " << outcome_label(r.after).in(c.lang) << "\n";
+    if (!r.blocking_before.empty()) std::cout << "  " << ka << (zh ? " 卡在：" : " blocked by: ") << ids(r.blocking_before) << "\n";
+    if (!r.blocking_after.empty()) std::cout << "  " << kb << (zh ? " 卡在：" : " blocked by: ") << ids(r.blocking_after) << "\n";
+  }
+  return kOk;
+}
+
 // gradus template: the empty import workbook.
 int cmd_template(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2, {"output", "lang"}, {});
@@ -745,5 +894,6 @@ int main(int argc, char** argv) {
   if (cmd == "template") return cmd_template(argc, argv);
   if (cmd == "whatif") return cmd_whatif(argc, argv);
   if (cmd == "gap") return cmd_gap(argc, argv);
+  if (cmd == "potential") return cmd_potential(argc, argv);
   return usage_error("unknown command '" + cmd + "'");
 }
