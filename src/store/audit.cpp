@@ -140,14 +140,14 @@ Result<AuditCheck> Store::verify_audit() {
   // Every batch must have its entry, and its rows must still be what was written.
   Result<std::vector<BatchInfo>> batches = this->batches();
   if (!batches) return batches.error();
-  std::map<int64_t, Sha256> digests;
+  std::map<int64_t, RowHash> digests;
   for (const BatchInfo& b : *batches) {
     if (batch_entries.count(b.id) == 0) {
       bad(0, "导入批次 " + std::to_string(b.id) + " 没有审计记录（不是经 gradus 写入的？）",
           "import batch " + std::to_string(b.id) + " has no audit entry (written outside gradus?)");
       continue;
     }
-    digests.emplace(b.id, Sha256());
+    digests.emplace(b.id, RowHash());
   }
   for (const auto& [batch, entry] : batch_entries) {
     bool found = false;

@@ -180,7 +180,7 @@ class Importer {
   template <typename Traits>
   void plan_events(uint32_t in, std::optional<uint32_t> stored, int64_t eid, bool existing);
   template <typename Traits>
-  Status write_events(int64_t batch, Sha256& h, int64_t& next_id);
+  Status write_events(int64_t batch, RowHash& h, int64_t& next_id);
   void change(uint32_t in, std::string field, int year, std::string before, std::string after) {
     ++sum_.fields_changed;
     if (sum_.changes.size() < kMaxListedChanges) {
@@ -193,7 +193,7 @@ class Importer {
     if (o_.progress && (rows_done_ & 4095) == 0) o_.progress(rows_done_, rows_total_);
     return Status::ok_status();
   }
-  Status close_rows(std::string_view table, std::vector<int64_t>& ids, int64_t batch, Sha256& h);
+  Status close_rows(std::string_view table, std::vector<int64_t>& ids, int64_t batch, RowHash& h);
   Result<int64_t> next_id(std::string_view table);
 
   SqlConnection& c_;
@@ -338,7 +338,7 @@ Status Importer::plan() {
 }
 
 Status Importer::close_rows(std::string_view table, std::vector<int64_t>& ids, int64_t batch,
-                            Sha256& h) {
+                            RowHash& h) {
   RowDigest d(h);
   d.marker("closed");
   if (ids.empty()) return Status::ok_status();
@@ -366,7 +366,7 @@ Status Importer::close_rows(std::string_view table, std::vector<int64_t>& ids, i
 }
 
 template <typename Traits>
-Status Importer::write_events(int64_t batch, Sha256& h, int64_t& next) {
+Status Importer::write_events(int64_t batch, RowHash& h, int64_t& next) {
   const TableLayout& t = table_layout(Traits::table);
   RowDigest(h).marker(t.name);
   auto& plans = events_[Traits::table];
@@ -389,7 +389,7 @@ Status Importer::write_events(int64_t batch, Sha256& h, int64_t& next) {
 }
 
 Status Importer::write(int64_t batch, std::string* digest) {
-  Sha256 h;
+  RowHash h;
   // enterprises
   {
     const TableLayout& t = table_layout("enterprises");

@@ -73,6 +73,24 @@ std::string Sha256::hex_final() {
   return hex;
 }
 
+RowHash::RowHash() {
+  if (sodium_init() < 0) std::abort();
+  crypto_generichash_init(&state_, nullptr, 0, 32);
+}
+
+void RowHash::update(std::string_view bytes) {
+  crypto_generichash_update(&state_, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+}
+
+std::string RowHash::hex_final() {
+  std::array<unsigned char, 32> out{};
+  crypto_generichash_final(&state_, out.data(), out.size());
+  std::string hex(out.size() * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), out.data(), out.size());
+  hex.pop_back();
+  return hex;
+}
+
 Result<std::string> sha256_of_file(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) {

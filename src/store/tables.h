@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include <array>
+#include <charconv>
 #include <optional>
 #include <cstdint>
 #include <span>
@@ -45,6 +46,18 @@ class Sha256 {
 };
 
 std::string sha256_hex(std::string_view bytes);
+
+// BLAKE2b-256 (libsodium crypto_generichash): the digest of the rows an import batch writes. Much
+// faster than libsodium's portable SHA-256 over a million rows; the chain itself uses SHA-256.
+class RowHash {
+ public:
+  RowHash();
+  void update(std::string_view bytes);
+  std::string hex_final();
+
+ private:
+  crypto_generichash_state state_;
+};
 // SHA-256 of a file's bytes, hex.
 Result<std::string> sha256_of_file(const std::string& path);
 
@@ -52,34 +65,54 @@ Result<std::string> sha256_of_file(const std::string& path);
 std::string json_escape(std::string_view s);
 
 // Feeds values into a digest in a canonical, unambiguous form: the same rows give the same
-// bytes whether they are being written or read back.
+// bytes whether they are being written or read back. Values are gathered in a buffer and hashed
+// in large pieces (a million rows make tens of millions of values).
 class RowDigest {
  public:
-  explicit RowDigest(Sha256& h) : h_(h) {}
-  void null() { h_.update("N"); }
+  explicit RowDigest(RowHash& h) : h_(h) {}
+  RowDigest(const RowDigest&) = delete;
+  RowDigest& operator=(const RowDigest&) = delete;
+  ~RowDigest() { flush(); }
+  void null() { buf_ += 'N'; }
+  // Fixed-width binary: a tag byte, then 8 bytes (little endian) for an integer or 4 bytes of
+  // length for a text followed by its bytes.
   void integer(int64_t v) {
-    std::string s = "I" + std::to_string(v) + "\x1f";
-    h_.update(s);
+    char bytes[9] = {'I'};
+    const uint64_t u = static_cast<uint64_t>(v);
+    for (int k = 0; k < 8; ++k) bytes[k + 1] = static_cast<char>(u >> (8 * k));
+    buf_.append(bytes, sizeof bytes);
   }
   void text(std::string_view v) {
-    std::string s = "T" + std::to_string(v.size()) + ":";
-    h_.update(s);
-    h_.update(v);
+    char bytes[5] = {'T'};
+    const uint32_t n = static_cast<uint32_t>(v.size());
+    for (int k = 0; k < 4; ++k) bytes[k + 1] = static_cast<char>(n >> (8 * k));
+    buf_.append(bytes, sizeof bytes);
+    buf_.append(v);
+    if (buf_.size() >= kFlushAt) flush();
   }
-  void end_row() { h_.update("\x1e"); }
+  void end_row() {
+    buf_ += '\x1e';
+    if (buf_.size() >= kFlushAt) flush();
+  }
   void marker(std::string_view m) {
-    h_.update("\x1d");
-    h_.update(m);
+    buf_ += '\x1d';
+    buf_.append(m);
+  }
+  void flush() {
+    if (!buf_.empty()) h_.update(buf_);
+    buf_.clear();
   }
 
  private:
-  Sha256& h_;
+  static constexpr size_t kFlushAt = 1 << 16;
+  RowHash& h_;
+  std::string buf_;
 };
 
 // A bulk insert whose values also go into a digest.
 class DigestingInsert {
  public:
-  DigestingInsert(SqlBulkInsert& out, Sha256& h) : out_(out), digest_(h) {}
+  DigestingInsert(SqlBulkInsert& out, RowHash& h) : out_(out), digest_(h) {}
   void null() { out_.null(), digest_.null(); }
   void integer(int64_t v) { out_.integer(v), digest_.integer(v); }
   void text(std::string_view v) { out_.text(v), digest_.text(v); }
