@@ -23,15 +23,19 @@ else
   USER_NAME="$(id -un)"
 fi
 cleanup() {
-  $AS "$PGBIN/pg_ctl" -D "$DIR/data" -m immediate stop >/dev/null 2>&1 || true
+  (cd "$DIR" && $AS "$PGBIN/pg_ctl" -D "$DIR/data" -m immediate stop >/dev/null 2>&1) || true
   rm -rf "$DIR"
 }
 trap cleanup EXIT INT TERM
+# The server's commands run from $DIR: the postgres user may not be allowed into the caller's
+# working directory (a checkout under /root, say).
+cd "$DIR"
 $AS "$PGBIN/initdb" -D "$DIR/data" -U "$USER_NAME" --auth=trust -E UTF8 --locale=C.UTF-8 >"$DIR/initdb.log" 2>&1 ||
   { cat "$DIR/initdb.log" >&2; exit 2; }
 $AS "$PGBIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w \
   -o "-c listen_addresses='' -c unix_socket_directories='$DIR' -p $PORT -c fsync=off -c max_connections=50" \
   start >/dev/null || { cat "$DIR/server.log" >&2; exit 2; }
+cd "$OLDPWD"
 export GRADUS_TEST_PG="postgresql://$USER_NAME@/postgres?host=$DIR&port=$PORT"
 echo "with-postgres: PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') at $DIR port $PORT" >&2
 set +e
