@@ -186,7 +186,8 @@ Result<std::unique_ptr<SqlConnection>> open_sqlite(const std::string& path) {
   auto conn = std::make_unique<SqliteConnection>(db, path);
   // WAL: readers never block the writer; NORMAL sync is durable at each checkpoint and never
   // corrupts the file (a crash can lose only the last commits, never half of one). Memory-mapped
-  // reads make loading the whole pool faster (1M enterprise-years: 3.0 s → 2.8 s).
+  // reads for loading the whole pool (measured 2.5–2.8 s instead of 3.0 s for 1M enterprise-years,
+  // within this VM's run-to-run variation; see bench/README.md).
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON",
                              "PRAGMA synchronous=NORMAL", "PRAGMA cache_size=-65536",
                              "PRAGMA mmap_size=1073741824"}) {
