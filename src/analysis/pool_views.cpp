@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "core/fields.h"
+#include "engine/row_facts.h"
 
 namespace gradus {
 namespace {
@@ -22,18 +23,6 @@ void collect(const Plan& plan, const BatchState& st, uint32_t i, int c, std::vec
     return;
   }
   for (int child : pc.children) collect(plan, st, i, child, out);
-}
-
-// Whether enterprise e holds a valid title of `tier` on `as_of` (3 years from `since` unless a
-// valid_to is known).
-bool holds(const Pool& pool, uint32_t e, const std::string& tier, Date as_of) {
-  const int valid = enum_index(title_statuses(), "valid");
-  for (const TitleRecord& t : pool.titles().of(e)) {
-    if (t.tier != tier || t.status != valid) continue;
-    const Date to = t.valid_to ? *t.valid_to : t.since.plus_years(3);
-    if (t.since <= as_of && as_of <= to) return true;
-  }
-  return false;
 }
 
 }  // namespace
@@ -63,7 +52,7 @@ std::vector<PotentialRow> rank_potential(const Plan& plan, const Pool& pool, con
       std::snprintf(code, sizeof code, "%04lld", static_cast<long long>(c.values[e]));
       if (!std::string_view(code).starts_with(industry_prefix)) return false;
     }
-    if (!o.include_title_holders && holds(pool, e, plan.policy->id, plan.options.as_of)) return false;
+    if (!o.include_title_holders && holds_title(pool, e, plan.options.as_of, {plan.policy->id})) return false;
     return true;
   };
   std::vector<PotentialRow> rows;

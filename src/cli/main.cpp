@@ -212,6 +212,30 @@ bool load_from_store(const Args& a, Lang lang, store::Store& db, Pool& pool, int
   return true;
 }
 
+// The pool named by --input or --db (with --known-at); prints errors.
+bool load_pool_for(const Args& a, Lang lang, Pool& pool) {
+  IngestReport report;
+  if (a.has("db")) {
+    auto db = open_store_or_report(a, lang);
+    int64_t known_batch = 0;
+    return db && load_from_store(a, lang, *db, pool, known_batch);
+  }
+  return load_input(a.get("input"), lang, pool, report);
+}
+
+// The pool row of --uscc (width-normalised, upper-cased); prints why when it is not there.
+std::optional<uint32_t> find_firm(const Args& a, Lang lang, const Pool& pool, std::string* code_out = nullptr) {
+  std::string code = normalize_width(trim(a.get("uscc")));
+  std::transform(code.begin(), code.end(), code.begin(), [](unsigned char ch) { return std::toupper(ch); });
+  if (code_out != nullptr) *code_out = code;
+  std::optional<uint32_t> row = pool.find(code);
+  if (!row) {
+    std::cerr << (lang == Lang::zh ? "gradus: 输入中没有统一社会信用代码为 " + code + " 的企业（或其数据有错误）\n"
+                                   : "gradus: no enterprise with USCC " + code + " in the input (or its data had errors)\n");
+  }
+  return row;
+}
+
 int cmd_assess(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2,
                       {"input", "db", "known-at", "policy", "as-of", "mode", "format", "lang", "threads",
@@ -351,22 +375,9 @@ int cmd_explain(int argc, char** argv) {
   std::vector<std::unique_ptr<Plan>> plans;
   if (!select_plans(a, c, plans)) return kFailed;
   Pool pool;
-  IngestReport report;
-  if (a.has("db")) {
-    auto db = open_store_or_report(a, c.lang);
-    int64_t known_batch = 0;
-    if (!db || !load_from_store(a, c.lang, *db, pool, known_batch)) return kFailed;
-  } else if (!load_input(a.get("input"), c.lang, pool, report)) {
-    return kFailed;
-  }
-  std::string code = normalize_width(trim(a.get("uscc")));
-  std::transform(code.begin(), code.end(), code.begin(), [](unsigned char ch) { return std::toupper(ch); });
-  std::optional<uint32_t> row = pool.find(code);
-  if (!row) {
-    std::cerr << (c.lang == Lang::zh ? "gradus: 输入中没有统一社会信用代码为 " + code + " 的企业（或其数据有错误）\n"
-                                     : "gradus: no enterprise with USCC " + code + " in the input (or its data had errors)\n");
-    return kFailed;
-  }
+  if (!load_pool_for(a, c.lang, pool)) return kFailed;
+  std::optional<uint32_t> row = find_firm(a, c.lang, pool);
+  if (!row) return kFailed;
   std::vector<uint32_t> rows{*row};
   Pool one = pool.subset(rows);
   std::string out;
@@ -592,22 +603,11 @@ int cmd_whatif(int argc, char** argv) {
   std::vector<const Plan*> plans;
   for (auto& p : owned) plans.push_back(p.get());
   Pool pool;
-  IngestReport report;
-  if (a.has("db")) {
-    auto db = open_store_or_report(a, c.lang);
-    int64_t known_batch = 0;
-    if (!db || !load_from_store(a, c.lang, *db, pool, known_batch)) return kFailed;
-  } else if (!load_input(a.get("input"), c.lang, pool, report)) {
-    return kFailed;
-  }
-  std::string code = normalize_width(trim(a.get("uscc")));
-  std::transform(code.begin(), code.end(), code.begin(), [](unsigned char ch) { return std::toupper(ch); });
-  std::optional<uint32_t> row = pool.find(code);
+  if (!load_pool_for(a, c.lang, pool)) return kFailed;
+  std::string code;
+  std::optional<uint32_t> row = find_firm(a, c.lang, pool, &code);
+  if (!row) return kFailed;
   const bool zh = c.lang == Lang::zh;
-  if (!row) {
-    std::cerr << (zh ? "gradus: 没有统一社会信用代码为 " + code + " 的企业\n" : "gradus: no enterprise with USCC " + code + "\n");
-    return kFailed;
-  }
   Result<std::vector<WhatIfResult>> results = what_if(plans, pool, *row, overrides);
   if (!results) return std::cerr << "gradus: " << results.error().message.in(c.lang) << "\n", kFailed;
   std::string changes;
@@ -657,23 +657,12 @@ int cmd_gap(int argc, char** argv) {
   std::vector<std::unique_ptr<Plan>> owned;
   if (!select_plans(a, c, owned)) return kFailed;
   Pool pool;
-  IngestReport report;
-  if (a.has("db")) {
-    auto db = open_store_or_report(a, c.lang);
-    int64_t known_batch = 0;
-    if (!db || !load_from_store(a, c.lang, *db, pool, known_batch)) return kFailed;
-  } else if (!load_input(a.get("input"), c.lang, pool, report)) {
-    return kFailed;
-  }
-  std::string code = normalize_width(trim(a.get("uscc")));
-  std::transform(code.begin(), code.end(), code.begin(), [](unsigned char ch) { return std::toupper(ch); });
-  std::optional<uint32_t> row = pool.find(code);
+  if (!load_pool_for(a, c.lang, pool)) return kFailed;
+  std::string code;
+  std::optional<uint32_t> row = find_firm(a, c.lang, pool, &code);
+  if (!row) return kFailed;
   const bool zh = c.lang == Lang::zh;
   const Lang lang = c.lang;
-  if (!row) {
-    std::cerr << (zh ? "gradus: 没有统一社会信用代码为 " + code + " 的企业\n" : "gradus: no enterprise with USCC " + code + "\n");
-    return kFailed;
-  }
   std::cout << pool.text(find_field("name")->id, *row) << "  " << code << "\n";
   for (const auto& plan : owned) {
     TierGap g = tier_gap(*plan, pool, *row);
@@ -715,28 +704,6 @@ int cmd_gap(int argc, char** argv) {
   }
   return kOk;
 }
-
-namespace {
-
-// The pool named by --input or --db (with --known-at); prints errors.
-bool load_pool_for(const Args& a, Lang lang, Pool& pool) {
-  IngestReport report;
-  if (a.has("db")) {
-    auto db = open_store_or_report(a, lang);
-    int64_t known_batch = 0;
-    return db && load_from_store(a, lang, *db, pool, known_batch);
-  }
-  return load_input(a.get("input"), lang, pool, report);
-}
-
-std::string csv_cell(const std::string& v) {
-  if (v.find_first_of(",\"\n") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char ch : v) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-  return out + "\"";
-}
-
-}  // namespace
 
 // gradus potential: the firms closest to a tier, ranked.
 int cmd_potential(int argc, char** argv) {

@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "demo/generate.h"
+#include "engine/format.h"
 #include "export/export.h"
 #include "ingest/ingest.h"
 #include "ingest/title_list.h"
@@ -197,9 +198,7 @@ int cmd_history(int argc, char** argv) {
                   e.batch.source.c_str(), e.batch.kind.c_str());
     }
     const std::string field = e.year != 0 ? e.field + "@" + std::to_string(e.year) : e.field;
-    if (e.before.empty() && e.field.find('_') != std::string::npos && e.after.find('=') != std::string::npos) {
-      std::printf("  + %s: %s\n", field.c_str(), e.after.c_str());
-    } else if (e.before.empty()) {
+    if (e.before.empty()) {
       std::printf("  %s = %s\n", field.c_str(), e.after.c_str());
     } else {
       std::printf("  %s: %s → %s\n", field.c_str(), e.before.c_str(),
@@ -368,25 +367,23 @@ int cmd_import_titles(int argc, char** argv) {
   }
   if (a.has("report")) {
     std::FILE* f = std::fopen(a.get("report").c_str(), "wb");
-    if (f == nullptr) return std::cerr << "gradus: cannot write " << a.get("report") << "\n", kFailed;
+    if (f == nullptr) {
+      std::cerr << (zh ? "gradus: 无法写入 " + a.get("report") + "\n" : "gradus: cannot write " + a.get("report") + "\n");
+      return kFailed;
+    }
     std::fputs("\xEF\xBB\xBFsheet,row,name,tier,year_or_date,result,result_zh,uscc,matched_name,candidates,notes\n", f);
-    auto q = [](std::string v) {
-      std::string out = "\"";
-      for (char ch : v) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-      return out + "\"";
-    };
     for (const TitleMatch& m : matches) {
       std::string cands, notes;
       for (uint32_t c : m.candidates) cands += (cands.empty() ? "" : ";") + pool->uscc(c);
       if (m.row->problem) notes = m.row->problem->in(lang);
       for (const Text& n : m.row->notes) notes += (notes.empty() ? "" : "; ") + n.in(lang);
       const std::string since = m.row->problem ? "" : m.row->title.since.to_string();
-      std::fprintf(f, "%s,%u,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", q(m.row->sheet).c_str(), m.row->row,
-                   q(m.row->name).c_str(), q(m.row->tier_written).c_str(), since.c_str(),
-                   title_match_id(m.kind), q(title_match_label(m.kind).zh).c_str(),
+      std::fprintf(f, "%s,%u,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", csv_cell(m.row->sheet).c_str(), m.row->row,
+                   csv_cell(m.row->name).c_str(), csv_cell(m.row->tier_written).c_str(), since.c_str(),
+                   title_match_id(m.kind), csv_cell(title_match_label(m.kind).zh).c_str(),
                    m.enterprise ? pool->uscc(*m.enterprise).c_str() : "",
-                   q(m.enterprise ? pool->text(name_field, *m.enterprise) : "").c_str(), q(cands).c_str(),
-                   q(notes).c_str());
+                   csv_cell(m.enterprise ? pool->text(name_field, *m.enterprise) : "").c_str(), csv_cell(cands).c_str(),
+                   csv_cell(notes).c_str());
     }
     std::fclose(f);
   }

@@ -31,12 +31,6 @@ std::string missing_text(const std::vector<FieldRef>& refs, Lang lang) {
   return s;
 }
 
-std::string csv_cell(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
 
 std::string score_text(const AssessmentResult& r) {
   return r.score_lo == r.score_hi ? format_number(r.score_lo)
@@ -249,6 +243,13 @@ void append_explanation(const AssessmentResult& r, Lang lang, std::string& out) 
     for (const InputValue& in : r.inputs)
       out += "     " + field_ref_text(in.ref, lang) + " = " + (in.value.empty() ? (zh ? "（缺失）" : "(missing)") : in.value) + "\n";
   }
+}
+
+std::string csv_cell(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
 }
 
 }  // namespace gradus

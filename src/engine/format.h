@@ -18,6 +18,9 @@ enum class OutputFormat { text, json, csv };
 // One JSON object (no trailing comma or newline).
 void append_json(const AssessmentResult& r, Lang lang, std::string& out);
 // The header row of the CSV format.
+// A CSV cell (RFC 4180): quoted, with doubled quotes, when it holds a comma, a quote or a line break.
+std::string csv_cell(const std::string& s);
+
 void append_csv_header(Lang lang, std::string& out);
 void append_csv(const AssessmentResult& r, Lang lang, std::string& out);
 // A heading line for the enterprise, then one line per policy via append_text_line.

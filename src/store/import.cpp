@@ -187,11 +187,10 @@ class Importer {
       sum_.changes.push_back({in_.uscc(in), std::move(field), year, std::move(before), std::move(after)});
     }
   }
-  Status row_written() {
+  void row_written() {
     ++rows_done_;
     if (kill_after_ != 0 && rows_done_ >= kill_after_) std::raise(SIGKILL);  // fault-injection tests
     if (o_.progress && (rows_done_ & 4095) == 0) o_.progress(rows_done_, rows_total_);
-    return Status::ok_status();
   }
   Status close_rows(std::string_view table, std::vector<int64_t>& ids, int64_t batch, RowHash& h);
   Result<int64_t> next_id(std::string_view table);
@@ -381,7 +380,7 @@ Status Importer::write_events(int64_t batch, RowHash& h, int64_t& next) {
       w.integer(next++), w.integer(p.enterprise_id), w.integer(batch);
       Traits::write(w, items[p.item]);
       if (Status s = w.end_row(); !s.ok()) return s;
-      if (Status s = row_written(); !s.ok()) return s;
+      row_written();
     }
     if (Status s = (*bulk)->finish(); !s.ok()) return s;
   }
@@ -402,7 +401,7 @@ Status Importer::write(int64_t batch, std::string* digest) {
       for (size_t k = 0; k < new_enterprises_.size(); ++k) {
         w.integer(new_enterprise_ids_[k]), w.text(in_.uscc(new_enterprises_[k])), w.integer(batch);
         if (Status s = w.end_row(); !s.ok()) return s;
-        if (Status s = row_written(); !s.ok()) return s;
+        row_written();
       }
       if (Status s = (*bulk)->finish(); !s.ok()) return s;
     }
@@ -441,7 +440,7 @@ Status Importer::write(int64_t batch, std::string* digest) {
           }
         }
         if (Status s = w.end_row(); !s.ok()) return s;
-        if (Status s = row_written(); !s.ok()) return s;
+        row_written();
       }
       if (Status s = (*bulk)->finish(); !s.ok()) return s;
     }
@@ -478,7 +477,7 @@ Status Importer::write(int64_t batch, std::string* digest) {
           w.optional_integer(v);
         }
         if (Status s = w.end_row(); !s.ok()) return s;
-        if (Status s = row_written(); !s.ok()) return s;
+        row_written();
       }
       if (Status s = (*bulk)->finish(); !s.ok()) return s;
     }
