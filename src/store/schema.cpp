@@ -189,14 +189,89 @@ CREATE TABLE assessment_outcomes (
   return sql + append_only_trigger(d);
 }
 
+// Migration 2, SQLite only: every table keyed by `id BIGINT PRIMARY KEY` is rebuilt with
+// `id INTEGER PRIMARY KEY`, which SQLite stores as the row's own key (the rowid) instead of in a
+// separate unique index. Each insert then writes one B-tree less and a foreign key check looks
+// the parent up by rowid: importing 1M enterprise-years takes about 40 % less time and the file
+// is 14 % smaller (bench/README.md). The definitions are migration 1's own text, so that the
+// rebuilt tables differ in nothing else; their indexes are created again. PostgreSQL keeps its
+// BIGINT keys (nothing to do). Runs with foreign keys off (see Migration::foreign_keys_off) and
+// checks them all before committing.
+constexpr std::string_view kRowidTables[] = {
+    "import_batches", "enterprises", "enterprise_versions", "yearly_facts", "titles",
+    "incidents",      "awards",      "honours",             "maker_china",  "ip_items",
+    "assessment_runs"};
+
+std::string migration_2(SqlDialect d) {
+  if (d != SqlDialect::sqlite) return {};
+  const std::string v1 = migration_1(d);
+  std::string sql;
+  for (std::string_view table : kRowidTables) {
+    const std::string t(table);
+    const size_t start = v1.find("CREATE TABLE " + t + " (");
+    const size_t end = v1.find("\n);", start);
+    std::string create = v1.substr(start, end + 3 - start);
+    create.replace(0, ("CREATE TABLE " + t).size(), "CREATE TABLE " + t + "_rowid");
+    const size_t key = create.find("  id BIGINT PRIMARY KEY,");
+    create.replace(key, std::string_view("  id BIGINT").size(), "  id INTEGER");
+    sql += create + "\nINSERT INTO " + t + "_rowid SELECT * FROM " + t + ";\nDROP TABLE " + t +
+           ";\nALTER TABLE " + t + "_rowid RENAME TO " + t + ";\n";
+    // The table's indexes (dropped with it).
+    for (size_t at = v1.find("CREATE INDEX "); at != std::string::npos;
+         at = v1.find("CREATE INDEX ", at + 1)) {
+      const std::string line = v1.substr(at, v1.find(";", at) + 1 - at);
+      if (line.find(" ON " + t + " (") != std::string::npos) sql += line + "\n";
+    }
+  }
+  return sql;
+}
+
 struct Migration {
   int version;
   std::string_view name;
-  std::string (*sql)(SqlDialect);
+  std::string (*sql)(SqlDialect);  // empty: nothing to do in this dialect
+  // SQLite only: run with foreign key enforcement off (tables are rebuilt and renamed), then
+  // check every foreign key before committing.
+  bool foreign_keys_off = false;
 };
 
 constexpr Migration kMigrations[] = {
     {1, "pool, versioned facts, events, import batches, audit log, assessment runs", migration_1},
+    {2, "SQLite: integer primary keys are the rowid", migration_2, true},
+};
+
+// SQLite cannot switch foreign key enforcement inside a transaction: it is switched off before
+// the migration's transaction and back on after it, whatever happens.
+class ForeignKeysOff {
+ public:
+  ForeignKeysOff(SqlConnection& c, bool wanted)
+      : c_(c), active_(wanted && c.dialect() == SqlDialect::sqlite) {}
+  ForeignKeysOff(const ForeignKeysOff&) = delete;
+  ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
+  Status begin() { return active_ ? c_.execute("PRAGMA foreign_keys=OFF") : Status::ok_status(); }
+  // Fails naming the first row whose foreign key has no parent.
+  Status check() {
+    if (!active_) return Status::ok_status();
+    auto rows = c_.query("PRAGMA foreign_key_check");
+    if (!rows) return rows.error();
+    if ((*rows)->next()) {
+      const std::string where =
+          std::string((*rows)->text(0)) + " rowid " + std::to_string((*rows)->integer(1)) +
+          " → " + std::string((*rows)->text(2));
+      while ((*rows)->next()) {
+      }
+      return error(StatusCode::failed_precondition, "外键不一致：" + where,
+                   "a foreign key has no parent: " + where);
+    }
+    return (*rows)->status();
+  }
+  ~ForeignKeysOff() {
+    if (active_) (void)c_.execute("PRAGMA foreign_keys=ON");
+  }
+
+ private:
+  SqlConnection& c_;
+  bool active_;
 };
 
 std::vector<FactColumn> columns_of(FieldScope scope) {
@@ -222,7 +297,7 @@ Result<int> schema_version(SqlConnection& c) {
   return static_cast<int>(v->value_or(0));
 }
 
-Status migrate(SqlConnection& c, int* applied) {
+Status migrate(SqlConnection& c, int* applied, std::optional<int> up_to) {
   if (applied != nullptr) *applied = 0;
   Result<int> current = schema_version(c);
   if (!current) return current.error();
@@ -236,6 +311,9 @@ Status migrate(SqlConnection& c, int* applied) {
   }
   for (const Migration& m : kMigrations) {
     if (m.version <= *current) continue;
+    if (up_to && m.version > *up_to) break;
+    ForeignKeysOff fk_off(c, m.foreign_keys_off);
+    if (Status s = fk_off.begin(); !s.ok()) return s;
     if (Status s = c.begin_write(); !s.ok()) return s;
     // Another process may have migrated while we waited for the lock.
     Result<std::optional<int64_t>> again =
@@ -248,7 +326,9 @@ Status migrate(SqlConnection& c, int* applied) {
       if (Status s = c.execute("COMMIT"); !s.ok()) return s;
       continue;
     }
-    Status s = c.execute(m.sql(c.dialect()));
+    const std::string sql = m.sql(c.dialect());
+    Status s = sql.empty() ? Status::ok_status() : c.execute(sql);
+    if (s.ok()) s = fk_off.check();
     if (s.ok()) {
       const SqlParam params[] = {int64_t{m.version}, std::string(m.name), now_timestamp()};
       s = c.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",

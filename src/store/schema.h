@@ -35,8 +35,9 @@ int latest_schema_version();
 
 // Applies every migration newer than the database's version, each in its own transaction.
 // Fails (changing nothing more) when the database is newer than this build.
-// `applied` receives the number of migrations applied.
-Status migrate(SqlConnection& c, int* applied = nullptr);
+// `applied` receives the number of migrations applied. `up_to` stops after that version (tests
+// of upgrades from an older schema).
+Status migrate(SqlConnection& c, int* applied = nullptr, std::optional<int> up_to = std::nullopt);
 
 // The database's schema version (0 for an empty database).
 Result<int> schema_version(SqlConnection& c);

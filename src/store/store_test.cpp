@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "core/decimal.h"
+#include "demo/generate.h"
 #include "ingest/ingest.h"
 #include "store/schema.h"
 #include "store/sql.h"
@@ -152,6 +153,95 @@ TEST_P(StoreTest, MigratesOnceAndReportsVersion) {
   int applied = -1;
   ASSERT_TRUE(migrate(s->connection(), &applied).ok());
   EXPECT_EQ(applied, 0);
+}
+
+// A store written under schema version 1 keeps every fact, its history and its audit chain
+// through the later migrations (on SQLite, migration 2 rebuilds every keyed table).
+TEST_P(StoreTest, UpgradesAVersion1StoreWithItsData) {
+  Pool file = pool_from_csv(sample_csv());
+  {
+    Result<std::unique_ptr<SqlConnection>> c = open_sql(url_);
+    ASSERT_TRUE(c.ok()) << c.error().message.en;
+    int applied = 0;
+    ASSERT_TRUE(migrate(**c, &applied, 1).ok());
+    EXPECT_EQ(applied, 1);
+    Store v1(std::move(*c));
+    ASSERT_TRUE(v1.import_pool(file, options()).ok());
+    Result<int> v = schema_version(v1.connection());
+    ASSERT_TRUE(v.ok());
+    EXPECT_EQ(*v, 1);
+  }
+  auto s = open();
+  ASSERT_TRUE(s);
+  Result<int> v = schema_version(s->connection());
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(*v, latest_schema_version());
+  Result<Pool> loaded = s->load_pool();
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message.en;
+  expect_same_pool(file, *loaded);
+  Result<AuditCheck> audit = s->verify_audit();
+  ASSERT_TRUE(audit.ok()) << audit.error().message.en;
+  EXPECT_TRUE(audit->ok);
+  // Re-importing the same file is still a no-op; foreign keys are enforced again.
+  Result<ImportSummary> again = s->import_pool(file, options());
+  ASSERT_TRUE(again.ok()) << again.error().message.en;
+  EXPECT_EQ(again->batch_id, 0);
+  EXPECT_FALSE(s->connection()
+                   .execute("INSERT INTO yearly_facts (id, enterprise_id, year, from_batch) "
+                            "VALUES (999999, 999999, 2024, 1)")
+                   .ok());
+  if (GetParam() == "sqlite") {
+    auto rows = s->connection().query(
+        "SELECT type FROM pragma_table_info('yearly_facts') WHERE name = 'id'");
+    ASSERT_TRUE(rows.ok());
+    ASSERT_TRUE((*rows)->next());
+    EXPECT_EQ((*rows)->text(0), "INTEGER");  // the rowid
+    while ((*rows)->next()) {
+    }
+  }
+}
+
+// Every constraint and index of the store, as the database describes it (to compare schemas).
+std::string schema_description(SqlConnection& c) {
+  const char* sql =
+      c.dialect() == SqlDialect::postgresql
+          ? "SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE connamespace = 'public'::regnamespace UNION ALL "
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1"
+          : "SELECT type || ' ' || name || ' ' || COALESCE(sql, '') FROM sqlite_schema ORDER BY 1";
+  auto rows = c.query(sql);
+  EXPECT_TRUE(rows.ok());
+  std::string out;
+  while (rows.ok() && (*rows)->next()) out += std::string((*rows)->text(0)) + "\n";
+  return out;
+}
+
+// A first import large enough for PostgreSQL's bulk path (constraints and indexes dropped during
+// COPY, created again after) leaves the schema exactly as a fresh store has it, enforcing its
+// keys, and the pool loads back whole; a second, small import takes the row-by-row path.
+TEST_P(StoreTest, BulkImportKeepsEveryConstraintAndIndex) {
+  auto s = open();
+  ASSERT_TRUE(s);
+  const std::string fresh = schema_description(s->connection());
+  demo::PoolGenerator gen({.enterprises = 8000, .seed = 7});
+  Pool big = gen.build();
+  Result<ImportSummary> sum = s->import_pool(big, options("big.csv"));
+  ASSERT_TRUE(sum.ok()) << sum.error().message.en;
+  EXPECT_GE(sum->yearly_versions, 20000u);  // above PostgresBulkLoad::kMinRows
+  EXPECT_EQ(schema_description(s->connection()), fresh);
+  Result<Pool> loaded = s->load_pool();
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message.en;
+  expect_same_pool(big, *loaded);
+  EXPECT_FALSE(s->connection()
+                   .execute("INSERT INTO yearly_facts (id, enterprise_id, year, from_batch) "
+                            "VALUES (99999999, 99999999, 2024, 1)")
+                   .ok());
+  Result<ImportSummary> small = s->import_pool(pool_from_csv(sample_csv()), options());
+  ASSERT_TRUE(small.ok()) << small.error().message.en;
+  EXPECT_EQ(schema_description(s->connection()), fresh);
+  Result<AuditCheck> audit = s->verify_audit();
+  ASSERT_TRUE(audit.ok()) << audit.error().message.en;
+  EXPECT_TRUE(audit->ok);
 }
 
 TEST_P(StoreTest, ImportThenLoadGivesTheSamePool) {
