@@ -33,6 +33,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/allocator.h"
 #include "demo/generate.h"
 #include "engine/evaluate.h"
 #include "engine/plan.h"
@@ -778,6 +779,7 @@ prints a Markdown report (also written to --out).
 
 int main(int argc, char** argv) {
   using namespace gradus::bench;
+  gradus::tune_allocator_for_bulk_work(argv);  // as the gradus command does
   Options o;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];

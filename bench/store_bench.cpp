@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "core/allocator.h"
 #include "demo/generate.h"
 #include "export/export.h"
 #include "ingest/ingest.h"
@@ -509,4 +510,7 @@ int main_impl(int argc, char** argv) {
 }  // namespace
 }  // namespace gradus::bench
 
-int main(int argc, char** argv) { return gradus::bench::main_impl(argc, argv); }
+int main(int argc, char** argv) {
+  gradus::tune_allocator_for_bulk_work(argv);  // as the gradus command does
+  return gradus::bench::main_impl(argc, argv);
+}

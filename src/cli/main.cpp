@@ -19,6 +19,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "core/allocator.h"
 #include "core/embedded.h"
 #include "engine/cases.h"
 #include "engine/evaluate.h"
@@ -840,6 +841,7 @@ int cmd_template(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   using namespace gradus;
+  tune_allocator_for_bulk_work(argv);
   std::ios::sync_with_stdio(false);
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
     std::cout << kUsage;

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <iostream>
 #include <map>
 
@@ -118,6 +119,9 @@ int cmd_import(int argc, char** argv) {
   int rc = kOk;
   for (const std::string& file : a.positional) {
     IngestReport report;
+    // The file's SHA-256 (recorded with the batch) is computed on another core while it is read.
+    std::future<Result<std::string>> digest_job =
+        std::async(std::launch::async, [file] { return store::sha256_of_file(file); });
     Progress reading((lang == Lang::zh ? "读取 " : "reading ") + file, lang == Lang::zh ? "行" : "rows");
     Result<Pool> pool = load_pool_file(file, report);
     reading.finish(report.rows_read);
@@ -144,11 +148,16 @@ int cmd_import(int argc, char** argv) {
       rc = kPartial;
       continue;
     }
-    Result<std::string> digest = store::sha256_of_file(file);
+    Result<std::string> digest = digest_job.get();
+    if (!digest) {
+      std::cerr << "gradus: " << digest.error().message.in(lang) << "\n";
+      rc = kFailed;
+      continue;
+    }
     store::ImportOptions o;
     o.actor = actor_name(a);
     o.source = std::filesystem::path(file).filename().string();
-    o.source_sha256 = digest ? *digest : "";
+    o.source_sha256 = *digest;
     o.rows_read = report.rows_read;
     o.dry_run = dry_run;
     Progress progress(lang == Lang::zh ? "写入" : "writing", lang == Lang::zh ? "行" : "rows");

@@ -145,6 +145,19 @@ PoolBuilder::PoolBuilder() {
   texts_.resize(n);
 }
 
+void PoolBuilder::expect(uint32_t enterprises) {
+  expected_ = enterprises;
+  usccs_.reserve(enterprises);
+  rejected_.reserve(enterprises);
+  index_.reserve(enterprises);
+}
+
+void PoolBuilder::grow_column(Column& c, size_t n) const {
+  make_room(c.values, n);
+  make_room(c.present, n);
+  grow(c, n);
+}
+
 uint32_t PoolBuilder::enterprise(std::string_view uscc) {
   auto [it, inserted] = index_.try_emplace(std::string(uscc), static_cast<uint32_t>(usccs_.size()));
   if (inserted) {
@@ -159,7 +172,8 @@ std::optional<uint32_t> PoolBuilder::set(uint32_t e, FieldId f, int64_t raw, uin
   auto& rows = source_rows_[f];
   if (c.values.size() <= e) {
     size_t n = chunked(std::max<size_t>(usccs_.size(), e + 1));
-    grow(c, n);
+    grow_column(c, n);
+    make_room(rows, n);
     rows.resize(n, 0);
   }
   if (c.present[e]) {
@@ -178,7 +192,9 @@ std::optional<uint32_t> PoolBuilder::set_text(uint32_t e, FieldId f, std::string
   auto& rows = source_rows_[f];
   if (t.size() <= e) {
     size_t n = chunked(std::max<size_t>(usccs_.size(), e + 1));
+    make_room(t, n);
     t.resize(n);
+    make_room(rows, n);
     rows.resize(n, 0);
   }
   if (!t[e].empty()) {
@@ -200,7 +216,7 @@ void PoolBuilder::set_yearly(uint32_t e, FieldId f, int year, int64_t raw) {
   auto& cols = yearly_[year];
   if (cols.empty()) cols.resize(all_fields().size());
   Column& c = cols[f];
-  if (c.values.size() <= e) grow(c, chunked(std::max<size_t>(usccs_.size(), e + 1)));
+  if (c.values.size() <= e) grow_column(c, chunked(std::max<size_t>(usccs_.size(), e + 1)));
   c.values[e] = raw;
   c.present[e] = 1;
 }

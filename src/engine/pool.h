@@ -13,6 +13,7 @@
 //   Pool pool = std::move(b).finish();
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -142,6 +143,11 @@ class PoolBuilder {
  public:
   PoolBuilder();
 
+  // A hint: about this many enterprises will be added. Columns are then allocated once at that
+  // size instead of growing by doubling (each doubling copies the column and touches new memory:
+  // a fifth of the time of reading a million CSV rows). Wrong hints cost only memory or speed.
+  void expect(uint32_t enterprises);
+
   // Index of the enterprise with this USCC, created when new.
   uint32_t enterprise(std::string_view uscc);
   uint32_t size() const { return static_cast<uint32_t>(usccs_.size()); }
@@ -174,6 +180,14 @@ class PoolBuilder {
   template <typename T>
   using Pending = std::vector<std::pair<uint32_t, T>>;
 
+  // Makes room for n entries in v, at least the expected number (see expect()).
+  template <typename V>
+  void make_room(V& v, size_t n) const {
+    if (v.capacity() < n) v.reserve(std::max<size_t>(n, expected_));
+  }
+  void grow_column(Column& c, size_t n) const;
+
+  size_t expected_ = 0;
   std::vector<std::string> usccs_;
   std::unordered_map<std::string, uint32_t> index_;
   std::vector<Column> columns_;

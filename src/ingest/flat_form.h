@@ -141,10 +141,12 @@ Status load_csv_text(std::string_view bytes, const std::string& file, PoolBuilde
 // as load_csv_text on all of them. `read(dest, n)` stores up to n bytes at dest and returns how
 // many (0 at the end of the input), or nullopt when reading failed: *read_failed is then set.
 // Whenever the import fails as a whole (not UTF-8, no header row, reading failed), the report is
-// left as it was. `chunk` is how much is read at a time.
+// left as it was. `chunk` is how much is read at a time. `total_bytes` (0 = unknown), the size of
+// the whole input, lets the builder be sized once from the first rows (PoolBuilder::expect).
 Status load_csv_stream(const std::function<std::optional<size_t>(char*, size_t)>& read,
                        const std::string& file, PoolBuilder& builder, IngestReport& report,
-                       bool* read_failed, size_t chunk = size_t{1} << 20);
+                       bool* read_failed, size_t chunk = size_t{1} << 20,
+                       uint64_t total_bytes = 0);
 
 // Reads a JSON array of flat-row objects (each with a `year` key and flat columns as keys).
 void load_flat_json(const JsonValue& rows, ImportContext& ctx);

@@ -2,10 +2,15 @@
 // static conflicts, duplicate years, consistency checks, exact error messages and rejection.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/date.h"
+#include "core/uscc.h"
+#include "ingest/flat_form.h"
 #include "ingest/test_util.h"
 
 namespace gradus {
@@ -438,6 +443,67 @@ TEST(FlatForm, ChineseEventHeadersAndUnits) {
   EXPECT_EQ(l.pool->titles().of(0)[0].tier, "innovative-sme");
   EXPECT_EQ(yearly(*l.pool, A, "rd_staff", 2025), micros("12"));
   EXPECT_EQ(raw(*l.pool, A, "valuation_usd"), micros("10.5"));
+}
+
+// Everything a pool says about one enterprise, for comparing pools.
+std::string describe_enterprise(const Pool& p, uint32_t e) {
+  std::string out = p.uscc(e);
+  for (const char* f : {"founded", "employees"}) {
+    const Column& c = p.column(fid(f));
+    out += std::string(" ") + f + "=" + (c.present.empty() || !c.present[e] ? "-" : std::to_string(c.values[e]));
+  }
+  for (int y = p.first_year(); y <= p.last_year(); ++y) {
+    const Column* c = p.yearly(fid("revenue"), y);
+    out += " " + std::to_string(y) + ":" + (c && c->present[e] ? std::to_string(c->values[e]) : "-");
+  }
+  return out;
+}
+
+// Reading a file in pieces sizes the pool from its first rows and the file's size
+// (PoolBuilder::expect); whatever the size given — right, far too small, far too large, unknown —
+// the pool and the report are those of reading the text whole.
+TEST(FlatForm, StreamedReadWithASizeHintGivesTheSamePool) {
+  std::string text = "uscc,year,founded,revenue,employees\n";
+  for (int i = 0; i < 1800; ++i) {
+    char body[9];
+    std::snprintf(body, sizeof body, "%08d", 10000000 + i * 7);
+    const std::string org = std::string(body) + Uscc::org_check_char(body);
+    const std::string first17 = "91110108" + org;
+    const std::string code = first17 + Uscc::uscc_check_char(first17);
+    for (int year = 2023; year <= 2025; ++year) {
+      // Enterprise 333 gives a second founding date in 2025: an error that rejects it.
+      const std::string founded = i == 333 && year == 2025 ? "2016-01-01" : "2015-06-01";
+      text += code + "," + std::to_string(year) + "," + founded + "," + std::to_string(1000 + i + year) +
+              "," + std::to_string(10 + i % 90) + "\n";
+    }
+  }
+  IngestReport whole_report;
+  PoolBuilder whole_builder;
+  ASSERT_TRUE(ingest::load_csv_text(text, "firms.csv", whole_builder, whole_report).ok());
+  const Pool whole = std::move(whole_builder).finish();
+  ASSERT_EQ(whole.size(), 1799u);
+  ASSERT_EQ(whole_report.errors.size(), 1u);
+
+  for (uint64_t hint : {uint64_t{text.size()}, uint64_t{10}, uint64_t{text.size() * 100}, uint64_t{0}}) {
+    size_t at = 0;
+    auto read = [&](char* dest, size_t n) -> std::optional<size_t> {
+      const size_t k = std::min(n, text.size() - at);
+      std::memcpy(dest, text.data() + at, k);
+      at += k;
+      return k;
+    };
+    IngestReport report;
+    PoolBuilder builder;
+    bool failed = false;
+    ASSERT_TRUE(ingest::load_csv_stream(read, "firms.csv", builder, report, &failed, 4096, hint).ok());
+    const Pool streamed = std::move(builder).finish();
+    ASSERT_EQ(streamed.size(), whole.size()) << "hint " << hint;
+    for (uint32_t e = 0; e < whole.size(); ++e) {
+      ASSERT_EQ(describe_enterprise(streamed, e), describe_enterprise(whole, e)) << "hint " << hint;
+    }
+    EXPECT_EQ(errors(report), errors(whole_report));
+    EXPECT_EQ(report.rows_read, whole_report.rows_read);
+  }
 }
 
 TEST(FormatInputError, Shapes) {

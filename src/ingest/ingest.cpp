@@ -135,7 +135,8 @@ Result<Pool> load_pool_file(const std::string& path, IngestReport& report, Input
     Status s;
     bool failed_reading = false;
     try {
-      s = ingest::load_csv_stream(read, file, builder, report, &failed_reading);
+      s = ingest::load_csv_stream(read, file, builder, report, &failed_reading, size_t{1} << 20,
+                                  static_cast<uint64_t>(size));
     } catch (const std::exception& ex) {
       return error(StatusCode::internal, file + "：读取失败：" + ex.what(),
                    file + ": reading failed: " + ex.what());
