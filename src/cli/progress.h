@@ -3,7 +3,7 @@
 // line only for jobs that took more than 2 seconds. Writes to
 // stderr so that stdout stays clean for results.
 //
-//   Progress p("importing", "rows");
+//   Progress p("importing", "rows", Lang::en);   // the words around the numbers follow `lang`
 //   for (...) p.update(done, total);
 //   p.finish(total);
 #pragma once
@@ -12,16 +12,19 @@
 #include <cstdint>
 #include <string>
 
+#include "core/text.h"
+
 namespace gradus {
 
 class Progress {
  public:
-  Progress(std::string what, std::string unit);
+  Progress(std::string what, std::string unit, Lang lang);
   void update(uint64_t done, uint64_t total);
   void finish(uint64_t done);
 
  private:
   std::string what_, unit_;
+  Lang lang_;
   bool terminal_;
   std::chrono::steady_clock::time_point start_, last_;
   bool drawn_ = false;

@@ -122,7 +122,7 @@ int cmd_import(int argc, char** argv) {
     // The file's SHA-256 (recorded with the batch) is computed on another core while it is read.
     std::future<Result<std::string>> digest_job =
         std::async(std::launch::async, [file] { return store::sha256_of_file(file); });
-    Progress reading((lang == Lang::zh ? "读取 " : "reading ") + file, lang == Lang::zh ? "行" : "rows");
+    Progress reading((lang == Lang::zh ? "读取 " : "reading ") + file, lang == Lang::zh ? "行" : "rows", lang);
     Result<Pool> pool = load_pool_file(file, report);
     reading.finish(report.rows_read);
     for (const InputError& e : report.errors) std::cerr << format_input_error(e, lang) << "\n";
@@ -160,7 +160,7 @@ int cmd_import(int argc, char** argv) {
     o.source_sha256 = *digest;
     o.rows_read = report.rows_read;
     o.dry_run = dry_run;
-    Progress progress(lang == Lang::zh ? "写入" : "writing", lang == Lang::zh ? "行" : "rows");
+    Progress progress(lang == Lang::zh ? "写入" : "writing", lang == Lang::zh ? "行" : "rows", lang);
     o.progress = [&](uint64_t done, uint64_t total) { progress.update(done, total); };
     Result<store::ImportSummary> sum = s->import_pool(*pool, o);
     if (sum) progress.finish(sum->enterprises_new + sum->static_versions + sum->yearly_versions + sum->events_added);
@@ -311,7 +311,7 @@ int cmd_demo(int argc, char** argv) {
   o.kind = "demo";
   o.source = "gradus demo --enterprises " + std::to_string(g.enterprises) + " --seed " + std::to_string(g.seed);
   o.rows_read = pool.size();
-  Progress progress(lang == Lang::zh ? "写入" : "writing", lang == Lang::zh ? "行" : "rows");
+  Progress progress(lang == Lang::zh ? "写入" : "writing", lang == Lang::zh ? "行" : "rows", lang);
   o.progress = [&](uint64_t done, uint64_t total) { progress.update(done, total); };
   Result<store::ImportSummary> sum = s->import_pool(pool, o);
   if (!sum) return std::cerr << "gradus: " << sum.error().message.in(lang) << "\n", kFailed;
