@@ -1,10 +1,14 @@
 // Gap analysis for one enterprise and one tier (see gap.h).
 #include "analysis/gap.h"
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "core/decimal.h"
 #include "core/fields.h"
+#include "engine/evaluate.h"
+#include "engine/result.h"
 
 namespace gradus {
 namespace {
@@ -34,22 +38,36 @@ std::string fact_name(const FieldRef& r, Lang lang) {
   return s;
 }
 
+// A fact's value for people: numbers as decimals, enumerations by their label, yes/no.
+std::string value_text(const FieldDef& f, int64_t raw, Lang lang) {
+  if (f.numeric()) return Decimal::from_micros(raw).to_string();
+  if (f.kind == FieldKind::boolean) return raw != 0 ? (lang == Lang::zh ? "是" : "yes") : (lang == Lang::zh ? "否" : "no");
+  if (f.kind == FieldKind::enumeration && raw >= 0 && static_cast<size_t>(raw) < f.values.size()) {
+    return std::string(lang == Lang::zh ? f.values[static_cast<size_t>(raw)].zh : f.values[static_cast<size_t>(raw)].en);
+  }
+  return format_raw(f.id, raw);
+}
+
 GapSuggestion make_suggestion(const FieldRef& r, int64_t before, int64_t after) {
   const FieldDef& f = field(r.field);
   FactOverride o;
   o.ref = r;
   o.raw = after;
   o.written = std::string(f.name) + (r.year != 0 ? "@" + std::to_string(r.year) : "") + "=" +
-              Decimal::from_micros(after).to_string();
-  const std::string delta = (after >= before ? "+" : "") + Decimal::from_micros(after - before).to_string();
-  const std::string unit_zh(gradus::unit_zh(f.kind)), unit_en(gradus::unit_en(f.kind));
+              (f.kind == FieldKind::enumeration ? format_raw(f.id, after) : value_text(f, after, Lang::en));
   GapSuggestion s;
   s.changes.push_back(o);
-  const std::string sp_zh = unit_zh.empty() ? "" : " " + unit_zh, sp_en = unit_en.empty() ? "" : " " + unit_en;
-  s.text = Text{fact_name(r, Lang::zh) + "：" + Decimal::from_micros(before).to_string() + " → " +
-                    Decimal::from_micros(after).to_string() + sp_zh + "（" + delta + "）",
-                fact_name(r, Lang::en) + ": " + Decimal::from_micros(before).to_string() + " → " +
-                    Decimal::from_micros(after).to_string() + sp_en + " (" + delta + ")"};
+  auto line = [&](Lang lang) {
+    std::string out = fact_name(r, lang) + (lang == Lang::zh ? "：" : ": ") + value_text(f, before, lang) + " → " +
+                      value_text(f, after, lang);
+    if (f.numeric()) {
+      const std::string unit(lang == Lang::zh ? gradus::unit_zh(f.kind) : gradus::unit_en(f.kind));
+      const std::string delta = (after >= before ? "+" : "") + Decimal::from_micros(after - before).to_string();
+      out += (unit.empty() ? "" : " " + unit) + (lang == Lang::zh ? "（" + delta + "）" : " (" + delta + ")");
+    }
+    return out;
+  };
+  s.text = Text{line(Lang::zh), line(Lang::en)};
   return s;
 }
 
@@ -69,10 +87,14 @@ std::vector<GapSuggestion> candidates(const Plan& plan, const Pool& pool, uint32
     const std::optional<int64_t> before = raw_of(pool, e, r);
     if (!before) return std::nullopt;
     const FieldDef& f = field(r.field);
-    const int64_t step = step_micros(f);
-    int64_t after = round_to(wanted * Decimal::kScale, step, dir);
-    if (strict && std::abs(static_cast<double>(after) / Decimal::kScale - wanted) < 1e-9) after += dir * step;
+    // Numbers are held in micro-units; ordinals (enumerations), dates and flags as they are.
+    const bool micros = f.numeric();
+    const double scale = micros ? static_cast<double>(Decimal::kScale) : 1.0;
+    const int64_t step = micros ? step_micros(f) : 1;
+    int64_t after = round_to(wanted * scale, step, dir);
+    if (strict && std::abs(static_cast<double>(after) / scale - wanted) < 1e-9) after += dir * step;
     if (after < 0) return std::nullopt;
+    if (f.kind == FieldKind::enumeration && static_cast<size_t>(after) >= f.values.size()) return std::nullopt;
     return make_suggestion(r, *before, after);
   };
   if (std::optional<FieldRef> r = load_ref(value_node)) {
@@ -90,6 +112,36 @@ std::vector<GapSuggestion> candidates(const Plan& plan, const Pool& pool, uint32
         if (t != 0) {
           if (auto s = target(*b, A * 100.0 / t, up ? -1 : 1)) out.push_back(*s);
         }
+      }
+    }
+    return out;
+  }
+  if (v.op == VOp::mul && v.in.size() == 2 && plan.nodes[static_cast<size_t>(v.in[1])].op == VOp::constant) {
+    // growth(x): c · (x_now − x_before) / x_before op t — move x_now.
+    const VNode& d = plan.nodes[static_cast<size_t>(v.in[0])];
+    const double c = plan.nodes[static_cast<size_t>(v.in[1])].constant;
+    if (d.op == VOp::div && d.in.size() == 2 && c != 0) {
+      const VNode& diff = plan.nodes[static_cast<size_t>(d.in[0])];
+      std::optional<FieldRef> before_ref = load_ref(d.in[1]);
+      if (diff.op == VOp::sub && diff.in.size() == 2 && diff.in[1] == d.in[1] && before_ref) {
+        std::optional<FieldRef> now_ref = load_ref(diff.in[0]);
+        const std::optional<int64_t> b = raw_of(pool, e, *before_ref);
+        if (now_ref && b && *b > 0) {
+          const double B = static_cast<double>(*b) / Decimal::kScale;
+          if (auto s = target(*now_ref, B * (1.0 + t / c), up ? 1 : -1)) out.push_back(*s);
+        }
+      }
+    }
+    return out;
+  }
+  if (v.op == VOp::cagr && v.in.size() == 2 && v.constant > 0) {
+    // ((x_now / x_then)^(1/n) − 1) · 100 op t — move x_now.
+    std::optional<FieldRef> now_ref = load_ref(v.in[0]), then_ref = load_ref(v.in[1]);
+    if (now_ref && then_ref) {
+      const std::optional<int64_t> b = raw_of(pool, e, *then_ref);
+      if (b && *b > 0) {
+        const double B = static_cast<double>(*b) / Decimal::kScale;
+        if (auto s = target(*now_ref, B * std::pow(1.0 + t / 100.0, v.constant), up ? 1 : -1)) out.push_back(*s);
       }
     }
     return out;
@@ -113,14 +165,191 @@ std::vector<GapSuggestion> candidates(const Plan& plan, const Pool& pool, uint32
 }
 
 // Whether applying `s` makes the criterion `id` of `plan` met for enterprise e.
-bool proves(const Plan& plan, const Pool& pool, uint32_t e, const std::string& id, const GapSuggestion& s) {
+bool proves(const Plan& plan, const Pool& pool, uint32_t e, const std::string& id, const GapSuggestion& s,
+            BatchState& scratch) {
   Result<Pool> changed = pool_with_overrides(pool, e, s.changes);
   if (!changed) return false;
-  AssessmentResult r = assess_one(plan, *changed, 0);
+  AssessmentResult r = assess_one(plan, *changed, 0, &scratch);
   for (const CriterionResult& c : r.criteria) {
     if (c.id == id) return c.outcome == Outcome::met;
   }
   return false;
+}
+
+// Relative size of a change: Σ |after − before| / max(|before|, |after|) over its facts (a fact
+// that was missing counts as 0 before).
+double effort_of(const Pool& pool, uint32_t e, const GapSuggestion& s) {
+  static const FieldId revenue = find_field("revenue")->id;
+  double sum = 0;
+  for (const FactOverride& o : s.changes) {
+    const double before = static_cast<double>(raw_of(pool, e, o.ref).value_or(0));
+    const double after = static_cast<double>(o.raw);
+    double scale = std::max(std::abs(before), std::abs(after));
+    if (field(o.ref.field).kind == FieldKind::money) {
+      // Money is measured against the firm's revenue of that year (or its latest).
+      const int year = o.ref.year != 0 ? o.ref.year : pool.last_year();
+      scale = std::max(scale, static_cast<double>(raw_of(pool, e, FieldRef{revenue, year}).value_or(0)));
+    }
+    if (scale > 0) sum += std::abs(after - before) / scale;
+  }
+  return sum;
+}
+
+// Changes that make a band's `when` condition hold: a comparison with a constant, or a yes/no fact.
+std::vector<GapSuggestion> condition_candidates(const Plan& plan, const Pool& pool, uint32_t e, int node) {
+  if (node < 0) return {};
+  const VNode& n = plan.nodes[static_cast<size_t>(node)];
+  if ((n.op == VOp::ge || n.op == VOp::gt || n.op == VOp::le || n.op == VOp::lt) && n.in.size() == 2 &&
+      plan.nodes[static_cast<size_t>(n.in[1])].op == VOp::constant) {
+    return candidates(plan, pool, e, n.in[0], n.op, plan.nodes[static_cast<size_t>(n.in[1])].constant);
+  }
+  if (n.op == VOp::load && field(n.field).kind == FieldKind::boolean) {
+    const FieldRef r{n.field, n.year};
+    GapSuggestion s = make_suggestion(r, raw_of(pool, e, r).value_or(0), 1);
+    s.changes.front().written = std::string(field(n.field).name) + "=true";
+    return {s};
+  }
+  return {};
+}
+
+bool rule_holds(CompareOp op, double v, double t) {
+  switch (op) {
+    case CompareOp::ge: return v >= t - 1e-9;
+    case CompareOp::gt: return v > t + 1e-9;
+    case CompareOp::le: return v <= t + 1e-9;
+    case CompareOp::lt: return v < t - 1e-9;
+    case CompareOp::eq: return std::abs(v - t) < 1e-9;
+    default: return false;
+  }
+}
+
+// The cheapest proven upgrades for the score route `criterion_id` (see ScorePlan).
+std::optional<ScorePlan> cheapest_score_plan(const Plan& plan, const Pool& pool, uint32_t e,
+                                             const AssessmentResult& r, const std::string& criterion_id,
+                                             BatchState& scratch) {
+  if (!plan.policy->score || r.indicators.size() != plan.indicators.size()) return std::nullopt;
+  const Score& score = *plan.policy->score;
+  struct Option {
+    double points = 0;
+    std::string band;
+    GapSuggestion change;
+    double effort = 0;
+  };
+  const size_t n = plan.indicators.size();
+  std::vector<double> current(n);
+  std::vector<std::vector<Option>> options(n);
+  for (size_t k = 0; k < n; ++k) {
+    const IndicatorResult& ir = r.indicators[k];
+    current[k] = ir.lo;  // undecided points count at their lowest
+    if (ir.lo != ir.hi) continue;
+    const PlanIndicatorVariant* var = &plan.indicators[k].variants.front();
+    for (const PlanIndicatorVariant& v : plan.indicators[k].variants) {
+      if (v.place == ir.overlay) var = &v;
+    }
+    const Indicator& ind = *var->source;
+    for (size_t b = 0; b < ind.bands.size(); ++b) {
+      const Band& band = ind.bands[b];
+      if (band.points <= ir.lo || band.otherwise) continue;
+      std::vector<GapSuggestion> cands;
+      if (band.has_range) {
+        if (!ir.number || var->value_node < 0) continue;
+        const double v = *ir.number;
+        if (v < band.lo || (v == band.lo && !band.lo_closed)) {
+          cands = candidates(plan, pool, e, var->value_node, band.lo_closed ? VOp::ge : VOp::gt, band.lo);
+        } else if (v > band.hi || (v == band.hi && !band.hi_closed)) {
+          cands = candidates(plan, pool, e, var->value_node, band.hi_closed ? VOp::le : VOp::lt, band.hi);
+        }
+      } else if (band.when && b < var->when_nodes.size()) {
+        cands = condition_candidates(plan, pool, e, var->when_nodes[b]);
+      }
+      std::optional<Option> best;
+      for (GapSuggestion& c : cands) {
+        const double effort = effort_of(pool, e, c);
+        if (!best || effort < best->effort) best = Option{band.points, band.wording, std::move(c), effort};
+      }
+      if (best) options[k].push_back(std::move(*best));
+    }
+  }
+  // Every combination (indicator k: -1 = stay, else options[k][j]) meeting every pass rule.
+  struct Choice {
+    std::vector<int> pick;
+    double effort = 0;
+    int upgrades = 0;
+    double total = 0;
+  };
+  std::vector<Choice> passing;
+  std::vector<int> pick(n, -1);
+  size_t visited = 0;
+  constexpr size_t kMaxCombinations = 1 << 20;
+  const size_t classes = score.classes.size();
+  auto passes = [&](double& total_out) {
+    std::vector<double> class_points(classes, 0);
+    double total = 0;
+    for (size_t k = 0; k < n; ++k) {
+      const double p = pick[k] < 0 ? current[k] : options[k][static_cast<size_t>(pick[k])].points;
+      total += p;
+      class_points[static_cast<size_t>(plan.indicators[k].class_index)] += p;
+    }
+    total_out = total;
+    for (size_t j = 0; j < score.pass.size() && j < plan.pass_targets.size(); ++j) {
+      const auto [kind, idx] = plan.pass_targets[j];
+      double v = total;
+      if (kind == 1) v = class_points[static_cast<size_t>(idx)];
+      if (kind == 2) {
+        const size_t k = static_cast<size_t>(idx);
+        v = pick[k] < 0 ? current[k] : options[k][static_cast<size_t>(pick[k])].points;
+      }
+      if (!rule_holds(score.pass[j].op, v, score.pass[j].threshold)) return false;
+    }
+    return true;
+  };
+  std::function<void(size_t, double, int)> walk = [&](size_t k, double effort, int ups) {
+    if (++visited > kMaxCombinations) return;
+    if (k == n) {
+      double total = 0;
+      if (ups > 0 && passes(total)) passing.push_back({pick, effort, ups, total});
+      return;
+    }
+    pick[k] = -1;
+    walk(k + 1, effort, ups);
+    for (size_t j = 0; j < options[k].size(); ++j) {
+      pick[k] = static_cast<int>(j);
+      walk(k + 1, effort + options[k][j].effort, ups + 1);
+    }
+    pick[k] = -1;
+  };
+  walk(0, 0, 0);
+  std::stable_sort(passing.begin(), passing.end(), [](const Choice& a, const Choice& b) {
+    return a.effort != b.effort ? a.effort < b.effort : a.upgrades < b.upgrades;
+  });
+  // The first combination whose changes, applied together, really pass (changes may interact).
+  constexpr size_t kMaxProofs = 24;
+  for (size_t c = 0; c < passing.size() && c < kMaxProofs; ++c) {
+    GapSuggestion all;
+    bool clash = false;
+    for (size_t k = 0; k < n && !clash; ++k) {
+      if (passing[c].pick[k] < 0) continue;
+      for (const FactOverride& o : options[k][static_cast<size_t>(passing[c].pick[k])].change.changes) {
+        for (const FactOverride& had : all.changes) {
+          if (had.ref.field == o.ref.field && had.ref.year == o.ref.year && had.raw != o.raw) clash = true;
+        }
+        all.changes.push_back(o);
+      }
+    }
+    if (clash || !proves(plan, pool, e, criterion_id, all, scratch)) continue;
+    ScorePlan sp;
+    sp.score_before = r.score_lo;
+    sp.score_after = passing[c].total;
+    sp.effort = passing[c].effort;
+    for (size_t k = 0; k < n; ++k) {
+      if (passing[c].pick[k] < 0) continue;
+      Option& o = options[k][static_cast<size_t>(passing[c].pick[k])];
+      sp.upgrades.push_back(ScoreUpgrade{r.indicators[k].id, r.indicators[k].label, current[k], o.points, o.band,
+                                         o.change, o.effort});
+    }
+    return sp;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -128,7 +357,8 @@ bool proves(const Plan& plan, const Pool& pool, uint32_t e, const std::string& i
 TierGap tier_gap(const Plan& plan, const Pool& pool, uint32_t e) {
   TierGap g;
   g.policy = plan.policy->key();
-  AssessmentResult r = assess_one(plan, pool, e);
+  BatchState scratch(plan);
+  AssessmentResult r = assess_one(plan, pool, e, &scratch);
   g.outcome = r.outcome;
   // Criteria in the result are pre-order; the plan's are post-order: match by id. A met group
   // (an alternative route already satisfied) hides its subtree: nothing there stands in the way.
@@ -141,9 +371,13 @@ TierGap tier_gap(const Plan& plan, const Pool& pool, uint32_t e) {
       continue;
     }
     if (!c.leaf) continue;
-    CriterionGap cg{c.id, c.label, c.cite, c.outcome, c.value, c.threshold, c.unit, c.missing, c.note, {}};
+    CriterionGap cg{c.id, c.label, c.cite, c.outcome, c.value, c.threshold, c.unit, c.missing, c.note, {}, std::nullopt};
     if (c.outcome == Outcome::not_met) {
       for (const PlanCriterion& pc : plan.criteria) {
+        if (pc.score_pass && pc.source != nullptr && pc.source->id == c.id) {
+          cg.score_plan = cheapest_score_plan(plan, pool, e, r, c.id, scratch);
+          break;
+        }
         if (pc.source == nullptr || pc.source->id != c.id || pc.node < 0) continue;
         const VNode& test = plan.nodes[static_cast<size_t>(pc.node)];
         if (test.op == VOp::holds_title) {
@@ -165,7 +399,7 @@ TierGap tier_gap(const Plan& plan, const Pool& pool, uint32_t e) {
           op = op == VOp::ge ? VOp::le : op == VOp::gt ? VOp::lt : op == VOp::le ? VOp::ge : VOp::gt;
         }
         for (GapSuggestion& s : candidates(plan, pool, e, pc.value_node, op, th.constant)) {
-          if (proves(plan, pool, e, c.id, s)) cg.suggestions.push_back(std::move(s));
+          if (proves(plan, pool, e, c.id, s, scratch)) cg.suggestions.push_back(std::move(s));
         }
         break;
       }

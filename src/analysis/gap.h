@@ -8,11 +8,13 @@
 //   TierGap g = tier_gap(plan, pool, e);
 //   for (const CriterionGap& c : g.not_met) for (const GapSuggestion& s : c.suggestions) show(s);
 //
-// Not yet (see issue 4): criteria solved jointly, cheapest score upgrades for scored tiers,
-// time conditions turned into dates, the growth path, ranking. A criterion whose measure is not a
+// For a scored tier's score route, the cheapest proven set of indicator upgrades (ScorePlan).
+// Not yet (see issue 4): criteria solved jointly, time conditions turned into dates, the growth
+// path. A criterion whose measure is not a
 // single fact, a ratio of two facts or a sum of facts gets no suggestion (and says so).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,31 @@ struct GapSuggestion {
   Text text;                          // "R&D expense (2025): 742.4 → 900 万元 (+157.6)"
 };
 
+// One scored indicator raised to a better band, by a proven change of facts.
+struct ScoreUpgrade {
+  std::string indicator;  // indicator id
+  Text label;
+  double points_before = 0, points_after = 0;
+  std::string band;       // wording of the band reached
+  GapSuggestion change;
+  double effort = 0;      // relative size of the change (see ScorePlan)
+};
+
+// The cheapest set of indicator upgrades that reaches the pass mark and every class minimum of a
+// scored tier. Found exactly: every combination of "stay" or "reach band b" per indicator is
+// enumerated (the tables are small: innovative-sme has 6 indicators of ≤ 5 bands), those meeting
+// every pass rule are ordered by effort — the sum over changed facts of |after − before| divided
+// by max(|before|, |after|), and for money also by at least the firm's revenue of that year, so
+// that R&D +50万元 at 5000万元 revenue costs 0.01 and a first Class I patent costs 1 — then by
+// the number of upgrades, and the first whose changes, applied together through what-if, really
+// pass the tier's score route is kept. A greedy choice (the biggest points first) is not always
+// the cheapest; this is.
+struct ScorePlan {
+  double score_before = 0, score_after = 0;
+  std::vector<ScoreUpgrade> upgrades;
+  double effort = 0;
+};
+
 struct CriterionGap {
   std::string id;
   Text label;
@@ -34,6 +61,7 @@ struct CriterionGap {
   std::vector<FieldRef> missing;      // unknown: the facts to enter
   Text note;                          // manual: why a reviewer must decide
   std::vector<GapSuggestion> suggestions;
+  std::optional<ScorePlan> score_plan;  // the score route: the cheapest proven upgrades, if any
 };
 
 struct TierGap {

@@ -91,6 +91,7 @@ Result<FactOverride> parse_override(std::string_view spec) {
 
 Result<Pool> pool_with_overrides(const Pool& pool, uint32_t e, std::span<const FactOverride> overrides) {
   PoolBuilder b;
+  b.expect(1);
   const uint32_t to = b.enterprise(pool.uscc(e));
   for (const FactOverride& o : overrides) {
     const FieldDef& f = field(o.ref.field);
@@ -114,10 +115,12 @@ Result<Pool> pool_with_overrides(const Pool& pool, uint32_t e, std::span<const F
   return std::move(b).finish();
 }
 
-AssessmentResult assess_one(const Plan& plan, const Pool& pool, uint32_t e) {
+AssessmentResult assess_one(const Plan& plan, const Pool& pool, uint32_t e, BatchState* scratch) {
   const std::vector<uint32_t> rows{e};
   Pool one = pool.subset(rows);
-  BatchState st(plan);
+  std::optional<BatchState> own;
+  if (scratch == nullptr) scratch = &own.emplace(plan);
+  BatchState& st = *scratch;
   evaluate_batch(plan, one, 0, 1, st);
   AssessmentResult r = extract_result(plan, one, st, 0);
   extract_inputs(plan, one, r);

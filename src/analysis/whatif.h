@@ -23,6 +23,8 @@
 
 namespace gradus {
 
+struct BatchState;  // engine/evaluate.h
+
 // One changed fact: a value (raw pool encoding, or text for text fields) or a removal.
 struct FactOverride {
   FieldRef ref;
@@ -57,7 +59,9 @@ struct WhatIfResult {
 Result<std::vector<WhatIfResult>> what_if(std::span<const Plan* const> plans, const Pool& pool,
                                           uint32_t e, std::span<const FactOverride> overrides);
 
-// The assessment of row `e` of `pool` under one plan (a batch of one).
-AssessmentResult assess_one(const Plan& plan, const Pool& pool, uint32_t e);
+// The assessment of row `e` of `pool` under one plan (a batch of one). `scratch`, when given, is
+// the evaluator's working state for `plan`, reused between calls (allocating it costs more than
+// evaluating one firm: several MB for a large plan).
+AssessmentResult assess_one(const Plan& plan, const Pool& pool, uint32_t e, BatchState* scratch = nullptr);
 
 }  // namespace gradus

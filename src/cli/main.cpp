@@ -687,6 +687,19 @@ int cmd_gap(int argc, char** argv) {
         }
         std::cout << "\n";
         for (const GapSuggestion& s : x.suggestions) std::cout << "      → " << s.text.in(lang) << "\n";
+        if (x.score_plan) {
+          const ScorePlan& sp = *x.score_plan;
+          std::cout << (zh ? "      → 最省力的加分组合（得分 " : "      → the cheapest upgrades (score ")
+                    << format_number(sp.score_before) << " → " << format_number(sp.score_after)
+                    << (zh ? "，已验证）：\n" : ", proven):\n");
+          for (const ScoreUpgrade& u : sp.upgrades) {
+            std::cout << "        [" << u.indicator << "] " << u.label.in(lang) << (zh ? "：" : ": ")
+                      << format_number(u.points_before) << " → " << format_number(u.points_after)
+                      << (zh ? " 分（" : " points (") << u.band << (zh ? "）：" : "): ") << u.change.text.in(lang)
+                      << "\n";
+          }
+          continue;
+        }
         if (!x.note.empty()) {
           std::cout << "      → " << x.note.in(lang) << "\n";
         } else if (x.suggestions.empty()) {

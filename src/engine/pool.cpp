@@ -152,6 +152,12 @@ void PoolBuilder::expect(uint32_t enterprises) {
   index_.reserve(enterprises);
 }
 
+size_t PoolBuilder::column_size(uint32_t e) const {
+  // Expected enterprises: the whole size at once (a pool of one firm gets columns of one).
+  if (expected_ > e) return expected_;
+  return chunked(std::max<size_t>(usccs_.size(), size_t{e} + 1));
+}
+
 void PoolBuilder::grow_column(Column& c, size_t n) const {
   make_room(c.values, n);
   make_room(c.present, n);
@@ -171,7 +177,7 @@ std::optional<uint32_t> PoolBuilder::set(uint32_t e, FieldId f, int64_t raw, uin
   Column& c = columns_[f];
   auto& rows = source_rows_[f];
   if (c.values.size() <= e) {
-    size_t n = chunked(std::max<size_t>(usccs_.size(), e + 1));
+    size_t n = column_size(e);
     grow_column(c, n);
     make_room(rows, n);
     rows.resize(n, 0);
@@ -191,7 +197,7 @@ std::optional<uint32_t> PoolBuilder::set_text(uint32_t e, FieldId f, std::string
   auto& t = texts_[f];
   auto& rows = source_rows_[f];
   if (t.size() <= e) {
-    size_t n = chunked(std::max<size_t>(usccs_.size(), e + 1));
+    size_t n = column_size(e);
     make_room(t, n);
     t.resize(n);
     make_room(rows, n);
@@ -216,7 +222,7 @@ void PoolBuilder::set_yearly(uint32_t e, FieldId f, int year, int64_t raw) {
   auto& cols = yearly_[year];
   if (cols.empty()) cols.resize(all_fields().size());
   Column& c = cols[f];
-  if (c.values.size() <= e) grow_column(c, chunked(std::max<size_t>(usccs_.size(), e + 1)));
+  if (c.values.size() <= e) grow_column(c, column_size(e));
   c.values[e] = raw;
   c.present[e] = 1;
 }

@@ -186,6 +186,8 @@ class PoolBuilder {
     if (v.capacity() < n) v.reserve(std::max<size_t>(n, expected_));
   }
   void grow_column(Column& c, size_t n) const;
+  // The size a column grows to so that it holds enterprise e.
+  size_t column_size(uint32_t e) const;
 
   size_t expected_ = 0;
   std::vector<std::string> usccs_;
