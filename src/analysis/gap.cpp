@@ -165,13 +165,33 @@ std::vector<GapSuggestion> candidates(const Plan& plan, const Pool& pool, uint32
 }
 
 // Whether applying `s` makes the criterion `id` of `plan` met for enterprise e.
+// What a proof needs, made once per firm and tier: evaluator state and the firm's sandbox.
+struct ProofBench {
+  BatchState& scratch;
+  const Pool& pool;
+  uint32_t e;
+  std::optional<FirmSandbox> sandbox;
+};
+
 bool proves(const Plan& plan, const Pool& pool, uint32_t e, const std::string& id, const GapSuggestion& s,
-            BatchState& scratch) {
-  Result<Pool> changed = pool_with_overrides(pool, e, s.changes);
-  if (!changed) return false;
-  AssessmentResult r = assess_one(plan, *changed, 0, &scratch);
-  for (const CriterionResult& c : r.criteria) {
-    if (c.id == id) return c.outcome == Outcome::met;
+            ProofBench& bench) {
+  BatchState& scratch = bench.scratch;
+  if (!bench.sandbox) bench.sandbox.emplace(pool, e);
+  std::optional<Pool> built;  // when the change cannot be made in the sandbox
+  if (bench.sandbox->apply(s.changes)) {
+    evaluate_batch(plan, bench.sandbox->pool(), 0, 1, scratch);
+    bench.sandbox->reset();
+  } else {
+    Result<Pool> changed = pool_with_overrides(pool, e, s.changes);
+    if (!changed) return false;
+    built.emplace(std::move(*changed));
+    evaluate_batch(plan, *built, 0, 1, scratch);
+  }
+  for (size_t c = 0; c < plan.criteria.size(); ++c) {
+    const PlanCriterion& pc = plan.criteria[c];
+    if (pc.source != nullptr && pc.source->id == id) {
+      return static_cast<Outcome>(scratch.outcome[c * kBatch]) == Outcome::met;
+    }
   }
   return false;
 }
@@ -226,7 +246,7 @@ bool rule_holds(CompareOp op, double v, double t) {
 // The cheapest proven upgrades for the score route `criterion_id` (see ScorePlan).
 std::optional<ScorePlan> cheapest_score_plan(const Plan& plan, const Pool& pool, uint32_t e,
                                              const AssessmentResult& r, const std::string& criterion_id,
-                                             BatchState& scratch) {
+                                             ProofBench& bench) {
   if (!plan.policy->score || r.indicators.size() != plan.indicators.size()) return std::nullopt;
   const Score& score = *plan.policy->score;
   struct Option {
@@ -336,7 +356,7 @@ std::optional<ScorePlan> cheapest_score_plan(const Plan& plan, const Pool& pool,
         all.changes.push_back(o);
       }
     }
-    if (clash || !proves(plan, pool, e, criterion_id, all, scratch)) continue;
+    if (clash || !proves(plan, pool, e, criterion_id, all, bench)) continue;
     ScorePlan sp;
     sp.score_before = r.score_lo;
     sp.score_after = passing[c].total;
@@ -352,14 +372,13 @@ std::optional<ScorePlan> cheapest_score_plan(const Plan& plan, const Pool& pool,
   return std::nullopt;
 }
 
-}  // namespace
 
-TierGap tier_gap(const Plan& plan, const Pool& pool, uint32_t e) {
+// The gap of enterprise e, from its assessment `r`; `scratch` is evaluator state for the proofs.
+TierGap gap_from(const Plan& plan, const Pool& pool, uint32_t e, const AssessmentResult& r, BatchState& scratch) {
   TierGap g;
   g.policy = plan.policy->key();
-  BatchState scratch(plan);
-  AssessmentResult r = assess_one(plan, pool, e, &scratch);
   g.outcome = r.outcome;
+  ProofBench bench{scratch, pool, e, std::nullopt};
   // Criteria in the result are pre-order; the plan's are post-order: match by id. A met group
   // (an alternative route already satisfied) hides its subtree: nothing there stands in the way.
   int skip_deeper_than = -1;
@@ -375,7 +394,7 @@ TierGap tier_gap(const Plan& plan, const Pool& pool, uint32_t e) {
     if (c.outcome == Outcome::not_met) {
       for (const PlanCriterion& pc : plan.criteria) {
         if (pc.score_pass && pc.source != nullptr && pc.source->id == c.id) {
-          cg.score_plan = cheapest_score_plan(plan, pool, e, r, c.id, scratch);
+          cg.score_plan = cheapest_score_plan(plan, pool, e, r, c.id, bench);
           break;
         }
         if (pc.source == nullptr || pc.source->id != c.id || pc.node < 0) continue;
@@ -399,7 +418,7 @@ TierGap tier_gap(const Plan& plan, const Pool& pool, uint32_t e) {
           op = op == VOp::ge ? VOp::le : op == VOp::gt ? VOp::lt : op == VOp::le ? VOp::ge : VOp::gt;
         }
         for (GapSuggestion& s : candidates(plan, pool, e, pc.value_node, op, th.constant)) {
-          if (proves(plan, pool, e, c.id, s, scratch)) cg.suggestions.push_back(std::move(s));
+          if (proves(plan, pool, e, c.id, s, bench)) cg.suggestions.push_back(std::move(s));
         }
         break;
       }
@@ -408,6 +427,30 @@ TierGap tier_gap(const Plan& plan, const Pool& pool, uint32_t e) {
         .push_back(std::move(cg));
   }
   return g;
+}
+
+}  // namespace
+
+TierGap tier_gap(const Plan& plan, const Pool& pool, uint32_t e) {
+  BatchState scratch(plan);
+  const AssessmentResult r = assess_one(plan, pool, e, &scratch);
+  return gap_from(plan, pool, e, r, scratch);
+}
+
+void gap_pool(std::span<const Plan* const> plans, const Pool& pool, unsigned threads, const GapSink& sink) {
+  evaluate_pool(plans, pool, threads, [&](size_t, const BatchView& v) {
+    for (size_t p = 0; p < plans.size(); ++p) {
+      const Plan& plan = *plans[p];
+      const BatchState& st = *v.states[p];
+      std::optional<BatchState> scratch;  // for the proofs, made when first needed in this batch
+      for (uint32_t i = 0; i < v.count; ++i) {
+        if (root_outcome(st, i) == Outcome::met) continue;
+        if (!scratch) scratch.emplace(plan);
+        const AssessmentResult r = extract_result(plan, pool, st, i);
+        sink(p, v.begin + i, gap_from(plan, pool, v.begin + i, r, *scratch));
+      }
+    }
+  });
 }
 
 }  // namespace gradus

@@ -14,7 +14,9 @@
 // single fact, a ratio of two facts or a sum of facts gets no suggestion (and says so).
 #pragma once
 
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -71,5 +73,12 @@ struct TierGap {
 };
 
 TierGap tier_gap(const Plan& plan, const Pool& pool, uint32_t e);
+
+// Gap analysis of every firm of the pool against each plan: each plan is evaluated once over the
+// pool in batches on `threads` threads (0 = all cores); for every firm that does not meet a tier,
+// `sink(plan_index, enterprise, gap)` is called — concurrently, from the worker threads — with
+// what tier_gap would give.
+using GapSink = std::function<void(size_t plan, uint32_t enterprise, TierGap&& gap)>;
+void gap_pool(std::span<const Plan* const> plans, const Pool& pool, unsigned threads, const GapSink& sink);
 
 }  // namespace gradus

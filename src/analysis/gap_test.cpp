@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <mutex>
+
 #include "demo/generate.h"
 #include "ingest/ingest.h"
 #include "policy/registry.h"
@@ -162,6 +165,56 @@ TEST(Gap, EveryScorePlanOnAGeneratedPoolPasses) {
     }
   }
   EXPECT_GT(plans_found, 10u);
+}
+
+// Everything a gap says, as text (to compare two ways of computing it).
+std::string describe_gap(const TierGap& g) {
+  std::string out = g.policy + " " + std::to_string(static_cast<int>(g.outcome)) + "\n";
+  for (const auto* list : {&g.unknown, &g.not_met, &g.manual}) {
+    for (const CriterionGap& c : *list) {
+      out += c.id + " " + c.value + "\n";
+      for (const GapSuggestion& s : c.suggestions) out += "  " + s.text.en + "\n";
+      if (c.score_plan) {
+        for (const ScoreUpgrade& u : c.score_plan->upgrades) out += "  score " + u.indicator + " " + u.change.text.en + "\n";
+      }
+    }
+  }
+  return out;
+}
+
+// The whole-pool analysis (batches, two threads) gives for every firm and tier what the one-firm
+// analysis gives.
+TEST(Gap, WholePoolAnalysisAgreesWithOneFirmAtATime) {
+  demo::PoolGenerator gen({.enterprises = 400, .seed = 5});
+  Pool pool = gen.build();
+  std::string errors;
+  PolicyRegistry registry = PolicyRegistry::shipped(&errors);
+  ASSERT_TRUE(errors.empty()) << errors;
+  const auto owned = plans_for(registry, *Date::parse("2026-06-30"));
+  std::vector<const Plan*> plans;
+  for (const auto& p : owned) plans.push_back(p.get());
+  std::mutex mutex;
+  std::map<std::pair<size_t, uint32_t>, std::string> bulk;
+  gap_pool(plans, pool, 2, [&](size_t p, uint32_t e, TierGap&& g) {
+    std::lock_guard<std::mutex> lock(mutex);
+    bulk[{p, e}] = describe_gap(g);
+  });
+  size_t compared = 0;
+  for (size_t p = 0; p < plans.size(); ++p) {
+    for (uint32_t e = 0; e < pool.size(); ++e) {
+      TierGap one = tier_gap(*plans[p], pool, e);
+      auto it = bulk.find({p, e});
+      if (one.outcome == Outcome::met) {
+        EXPECT_TRUE(it == bulk.end()) << pool.uscc(e) << " " << one.policy;
+        continue;
+      }
+      ASSERT_TRUE(it != bulk.end()) << pool.uscc(e) << " " << one.policy;
+      EXPECT_EQ(it->second, describe_gap(one));
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, bulk.size());
+  EXPECT_GT(compared, 400u);
 }
 
 }  // namespace

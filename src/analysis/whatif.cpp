@@ -115,6 +115,45 @@ Result<Pool> pool_with_overrides(const Pool& pool, uint32_t e, std::span<const F
   return std::move(b).finish();
 }
 
+FirmSandbox::FirmSandbox(const Pool& pool, uint32_t e) {
+  const uint32_t rows[] = {e};
+  pool_ = pool.subset(rows);
+}
+
+Column* FirmSandbox::cell(const FieldRef& r) {
+  const FieldDef& f = field(r.field);
+  if (f.kind == FieldKind::text) return nullptr;
+  if (f.scope == FieldScope::enterprise) {
+    Column& c = pool_.columns_[r.field];
+    return c.values.size() == 1 ? &c : nullptr;
+  }
+  if (r.year < pool_.first_year_ || r.year > pool_.last_year_ || pool_.yearly_[r.field].empty()) return nullptr;
+  Column& c = pool_.yearly_[r.field][static_cast<size_t>(r.year - pool_.first_year_)];
+  return c.values.size() == 1 ? &c : nullptr;
+}
+
+bool FirmSandbox::apply(std::span<const FactOverride> overrides) {
+  reset();
+  for (const FactOverride& o : overrides) {
+    if (o.clear || cell(o.ref) == nullptr) return false;
+  }
+  for (const FactOverride& o : overrides) {
+    Column* c = cell(o.ref);
+    saved_.push_back({c, c->values[0], c->present[0]});
+    c->values[0] = o.raw;
+    c->present[0] = 1;
+  }
+  return true;
+}
+
+void FirmSandbox::reset() {
+  for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
+    it->column->values[0] = it->value;
+    it->column->present[0] = it->present;
+  }
+  saved_.clear();
+}
+
 AssessmentResult assess_one(const Plan& plan, const Pool& pool, uint32_t e, BatchState* scratch) {
   const std::vector<uint32_t> rows{e};
   Pool one = pool.subset(rows);

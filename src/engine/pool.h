@@ -122,6 +122,7 @@ class Pool {
 
  private:
   friend class PoolBuilder;
+  friend class FirmSandbox;  // analysis/whatif.h: edits its own one-firm copy in place
   uint32_t size_ = 0;
   int first_year_ = 1;
   int last_year_ = 0;
