@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
 
 #include "core/decimal.h"
 #include "core/fields.h"
@@ -49,25 +52,12 @@ std::string value_text(const FieldDef& f, int64_t raw, Lang lang) {
 }
 
 GapSuggestion make_suggestion(const FieldRef& r, int64_t before, int64_t after) {
-  const FieldDef& f = field(r.field);
   FactOverride o;
   o.ref = r;
   o.raw = after;
-  o.written = std::string(f.name) + (r.year != 0 ? "@" + std::to_string(r.year) : "") + "=" +
-              (f.kind == FieldKind::enumeration ? format_raw(f.id, after) : value_text(f, after, Lang::en));
   GapSuggestion s;
   s.changes.push_back(o);
-  auto line = [&](Lang lang) {
-    std::string out = fact_name(r, lang) + (lang == Lang::zh ? "：" : ": ") + value_text(f, before, lang) + " → " +
-                      value_text(f, after, lang);
-    if (f.numeric()) {
-      const std::string unit(lang == Lang::zh ? gradus::unit_zh(f.kind) : gradus::unit_en(f.kind));
-      const std::string delta = (after >= before ? "+" : "") + Decimal::from_micros(after - before).to_string();
-      out += (unit.empty() ? "" : " " + unit) + (lang == Lang::zh ? "（" + delta + "）" : " (" + delta + ")");
-    }
-    return out;
-  };
-  s.text = Text{line(Lang::zh), line(Lang::en)};
+  s.before.push_back(before);
   return s;
 }
 
@@ -164,37 +154,63 @@ std::vector<GapSuggestion> candidates(const Plan& plan, const Pool& pool, uint32
   return out;
 }
 
-// Whether applying `s` makes the criterion `id` of `plan` met for enterprise e.
-// What a proof needs, made once per firm and tier: evaluator state and the firm's sandbox.
-struct ProofBench {
-  BatchState& scratch;
-  const Pool& pool;
-  uint32_t e;
-  std::optional<FirmSandbox> sandbox;
+// The index in plan.criteria of the criterion `id`, or -1.
+int criterion_index(const Plan& plan, const std::string& id) {
+  for (size_t c = 0; c < plan.criteria.size(); ++c) {
+    if (plan.criteria[c].source != nullptr && plan.criteria[c].source->id == id) return static_cast<int>(c);
+  }
+  return -1;
+}
+
+// Decides whether applying a suggestion makes a criterion met for the firm being analysed.
+class Prover {
+ public:
+  virtual ~Prover() = default;
+  virtual bool proves(const std::string& id, const GapSuggestion& s) = 0;
 };
 
-bool proves(const Plan& plan, const Pool& pool, uint32_t e, const std::string& id, const GapSuggestion& s,
-            ProofBench& bench) {
-  BatchState& scratch = bench.scratch;
-  if (!bench.sandbox) bench.sandbox.emplace(pool, e);
-  std::optional<Pool> built;  // when the change cannot be made in the sandbox
-  if (bench.sandbox->apply(s.changes)) {
-    evaluate_batch(plan, bench.sandbox->pool(), 0, 1, scratch);
-    bench.sandbox->reset();
-  } else {
-    Result<Pool> changed = pool_with_overrides(pool, e, s.changes);
-    if (!changed) return false;
-    built.emplace(std::move(*changed));
-    evaluate_batch(plan, *built, 0, 1, scratch);
-  }
-  for (size_t c = 0; c < plan.criteria.size(); ++c) {
-    const PlanCriterion& pc = plan.criteria[c];
-    if (pc.source != nullptr && pc.source->id == id) {
-      return static_cast<Outcome>(scratch.outcome[c * kBatch]) == Outcome::met;
+// Proves at once: the firm's sandbox, changed, evaluated, changed back.
+class DirectProver final : public Prover {
+ public:
+  DirectProver(const Plan& plan, const Pool& pool, uint32_t e, BatchState& scratch)
+      : plan_(plan), pool_(pool), e_(e), scratch_(scratch) {}
+  bool proves(const std::string& id, const GapSuggestion& s) override {
+    if (!sandbox_) sandbox_.emplace(pool_, e_);
+    std::optional<Pool> built;  // when the change cannot be made in the sandbox
+    if (sandbox_->apply(s.changes)) {
+      evaluate_batch(plan_, sandbox_->pool(), 0, 1, scratch_);
+      sandbox_->reset();
+    } else {
+      Result<Pool> changed = pool_with_overrides(pool_, e_, s.changes);
+      if (!changed) return false;
+      built.emplace(std::move(*changed));
+      evaluate_batch(plan_, *built, 0, 1, scratch_);
     }
+    const int c = criterion_index(plan_, id);
+    return c >= 0 && static_cast<Outcome>(scratch_.outcome[static_cast<size_t>(c) * kBatch]) == Outcome::met;
   }
-  return false;
-}
+
+ private:
+  const Plan& plan_;
+  const Pool& pool_;
+  uint32_t e_;
+  BatchState& scratch_;
+  std::optional<FirmSandbox> sandbox_;
+};
+
+// Says yes to everything and writes the questions down, to be answered together (gap_pool).
+class RecordingProver final : public Prover {
+ public:
+  struct Question {
+    std::string id;
+    std::vector<FactOverride> changes;
+  };
+  bool proves(const std::string& id, const GapSuggestion& s) override {
+    questions.push_back({id, s.changes});
+    return true;
+  }
+  std::vector<Question> questions;
+};
 
 // Relative size of a change: Σ |after − before| / max(|before|, |after|) over its facts (a fact
 // that was missing counts as 0 before).
@@ -225,9 +241,7 @@ std::vector<GapSuggestion> condition_candidates(const Plan& plan, const Pool& po
   }
   if (n.op == VOp::load && field(n.field).kind == FieldKind::boolean) {
     const FieldRef r{n.field, n.year};
-    GapSuggestion s = make_suggestion(r, raw_of(pool, e, r).value_or(0), 1);
-    s.changes.front().written = std::string(field(n.field).name) + "=true";
-    return {s};
+    return {make_suggestion(r, raw_of(pool, e, r).value_or(0), 1)};
   }
   return {};
 }
@@ -246,7 +260,7 @@ bool rule_holds(CompareOp op, double v, double t) {
 // The cheapest proven upgrades for the score route `criterion_id` (see ScorePlan).
 std::optional<ScorePlan> cheapest_score_plan(const Plan& plan, const Pool& pool, uint32_t e,
                                              const AssessmentResult& r, const std::string& criterion_id,
-                                             ProofBench& bench) {
+                                             Prover& prover) {
   if (!plan.policy->score || r.indicators.size() != plan.indicators.size()) return std::nullopt;
   const Score& score = *plan.policy->score;
   struct Option {
@@ -356,7 +370,7 @@ std::optional<ScorePlan> cheapest_score_plan(const Plan& plan, const Pool& pool,
         all.changes.push_back(o);
       }
     }
-    if (clash || !proves(plan, pool, e, criterion_id, all, bench)) continue;
+    if (clash || !prover.proves(criterion_id, all)) continue;
     ScorePlan sp;
     sp.score_before = r.score_lo;
     sp.score_after = passing[c].total;
@@ -373,12 +387,11 @@ std::optional<ScorePlan> cheapest_score_plan(const Plan& plan, const Pool& pool,
 }
 
 
-// The gap of enterprise e, from its assessment `r`; `scratch` is evaluator state for the proofs.
-TierGap gap_from(const Plan& plan, const Pool& pool, uint32_t e, const AssessmentResult& r, BatchState& scratch) {
+// The gap of enterprise e, from its assessment `r`; every suggestion is put to `prover`.
+TierGap gap_from(const Plan& plan, const Pool& pool, uint32_t e, const AssessmentResult& r, Prover& prover) {
   TierGap g;
   g.policy = plan.policy->key();
   g.outcome = r.outcome;
-  ProofBench bench{scratch, pool, e, std::nullopt};
   // Criteria in the result are pre-order; the plan's are post-order: match by id. A met group
   // (an alternative route already satisfied) hides its subtree: nothing there stands in the way.
   int skip_deeper_than = -1;
@@ -394,7 +407,7 @@ TierGap gap_from(const Plan& plan, const Pool& pool, uint32_t e, const Assessmen
     if (c.outcome == Outcome::not_met) {
       for (const PlanCriterion& pc : plan.criteria) {
         if (pc.score_pass && pc.source != nullptr && pc.source->id == c.id) {
-          cg.score_plan = cheapest_score_plan(plan, pool, e, r, c.id, bench);
+          cg.score_plan = cheapest_score_plan(plan, pool, e, r, c.id, prover);
           break;
         }
         if (pc.source == nullptr || pc.source->id != c.id || pc.node < 0) continue;
@@ -418,7 +431,7 @@ TierGap gap_from(const Plan& plan, const Pool& pool, uint32_t e, const Assessmen
           op = op == VOp::ge ? VOp::le : op == VOp::gt ? VOp::lt : op == VOp::le ? VOp::ge : VOp::gt;
         }
         for (GapSuggestion& s : candidates(plan, pool, e, pc.value_node, op, th.constant)) {
-          if (proves(plan, pool, e, c.id, s, bench)) cg.suggestions.push_back(std::move(s));
+          if (prover.proves(c.id, s)) cg.suggestions.push_back(std::move(s));
         }
         break;
       }
@@ -431,25 +444,140 @@ TierGap gap_from(const Plan& plan, const Pool& pool, uint32_t e, const Assessmen
 
 }  // namespace
 
+Text GapSuggestion::text() const {
+  auto line = [&](size_t k, Lang lang) {
+    const FieldRef& r = changes[k].ref;
+    const FieldDef& f = field(r.field);
+    const int64_t was = k < before.size() ? before[k] : 0, now = changes[k].raw;
+    std::string out = fact_name(r, lang) + (lang == Lang::zh ? "：" : ": ") + value_text(f, was, lang) + " → " +
+                      value_text(f, now, lang);
+    if (f.numeric()) {
+      const std::string unit(lang == Lang::zh ? gradus::unit_zh(f.kind) : gradus::unit_en(f.kind));
+      const std::string delta = (now >= was ? "+" : "") + Decimal::from_micros(now - was).to_string();
+      out += (unit.empty() ? "" : " " + unit) + (lang == Lang::zh ? "（" + delta + "）" : " (" + delta + ")");
+    }
+    return out;
+  };
+  Text t;
+  for (size_t k = 0; k < changes.size(); ++k) {
+    t.zh += (k == 0 ? "" : "；") + line(k, Lang::zh);
+    t.en += (k == 0 ? "" : "; ") + line(k, Lang::en);
+  }
+  return t;
+}
+
 TierGap tier_gap(const Plan& plan, const Pool& pool, uint32_t e) {
   BatchState scratch(plan);
   const AssessmentResult r = assess_one(plan, pool, e, &scratch);
-  return gap_from(plan, pool, e, r, scratch);
+  DirectProver prover(plan, pool, e, scratch);
+  return gap_from(plan, pool, e, r, prover);
 }
 
-void gap_pool(std::span<const Plan* const> plans, const Pool& pool, unsigned threads, const GapSink& sink) {
-  evaluate_pool(plans, pool, threads, [&](size_t, const BatchView& v) {
-    for (size_t p = 0; p < plans.size(); ++p) {
-      const Plan& plan = *plans[p];
-      const BatchState& st = *v.states[p];
-      std::optional<BatchState> scratch;  // for the proofs, made when first needed in this batch
-      for (uint32_t i = 0; i < v.count; ++i) {
-        if (root_outcome(st, i) == Outcome::met) continue;
-        if (!scratch) scratch.emplace(plan);
-        const AssessmentResult r = extract_result(plan, pool, st, i);
-        sink(p, v.begin + i, gap_from(plan, pool, v.begin + i, r, *scratch));
+namespace {
+
+// The gaps of the firms of one evaluated batch that do not meet the tier. Suggestions are first
+// collected unproven, then proven together — every question is a copy of its firm's row with the
+// changes set (WhatIfRows), evaluated kBatch rows at a time — and the answers applied. A score
+// plan whose first choice fails is searched again for that firm, one proof at a time.
+void batch_gaps(const Plan& plan, const Pool& pool, const BatchState& st, uint32_t begin, uint32_t count,
+                BatchState& scratch, std::vector<std::pair<uint32_t, TierGap>>& out) {
+  struct Pending {
+    uint32_t e;
+    AssessmentResult r;
+    TierGap gap;
+    size_t first_question = 0;
+  };
+  std::vector<Pending> pending;
+  RecordingProver recorder;
+  for (uint32_t i = 0; i < count; ++i) {
+    if (root_outcome(st, i) == Outcome::met) continue;
+    Pending p{begin + i, extract_result(plan, pool, st, i, /*lean=*/true), {}, recorder.questions.size()};
+    p.gap = gap_from(plan, pool, p.e, p.r, recorder);
+    pending.push_back(std::move(p));
+  }
+  if (pending.empty()) return;
+  // Answer every question.
+  const auto& questions = recorder.questions;
+  std::vector<uint8_t> answers(questions.size(), 0);
+  std::vector<uint32_t> rows;
+  rows.reserve(questions.size());
+  for (const Pending& p : pending) {
+    const size_t end = &p == &pending.back() ? questions.size() : (&p + 1)->first_question;
+    rows.insert(rows.end(), end - p.first_question, p.e);
+  }
+  if (!questions.empty()) {
+    WhatIfRows copies(pool, rows);
+    std::vector<uint8_t> in_place(questions.size(), 0);
+    for (size_t q = 0; q < questions.size(); ++q) in_place[q] = copies.set(static_cast<uint32_t>(q), questions[q].changes);
+    std::unordered_map<std::string, int> index;
+    for (size_t from = 0; from < questions.size(); from += kBatch) {
+      const uint32_t n = static_cast<uint32_t>(std::min<size_t>(kBatch, questions.size() - from));
+      evaluate_batch(plan, copies.pool(), static_cast<uint32_t>(from), n, scratch);
+      for (uint32_t k = 0; k < n; ++k) {
+        const size_t q = from + k;
+        if (!in_place[q]) continue;
+        auto [it, added] = index.try_emplace(questions[q].id, 0);
+        if (added) it->second = criterion_index(plan, questions[q].id);
+        answers[q] = it->second >= 0 &&
+                     static_cast<Outcome>(scratch.outcome[static_cast<size_t>(it->second) * kBatch + k]) == Outcome::met;
       }
     }
+    for (size_t q = 0; q < questions.size(); ++q) {
+      if (in_place[q]) continue;
+      // Cannot be set in place (text facts, cleared facts, new years): proven on its own.
+      const Pending* owner = nullptr;
+      for (const Pending& p : pending) owner = p.first_question <= q ? &p : owner;
+      DirectProver direct(plan, pool, owner->e, scratch);
+      GapSuggestion s;
+      s.changes = questions[q].changes;
+      answers[q] = direct.proves(questions[q].id, s);
+    }
+  }
+  // Keep what is proven, in the order the questions were asked.
+  for (Pending& p : pending) {
+    size_t q = p.first_question;
+    for (CriterionGap& c : p.gap.not_met) {
+      if (c.score_plan) {
+        if (!answers[q++]) {
+          DirectProver direct(plan, pool, p.e, scratch);
+          c.score_plan = cheapest_score_plan(plan, pool, p.e, p.r, c.id, direct);
+        }
+        continue;
+      }
+      std::vector<GapSuggestion> kept;
+      for (GapSuggestion& s : c.suggestions) {
+        if (answers[q++]) kept.push_back(std::move(s));
+      }
+      c.suggestions = std::move(kept);
+    }
+    out.emplace_back(p.e, std::move(p.gap));
+  }
+}
+
+}  // namespace
+
+void gap_pool(std::span<const Plan* const> plans, const Pool& pool, unsigned threads, const GapSink& sink) {
+  // Evaluator states for the proofs, one set per worker at a time, reused from batch to batch
+  // (each is several MB: making one per batch costs more than the proofs).
+  std::mutex mutex;
+  std::vector<std::vector<std::unique_ptr<BatchState>>> free_sets;
+  evaluate_pool(plans, pool, threads, [&](size_t, const BatchView& v) {
+    std::vector<std::unique_ptr<BatchState>> set;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (!free_sets.empty()) set = std::move(free_sets.back()), free_sets.pop_back();
+    }
+    if (set.empty()) {
+      for (const Plan* plan : plans) set.push_back(std::make_unique<BatchState>(*plan));
+    }
+    std::vector<std::pair<uint32_t, TierGap>> gaps;
+    for (size_t p = 0; p < plans.size(); ++p) {
+      gaps.clear();
+      batch_gaps(*plans[p], pool, *v.states[p], v.begin, v.count, *set[p], gaps);
+      for (auto& [e, g] : gaps) sink(p, e, std::move(g));
+    }
+    std::lock_guard<std::mutex> lock(mutex);
+    free_sets.push_back(std::move(set));
   });
 }
 

@@ -25,8 +25,11 @@
 namespace gradus {
 
 struct GapSuggestion {
-  std::vector<FactOverride> changes;  // apply all of them (today: one)
-  Text text;                          // "R&D expense (2025): 742.4 → 900 万元 (+157.6)"
+  std::vector<FactOverride> changes;  // apply all of them
+  std::vector<int64_t> before;        // each changed fact's value now (raw; 0 when missing)
+  // "R&D expense (2025): 742.4 → 900 万元 (+157.6)", one line per change; made when asked for,
+  // so that analysing a whole pool builds no text nobody reads.
+  Text text() const;
 };
 
 // One scored indicator raised to a better band, by a proven change of facts.

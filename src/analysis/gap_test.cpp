@@ -41,7 +41,7 @@ size_t check_pool(const Pool& pool, const std::vector<std::unique_ptr<Plan>>& pl
           AssessmentResult r = assess_one(*plan, *changed, 0);
           bool met = false;
           for (const CriterionResult& cr : r.criteria) met = met || (cr.id == c.id && cr.outcome == Outcome::met);
-          EXPECT_TRUE(met) << pool.uscc(e) << " " << g.policy << " " << c.id << ": " << s.text.en;
+          EXPECT_TRUE(met) << pool.uscc(e) << " " << g.policy << " " << c.id << ": " << s.text().en;
         }
       }
     }
@@ -121,9 +121,9 @@ TEST(Gap, ScoredTierTakesTheCheapestUpgradesNotTheGreedyOnes) {
   EXPECT_EQ(sp.score_after, 60);
   ASSERT_EQ(sp.upgrades.size(), 2u);
   EXPECT_EQ(sp.upgrades[0].indicator, "rd_ratio");
-  EXPECT_EQ(sp.upgrades[0].change.changes[0].written, "rd_expense@2025=48");
+  EXPECT_EQ(override_spec(sp.upgrades[0].change.changes[0]), "rd_expense@2025=48");
   EXPECT_EQ(sp.upgrades[1].indicator, "revenue_growth");
-  EXPECT_EQ(sp.upgrades[1].change.changes[0].written, "main_revenue@2025=1050");
+  EXPECT_EQ(override_spec(sp.upgrades[1].change.changes[0]), "main_revenue@2025=1050");
   EXPECT_LT(sp.effort, 0.01);
   // Applied together through what-if, the score route is met.
   std::vector<FactOverride> all;
@@ -173,9 +173,9 @@ std::string describe_gap(const TierGap& g) {
   for (const auto* list : {&g.unknown, &g.not_met, &g.manual}) {
     for (const CriterionGap& c : *list) {
       out += c.id + " " + c.value + "\n";
-      for (const GapSuggestion& s : c.suggestions) out += "  " + s.text.en + "\n";
+      for (const GapSuggestion& s : c.suggestions) out += "  " + s.text().en + "\n";
       if (c.score_plan) {
-        for (const ScoreUpgrade& u : c.score_plan->upgrades) out += "  score " + u.indicator + " " + u.change.text.en + "\n";
+        for (const ScoreUpgrade& u : c.score_plan->upgrades) out += "  score " + u.indicator + " " + u.change.text().en + "\n";
       }
     }
   }

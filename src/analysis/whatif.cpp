@@ -2,6 +2,7 @@
 #include "analysis/whatif.h"
 
 #include "core/fields.h"
+#include "engine/result.h"
 #include "ingest/values.h"
 
 namespace gradus {
@@ -36,6 +37,14 @@ void copy_enterprise(const Pool& pool, uint32_t e, PoolBuilder& b, uint32_t to) 
 }
 
 }  // namespace
+
+std::string override_spec(const FactOverride& o) {
+  if (!o.written.empty()) return o.written;
+  const FieldDef& f = field(o.ref.field);
+  std::string out = std::string(f.name) + (o.ref.year != 0 ? "@" + std::to_string(o.ref.year) : "") + "=";
+  if (o.clear) return out;
+  return out + (f.kind == FieldKind::text ? o.text : format_raw(f.id, o.raw));
+}
 
 Result<FactOverride> parse_override(std::string_view spec) {
   FactOverride o;
@@ -115,35 +124,44 @@ Result<Pool> pool_with_overrides(const Pool& pool, uint32_t e, std::span<const F
   return std::move(b).finish();
 }
 
-FirmSandbox::FirmSandbox(const Pool& pool, uint32_t e) {
-  const uint32_t rows[] = {e};
-  pool_ = pool.subset(rows);
-}
+WhatIfRows::WhatIfRows(const Pool& pool, std::span<const uint32_t> rows) : pool_(pool.subset_for_evaluation(rows)) {}
 
-Column* FirmSandbox::cell(const FieldRef& r) {
+Column* WhatIfRows::column(const FieldRef& r) {
   const FieldDef& f = field(r.field);
   if (f.kind == FieldKind::text) return nullptr;
+  Column* c = nullptr;
   if (f.scope == FieldScope::enterprise) {
-    Column& c = pool_.columns_[r.field];
-    return c.values.size() == 1 ? &c : nullptr;
+    c = &pool_.columns_[r.field];
+  } else if (r.year >= pool_.first_year_ && r.year <= pool_.last_year_ && !pool_.yearly_[r.field].empty()) {
+    c = &pool_.yearly_[r.field][static_cast<size_t>(r.year - pool_.first_year_)];
   }
-  if (r.year < pool_.first_year_ || r.year > pool_.last_year_ || pool_.yearly_[r.field].empty()) return nullptr;
-  Column& c = pool_.yearly_[r.field][static_cast<size_t>(r.year - pool_.first_year_)];
-  return c.values.size() == 1 ? &c : nullptr;
+  return c != nullptr && c->values.size() == pool_.size_ ? c : nullptr;
 }
+
+bool WhatIfRows::set(uint32_t row, std::span<const FactOverride> overrides) {
+  for (const FactOverride& o : overrides) {
+    if (o.clear || column(o.ref) == nullptr) return false;
+  }
+  for (const FactOverride& o : overrides) {
+    Column* c = column(o.ref);
+    c->values[row] = o.raw;
+    c->present[row] = 1;
+  }
+  return true;
+}
+
+FirmSandbox::FirmSandbox(const Pool& pool, uint32_t e) : rows_(pool, std::span<const uint32_t>(&e, 1)) {}
 
 bool FirmSandbox::apply(std::span<const FactOverride> overrides) {
   reset();
   for (const FactOverride& o : overrides) {
-    if (o.clear || cell(o.ref) == nullptr) return false;
+    if (o.clear || rows_.column(o.ref) == nullptr) return false;
   }
   for (const FactOverride& o : overrides) {
-    Column* c = cell(o.ref);
+    Column* c = rows_.column(o.ref);
     saved_.push_back({c, c->values[0], c->present[0]});
-    c->values[0] = o.raw;
-    c->present[0] = 1;
   }
-  return true;
+  return rows_.set(0, overrides);
 }
 
 void FirmSandbox::reset() {

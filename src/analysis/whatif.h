@@ -34,6 +34,10 @@ struct FactOverride {
   std::string written;           // as given, for display ("rd_expense@2025=900")
 };
 
+// The change as FIELD[@YEAR]=VALUE: as written when it was parsed, else formatted from its value
+// (numbers as decimals, true/false, enum ids, ISO dates) so that parse_override reads it back.
+std::string override_spec(const FactOverride& o);
+
 // Parses FIELD[@YEAR]=VALUE. Yearly fields need a year; values are read as in the data contract
 // (money in 万元, booleans true/false/是/否, enum ids, ISO dates).
 Result<FactOverride> parse_override(std::string_view spec);
@@ -41,11 +45,26 @@ Result<FactOverride> parse_override(std::string_view spec);
 // A pool holding only enterprise `e` of `pool`, with the overrides applied.
 Result<Pool> pool_with_overrides(const Pool& pool, uint32_t e, std::span<const FactOverride> overrides);
 
-// A one-firm copy of enterprise `e` of a pool whose numeric, yes/no, enumeration and date facts
-// can be changed in place and changed back — what-if without building a pool per question (the
-// gap analysis proves thousands of suggestions a second this way). Text facts, clearing a fact
-// and years the pool does not have are not done in place: apply() then refuses and the caller
-// uses pool_with_overrides.
+// Copies of pool rows (the same enterprise may be copied many times) whose numeric, yes/no,
+// enumeration and date facts can be set in place — what-if for many questions at once, without
+// building a pool per question (the gap analysis proves millions of suggestions this way). Text
+// facts, clearing a fact and years the pool does not have cannot be set in place: set() then
+// refuses and the caller uses pool_with_overrides. The copies are for evaluation only: they hold
+// no texts (Pool::subset_for_evaluation).
+class WhatIfRows {
+ public:
+  WhatIfRows(const Pool& pool, std::span<const uint32_t> rows);
+  // The column holding `r` in this copy, or nullptr when it cannot be set in place.
+  Column* column(const FieldRef& r);
+  // Sets the overrides on copy `row`; false, with nothing changed, when one cannot be set in place.
+  bool set(uint32_t row, std::span<const FactOverride> overrides);
+  const Pool& pool() const { return pool_; }
+
+ private:
+  Pool pool_;
+};
+
+// One copy of enterprise `e` whose facts can be changed in place and changed back.
 class FirmSandbox {
  public:
   FirmSandbox(const Pool& pool, uint32_t e);
@@ -54,7 +73,7 @@ class FirmSandbox {
   bool apply(std::span<const FactOverride> overrides);
   // Back to the firm as it is.
   void reset();
-  const Pool& pool() const { return pool_; }
+  const Pool& pool() const { return rows_.pool(); }
 
  private:
   struct Saved {
@@ -62,8 +81,7 @@ class FirmSandbox {
     int64_t value;
     uint8_t present;
   };
-  Column* cell(const FieldRef& r);
-  Pool pool_;
+  WhatIfRows rows_;
   std::vector<Saved> saved_;
 };
 

@@ -686,7 +686,7 @@ int cmd_gap(int argc, char** argv) {
                     << (zh ? "，要求 " : ", required ") << x.threshold << (zh ? "）" : ")");
         }
         std::cout << "\n";
-        for (const GapSuggestion& s : x.suggestions) std::cout << "      → " << s.text.in(lang) << "\n";
+        for (const GapSuggestion& s : x.suggestions) std::cout << "      → " << s.text().in(lang) << "\n";
         if (x.score_plan) {
           const ScorePlan& sp = *x.score_plan;
           std::cout << (zh ? "      → 最省力的加分组合（得分 " : "      → the cheapest upgrades (score ")
@@ -695,7 +695,7 @@ int cmd_gap(int argc, char** argv) {
           for (const ScoreUpgrade& u : sp.upgrades) {
             std::cout << "        [" << u.indicator << "] " << u.label.in(lang) << (zh ? "：" : ": ")
                       << format_number(u.points_before) << " → " << format_number(u.points_after)
-                      << (zh ? " 分（" : " points (") << u.band << (zh ? "）：" : "): ") << u.change.text.in(lang)
+                      << (zh ? " 分（" : " points (") << u.band << (zh ? "）：" : "): ") << u.change.text().in(lang)
                       << "\n";
           }
           continue;

@@ -91,6 +91,27 @@ std::optional<uint32_t> Pool::find(std::string_view uscc) const {
   return it->second;
 }
 
+Pool Pool::subset_for_evaluation(std::span<const uint32_t> rows) const {
+  Pool out;
+  out.size_ = static_cast<uint32_t>(rows.size());
+  out.first_year_ = first_year_;
+  out.last_year_ = last_year_;
+  for (const Column& c : columns_) out.columns_.push_back(subset_column(c, rows));
+  for (const auto& years : yearly_) {
+    std::vector<Column> ys;
+    for (const Column& c : years) ys.push_back(subset_column(c, rows));
+    out.yearly_.push_back(std::move(ys));
+  }
+  out.texts_.resize(texts_.size());
+  out.titles_ = subset_lists(titles_, rows);
+  out.incidents_ = subset_lists(incidents_, rows);
+  out.awards_ = subset_lists(awards_, rows);
+  out.maker_china_ = subset_lists(maker_china_, rows);
+  out.honours_ = subset_lists(honours_, rows);
+  out.ip_items_ = subset_lists(ip_items_, rows);
+  return out;
+}
+
 Pool Pool::subset(std::span<const uint32_t> rows) const {
   Pool out;
   out.size_ = static_cast<uint32_t>(rows.size());

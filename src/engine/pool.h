@@ -116,13 +116,17 @@ class Pool {
 
   // A new pool holding only the given enterprises (in that order).
   Pool subset(std::span<const uint32_t> rows) const;
+  // The same without texts (USCC, names…) and without the USCC index: what the evaluator reads,
+  // for throw-away copies that are only evaluated (what-if). uscc() and find() must not be used
+  // on it.
+  Pool subset_for_evaluation(std::span<const uint32_t> rows) const;
 
   // Approximate heap bytes held by the pool.
   size_t memory_bytes() const;
 
  private:
   friend class PoolBuilder;
-  friend class FirmSandbox;  // analysis/whatif.h: edits its own one-firm copy in place
+  friend class WhatIfRows;  // analysis/whatif.h: edits its own copies of rows in place
   uint32_t size_ = 0;
   int first_year_ = 1;
   int last_year_ = 0;

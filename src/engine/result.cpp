@@ -74,14 +74,15 @@ std::vector<FieldRef> missing_of(const std::vector<FieldRef>& refs, const Pool& 
 
 }  // namespace
 
-AssessmentResult extract_result(const Plan& plan, const Pool& pool, const BatchState& s, uint32_t i) {
+AssessmentResult extract_result(const Plan& plan, const Pool& pool, const BatchState& s, uint32_t i,
+                                bool lean) {
   AssessmentResult r;
   const Policy& p = *plan.policy;
   const uint32_t row = s.begin + i;
   const Date as_of = plan.options.as_of;
   r.row = row;
   r.uscc = pool.uscc(row);
-  r.name = pool.text(find_field("name")->id, row);
+  if (!lean) r.name = pool.text(find_field("name")->id, row);
   r.policy = &p;
   r.as_of = as_of;
   r.mode = plan.options.mode;
@@ -121,25 +122,27 @@ AssessmentResult extract_result(const Plan& plan, const Pool& pool, const BatchS
       const PlanIndicatorVariant& var = pi.variants[s.variant[at]];
       const Indicator& ind = *var.source;
       IndicatorResult ir;
-      ir.class_id = p.score->classes[pi.class_index].id;
       ir.id = ind.id;
       ir.label = ind.label;
-      ir.cite = ind.cite;
       ir.max = ind.max;
       ir.lo = s.lo[at];
       ir.hi = s.hi[at];
       ir.flags = s.flags[at];
-      ir.unit = ind.unit;
       ir.overlay = var.place;
+      if (var.value_node >= 0 && s.s(var.value_node)[i] == kValueOk) ir.number = s.v(var.value_node)[i];
+      if (lean) {
+        r.indicators.push_back(std::move(ir));
+        continue;
+      }
+      ir.class_id = p.score->classes[pi.class_index].id;
+      ir.cite = ind.cite;
+      ir.unit = ind.unit;
       ir.manual_reason = ind.manual_reason;
       if (s.band[at] >= 0) {
         const Band& b = ind.bands[s.band[at]];
         ir.band = !b.wording.empty() ? b.wording : b.range_text;
       }
-      if (var.value_node >= 0 && s.s(var.value_node)[i] == kValueOk) {
-        ir.number = s.v(var.value_node)[i];
-        ir.value = display(*ind.value, *ir.number);
-      }
+      if (ir.number) ir.value = display(*ind.value, *ir.number);
       if (ir.flags & kPointsUnknown) ir.missing = missing_of(var.refs, pool, row, as_of);
       ir.reading = ind.notes;
       if (ind.boundary && ir.number)
@@ -154,18 +157,24 @@ AssessmentResult extract_result(const Plan& plan, const Pool& pool, const BatchS
     const PlanCriterion& pc = plan.criteria[ci];
     const Criterion& c = *pc.source;
     CriterionResult cr;
+    cr.outcome = static_cast<Outcome>(s.outcome[static_cast<size_t>(ci) * kBatch + i]);
+    cr.leaf = pc.children.empty() && c.kind != Criterion::Kind::all && c.kind != Criterion::Kind::any &&
+              c.kind != Criterion::Kind::at_least;
+    if (lean && (cr.outcome == Outcome::met || !cr.leaf)) {  // nothing the gap analysis reads
+      if (cr.outcome != Outcome::met) {
+        for (int ch : pc.children) walk(ch);
+      }
+      return;
+    }
     cr.id = c.id;
     cr.label = c.label;
     cr.cite = c.cite;
-    cr.wording = c.wording;
+    if (!lean) cr.wording = c.wording;
     cr.depth = pc.depth;
     cr.kind = c.kind;
     cr.at_least = c.at_least;
-    cr.leaf = pc.children.empty() && c.kind != Criterion::Kind::all && c.kind != Criterion::Kind::any &&
-              c.kind != Criterion::Kind::at_least;
-    cr.outcome = static_cast<Outcome>(s.outcome[static_cast<size_t>(ci) * kBatch + i]);
     cr.unit = c.unit;
-    cr.reading = c.notes;
+    if (!lean) cr.reading = c.notes;
     if (c.kind == Criterion::Kind::compare) {
       int vn = pc.value_node;
       if (s.s(vn)[i] == kValueOk) {

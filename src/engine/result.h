@@ -88,7 +88,11 @@ struct AssessmentResult {
   std::vector<InputValue> inputs;  // every fact the plan reads (filled by extract_inputs)
 };
 
-AssessmentResult extract_result(const Plan& plan, const Pool& pool, const BatchState& state, uint32_t i);
+// `lean`: only what the gap analysis reads, at a fraction of the cost — the criteria are only the
+// leaves that are not met and lie under no met group (without their wording and reading notes),
+// indicators have id, label, points, value and overlay only, and there is no firm name.
+AssessmentResult extract_result(const Plan& plan, const Pool& pool, const BatchState& state, uint32_t i,
+                                bool lean = false);
 // Adds the values of every fact the plan reads (for explanations).
 void extract_inputs(const Plan& plan, const Pool& pool, AssessmentResult& r);
 
