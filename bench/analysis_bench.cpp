@@ -1,7 +1,7 @@
 // The analysis benchmark (issue 4, Performance): gap analysis of every firm of a synthetic pool
 // against every tier (target: 100k firms in ≤ 5 s on 2 cores) and ranking a pool by distance to
-// one tier (target: 1M firms in ≤ 2 s). Prints a Markdown report; run it with bench/run.sh
-// --analysis or directly (gradus_analysis_bench --help). See bench/README.md.
+// one tier (target: 1M firms in ≤ 2 s). Prints a Markdown report; run it with
+// bench/analysis_run.sh or directly (gradus_analysis_bench --help). See bench/README.md.
 #include <unistd.h>
 
 #include <atomic>

@@ -62,6 +62,9 @@ void tune_allocator_for_bulk_work(char** argv) {
   mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
   mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024);
   mallopt(M_TOP_PAD, 64 * 1024 * 1024);
+  // No fast bins: freeing a large block then no longer sweeps them (malloc_consolidate was a tenth
+  // of the whole-pool gap analysis); small blocks are still cached per thread (tcache).
+  mallopt(M_MXFAST, 0);
 #else
   (void)argv;
 #endif
