@@ -64,6 +64,8 @@ usage / 用法:
   gradus gap (--input FILE | --db URL) --uscc CODE [--policy …] [--as-of …] [--mode …] [--lang …]
       For each tier not met: the facts to enter, the unmet criteria with the smallest proven change
       of one fact each, and what a reviewer must judge. 差距分析：缺哪些数据、差多少、哪些需评审。
+  gradus gap (--input FILE | --db URL) --all [--policy …] [--as-of …] [--lang …] [--threads N]
+      The same for every firm of the pool as CSV, one line per proven change (全池差距分析，CSV).
   gradus potential --policy ID (--input FILE | --db URL) [--region PREFIX] [--industry PREFIX]
                 [--top N] [--format text|csv|json] [--include-holders] [--as-of …]
       The firms closest to a tier (not holding it yet), ranked by blocking criteria and shortfall.
@@ -646,12 +648,64 @@ int cmd_whatif(int argc, char** argv) {
 
 // gradus gap: for each tier an enterprise does not meet, what stands in the way and the smallest
 // proven change of one fact for each measurable criterion.
+// gradus gap --all: every firm, every tier, as CSV (one line per proven change; a criterion
+// without one still gets a line), firms in pool order, tiers in the order chosen.
+int gap_whole_pool(const Args& a, const Common& c, const std::vector<std::unique_ptr<Plan>>& owned, const Pool& pool) {
+  std::vector<const Plan*> plans;
+  for (const auto& p : owned) plans.push_back(p.get());
+  const unsigned threads = static_cast<unsigned>(std::strtoul(a.get("threads", "0").c_str(), nullptr, 10));
+  std::mutex mutex;
+  std::vector<std::pair<std::pair<uint32_t, size_t>, TierGap>> gaps;
+  gap_pool(plans, pool, threads, [&](size_t p, uint32_t e, TierGap&& g) {
+    std::lock_guard<std::mutex> lock(mutex);
+    gaps.push_back({{e, p}, std::move(g)});
+  });
+  std::sort(gaps.begin(), gaps.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  const Lang lang = c.lang;
+  const FieldId name = find_field("name")->id;
+  std::cout << (lang == Lang::zh ? "统一社会信用代码,企业名称,层级,结论,类别,条款,条款名称,当前值,要求,建议修改,修改（what-if 写法）\n"
+                                 : "uscc,name,policy,outcome,kind,criterion,label,value,required,change,change_spec\n");
+  for (const auto& [key, g] : gaps) {
+    const uint32_t e = key.first;
+    auto line = [&](const char* kind, const CriterionGap& x, const std::string& change, const std::string& spec) {
+      std::cout << csv_cell(pool.uscc(e)) << "," << csv_cell(pool.text(name, e)) << "," << csv_cell(g.policy) << ","
+                << csv_cell(outcome_label(g.outcome).in(lang)) << "," << kind << "," << csv_cell(x.id) << ","
+                << csv_cell(x.label.in(lang)) << "," << csv_cell(x.value + (x.unit.empty() || x.value.empty() ? "" : " " + x.unit)) << ","
+                << csv_cell(x.threshold) << "," << csv_cell(change) << "," << csv_cell(spec) << "\n";
+    };
+    for (const CriterionGap& x : g.unknown) {
+      std::string facts;
+      for (const FieldRef& r : x.missing) facts += (facts.empty() ? "" : "; ") + field_ref_text(r, lang);
+      line("unknown", x, facts, "");
+    }
+    for (const CriterionGap& x : g.not_met) {
+      if (x.score_plan) {
+        for (const ScoreUpgrade& u : x.score_plan->upgrades) {
+          std::string spec;
+          for (const FactOverride& o : u.change.changes) spec += (spec.empty() ? "" : " ") + override_spec(o);
+          line("score", x, u.indicator + ": " + u.change.text().in(lang), spec);
+        }
+        continue;
+      }
+      if (x.suggestions.empty()) line("not_met", x, x.note.in(lang), "");
+      for (const GapSuggestion& s : x.suggestions) {
+        std::string spec;
+        for (const FactOverride& o : s.changes) spec += (spec.empty() ? "" : " ") + override_spec(o);
+        line("not_met", x, s.text().in(lang), spec);
+      }
+    }
+    for (const CriterionGap& x : g.manual) line("manual", x, x.note.in(lang), "");
+  }
+  return kOk;
+}
+
 int cmd_gap(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2, {"input", "db", "known-at", "uscc", "policy", "as-of", "mode", "lang", "policy-file"},
-                      {});
+  Args a = parse_args(argc, argv, 2,
+                      {"input", "db", "known-at", "uscc", "policy", "as-of", "mode", "lang", "policy-file", "threads"},
+                      {"all"});
   if (!a.error.empty()) return usage_error(a.error);
-  if (a.has("input") == a.has("db") || !a.has("uscc")) {
-    return usage_error("gap needs --uscc CODE and --input FILE or --db URL");
+  if (a.has("input") == a.has("db") || a.has("uscc") == a.has("all")) {
+    return usage_error("gap needs --uscc CODE (one firm) or --all (every firm), and --input FILE or --db URL");
   }
   Common c;
   if (!read_common(a, c)) return kFailed;
@@ -659,6 +713,7 @@ int cmd_gap(int argc, char** argv) {
   if (!select_plans(a, c, owned)) return kFailed;
   Pool pool;
   if (!load_pool_for(a, c.lang, pool)) return kFailed;
+  if (a.has("all")) return gap_whole_pool(a, c, owned, pool);
   std::string code;
   std::optional<uint32_t> row = find_firm(a, c.lang, pool, &code);
   if (!row) return kFailed;
