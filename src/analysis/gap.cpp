@@ -12,6 +12,7 @@
 #include "core/fields.h"
 #include "engine/evaluate.h"
 #include "engine/result.h"
+#include "policy/registry.h"
 
 namespace gradus {
 namespace {
@@ -403,7 +404,7 @@ TierGap gap_from(const Plan& plan, const Pool& pool, uint32_t e, const Assessmen
       continue;
     }
     if (!c.leaf) continue;
-    CriterionGap cg{c.id, c.label, c.cite, c.outcome, c.value, c.threshold, c.unit, c.missing, c.note, {}, std::nullopt};
+    CriterionGap cg{c.id, c.label, c.cite, c.outcome, c.value, c.threshold, c.unit, c.missing, c.note, {}, std::nullopt, std::nullopt};
     if (c.outcome == Outcome::not_met) {
       for (const PlanCriterion& pc : plan.criteria) {
         if (pc.score_pass && pc.source != nullptr && pc.source->id == c.id) {
@@ -466,11 +467,79 @@ Text GapSuggestion::text() const {
   return t;
 }
 
-TierGap tier_gap(const Plan& plan, const Pool& pool, uint32_t e) {
+namespace {
+
+// Whether criterion `ci` of `plan` can change with the date alone: its test reads a date span or
+// events in a window, and no yearly fact.
+bool time_only(const Plan& plan, const PlanCriterion& pc) {
+  if (pc.node < 0) return false;
+  for (const FieldRef& r : pc.refs) {
+    if (r.year != 0) return false;
+  }
+  bool timed = false;
+  std::vector<int> stack{pc.node};
+  while (!stack.empty()) {
+    const VNode& n = plan.nodes[static_cast<size_t>(stack.back())];
+    stack.pop_back();
+    switch (n.op) {
+      case VOp::years_in: case VOp::years_since: case VOp::days_since: case VOp::incidents_within:
+      case VOp::incidents_active:
+        timed = true;
+        break;
+      case VOp::holds_title: case VOp::policy_ref:
+        return false;
+      default:
+        break;
+    }
+    stack.insert(stack.end(), n.in.begin(), n.in.end());
+  }
+  return timed;
+}
+
+// The first day after the plan's as-of date on which criterion `id` is met for enterprise e with
+// its facts as they are, within the horizon; nullopt when none.
+std::optional<Date> first_day_met(const Plan& plan, const PolicyRegistry& registry, const Pool& pool, uint32_t e,
+                                  const std::string& id, int horizon_years) {
+  FirmSandbox firm(pool, e);
+  auto met_on = [&](int32_t day) -> std::optional<bool> {
+    AssessOptions o = plan.options;
+    o.as_of = Date::from_days(day);
+    Result<std::unique_ptr<Plan>> later = compile_plan(*plan.policy, registry, o);
+    if (!later) return std::nullopt;
+    BatchState st(**later);
+    evaluate_batch(**later, firm.pool(), 0, 1, st);
+    const int c = criterion_index(**later, id);
+    if (c < 0) return std::nullopt;
+    return static_cast<Outcome>(st.outcome[static_cast<size_t>(c) * kBatch]) == Outcome::met;
+  };
+  int32_t lo = plan.options.as_of.days();  // not met
+  int32_t hi = plan.options.as_of.plus_years(horizon_years).days();
+  std::optional<bool> at_hi = met_on(hi);
+  if (!at_hi || !*at_hi) return std::nullopt;
+  while (hi - lo > 1) {
+    const int32_t mid = lo + (hi - lo) / 2;
+    std::optional<bool> m = met_on(mid);
+    if (!m) return std::nullopt;
+    (*m ? hi : lo) = mid;
+  }
+  return Date::from_days(hi);
+}
+
+}  // namespace
+
+TierGap tier_gap(const Plan& plan, const Pool& pool, uint32_t e, const GapOptions& options) {
   BatchState scratch(plan);
   const AssessmentResult r = assess_one(plan, pool, e, &scratch);
   DirectProver prover(plan, pool, e, scratch);
-  return gap_from(plan, pool, e, r, prover);
+  TierGap g = gap_from(plan, pool, e, r, prover);
+  if (options.registry != nullptr) {
+    for (CriterionGap& c : g.not_met) {
+      const int ci = criterion_index(plan, c.id);
+      if (ci < 0 || !time_only(plan, plan.criteria[static_cast<size_t>(ci)])) continue;
+      c.met_from = first_day_met(plan, *options.registry, pool, e, c.id, options.horizon_years);
+    }
+  }
+  return g;
 }
 
 namespace {

@@ -8,9 +8,9 @@
 //   TierGap g = tier_gap(plan, pool, e);
 //   for (const CriterionGap& c : g.not_met) for (const GapSuggestion& s : c.suggestions) show(s);
 //
-// For a scored tier's score route, the cheapest proven set of indicator upgrades (ScorePlan).
-// Not yet (see issue 4): criteria solved jointly, time conditions turned into dates, the growth
-// path. A criterion whose measure is not a
+// For a scored tier's score route, the cheapest proven set of indicator upgrades (ScorePlan); for
+// a criterion only time can change, the first day it is met (GapOptions). Not yet (see issue 4):
+// criteria solved jointly, the growth path along the ladder. A criterion whose measure is not a
 // single fact, a ratio of two facts or a sum of facts gets no suggestion (and says so).
 #pragma once
 
@@ -23,6 +23,8 @@
 #include "analysis/whatif.h"
 
 namespace gradus {
+
+class PolicyRegistry;  // policy/registry.h
 
 struct GapSuggestion {
   std::vector<FactOverride> changes;  // apply all of them
@@ -67,6 +69,18 @@ struct CriterionGap {
   Text note;                          // manual: why a reviewer must decide
   std::vector<GapSuggestion> suggestions;
   std::optional<ScorePlan> score_plan;  // the score route: the cheapest proven upgrades, if any
+  // A criterion only time can change (see GapOptions): the first day it is met with the firm's
+  // facts as they are, proven by assessing on that day ("niche market: met from 2027-01-01").
+  std::optional<Date> met_from;
+};
+
+struct GapOptions {
+  // With the registry, each unmet criterion that only time can change — its value reads dates and
+  // events (years in the niche, years since founding, incidents ageing out), no yearly facts —
+  // gets `met_from`: the policy is compiled for later days, up to `horizon_years` ahead, and the
+  // first day the criterion is met is found by bisection (such criteria do not turn back).
+  const PolicyRegistry* registry = nullptr;
+  int horizon_years = 10;
 };
 
 struct TierGap {
@@ -75,7 +89,7 @@ struct TierGap {
   std::vector<CriterionGap> unknown, not_met, manual;  // leaves only
 };
 
-TierGap tier_gap(const Plan& plan, const Pool& pool, uint32_t e);
+TierGap tier_gap(const Plan& plan, const Pool& pool, uint32_t e, const GapOptions& options = {});
 
 // Gap analysis of every firm of the pool against each plan: each plan is evaluated once over the
 // pool in batches on `threads` threads (0 = all cores); for every firm that does not meet a tier,

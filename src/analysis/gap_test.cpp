@@ -217,5 +217,55 @@ TEST(Gap, WholePoolAnalysisAgreesWithOneFirmAtATime) {
   EXPECT_GT(compared, 400u);
 }
 
+// The outcome of criterion `id` for enterprise e when the policy is assessed on `day`.
+Outcome outcome_on(const Plan& plan, const PolicyRegistry& registry, const Pool& pool, uint32_t e,
+                   const std::string& id, Date day) {
+  AssessOptions o = plan.options;
+  o.as_of = day;
+  std::unique_ptr<Plan> later = std::move(*compile_plan(*plan.policy, registry, o));
+  AssessmentResult r = assess_one(*later, pool, e);
+  for (const CriterionResult& c : r.criteria) {
+    if (c.id == id) return c.outcome;
+  }
+  return Outcome::unknown;
+}
+
+// Firms blocked by time: a criterion that only time can change gets the first day it is met —
+// met on that day, not the day before, with the facts unchanged. In the sample pool one firm has
+// been in its niche for 2 full years: the SRDI niche criterion (3 full years, counted to 1 January)
+// is met from 2027-01-01, and incidents age out of the 3-year window on their anniversary.
+TEST(Gap, TimeConditionsBecomeDates) {
+  IngestReport report;
+  Pool pool = std::move(*load_pool_file(std::string(GRADUS_SOURCE_DIR) + "/samples/pool.csv", report));
+  std::string errors;
+  PolicyRegistry registry = PolicyRegistry::shipped(&errors);
+  ASSERT_TRUE(errors.empty()) << errors;
+  GapOptions options;
+  options.registry = &registry;
+  size_t dated = 0;
+  bool niche_2027 = false;
+  for (const auto& plan : plans_for(registry, *Date::parse("2026-06-30"))) {
+    for (uint32_t e = 0; e < pool.size(); ++e) {
+      TierGap g = tier_gap(*plan, pool, e, options);
+      for (const CriterionGap& c : g.not_met) {
+        if (!c.met_from) continue;
+        ++dated;
+        niche_2027 = niche_2027 || (c.id == "niche" && c.met_from->to_string() == "2027-01-01");
+        EXPECT_EQ(outcome_on(*plan, registry, pool, e, c.id, *c.met_from), Outcome::met) << c.id;
+        EXPECT_NE(outcome_on(*plan, registry, pool, e, c.id, Date::from_days(c.met_from->days() - 1)), Outcome::met) << c.id;
+        EXPECT_TRUE(c.suggestions.empty());  // no fact to change: time does it
+      }
+      // Criteria reading yearly facts are never dated.
+      for (const CriterionGap& c : g.not_met) {
+        if (c.id == "rd.ratio_last" || c.id == "basic.employees") {
+          EXPECT_FALSE(c.met_from.has_value());
+        }
+      }
+    }
+  }
+  EXPECT_GE(dated, 3u);
+  EXPECT_TRUE(niche_2027);
+}
+
 }  // namespace
 }  // namespace gradus

@@ -721,7 +721,9 @@ int cmd_gap(int argc, char** argv) {
   const Lang lang = c.lang;
   std::cout << pool.text(find_field("name")->id, *row) << "  " << code << "\n";
   for (const auto& plan : owned) {
-    TierGap g = tier_gap(*plan, pool, *row);
+    GapOptions gap_options;
+    gap_options.registry = c.registry.get();
+    TierGap g = tier_gap(*plan, pool, *row, gap_options);
     std::cout << "\n" << g.policy << ": " << outcome_label(g.outcome).in(lang) << "\n";
     if (g.outcome == Outcome::met) continue;
     if (!g.unknown.empty()) {
@@ -742,6 +744,11 @@ int cmd_gap(int argc, char** argv) {
         }
         std::cout << "\n";
         for (const GapSuggestion& s : x.suggestions) std::cout << "      → " << s.text().in(lang) << "\n";
+        if (x.met_from) {
+          std::cout << (zh ? "      → 数据不变，自 " : "      → met from ") << x.met_from->to_string()
+                    << (zh ? " 起满足（时间条件）\n" : " with the facts as they are (a time condition)\n");
+          continue;
+        }
         if (x.score_plan) {
           const ScorePlan& sp = *x.score_plan;
           std::cout << (zh ? "      → 最省力的加分组合（得分 " : "      → the cheapest upgrades (score ")
