@@ -124,6 +124,24 @@ Result<Pool> pool_with_overrides(const Pool& pool, uint32_t e, std::span<const F
   return std::move(b).finish();
 }
 
+Pool pool_with_titles(const Pool& pool, uint32_t e, std::span<const TitleRecord> titles, int carry_to_year) {
+  PoolBuilder b;
+  b.expect(1);
+  const uint32_t to = b.enterprise(pool.uscc(e));
+  copy_enterprise(pool, e, b, to);
+  for (const TitleRecord& t : titles) b.add_title(to, t);
+  const int last = pool.last_year();
+  if (pool.first_year() <= last) {
+    for (const FieldDef& f : all_fields()) {
+      if (f.scope != FieldScope::yearly) continue;
+      const Column* c = pool.yearly(f.id, last);
+      if (c == nullptr || !c->present[e]) continue;
+      for (int y = last + 1; y <= carry_to_year; ++y) b.set_yearly(to, f.id, y, c->values[e]);
+    }
+  }
+  return std::move(b).finish();
+}
+
 WhatIfRows::WhatIfRows(const Pool& pool, std::span<const uint32_t> rows) : pool_(pool.subset_for_evaluation(rows)) {}
 
 Column* WhatIfRows::column(const FieldRef& r) {

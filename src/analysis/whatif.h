@@ -45,6 +45,11 @@ Result<FactOverride> parse_override(std::string_view spec);
 // A pool holding only enterprise `e` of `pool`, with the overrides applied.
 Result<Pool> pool_with_overrides(const Pool& pool, uint32_t e, std::span<const FactOverride> overrides);
 
+// A pool holding only enterprise `e` of `pool`, with some titles added (as if granted) and, when
+// `carry_to_year` is later than the pool's last fiscal year, that year's facts repeated for every
+// year up to it (the firm "as it is" assessed on a later day: figures unchanged, growth zero).
+Pool pool_with_titles(const Pool& pool, uint32_t e, std::span<const TitleRecord> titles, int carry_to_year = 0);
+
 // Copies of pool rows (the same enterprise may be copied many times) whose numeric, yes/no,
 // enumeration and date facts can be set in place — what-if for many questions at once, without
 // building a pool per question (the gap analysis proves millions of suggestions this way). Text

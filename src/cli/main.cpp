@@ -32,6 +32,7 @@
 #include "store/store.h"
 #include "export/export.h"
 #include "analysis/gap.h"
+#include "analysis/path.h"
 #include "analysis/pool_views.h"
 #include "analysis/whatif.h"
 #include "core/fields.h"
@@ -66,6 +67,9 @@ usage / 用法:
       of one fact each, and what a reviewer must judge. 差距分析：缺哪些数据、差多少、哪些需评审。
   gradus gap (--input FILE | --db URL) --all [--policy …] [--as-of …] [--lang …] [--threads N]
       The same for every firm of the pool as CSV, one line per proven change (全池差距分析，CSV).
+  gradus path (--input FILE | --db URL) --uscc CODE [--as-of …] [--lang …]
+      The way up the ladder: innovative/tech SME → SRDI SME → little giant, each step held, now,
+      from a date (time conditions) or after changes, with what must be true. 晋级路径。
   gradus potential --policy ID (--input FILE | --db URL) [--region PREFIX] [--industry PREFIX]
                 [--top N] [--format text|csv|json] [--include-holders] [--as-of …]
       The firms closest to a tier (not holding it yet), ranked by blocking criteria and shortfall.
@@ -648,6 +652,63 @@ int cmd_whatif(int argc, char** argv) {
 
 // gradus gap: for each tier an enterprise does not meet, what stands in the way and the smallest
 // proven change of one fact for each measurable criterion.
+// The gap of one tier for people: facts to enter, unmet criteria with their proven changes (or
+// the day time alone meets them, or the cheapest score upgrades), what a reviewer must judge.
+void print_tier_gap(const TierGap& g, Lang lang) {
+  const bool zh = lang == Lang::zh;
+  if (!g.unknown.empty()) {
+    std::cout << (zh ? "  尚缺数据，无法判断（请先补充）：\n" : "  we cannot tell until you enter:\n");
+    for (const CriterionGap& x : g.unknown) {
+      std::string facts;
+      for (const FieldRef& r : x.missing) facts += (facts.empty() ? "" : ", ") + field_ref_text(r, lang);
+      std::cout << "    [" << x.id << "] " << x.label.in(lang) << (facts.empty() ? "" : ": " + facts) << "\n";
+    }
+  }
+  if (!g.not_met.empty()) {
+    std::cout << (zh ? "  不符合：\n" : "  not met:\n");
+    for (const CriterionGap& x : g.not_met) {
+      std::cout << "    [" << x.id << "] " << x.label.in(lang);
+      if (!x.value.empty()) {
+        std::cout << (zh ? "（值 " : " (value ") << x.value << (x.unit.empty() ? "" : " " + x.unit)
+                  << (zh ? "，要求 " : ", required ") << x.threshold << (zh ? "）" : ")");
+      }
+      std::cout << "\n";
+      for (const GapSuggestion& s : x.suggestions) std::cout << "      → " << s.text().in(lang) << "\n";
+      if (x.met_from) {
+        std::cout << (zh ? "      → 数据不变，自 " : "      → met from ") << x.met_from->to_string()
+                  << (zh ? " 起满足（时间条件）\n" : " with the facts as they are (a time condition)\n");
+        continue;
+      }
+      if (x.score_plan) {
+        const ScorePlan& sp = *x.score_plan;
+        std::cout << (zh ? "      → 最省力的加分组合（得分 " : "      → the cheapest upgrades (score ")
+                  << format_number(sp.score_before) << " → " << format_number(sp.score_after)
+                  << (zh ? "，已验证）：\n" : ", proven):\n");
+        for (const ScoreUpgrade& u : sp.upgrades) {
+          std::cout << "        [" << u.indicator << "] " << u.label.in(lang) << (zh ? "：" : ": ")
+                    << format_number(u.points_before) << " → " << format_number(u.points_after)
+                    << (zh ? " 分（" : " points (") << u.band << (zh ? "）：" : "): ") << u.change.text().in(lang)
+                    << "\n";
+        }
+        continue;
+      }
+      if (!x.note.empty()) {
+        std::cout << "      → " << x.note.in(lang) << "\n";
+      } else if (x.suggestions.empty()) {
+        std::cout << (zh ? "      （无法自动给出单项数据的修改建议）\n" : "      (no single-fact change can be suggested automatically)\n");
+      }
+    }
+  }
+  if (!g.manual.empty()) {
+    std::cout << (zh ? "  需评审判断：\n" : "  needs a reviewer:\n");
+    for (const CriterionGap& x : g.manual) {
+      std::cout << "    [" << x.id << "] " << x.label.in(lang);
+      if (!x.note.empty()) std::cout << (zh ? "：" : ": ") << x.note.in(lang);
+      std::cout << "\n";
+    }
+  }
+}
+
 // gradus gap --all: every firm, every tier, as CSV (one line per proven change; a criterion
 // without one still gets a line), firms in pool order, tiers in the order chosen.
 int gap_whole_pool(const Args& a, const Common& c, const std::vector<std::unique_ptr<Plan>>& owned, const Pool& pool) {
@@ -717,7 +778,6 @@ int cmd_gap(int argc, char** argv) {
   std::string code;
   std::optional<uint32_t> row = find_firm(a, c.lang, pool, &code);
   if (!row) return kFailed;
-  const bool zh = c.lang == Lang::zh;
   const Lang lang = c.lang;
   std::cout << pool.text(find_field("name")->id, *row) << "  " << code << "\n";
   for (const auto& plan : owned) {
@@ -726,57 +786,58 @@ int cmd_gap(int argc, char** argv) {
     TierGap g = tier_gap(*plan, pool, *row, gap_options);
     std::cout << "\n" << g.policy << ": " << outcome_label(g.outcome).in(lang) << "\n";
     if (g.outcome == Outcome::met) continue;
-    if (!g.unknown.empty()) {
-      std::cout << (zh ? "  尚缺数据，无法判断（请先补充）：\n" : "  we cannot tell until you enter:\n");
-      for (const CriterionGap& x : g.unknown) {
-        std::string facts;
-        for (const FieldRef& r : x.missing) facts += (facts.empty() ? "" : ", ") + field_ref_text(r, lang);
-        std::cout << "    [" << x.id << "] " << x.label.in(lang) << (facts.empty() ? "" : ": " + facts) << "\n";
-      }
+    print_tier_gap(g, lang);
+  }
+  return kOk;
+}
+
+// gradus path: the firm's way up the ladder, step by step.
+int cmd_path(int argc, char** argv) {
+  Args a = parse_args(argc, argv, 2, {"input", "db", "known-at", "uscc", "as-of", "mode", "lang", "policy-file"}, {});
+  if (!a.error.empty()) return usage_error(a.error);
+  if (a.has("input") == a.has("db") || !a.has("uscc")) {
+    return usage_error("path needs --uscc CODE and --input FILE or --db URL");
+  }
+  Common c;
+  if (!read_common(a, c)) return kFailed;
+  Pool pool;
+  if (!load_pool_for(a, c.lang, pool)) return kFailed;
+  std::string code;
+  std::optional<uint32_t> row = find_firm(a, c.lang, pool, &code);
+  if (!row) return kFailed;
+  const Lang lang = c.lang;
+  const bool zh = lang == Lang::zh;
+  std::cout << pool.text(find_field("name")->id, *row) << "  " << code << "\n";
+  std::cout << (zh ? "晋级路径（评价日 " : "the way up (as of ") << c.options.as_of.to_string() << (zh ? "）：" : "): ");
+  const std::vector<PathStep> path = growth_path(*c.registry, pool, *row, c.options);
+  for (size_t k = 0; k < path.size(); ++k) {
+    const PathStep& st = path[k];
+    std::cout << (k == 0 ? "" : " → ") << st.tier;
+    if (st.state == PathStep::State::held) std::cout << (zh ? "（已持有）" : " (held)");
+    if (st.state == PathStep::State::now) {
+      std::cout << (st.after_previous ? (zh ? "（紧随上一步）" : " (right after)") : (zh ? "（现在）" : " (now)"));
     }
-    if (!g.not_met.empty()) {
-      std::cout << (zh ? "  不符合：\n" : "  not met:\n");
-      for (const CriterionGap& x : g.not_met) {
-        std::cout << "    [" << x.id << "] " << x.label.in(lang);
-        if (!x.value.empty()) {
-          std::cout << (zh ? "（值 " : " (value ") << x.value << (x.unit.empty() ? "" : " " + x.unit)
-                    << (zh ? "，要求 " : ", required ") << x.threshold << (zh ? "）" : ")");
-        }
-        std::cout << "\n";
-        for (const GapSuggestion& s : x.suggestions) std::cout << "      → " << s.text().in(lang) << "\n";
-        if (x.met_from) {
-          std::cout << (zh ? "      → 数据不变，自 " : "      → met from ") << x.met_from->to_string()
-                    << (zh ? " 起满足（时间条件）\n" : " with the facts as they are (a time condition)\n");
-          continue;
-        }
-        if (x.score_plan) {
-          const ScorePlan& sp = *x.score_plan;
-          std::cout << (zh ? "      → 最省力的加分组合（得分 " : "      → the cheapest upgrades (score ")
-                    << format_number(sp.score_before) << " → " << format_number(sp.score_after)
-                    << (zh ? "，已验证）：\n" : ", proven):\n");
-          for (const ScoreUpgrade& u : sp.upgrades) {
-            std::cout << "        [" << u.indicator << "] " << u.label.in(lang) << (zh ? "：" : ": ")
-                      << format_number(u.points_before) << " → " << format_number(u.points_after)
-                      << (zh ? " 分（" : " points (") << u.band << (zh ? "）：" : "): ") << u.change.text().in(lang)
-                      << "\n";
-          }
-          continue;
-        }
-        if (!x.note.empty()) {
-          std::cout << "      → " << x.note.in(lang) << "\n";
-        } else if (x.suggestions.empty()) {
-          std::cout << (zh ? "      （无法自动给出单项数据的修改建议）\n" : "      (no single-fact change can be suggested automatically)\n");
-        }
-      }
+    if (st.state == PathStep::State::from_date) std::cout << (zh ? "（" : " (from ") << st.from->to_string() << (zh ? " 起）" : ")");
+    if (st.state == PathStep::State::needs_changes) std::cout << (zh ? "（需先改进）" : " (after changes)");
+    if (st.state == PathStep::State::not_in_force) std::cout << (zh ? "（无有效版本）" : " (no version in force)");
+  }
+  std::cout << "\n";
+  for (size_t k = 0; k < path.size(); ++k) {
+    const PathStep& st = path[k];
+    std::cout << "\n" << k + 1 << ". " << st.tier << (st.version.empty() ? "" : "@" + st.version) << (zh ? "：" : ": ")
+              << path_state_label(st.state).in(lang);
+    if (st.from && st.state != PathStep::State::needs_changes && st.state != PathStep::State::not_in_force) {
+      std::cout << (st.state == PathStep::State::held ? (zh ? "（自 " : " (since ") : (zh ? "（" : " (")) << st.from->to_string()
+                << (zh ? "）" : ")");
+    } else if (st.from) {
+      std::cout << (zh ? "（按 " : " (assessed on ") << st.from->to_string() << (zh ? " 评价）" : ")");
     }
-    if (!g.manual.empty()) {
-      std::cout << (zh ? "  需评审判断：\n" : "  needs a reviewer:\n");
-      for (const CriterionGap& x : g.manual) {
-        std::cout << "    [" << x.id << "] " << x.label.in(lang);
-        if (!x.note.empty()) std::cout << (zh ? "：" : ": ") << x.note.in(lang);
-        std::cout << "\n";
-      }
+    if (st.after_previous && st.state != PathStep::State::held) {
+      std::cout << (zh ? "，须先取得上一步称号" : ", once the previous step's title is granted");
     }
+    if (st.reviewer) std::cout << (zh ? "；另有条款需评审判断" : "; some criteria need a reviewer");
+    std::cout << "\n";
+    if (st.state != PathStep::State::held && st.state != PathStep::State::not_in_force) print_tier_gap(st.gap, lang);
   }
   return kOk;
 }
@@ -938,6 +999,7 @@ int main(int argc, char** argv) {
   if (cmd == "template") return cmd_template(argc, argv);
   if (cmd == "whatif") return cmd_whatif(argc, argv);
   if (cmd == "gap") return cmd_gap(argc, argv);
+  if (cmd == "path") return cmd_path(argc, argv);
   if (cmd == "potential") return cmd_potential(argc, argv);
   return usage_error("unknown command '" + cmd + "'");
 }

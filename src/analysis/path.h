@@ -1,0 +1,44 @@
+// The growth path of one firm along the national ladder (issue 4): 创新型中小企业 or 科技型中小企业 →
+// 专精特新中小企业 → 专精特新"小巨人". For each step in order: the firm holds the title already, can
+// have it now, can have it from a date (only time conditions stand in the way: years in the niche,
+// incidents ageing out), or needs changes first — with the gap that says what must be true.
+//
+// Each step is assessed on the day the previous one becomes possible, under the version of the
+// policy in force that day, with the earlier titles it does not hold yet assumed granted on that
+// day (title prerequisites are then met; a title is valid 3 years). A dated step is proven: the
+// tier is met on that day with the firm's facts as they are (its last fiscal year's figures
+// repeated for the years in between: no growth is assumed). Application windows (the yearly
+// calls) are not modelled: the day is when the conditions hold. Steps after one that needs changes
+// are assessed as if those changes were made on the same day (they show what else is needed).
+//
+//   std::vector<PathStep> path = growth_path(registry, pool, e, options);
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/gap.h"
+#include "core/date.h"
+#include "engine/plan.h"
+#include "engine/pool.h"
+
+namespace gradus {
+
+struct PathStep {
+  enum class State { held, now, from_date, needs_changes, not_in_force };
+  std::string tier;          // the policy id of the step ("srdi-sme"); for step 1 the closer of the two
+  std::string version;       // the version assessed
+  State state = State::needs_changes;
+  std::optional<Date> from;  // held: the title's start; now / from_date: the day; else the day assessed
+  bool reviewer = false;     // now / from_date: criteria a reviewer must still judge (see gap.manual)
+  bool after_previous = false;  // an earlier step is not held: this one comes after it, not before
+  TierGap gap;               // what stands in the way (empty when held or met outright)
+};
+
+Text path_state_label(PathStep::State s);
+
+std::vector<PathStep> growth_path(const PolicyRegistry& registry, const Pool& pool, uint32_t e,
+                                  const AssessOptions& options);
+
+}  // namespace gradus
