@@ -388,6 +388,21 @@ std::optional<ScorePlan> cheapest_score_plan(const Plan& plan, const Pool& pool,
 }
 
 
+// Candidate changes for a comparison leaf `value op constant` (unproven), smallest first.
+std::vector<GapSuggestion> criterion_candidates(const Plan& plan, const Pool& pool, uint32_t e,
+                                                const PlanCriterion& pc) {
+  if (pc.node < 0 || pc.value_node < 0 || pc.threshold_node < 0) return {};
+  const VNode& cmp = plan.nodes[static_cast<size_t>(pc.node)];
+  const VNode& th = plan.nodes[static_cast<size_t>(pc.threshold_node)];
+  if (th.op != VOp::constant) return {};
+  if (cmp.op != VOp::ge && cmp.op != VOp::gt && cmp.op != VOp::le && cmp.op != VOp::lt) return {};
+  VOp op = cmp.op;
+  if (cmp.in.size() == 2 && cmp.in[0] == pc.threshold_node) {  // written threshold-first
+    op = op == VOp::ge ? VOp::le : op == VOp::gt ? VOp::lt : op == VOp::le ? VOp::ge : VOp::gt;
+  }
+  return candidates(plan, pool, e, pc.value_node, op, th.constant);
+}
+
 // The gap of enterprise e, from its assessment `r`; every suggestion is put to `prover`.
 TierGap gap_from(const Plan& plan, const Pool& pool, uint32_t e, const AssessmentResult& r, Prover& prover) {
   TierGap g;
@@ -422,16 +437,7 @@ TierGap gap_from(const Plan& plan, const Pool& pool, uint32_t e, const Assessmen
                              " shows the way)"};
           break;
         }
-        if (pc.value_node < 0 || pc.threshold_node < 0) break;
-        const VNode& cmp = plan.nodes[static_cast<size_t>(pc.node)];
-        const VNode& th = plan.nodes[static_cast<size_t>(pc.threshold_node)];
-        if (th.op != VOp::constant) break;
-        if (cmp.op != VOp::ge && cmp.op != VOp::gt && cmp.op != VOp::le && cmp.op != VOp::lt) break;
-        VOp op = cmp.op;
-        if (cmp.in.size() == 2 && cmp.in[0] == pc.threshold_node) {  // written threshold-first
-          op = op == VOp::ge ? VOp::le : op == VOp::gt ? VOp::lt : op == VOp::le ? VOp::ge : VOp::gt;
-        }
-        for (GapSuggestion& s : candidates(plan, pool, e, pc.value_node, op, th.constant)) {
+        for (GapSuggestion& s : criterion_candidates(plan, pool, e, pc)) {
           if (prover.proves(c.id, s)) cg.suggestions.push_back(std::move(s));
         }
         break;
@@ -527,11 +533,89 @@ std::optional<Date> first_day_met(const Plan& plan, const PolicyRegistry& regist
 
 }  // namespace
 
+// The unmet criteria that have proven changes and read a fact another of them reads, solved
+// together (see TierGap::together); nullopt when there are none or no joint change is proven.
+void solve_together(const Plan& plan, const Pool& pool, uint32_t e, TierGap& g, BatchState& scratch) {
+  struct Item {
+    const CriterionGap* gap;
+    const PlanCriterion* pc;
+    bool level;  // its measure is a single fact (it fixes a level others may be a share of)
+  };
+  std::vector<Item> items;
+  for (const CriterionGap& c : g.not_met) {
+    if (c.suggestions.empty()) continue;
+    const int ci = criterion_index(plan, c.id);
+    if (ci < 0) continue;
+    const PlanCriterion& pc = plan.criteria[static_cast<size_t>(ci)];
+    items.push_back({&c, &pc, plan.nodes[static_cast<size_t>(pc.value_node)].op == VOp::load});
+  }
+  auto shares = [](const PlanCriterion& a, const PlanCriterion& b) {
+    for (const FieldRef& x : a.refs) {
+      for (const FieldRef& y : b.refs) {
+        if (x.field == y.field && x.year == y.year) return true;
+      }
+    }
+    return false;
+  };
+  std::vector<Item> linked;
+  for (size_t i = 0; i < items.size(); ++i) {
+    for (size_t j = 0; j < items.size(); ++j) {
+      if (i != j && shares(*items[i].pc, *items[j].pc)) {
+        linked.push_back(items[i]);
+        break;
+      }
+    }
+  }
+  if (linked.size() < 2) return;
+  // Levels first (revenue at least X), then what depends on them (R&D at least 3 % of revenue).
+  std::stable_sort(linked.begin(), linked.end(), [](const Item& a, const Item& b) { return a.level && !b.level; });
+  GapSuggestion together;
+  for (const Item& it : linked) {
+    Result<Pool> now = pool_with_overrides(pool, e, together.changes);
+    if (!now) return;
+    evaluate_batch(plan, *now, 0, 1, scratch);
+    const int ci = criterion_index(plan, it.gap->id);
+    if (static_cast<Outcome>(scratch.outcome[static_cast<size_t>(ci) * kBatch]) == Outcome::met) continue;
+    // The smallest change on the firm as changed so far that does not undo an earlier change.
+    bool found = false;
+    for (GapSuggestion& s : criterion_candidates(plan, *now, 0, *it.pc)) {
+      bool clashes = false;
+      for (const FactOverride& o : s.changes) {
+        for (const FactOverride& had : together.changes) {
+          clashes = clashes || (had.ref.field == o.ref.field && had.ref.year == o.ref.year);
+        }
+      }
+      if (clashes) continue;
+      for (const FactOverride& o : s.changes) {
+        together.changes.push_back(o);
+        together.before.push_back(raw_of(pool, e, o.ref).value_or(0));
+      }
+      found = true;
+      break;
+    }
+    if (!found) return;
+  }
+  if (together.changes.size() < 2) return;
+  // Proven: every linked criterion is met with all the changes applied.
+  Result<Pool> changed = pool_with_overrides(pool, e, together.changes);
+  if (!changed) return;
+  evaluate_batch(plan, *changed, 0, 1, scratch);
+  std::vector<std::string> ids;
+  for (const Item& it : linked) {
+    const int ci = criterion_index(plan, it.gap->id);
+    if (static_cast<Outcome>(scratch.outcome[static_cast<size_t>(ci) * kBatch]) != Outcome::met) return;
+    ids.push_back(it.gap->id);
+  }
+  g.together = std::move(together);
+  g.together_criteria = std::move(ids);
+}
+
 TierGap tier_gap(const Plan& plan, const Pool& pool, uint32_t e, const GapOptions& options) {
   BatchState scratch(plan);
   const AssessmentResult r = assess_one(plan, pool, e, &scratch);
   DirectProver prover(plan, pool, e, scratch);
   TierGap g = gap_from(plan, pool, e, r, prover);
+  solve_together(plan, pool, e, g, scratch);
   if (options.registry != nullptr) {
     for (CriterionGap& c : g.not_met) {
       const int ci = criterion_index(plan, c.id);

@@ -9,8 +9,8 @@
 //   for (const CriterionGap& c : g.not_met) for (const GapSuggestion& s : c.suggestions) show(s);
 //
 // For a scored tier's score route, the cheapest proven set of indicator upgrades (ScorePlan); for
-// a criterion only time can change, the first day it is met (GapOptions). Not yet (see issue 4):
-// criteria solved jointly, the growth path along the ladder. A criterion whose measure is not a
+// a criterion only time can change, the first day it is met (GapOptions); criteria that read the
+// same facts solved together (TierGap::together). A criterion whose measure is not a
 // single fact, a ratio of two facts or a sum of facts gets no suggestion (and says so).
 #pragma once
 
@@ -87,6 +87,12 @@ struct TierGap {
   std::string policy;  // id@version
   Outcome outcome = Outcome::unknown;
   std::vector<CriterionGap> unknown, not_met, manual;  // leaves only
+  // Criteria that read the same facts (R&D ratio and revenue) solved together (tier_gap only):
+  // the changes that meet all of `together_criteria` at once, each computed on the firm as
+  // changed by the ones before — levels first ("revenue ≥ 5000万元"), then what depends on them
+  // ("R&D ≥ 3 % of revenue", priced on the new revenue) — none undoing another, proven together.
+  std::optional<GapSuggestion> together;
+  std::vector<std::string> together_criteria;
 };
 
 TierGap tier_gap(const Plan& plan, const Pool& pool, uint32_t e, const GapOptions& options = {});

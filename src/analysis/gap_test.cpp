@@ -267,5 +267,44 @@ TEST(Gap, TimeConditionsBecomeDates) {
   EXPECT_TRUE(niche_2027);
 }
 
+// Criteria that read the same facts are solved together: over a generated pool, every joint change
+// set meets all its criteria at once; where it raises revenue to the little-giant level and the
+// R&D ratio with it, the R&D asked for is a share of the new revenue, not of the old one.
+TEST(Gap, LinkedCriteriaAreSolvedTogether) {
+  demo::PoolGenerator gen({.enterprises = 400, .seed = 13});
+  Pool pool = gen.build();
+  std::string errors;
+  PolicyRegistry registry = PolicyRegistry::shipped(&errors);
+  ASSERT_TRUE(errors.empty()) << errors;
+  size_t joint = 0, priced_on_new_revenue = 0;
+  for (const auto& plan : plans_for(registry, *Date::parse("2026-06-30"))) {
+    for (uint32_t e = 0; e < pool.size(); ++e) {
+      TierGap g = tier_gap(*plan, pool, e);
+      if (!g.together) continue;
+      ++joint;
+      ASSERT_GE(g.together_criteria.size(), 2u);
+      Result<Pool> changed = pool_with_overrides(pool, e, g.together->changes);
+      ASSERT_TRUE(changed.ok());
+      AssessmentResult after = assess_one(*plan, *changed, 0);
+      for (const std::string& id : g.together_criteria) {
+        bool met = false;
+        for (const CriterionResult& c : after.criteria) met = met || (c.id == id && c.outcome == Outcome::met);
+        EXPECT_TRUE(met) << pool.uscc(e) << " " << g.policy << " " << id;
+      }
+      // R&D of a year the revenue of that same year was raised in: at least 3 % of the new revenue.
+      for (const FactOverride& r : g.together->changes) {
+        if (field(r.ref.field).name != "revenue" || plan->policy->id != "little-giant") continue;
+        for (const FactOverride& d : g.together->changes) {
+          if (field(d.ref.field).name != "rd_expense" || d.ref.year != r.ref.year) continue;
+          ++priced_on_new_revenue;
+          EXPECT_GE(static_cast<double>(d.raw), 0.03 * static_cast<double>(r.raw) - 1e4) << pool.uscc(e);
+        }
+      }
+    }
+  }
+  EXPECT_GT(joint, 5u);
+  EXPECT_GT(priced_on_new_revenue, 0u);
+}
+
 }  // namespace
 }  // namespace gradus

@@ -699,6 +699,17 @@ void print_tier_gap(const TierGap& g, Lang lang) {
       }
     }
   }
+  if (g.together) {
+    std::string ids;
+    for (const std::string& id : g.together_criteria) ids += (ids.empty() ? "" : ", ") + id;
+    std::cout << (zh ? "  相互关联的条款一并满足（" : "  the linked criteria together (") << ids
+              << (zh ? "，已验证）：\n" : ", proven):\n");
+    const Text t = g.together->text();
+    std::string lines = t.in(lang);
+    const std::string sep = zh ? "；" : "; ";
+    for (size_t at = 0; (at = lines.find(sep, at)) != std::string::npos;) lines.replace(at, sep.size(), "\n      → ");
+    std::cout << "      → " << lines << "\n";
+  }
   if (!g.manual.empty()) {
     std::cout << (zh ? "  需评审判断：\n" : "  needs a reviewer:\n");
     for (const CriterionGap& x : g.manual) {
