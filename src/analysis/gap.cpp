@@ -240,6 +240,14 @@ std::vector<GapSuggestion> condition_candidates(const Plan& plan, const Pool& po
       plan.nodes[static_cast<size_t>(n.in[1])].op == VOp::constant) {
     return candidates(plan, pool, e, n.in[0], n.op, plan.nodes[static_cast<size_t>(n.in[1])].constant);
   }
+  if (n.op == VOp::or_) {
+    // Either side will do: the changes of each, in order.
+    std::vector<GapSuggestion> out;
+    for (int in : n.in) {
+      for (GapSuggestion& s : condition_candidates(plan, pool, e, in)) out.push_back(std::move(s));
+    }
+    return out;
+  }
   if (n.op == VOp::load && field(n.field).kind == FieldKind::boolean) {
     const FieldRef r{n.field, n.year};
     return {make_suggestion(r, raw_of(pool, e, r).value_or(0), 1)};
@@ -297,10 +305,24 @@ std::optional<ScorePlan> cheapest_score_plan(const Plan& plan, const Pool& pool,
       } else if (band.when && b < var->when_nodes.size()) {
         cands = condition_candidates(plan, pool, e, var->when_nodes[b]);
       }
+      // Growing a fact (more R&D, more technical staff, more assets) is preferred to shrinking
+      // one (fewer employees, less revenue) to move a ratio: a shrinking change is taken only
+      // when nothing grows the indicator.
+      auto grows = [&](const GapSuggestion& c) {
+        for (size_t j = 0; j < c.changes.size(); ++j) {
+          if (c.changes[j].raw < c.before[j]) return false;
+        }
+        return true;
+      };
       std::optional<Option> best;
+      bool best_grows = false;
       for (GapSuggestion& c : cands) {
         const double effort = effort_of(pool, e, c);
-        if (!best || effort < best->effort) best = Option{band.points, band.wording, std::move(c), effort};
+        const bool g = grows(c);
+        if (!best || (g && !best_grows) || (g == best_grows && effort < best->effort)) {
+          best = Option{band.points, band.wording, std::move(c), effort};
+          best_grows = g;
+        }
       }
       if (best) options[k].push_back(std::move(*best));
     }

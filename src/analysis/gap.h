@@ -52,7 +52,9 @@ struct ScoreUpgrade {
 // that R&D +50万元 at 5000万元 revenue costs 0.01 and a first Class I patent costs 1 — then by
 // the number of upgrades, and the first whose changes, applied together through what-if, really
 // pass the tier's score route is kept. A greedy choice (the biggest points first) is not always
-// the cheapest; this is.
+// the cheapest; this is. To reach a band, a change that grows facts (more technical staff, more
+// R&D) is preferred to one that shrinks them (fewer employees, less revenue); a band's `or`
+// condition may be met by either side.
 struct ScorePlan {
   double score_before = 0, score_after = 0;
   std::vector<ScoreUpgrade> upgrades;
