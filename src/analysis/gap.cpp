@@ -327,60 +327,72 @@ std::optional<ScorePlan> cheapest_score_plan(const Plan& plan, const Pool& pool,
       if (best) options[k].push_back(std::move(*best));
     }
   }
-  // Every combination (indicator k: -1 = stay, else options[k][j]) meeting every pass rule.
+  // Every combination (indicator k: -1 = stay, else options[k][j]) meeting every pass rule; the
+  // kMaxProofs cheapest are kept, by effort, then upgrades, then the order they were found in (a
+  // subtree already costlier than the last of a full list is not walked).
+  constexpr size_t kMaxProofs = 24;
   struct Choice {
     std::vector<int> pick;
     double effort = 0;
     int upgrades = 0;
     double total = 0;
+    size_t seq = 0;
+  };
+  auto before = [](const Choice& a, const Choice& b) {
+    if (a.effort != b.effort) return a.effort < b.effort;
+    if (a.upgrades != b.upgrades) return a.upgrades < b.upgrades;
+    return a.seq < b.seq;
   };
   std::vector<Choice> passing;
   std::vector<int> pick(n, -1);
-  size_t visited = 0;
+  size_t visited = 0, seq = 0;
   constexpr size_t kMaxCombinations = 1 << 20;
-  const size_t classes = score.classes.size();
-  auto passes = [&](double& total_out) {
-    std::vector<double> class_points(classes, 0);
-    double total = 0;
-    for (size_t k = 0; k < n; ++k) {
-      const double p = pick[k] < 0 ? current[k] : options[k][static_cast<size_t>(pick[k])].points;
-      total += p;
-      class_points[static_cast<size_t>(plan.indicators[k].class_index)] += p;
-    }
-    total_out = total;
+  std::vector<double> class_points(score.classes.size(), 0);
+  double total = 0;
+  for (size_t k = 0; k < n; ++k) {
+    total += current[k];
+    class_points[static_cast<size_t>(plan.indicators[k].class_index)] += current[k];
+  }
+  auto points_of = [&](size_t k) {
+    return pick[k] < 0 ? current[k] : options[k][static_cast<size_t>(pick[k])].points;
+  };
+  auto passes = [&] {
     for (size_t j = 0; j < score.pass.size() && j < plan.pass_targets.size(); ++j) {
       const auto [kind, idx] = plan.pass_targets[j];
       double v = total;
       if (kind == 1) v = class_points[static_cast<size_t>(idx)];
-      if (kind == 2) {
-        const size_t k = static_cast<size_t>(idx);
-        v = pick[k] < 0 ? current[k] : options[k][static_cast<size_t>(pick[k])].points;
-      }
+      if (kind == 2) v = points_of(static_cast<size_t>(idx));
       if (!rule_holds(score.pass[j].op, v, score.pass[j].threshold)) return false;
     }
     return true;
   };
-  std::function<void(size_t, double, int)> walk = [&](size_t k, double effort, int ups) {
+  auto walk = [&](auto& self, size_t k, double effort, int ups) -> void {
     if (++visited > kMaxCombinations) return;
+    if (passing.size() == kMaxProofs && effort > passing.back().effort + 1e-12) return;
     if (k == n) {
-      double total = 0;
-      if (ups > 0 && passes(total)) passing.push_back({pick, effort, ups, total});
+      if (ups == 0 || !passes()) return;
+      Choice c{pick, effort, ups, total, seq++};
+      auto at = std::upper_bound(passing.begin(), passing.end(), c, before);
+      if (at == passing.end() && passing.size() == kMaxProofs) return;
+      passing.insert(at, std::move(c));
+      if (passing.size() > kMaxProofs) passing.pop_back();
       return;
     }
-    pick[k] = -1;
-    walk(k + 1, effort, ups);
+    self(self, k + 1, effort, ups);
+    const size_t cls = static_cast<size_t>(plan.indicators[k].class_index);
     for (size_t j = 0; j < options[k].size(); ++j) {
+      const double gain = options[k][j].points - current[k];
       pick[k] = static_cast<int>(j);
-      walk(k + 1, effort + options[k][j].effort, ups + 1);
+      total += gain;
+      class_points[cls] += gain;
+      self(self, k + 1, effort + options[k][j].effort, ups + 1);
+      total -= gain;
+      class_points[cls] -= gain;
     }
     pick[k] = -1;
   };
-  walk(0, 0, 0);
-  std::stable_sort(passing.begin(), passing.end(), [](const Choice& a, const Choice& b) {
-    return a.effort != b.effort ? a.effort < b.effort : a.upgrades < b.upgrades;
-  });
+  walk(walk, 0, 0, 0);
   // The first combination whose changes, applied together, really pass (changes may interact).
-  constexpr size_t kMaxProofs = 24;
   for (size_t c = 0; c < passing.size() && c < kMaxProofs; ++c) {
     GapSuggestion all;
     bool clash = false;
