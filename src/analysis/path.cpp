@@ -56,73 +56,171 @@ Text path_state_label(PathStep::State s) {
   return {};
 }
 
+namespace {
+
+// Between two candidates for a step in the same state: the title expected first (both in known
+// calls), the earlier day (both dated), else the fewer blocking criteria.
+bool earlier(const PathStep& a, const PathStep& b) {
+  if (a.call && b.call && a.call->decision != b.call->decision) return a.call->decision < b.call->decision;
+  if (a.state == PathStep::State::from_date && a.from != b.from) return *a.from < *b.from;
+  return blocking(a.gap) < blocking(b.gap);
+}
+
+// Assesses `tier` for the firm on `day`, with the titles of earlier steps assumed granted: met
+// now, met from a proven later day (only time in the way), needs changes, or no version in force.
+PathStep assess_step(const std::string& tier, Date day, const PolicyRegistry& registry, const Pool& pool, uint32_t e,
+                     std::span<const TitleRecord> assumed, const AssessOptions& options) {
+  PathStep step;
+  step.tier = tier;
+  step.from = day;
+  Result<const Policy*> policy = registry.select(tier, day, options.mode);
+  if (!policy) {
+    step.state = PathStep::State::not_in_force;
+    return step;
+  }
+  step.version = (*policy)->version;
+  AssessOptions o = options;
+  o.as_of = day;
+  Result<std::unique_ptr<Plan>> plan = compile_plan(**policy, registry, o);
+  if (!plan) {
+    step.state = PathStep::State::not_in_force;
+    return step;
+  }
+  const Pool one = pool_with_titles(pool, e, assumed, day.year() - 1);  // as it is, on `day`
+  GapOptions go;
+  go.registry = &registry;
+  step.gap = tier_gap(**plan, one, 0, go);
+  step.reviewer = !step.gap.manual.empty();
+  if (step.gap.outcome == Outcome::met || (step.gap.not_met.empty() && step.gap.unknown.empty())) {
+    step.state = PathStep::State::now;  // met, or met but for what a reviewer judges
+    return step;
+  }
+  // Only time in the way: the latest of the criteria's days, proven for the whole tier.
+  bool only_time = step.gap.unknown.empty() && !step.gap.not_met.empty();
+  Date when = day;
+  for (const CriterionGap& c : step.gap.not_met) {
+    if (!c.met_from) only_time = false;
+    if (c.met_from) when = std::max(when, *c.met_from);
+  }
+  if (only_time && passes_on(**policy, registry, pool, e, assumed, options, when)) {
+    step.state = PathStep::State::from_date;
+    step.from = when;
+  } else {
+    step.state = PathStep::State::needs_changes;
+  }
+  return step;
+}
+
+// The review of a held title on the last day of its validity, if the tier has a review version
+// in force then.
+std::optional<PathStep::Review> review_of(const std::string& tier, Date on, const PolicyRegistry& registry,
+                                          const Pool& pool, uint32_t e, std::span<const TitleRecord> assumed,
+                                          const AssessOptions& options) {
+  Result<const Policy*> policy = registry.select(tier, on, "review");
+  if (!policy) return std::nullopt;
+  AssessOptions o = options;
+  o.as_of = on;
+  o.mode = "review";
+  Result<std::unique_ptr<Plan>> plan = compile_plan(**policy, registry, o);
+  if (!plan) return std::nullopt;
+  PathStep::Review r;
+  r.version = (*policy)->version;
+  r.on = on;
+  const Pool one = pool_with_titles(pool, e, assumed, on.year() - 1);
+  GapOptions go;
+  go.registry = &registry;
+  r.gap = tier_gap(**plan, one, 0, go);
+  r.met = r.gap.outcome == Outcome::met || (r.gap.not_met.empty() && r.gap.unknown.empty());
+  return r;
+}
+
+// Places a step assessed on `day` in the first call the firm can apply in: from the day its
+// conditions hold (or `day` when it needs changes), the first call still open; the step is
+// assessed again on the first day of that call it can file. A step met there keeps its state;
+// one that needs other time goes on to a later call.
+PathStep place_in_call(PathStep step, Date day, const CallCalendar& calls, int32_t region,
+                       const PolicyRegistry& registry, const Pool& pool, uint32_t e,
+                       std::span<const TitleRecord> assumed, const AssessOptions& options) {
+  Date assessed = step.state == PathStep::State::from_date ? *step.from : day;
+  for (int tries = 0; tries < 12; ++tries) {
+    std::optional<Call> call = calls.next(step.tier, region, assessed);
+    if (!call) return step;  // no calls known for the tier: the day the conditions hold
+    const Date apply = std::max(assessed, call->open);
+    if (apply != assessed) {
+      PathStep again = assess_step(step.tier, apply, registry, pool, e, assumed, options);
+      if (again.state == PathStep::State::from_date) {  // other time conditions by then
+        step = std::move(again);
+        assessed = *step.from;
+        continue;
+      }
+      if (again.state == PathStep::State::now && step.state != PathStep::State::needs_changes) {
+        again.state = step.state;  // the conditions hold since then, and still on the day of filing
+        again.from = step.from;
+      }
+      step = std::move(again);
+    }
+    step.call = call;
+    step.apply_on = apply;
+    return step;
+  }
+  return step;
+}
+
+}  // namespace
+
 std::vector<PathStep> growth_path(const PolicyRegistry& registry, const Pool& pool, uint32_t e,
-                                  const AssessOptions& options) {
+                                  const AssessOptions& options, const CallCalendar* calls) {
   std::vector<PathStep> path;
   std::vector<TitleRecord> assumed;  // titles of earlier steps, as if granted
   Date day = options.as_of;
   bool waiting = false;  // an earlier step is not held yet
   static const uint8_t valid = static_cast<uint8_t>(enum_index(title_statuses(), "valid"));
+  const Column& regions = pool.column(find_field("region")->id);
+  const int32_t region = regions.present[e] ? static_cast<int32_t>(regions.values[e]) : 0;
   for (const std::vector<std::string>& tiers : ladder()) {
     std::optional<PathStep> best;
     for (const std::string& tier : tiers) {
       PathStep step;
-      step.tier = tier;
-      step.from = day;
-      // Held already (on the day the step is reached)?
-      if (holds_title(pool, e, day, {tier})) {
+      if (holds_title(pool, e, day, {tier})) {  // held already (on the day the step is reached)
+        step.tier = tier;
         step.state = PathStep::State::held;
         for (const TitleRecord& t : pool.titles().of(e)) {
-          if (t.tier == tier && t.status == valid && t.since <= day) step.from = t.since;
+          if (t.tier == tier && t.status == valid && t.since <= day) {
+            step.from = t.since;
+            step.valid_until = t.valid_to ? *t.valid_to : t.since.plus_years(3);
+          }
         }
       } else {
-        Result<const Policy*> policy = registry.select(tier, day, options.mode);
-        if (!policy) {
-          step.state = PathStep::State::not_in_force;
-        } else {
-          step.version = (*policy)->version;
-          AssessOptions o = options;
-          o.as_of = day;
-          Result<std::unique_ptr<Plan>> plan = compile_plan(**policy, registry, o);
-          if (!plan) {
-            step.state = PathStep::State::not_in_force;
-          } else {
-            const Pool one = pool_with_titles(pool, e, assumed, day.year() - 1);  // as it is, on `day`
-            GapOptions go;
-            go.registry = &registry;
-            step.gap = tier_gap(**plan, one, 0, go);
-            step.reviewer = !step.gap.manual.empty();
-            if (step.gap.outcome == Outcome::met || (step.gap.not_met.empty() && step.gap.unknown.empty())) {
-              step.state = PathStep::State::now;  // met, or met but for what a reviewer judges
-            } else {
-              // Only time in the way: the latest of the criteria's days, proven for the whole tier.
-              bool only_time = step.gap.unknown.empty() && !step.gap.not_met.empty();
-              Date when = day;
-              for (const CriterionGap& c : step.gap.not_met) {
-                if (!c.met_from) only_time = false;
-                if (c.met_from) when = std::max(when, *c.met_from);
-              }
-              if (only_time && passes_on(**policy, registry, pool, e, assumed, options, when)) {
-                step.state = PathStep::State::from_date;
-                step.from = when;
-              } else {
-                step.state = PathStep::State::needs_changes;
-              }
-            }
-          }
+        step = assess_step(tier, day, registry, pool, e, assumed, options);
+        if (calls && step.state != PathStep::State::not_in_force) {
+          step = place_in_call(std::move(step), day, *calls, region, registry, pool, e, assumed, options);
         }
       }
       if (!best || rank(step.state) < rank(best->state) ||
-          (rank(step.state) == rank(best->state) &&
-           (step.state == PathStep::State::from_date ? *step.from < *best->from
-                                                     : blocking(step.gap) < blocking(best->gap)))) {
+          (rank(step.state) == rank(best->state) && earlier(step, best.value()))) {
         best = std::move(step);
       }
     }
     PathStep& step = *best;
+    if (step.state == PathStep::State::held && step.valid_until) {
+      step.review = review_of(step.tier, *step.valid_until, registry, pool, e, assumed, options);
+      if (step.review && step.review->met) {  // renewed for the steps after
+        TitleRecord t;
+        t.tier = step.tier;
+        t.since = *step.valid_until;
+        t.status = valid;
+        t.level = "national";
+        t.batch = "assumed review";
+        assumed.push_back(t);
+      }
+    }
     step.after_previous = waiting;
     if (step.state != PathStep::State::held) waiting = true;
-    if (step.state == PathStep::State::from_date) day = *step.from;
+    if (step.call) {
+      day = std::max(day, step.call->decision);  // the next step starts when this title is expected
+    } else if (step.state == PathStep::State::from_date) {
+      day = *step.from;
+    }
     if (step.state != PathStep::State::held) {
       TitleRecord t;
       t.tier = step.tier;

@@ -7,11 +7,19 @@
 // policy in force that day, with the earlier titles it does not hold yet assumed granted on that
 // day (title prerequisites are then met; a title is valid 3 years). A dated step is proven: the
 // tier is met on that day with the firm's facts as they are (its last fiscal year's figures
-// repeated for the years in between: no growth is assumed). Application windows (the yearly
-// calls) are not modelled: the day is when the conditions hold. Steps after one that needs changes
-// are assessed as if those changes were made on the same day (they show what else is needed).
+// repeated for the years in between: no growth is assumed). Steps after one that needs changes
+// are assessed as if those changes were made in time (they show what else is needed).
 //
-//   std::vector<PathStep> path = growth_path(registry, pool, e, options);
+// With an application calendar (policy/calls.h) each step is placed in the first call of its
+// tier for the firm's province (else the national one) that the firm can apply in: on or after
+// the day its conditions hold, the step is assessed again on the first day of that call it can
+// file (the facts of a later fiscal year may be asked for by then), and the next step starts on
+// the day this step's title is expected. A tier without known calls keeps the day the conditions
+// hold, and the title is assumed granted that day. A held title's end of validity is given with
+// the review that renews it.
+//
+//   CallCalendar calls = CallCalendar::shipped(&errors);
+//   std::vector<PathStep> path = growth_path(registry, pool, e, options, &calls);
 #pragma once
 
 #include <optional>
@@ -22,6 +30,7 @@
 #include "core/date.h"
 #include "engine/plan.h"
 #include "engine/pool.h"
+#include "policy/calls.h"
 
 namespace gradus {
 
@@ -34,11 +43,26 @@ struct PathStep {
   bool reviewer = false;     // now / from_date: criteria a reviewer must still judge (see gap.manual)
   bool after_previous = false;  // an earlier step is not held: this one comes after it, not before
   TierGap gap;               // what stands in the way (empty when held or met outright)
+  std::optional<Date> valid_until;  // held: the last day of the title's validity
+  // Held: the review (复核) that renews the title, assessed on `valid_until` under the review
+  // version then in force, the firm as it is. A met review renews the title for the steps after
+  // (as if granted that day); an unmet one leaves them without it, and says what is missing.
+  struct Review {
+    std::string version;
+    Date on;
+    bool met = false;       // met, or met but for what a reviewer judges
+    TierGap gap;
+  };
+  std::optional<Review> review;
+  // The call the step applies in (not held, a calendar with calls for the tier): its window, the
+  // first day of it the firm can file, and the day the next step starts (the title expected).
+  std::optional<Call> call;
+  std::optional<Date> apply_on;
 };
 
 Text path_state_label(PathStep::State s);
 
 std::vector<PathStep> growth_path(const PolicyRegistry& registry, const Pool& pool, uint32_t e,
-                                  const AssessOptions& options);
+                                  const AssessOptions& options, const CallCalendar* calls = nullptr);
 
 }  // namespace gradus

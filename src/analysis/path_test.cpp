@@ -96,5 +96,125 @@ TEST(GrowthPath, OverTheSamplePoolHeldIsHeldAndDatesGoForward) {
   EXPECT_GT(held, 5u);
 }
 
+// With the shipped calendar: on 2026-06-30 the 2026 little-giant filing (04-25 → 05-25) has
+// closed, so the step goes to the 2027 call and is assessed on its first day — with the firm as
+// it is, 2026 repeats 2025 and the growth condition now asks for 2026 revenue. The SRDI step has
+// no calls for Jiangsu in the calendar: it keeps the day its conditions hold.
+TEST(GrowthPath, StepsArePlacedInTheFirstCallTheFirmCanApplyIn) {
+  std::string errors;
+  PolicyRegistry registry = PolicyRegistry::shipped(&errors);
+  CallCalendar calls = CallCalendar::shipped(&errors);
+  ASSERT_TRUE(errors.empty()) << errors;
+  const Pool pool = sample_pool();
+  const uint32_t e = *pool.find("91320505MA1P7K3C1N");
+  std::vector<PathStep> path = growth_path(registry, pool, e, on("2026-06-30"), &calls);
+  ASSERT_EQ(path.size(), 3u);
+  EXPECT_EQ(path[1].state, PathStep::State::now);
+  EXPECT_FALSE(path[1].call.has_value());
+  ASSERT_TRUE(path[2].call.has_value());
+  EXPECT_EQ(path[2].call->open.to_string(), "2027-04-25");
+  EXPECT_EQ(path[2].apply_on->to_string(), "2027-04-25");
+  EXPECT_EQ(path[2].from->to_string(), "2027-04-25");  // assessed on the day of filing
+  ASSERT_EQ(path[2].state, PathStep::State::needs_changes);
+  ASSERT_EQ(path[2].gap.not_met.size(), 1u);
+  EXPECT_EQ(path[2].gap.not_met[0].id, "scale.growth");
+  EXPECT_EQ(path[2].gap.not_met[0].suggestions[0].changes[0].ref.year, 2026);
+
+  // Early in 2026 the firm still makes the 2026 call, met as it is.
+  path = growth_path(registry, pool, e, on("2026-05-01"), &calls);
+  ASSERT_TRUE(path[2].call.has_value());
+  EXPECT_EQ(path[2].call->open.to_string(), "2026-04-25");
+  EXPECT_EQ(path[2].apply_on->to_string(), "2026-05-01");
+  EXPECT_EQ(path[2].state, PathStep::State::now);
+
+  // A zone's calendar for Jiangsu SRDI (filing 03-01 → 03-31, title 07-15): the SRDI title comes
+  // on 2027-07-15, after the 2027 little-giant filing closed, so little giant waits for 2028.
+  ASSERT_TRUE(calls.add_text("calls:\n  - {tier: srdi-sme, region: 320000, observed: 2026, source: zone,\n"
+                             "     windows: [{open: 03-01, close: 03-31, decision: 07-15}]}\n",
+                             "zone.yaml")
+                  .ok());
+  path = growth_path(registry, pool, e, on("2026-06-30"), &calls);
+  ASSERT_TRUE(path[1].call.has_value());
+  EXPECT_EQ(path[1].apply_on->to_string(), "2027-03-01");
+  EXPECT_EQ(path[1].call->decision.to_string(), "2027-07-15");
+  ASSERT_TRUE(path[2].call.has_value());
+  EXPECT_EQ(path[2].apply_on->to_string(), "2028-04-25");
+  EXPECT_TRUE(path[2].after_previous);
+
+  // Blocked by time (niche from 2024-05-01: three full years on 2028-01-01): the SRDI step files
+  // in the first call after that day, and little giant follows the SRDI title.
+  Result<FactOverride> later_niche = parse_override("niche_since=2024-05-01");
+  ASSERT_TRUE(later_niche.ok());
+  const Pool moved = std::move(*pool_with_overrides(pool, e, {&*later_niche, 1}));
+  path = growth_path(registry, moved, 0, on("2026-06-30"), &calls);
+  ASSERT_EQ(path[1].state, PathStep::State::from_date);
+  EXPECT_EQ(path[1].from->to_string(), "2028-01-01");
+  EXPECT_EQ(path[1].apply_on->to_string(), "2028-03-01");
+  EXPECT_EQ(path[2].apply_on->to_string(), "2029-04-25");
+}
+
+// Over the sample pool with the calendar: a step in a call files inside its window, never before
+// the day the step is reached, and the next step never starts before the title is expected.
+TEST(GrowthPath, OverTheSamplePoolCallsComeInOrder) {
+  std::string errors;
+  PolicyRegistry registry = PolicyRegistry::shipped(&errors);
+  CallCalendar calls = CallCalendar::shipped(&errors);
+  ASSERT_TRUE(errors.empty()) << errors;
+  ASSERT_TRUE(calls.add_text("calls:\n  - {tier: srdi-sme, region: national, observed: 2026, source: test,\n"
+                             "     windows: [{open: 03-01, close: 03-31, decision: 07-15}, {open: 09-01, close: 09-30}]}\n",
+                             "test.yaml")
+                  .ok());
+  const Pool pool = sample_pool();
+  const AssessOptions o = on("2026-06-30");
+  size_t placed = 0;
+  for (uint32_t e = 0; e < pool.size(); ++e) {
+    const std::vector<PathStep> path = growth_path(registry, pool, e, o, &calls);
+    Date reached = o.as_of;
+    for (const PathStep& st : path) {
+      if (!st.call) continue;
+      ++placed;
+      ASSERT_TRUE(st.apply_on.has_value());
+      EXPECT_GE(*st.apply_on, st.call->open) << pool.uscc(e) << " " << st.tier;
+      EXPECT_LE(*st.apply_on, st.call->close) << pool.uscc(e) << " " << st.tier;
+      EXPECT_GE(*st.apply_on, reached) << pool.uscc(e) << " " << st.tier;
+      EXPECT_GT(st.call->decision, st.call->close);
+      reached = st.call->decision;
+    }
+  }
+  EXPECT_GT(placed, pool.size());
+}
+
+// Title validity: the Dongguan sample firm's SRDI title (since 2024-04-15) ends on 2027-04-15,
+// before the 2027 little-giant call opens. Its review passes with the facts as they are, so the
+// little-giant step is assessed with the title renewed (no missing prerequisite). Its innovative
+// SME title ends on 2026-06-30 with an incident still inside the 3-year look-back: that review
+// fails, and says when the incident ages out.
+TEST(GrowthPath, HeldTitlesExpireAndTheirReviewDecidesWhetherTheyCarryOn) {
+  std::string errors;
+  PolicyRegistry registry = PolicyRegistry::shipped(&errors);
+  CallCalendar calls = CallCalendar::shipped(&errors);
+  ASSERT_TRUE(errors.empty()) << errors;
+  const Pool pool = sample_pool();
+  const uint32_t e = *pool.find("91441900MA56R3GT6T");
+  const std::vector<PathStep> path = growth_path(registry, pool, e, on("2026-06-30"), &calls);
+  ASSERT_EQ(path.size(), 3u);
+  ASSERT_EQ(path[0].state, PathStep::State::held);
+  EXPECT_EQ(path[0].valid_until->to_string(), "2026-06-30");
+  ASSERT_TRUE(path[0].review.has_value());
+  EXPECT_FALSE(path[0].review->met);
+  ASSERT_FALSE(path[0].review->gap.not_met.empty());
+  EXPECT_EQ(path[0].review->gap.not_met[0].met_from->to_string(), "2027-03-01");
+
+  ASSERT_EQ(path[1].state, PathStep::State::held);
+  EXPECT_EQ(path[1].valid_until->to_string(), "2027-04-15");
+  ASSERT_TRUE(path[1].review.has_value());
+  EXPECT_TRUE(path[1].review->met);
+  EXPECT_EQ(path[1].review->on.to_string(), "2027-04-15");
+
+  ASSERT_TRUE(path[2].call.has_value());
+  EXPECT_EQ(path[2].apply_on->to_string(), "2027-04-25");
+  for (const CriterionGap& c : path[2].gap.not_met) EXPECT_NE(c.id, "prereq.srdi");
+}
+
 }  // namespace
 }  // namespace gradus

@@ -27,6 +27,7 @@
 #include "engine/plan.h"
 #include "engine/result.h"
 #include "ingest/ingest.h"
+#include "policy/calls.h"
 #include "policy/loader.h"
 #include "policy/registry.h"
 #include "store/store.h"
@@ -67,9 +68,11 @@ usage / 用法:
       of one fact each, and what a reviewer must judge. 差距分析：缺哪些数据、差多少、哪些需评审。
   gradus gap (--input FILE | --db URL) --all [--policy …] [--as-of …] [--lang …] [--threads N]
       The same for every firm of the pool as CSV, one line per proven change (全池差距分析，CSV).
-  gradus path (--input FILE | --db URL) --uscc CODE [--as-of …] [--lang …]
+  gradus path (--input FILE | --db URL) --uscc CODE [--calls FILE…] [--no-calls] [--as-of …] [--lang …]
       The way up the ladder: innovative/tech SME → SRDI SME → little giant, each step held, now,
-      from a date (time conditions) or after changes, with what must be true. 晋级路径。
+      from a date (time conditions) or after changes, with what must be true, each placed in the
+      first application call it can make (calendar/calls.yaml; a zone's own dates with --calls).
+      晋级路径，按申报批次排期。
   gradus potential --policy ID (--input FILE | --db URL) [--region PREFIX] [--industry PREFIX]
                 [--top N] [--format text|csv|json] [--include-holders] [--as-of …]
       The firms closest to a tier (not holding it yet), ranked by blocking criteria and shortfall.
@@ -802,15 +805,57 @@ int cmd_gap(int argc, char** argv) {
   return kOk;
 }
 
+// The call a step of the path applies in, or why it has none.
+void print_call(const PathStep& st, Lang lang) {
+  const bool zh = lang == Lang::zh;
+  if (st.state == PathStep::State::held || st.state == PathStep::State::not_in_force) return;
+  if (!st.call) {
+    std::cout << (zh ? "   申报批次：日历中没有该层级在本省的申报日期，所示日期为条件满足之日，称号按当日取得推算（可用 --calls 文件补充）\n"
+                     : "   call: the calendar has no dates for this tier in the firm's province; the day shown is when the "
+                       "conditions hold and the title is assumed that day (add them with --calls FILE)\n");
+    return;
+  }
+  const Call& call = *st.call;
+  const CallPattern& p = *call.pattern;
+  std::cout << (zh ? "   申报批次：" : "   call: ") << p.authority.in(lang) << (zh ? " " : ", ") << call.open.year()
+            << (zh ? "年，填报 " : ", filing ") << call.open.to_string() << (zh ? " 至 " : " to ") << call.close.to_string()
+            << (zh ? "，最早 " : "; earliest filing ") << st.apply_on->to_string()
+            << (zh ? " 提交；预计称号日期 " : "; title expected ") << call.decision.to_string();
+  if (!call.decision_known) std::cout << (zh ? "（未见公告，按当年年底推定）" : " (no notice gives it: end of year assumed)");
+  if (!call.as_published) {
+    std::cout << (zh ? "；日期按 " : "; dates as in the ") << p.observed << (zh ? " 年通知推定" : " notice, assumed for this year");
+  }
+  if (!p.filing_confidence.empty()) {
+    std::cout << (zh ? "（可信度：填报日期 " : " (confidence: filing dates ") << p.filing_confidence;
+    if (!p.decision_confidence.empty()) std::cout << (zh ? "，称号日期 " : ", title day ") << p.decision_confidence;
+    std::cout << (zh ? "）" : ")");
+  }
+  std::cout << "\n";
+}
+
 // gradus path: the firm's way up the ladder, step by step.
 int cmd_path(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2, {"input", "db", "known-at", "uscc", "as-of", "mode", "lang", "policy-file"}, {});
+  Args a = parse_args(argc, argv, 2, {"input", "db", "known-at", "uscc", "as-of", "mode", "lang", "policy-file", "calls"},
+                      {"no-calls"});
   if (!a.error.empty()) return usage_error(a.error);
   if (a.has("input") == a.has("db") || !a.has("uscc")) {
     return usage_error("path needs --uscc CODE and --input FILE or --db URL");
   }
   Common c;
   if (!read_common(a, c)) return kFailed;
+  std::string calendar_errors;
+  CallCalendar calls = CallCalendar::shipped(&calendar_errors);
+  if (!calendar_errors.empty()) {
+    std::cerr << calendar_errors;
+    return kFailed;
+  }
+  for (const std::string& f : a.all("calls")) {
+    Status s = calls.add_file(f);
+    if (!s.ok()) {
+      std::cerr << s.message.in(c.lang) << "\n";
+      return kFailed;
+    }
+  }
   Pool pool;
   if (!load_pool_for(a, c.lang, pool)) return kFailed;
   std::string code;
@@ -820,7 +865,8 @@ int cmd_path(int argc, char** argv) {
   const bool zh = lang == Lang::zh;
   std::cout << pool.text(find_field("name")->id, *row) << "  " << code << "\n";
   std::cout << (zh ? "晋级路径（评价日 " : "the way up (as of ") << c.options.as_of.to_string() << (zh ? "）：" : "): ");
-  const std::vector<PathStep> path = growth_path(*c.registry, pool, *row, c.options);
+  const std::vector<PathStep> path =
+      growth_path(*c.registry, pool, *row, c.options, a.has("no-calls") ? nullptr : &calls);
   for (size_t k = 0; k < path.size(); ++k) {
     const PathStep& st = path[k];
     std::cout << (k == 0 ? "" : " → ") << st.tier;
@@ -831,6 +877,7 @@ int cmd_path(int argc, char** argv) {
     if (st.state == PathStep::State::from_date) std::cout << (zh ? "（" : " (from ") << st.from->to_string() << (zh ? " 起）" : ")");
     if (st.state == PathStep::State::needs_changes) std::cout << (zh ? "（需先改进）" : " (after changes)");
     if (st.state == PathStep::State::not_in_force) std::cout << (zh ? "（无有效版本）" : " (no version in force)");
+    if (st.call) std::cout << (zh ? "[" : " [") << st.call->open.year() << (zh ? "年批次]" : " call]");
   }
   std::cout << "\n";
   for (size_t k = 0; k < path.size(); ++k) {
@@ -847,7 +894,27 @@ int cmd_path(int argc, char** argv) {
       std::cout << (zh ? "，须先取得上一步称号" : ", once the previous step's title is granted");
     }
     if (st.reviewer) std::cout << (zh ? "；另有条款需评审判断" : "; some criteria need a reviewer");
+    if (st.valid_until) {
+      std::cout << (zh ? "；有效期至 " : "; valid until ") << st.valid_until->to_string()
+                << (zh ? "，到期前须通过复核" : ", to be reviewed before then");
+    }
     std::cout << "\n";
+    print_call(st, lang);
+    if (st.review) {
+      const PathStep::Review& r = *st.review;
+      std::cout << (zh ? "   复核（" : "   review (") << st.tier << "@" << r.version << (zh ? "，按 " : ", assessed on ")
+                << r.on.to_string() << (zh ? " 评价）：" : "): ");
+      if (r.met) {
+        std::cout << (zh ? "数据不变即可通过" : "passes with the facts as they are")
+                  << (r.gap.manual.empty() ? "" : (zh ? "（另有条款需评审判断）" : " (but for what a reviewer judges)"))
+                  << (zh ? "；以下各步按称号续期推算\n" : "; the steps below assume the title renewed\n");
+      } else {
+        std::cout << (zh ? "数据不变则不能通过：除非届时解决下列问题，称号到期失效，以下各步不再具备该称号\n"
+                         : "does not pass with the facts as they are: unless what is listed below is resolved by then, "
+                           "the title lapses and the steps below are without it\n");
+        print_tier_gap(r.gap, lang);
+      }
+    }
     if (st.state != PathStep::State::held && st.state != PathStep::State::not_in_force) print_tier_gap(st.gap, lang);
   }
   return kOk;
