@@ -507,6 +507,16 @@ Text GapSuggestion::text() const {
   return t;
 }
 
+Text alternatives_text(std::span<const GapSuggestion> alternatives) {
+  Text t;
+  for (size_t k = 0; k < alternatives.size(); ++k) {
+    const Text one = alternatives[k].text();
+    t.zh += (k == 0 ? "" : "；或 ") + one.zh;
+    t.en += (k == 0 ? "" : ", or ") + one.en;
+  }
+  return t;
+}
+
 namespace {
 
 // Whether criterion `ci` of `plan` can change with the date alone: its test reads a date span or

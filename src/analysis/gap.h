@@ -34,6 +34,10 @@ struct GapSuggestion {
   Text text() const;
 };
 
+// Alternative changes that each meet the same criterion, in one line: "total liabilities (2025):
+// 30000 → 12960 10k yuan (-17040), or total assets (2025): 17280 → 40000 10k yuan (+22720)".
+Text alternatives_text(std::span<const GapSuggestion> alternatives);
+
 // One scored indicator raised to a better band, by a proven change of facts.
 struct ScoreUpgrade {
   std::string indicator;  // indicator id

@@ -89,6 +89,37 @@ TEST(Gap, RdRatioShortfallIsPricedInMoney) {
   EXPECT_TRUE(priced);
 }
 
+// A ratio with two facts: the debt ratio (liabilities / assets ≤ 75 %) is met either by fewer
+// liabilities or by more assets; both are proven and shown in one line, as the issue asks
+// ("−17040万元 liabilities or +22720万元 assets").
+TEST(Gap, ARatioGetsBothWaysInOneLine) {
+  IngestReport report;
+  Pool pool = std::move(*load_pool_file(std::string(GRADUS_SOURCE_DIR) + "/samples/pool.csv", report));
+  std::string errors;
+  PolicyRegistry registry = PolicyRegistry::shipped(&errors);
+  const uint32_t firm = *pool.find("91320505MA1P7K3C1N");
+  Result<FactOverride> debt = parse_override("total_liabilities@2025=30000");
+  ASSERT_TRUE(debt.ok());
+  const Pool indebted = std::move(*pool_with_overrides(pool, firm, {&*debt, 1}));
+  AssessOptions opt;
+  opt.as_of = *Date::parse("2026-06-30");
+  std::unique_ptr<Plan> plan = std::move(*compile_plan(**registry.select("little-giant", opt.as_of, opt.mode), registry, opt));
+  const TierGap g = tier_gap(*plan, indebted, 0);
+  const CriterionGap* ratio = nullptr;
+  for (const CriterionGap& c : g.not_met) ratio = c.id == "scale.debt" ? &c : ratio;
+  ASSERT_NE(ratio, nullptr);
+  ASSERT_EQ(ratio->suggestions.size(), 2u);
+  EXPECT_EQ(field(ratio->suggestions[0].changes[0].ref.field).name, "total_liabilities");
+  EXPECT_EQ(field(ratio->suggestions[1].changes[0].ref.field).name, "total_assets");
+  const int64_t assets = ratio->suggestions[1].before[0];
+  // 75 % exactly: liabilities down to 0.75 × assets, or assets up to liabilities / 0.75.
+  EXPECT_EQ(ratio->suggestions[0].changes[0].raw, assets / 4 * 3);
+  EXPECT_EQ(ratio->suggestions[1].changes[0].raw, 40000'000000);
+  const Text line = alternatives_text(ratio->suggestions);
+  EXPECT_EQ(line.en, ratio->suggestions[0].text().en + ", or " + ratio->suggestions[1].text().en);
+  EXPECT_NE(line.zh.find("；或 资产总额（2025年）"), std::string::npos) << line.zh;
+}
+
 // A scored tier where the greedy choice (the biggest points first: a Class I high-value patent,
 // +10) is not the cheapest: two tiny upgrades — R&D ratio 2.9 % → 3 % (+5) and main-revenue growth
 // 4.9 % → 5 % (+5, which also lifts the growth class to its minimum of 15) — reach 60 for a

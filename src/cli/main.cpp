@@ -676,7 +676,7 @@ void print_tier_gap(const TierGap& g, Lang lang) {
                   << (zh ? "，要求 " : ", required ") << x.threshold << (zh ? "）" : ")");
       }
       std::cout << "\n";
-      for (const GapSuggestion& s : x.suggestions) std::cout << "      → " << s.text().in(lang) << "\n";
+      if (!x.suggestions.empty()) std::cout << "      → " << alternatives_text(x.suggestions).in(lang) << "\n";
       if (x.met_from) {
         std::cout << (zh ? "      → 数据不变，自 " : "      → met from ") << x.met_from->to_string()
                   << (zh ? " 起满足（时间条件）\n" : " with the facts as they are (a time condition)\n");
