@@ -2,6 +2,7 @@
 #include "analysis/gap.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <functional>
 #include <memory>
@@ -48,6 +49,15 @@ std::string value_text(const FieldDef& f, int64_t raw, Lang lang) {
   if (f.kind == FieldKind::boolean) return raw != 0 ? (lang == Lang::zh ? "是" : "yes") : (lang == Lang::zh ? "否" : "no");
   if (f.kind == FieldKind::enumeration && raw >= 0 && static_cast<size_t>(raw) < f.values.size()) {
     return std::string(lang == Lang::zh ? f.values[static_cast<size_t>(raw)].zh : f.values[static_cast<size_t>(raw)].en);
+  }
+  if (f.kind == FieldKind::enum_set) {
+    std::string out;
+    for (size_t b = 0; b < f.values.size() && b < 63; ++b) {
+      if (!((raw >> b) & 1)) continue;
+      out += (out.empty() ? "" : (lang == Lang::zh ? "、" : ", ")) +
+             std::string(lang == Lang::zh ? f.values[b].zh : f.values[b].en);
+    }
+    return out.empty() ? (lang == Lang::zh ? "（无）" : "(none)") : out;
   }
   return format_raw(f.id, raw);
 }
@@ -219,6 +229,16 @@ double effort_of(const Pool& pool, uint32_t e, const GapSuggestion& s) {
   static const FieldId revenue = find_field("revenue")->id;
   double sum = 0;
   for (const FactOverride& o : s.changes) {
+    const FieldKind kind = field(o.ref.field).kind;
+    if (kind == FieldKind::enum_set) {  // one more label costs 1
+      const int64_t had = raw_of(pool, e, o.ref).value_or(0);
+      sum += std::popcount(static_cast<uint64_t>(o.raw & ~had));
+      continue;
+    }
+    if (kind == FieldKind::enumeration || kind == FieldKind::boolean) {  // each level climbed costs 1
+      sum += static_cast<double>(std::abs(o.raw - raw_of(pool, e, o.ref).value_or(0)));
+      continue;
+    }
     const double before = static_cast<double>(raw_of(pool, e, o.ref).value_or(0));
     const double after = static_cast<double>(o.raw);
     double scale = std::max(std::abs(before), std::abs(after));
@@ -248,6 +268,19 @@ std::vector<GapSuggestion> condition_candidates(const Plan& plan, const Pool& po
     }
     return out;
   }
+  if (n.op == VOp::has && n.in.size() == 1 && plan.nodes[static_cast<size_t>(n.in[0])].op == VOp::load &&
+      field(plan.nodes[static_cast<size_t>(n.in[0])].field).kind == FieldKind::enum_set) {
+    // One of the listed labels added to the set, each an alternative.
+    const VNode& set = plan.nodes[static_cast<size_t>(n.in[0])];
+    const FieldRef r{set.field, set.year};
+    const int64_t had = raw_of(pool, e, r).value_or(0);
+    std::vector<GapSuggestion> out;
+    for (int b = 0; b < 63; ++b) {
+      const int64_t bit = int64_t{1} << b;
+      if ((static_cast<int64_t>(n.mask) & bit) && !(had & bit)) out.push_back(make_suggestion(r, had, had | bit));
+    }
+    return out;
+  }
   if (n.op == VOp::load && field(n.field).kind == FieldKind::boolean) {
     const FieldRef r{n.field, n.year};
     return {make_suggestion(r, raw_of(pool, e, r).value_or(0), 1)};
@@ -266,18 +299,124 @@ bool rule_holds(CompareOp op, double v, double t) {
   }
 }
 
+// One way to raise an indicator: the points it then scores, the band (or items) reached, the
+// change of facts and its effort.
+struct ScoreOption {
+  double points = 0;
+  std::string band;
+  GapSuggestion change;
+  double effort = 0;
+};
+
+// Whether a change only grows facts (more R&D, more technical staff, more assets).
+bool only_grows(const GapSuggestion& c) {
+  for (size_t j = 0; j < c.changes.size(); ++j) {
+    if (c.changes[j].raw < c.before[j]) return false;
+  }
+  return true;
+}
+
+// Of the candidate changes meeting one condition: growing a fact is preferred to shrinking one
+// (a shrinking change is taken only when nothing grows), then the least effort.
+std::optional<GapSuggestion> preferred_change(const Pool& pool, uint32_t e, std::vector<GapSuggestion>& cands,
+                                              double* effort_out) {
+  std::optional<GapSuggestion> best;
+  bool best_grows = false;
+  double best_effort = 0;
+  for (GapSuggestion& c : cands) {
+    const double effort = effort_of(pool, e, c);
+    const bool g = only_grows(c);
+    if (!best || (g && !best_grows) || (g == best_grows && effort < best_effort)) {
+      best = std::move(c);
+      best_grows = g;
+      best_effort = effort;
+    }
+  }
+  *effort_out = best_effort;
+  return best;
+}
+
+// The ways to raise an indicator made of additive items (points summed, capped at `max`): every
+// set of items not yet held whose conditions a change can meet, each item by its preferred
+// change; for each score reachable above the current one, the cheapest set that reaches it.
+std::vector<ScoreOption> item_options(const Plan& plan, const Pool& pool, uint32_t e, const Indicator& ind,
+                                      const PlanIndicatorVariant& var, uint32_t held) {
+  double held_points = 0;
+  struct Addable {
+    size_t item;
+    GapSuggestion change;
+    double effort;
+  };
+  std::vector<Addable> addable;
+  for (size_t t = 0; t < ind.items.size() && t < 32 && t < var.when_nodes.size(); ++t) {
+    if ((held >> t) & 1) {
+      held_points += ind.items[t].points;
+      continue;
+    }
+    std::vector<GapSuggestion> cands = condition_candidates(plan, pool, e, var.when_nodes[t]);
+    double effort = 0;
+    std::optional<GapSuggestion> change = preferred_change(pool, e, cands, &effort);
+    if (change) addable.push_back({t, std::move(*change), effort});
+  }
+  const double now = std::min(held_points, ind.max);
+  std::vector<ScoreOption> out;  // one per score reached, cheapest
+  const size_t m = std::min<size_t>(addable.size(), 12);
+  for (uint32_t set = 1; set < (1u << m); ++set) {
+    ScoreOption o;
+    double points = held_points;
+    bool clash = false;
+    for (size_t j = 0; j < m && !clash; ++j) {
+      if (!((set >> j) & 1)) continue;
+      const Addable& a = addable[j];
+      points += ind.items[a.item].points;
+      o.effort += a.effort;
+      o.band += (o.band.empty() ? "" : "；") + ind.items[a.item].label.zh;
+      for (size_t c = 0; c < a.change.changes.size(); ++c) {
+        const FactOverride& add = a.change.changes[c];
+        bool merged = false;
+        for (FactOverride& had : o.change.changes) {
+          if (had.ref.field != add.ref.field || had.ref.year != add.ref.year) continue;
+          if (field(add.ref.field).kind == FieldKind::enum_set) {
+            had.raw |= add.raw;  // two labels added to the same set
+            merged = true;
+          } else {
+            clash = clash || had.raw != add.raw;
+            merged = true;
+          }
+        }
+        if (!merged) {
+          o.change.changes.push_back(add);
+          o.change.before.push_back(a.change.before[c]);
+        }
+      }
+    }
+    o.points = std::min(points, ind.max);
+    if (clash || o.points <= now) continue;
+    auto same = std::find_if(out.begin(), out.end(), [&](const ScoreOption& x) { return x.points == o.points; });
+    if (same == out.end()) {
+      out.push_back(std::move(o));
+    } else if (o.effort < same->effort) {
+      *same = std::move(o);
+    }
+  }
+  // A higher score for no more effort makes a lower one pointless.
+  std::vector<ScoreOption> kept;
+  for (ScoreOption& o : out) {
+    bool dominated = false;
+    for (const ScoreOption& x : out) dominated = dominated || (x.points > o.points && x.effort <= o.effort);
+    if (!dominated) kept.push_back(std::move(o));
+  }
+  std::sort(kept.begin(), kept.end(), [](const ScoreOption& a, const ScoreOption& b) { return a.points < b.points; });
+  return kept;
+}
+
 // The cheapest proven upgrades for the score route `criterion_id` (see ScorePlan).
 std::optional<ScorePlan> cheapest_score_plan(const Plan& plan, const Pool& pool, uint32_t e,
                                              const AssessmentResult& r, const std::string& criterion_id,
                                              Prover& prover) {
   if (!plan.policy->score || r.indicators.size() != plan.indicators.size()) return std::nullopt;
   const Score& score = *plan.policy->score;
-  struct Option {
-    double points = 0;
-    std::string band;
-    GapSuggestion change;
-    double effort = 0;
-  };
+  using Option = ScoreOption;
   const size_t n = plan.indicators.size();
   std::vector<double> current(n);
   std::vector<std::vector<Option>> options(n);
@@ -290,6 +429,10 @@ std::optional<ScorePlan> cheapest_score_plan(const Plan& plan, const Pool& pool,
       if (v.place == ir.overlay) var = &v;
     }
     const Indicator& ind = *var->source;
+    if (!ind.items.empty()) {
+      options[k] = item_options(plan, pool, e, ind, *var, ir.items_held);
+      continue;
+    }
     for (size_t b = 0; b < ind.bands.size(); ++b) {
       const Band& band = ind.bands[b];
       if (band.points <= ir.lo || band.otherwise) continue;
@@ -306,25 +449,10 @@ std::optional<ScorePlan> cheapest_score_plan(const Plan& plan, const Pool& pool,
         cands = condition_candidates(plan, pool, e, var->when_nodes[b]);
       }
       // Growing a fact (more R&D, more technical staff, more assets) is preferred to shrinking
-      // one (fewer employees, less revenue) to move a ratio: a shrinking change is taken only
-      // when nothing grows the indicator.
-      auto grows = [&](const GapSuggestion& c) {
-        for (size_t j = 0; j < c.changes.size(); ++j) {
-          if (c.changes[j].raw < c.before[j]) return false;
-        }
-        return true;
-      };
-      std::optional<Option> best;
-      bool best_grows = false;
-      for (GapSuggestion& c : cands) {
-        const double effort = effort_of(pool, e, c);
-        const bool g = grows(c);
-        if (!best || (g && !best_grows) || (g == best_grows && effort < best->effort)) {
-          best = Option{band.points, band.wording, std::move(c), effort};
-          best_grows = g;
-        }
-      }
-      if (best) options[k].push_back(std::move(*best));
+      // one (fewer employees, less revenue) to move a ratio.
+      double effort = 0;
+      std::optional<GapSuggestion> best = preferred_change(pool, e, cands, &effort);
+      if (best) options[k].push_back(Option{band.points, band.wording, std::move(*best), effort});
     }
   }
   // Every combination (indicator k: -1 = stay, else options[k][j]) meeting every pass rule; the

@@ -53,12 +53,18 @@ struct ScoreUpgrade {
 // enumerated (the tables are small: innovative-sme has 6 indicators of ≤ 5 bands), those meeting
 // every pass rule are ordered by effort — the sum over changed facts of |after − before| divided
 // by max(|before|, |after|), and for money also by at least the firm's revenue of that year, so
-// that R&D +50万元 at 5000万元 revenue costs 0.01 and a first Class I patent costs 1 — then by
-// the number of upgrades, and the first whose changes, applied together through what-if, really
-// pass the tier's score route is kept. A greedy choice (the biggest points first) is not always
-// the cheapest; this is. To reach a band, a change that grows facts (more technical staff, more
-// R&D) is preferred to one that shrinks them (fewer employees, less revenue); a band's `or`
-// condition may be met by either side.
+// that R&D +50万元 at 5000万元 revenue costs 0.01 and a first Class I patent costs 1; a yes/no
+// fact or a level of an enumeration costs 1 per step (R&D institution none → municipal: 2), one
+// more label of a set (product field) 1 — then by the number of upgrades, and the first whose
+// changes, applied together through what-if, really pass the tier's score route is kept. A greedy
+// choice (the biggest points first) is not always the cheapest; this is.
+//
+// To reach a band, a change that grows facts (more technical staff, more R&D) is preferred to one
+// that shrinks them (fewer employees, less revenue); a band's `or` condition may be met by either
+// side, a `has(set, [labels])` condition by one more label. An indicator made of additive items
+// (points summed up to its maximum: quality management, Sichuan's local features) is raised by a
+// set of items not yet held, each met by its preferred change; for each score it can reach, the
+// cheapest set is an option.
 struct ScorePlan {
   double score_before = 0, score_after = 0;
   std::vector<ScoreUpgrade> upgrades;

@@ -168,6 +168,100 @@ TEST(Gap, ScoredTierTakesTheCheapestUpgradesNotTheGreedyOnes) {
   EXPECT_EQ(after.score_lo, 60);
 }
 
+// Indicators made of additive items, and a set condition. The firm scores 3 (a certified quality
+// system) and needs 9. The greedy choice — the biggest points first, a national R&D institution
+// (+10) — climbs four levels (effort 4); adding both product-field labels (+6, capped at 6, one
+// indicator) costs 2, as does a brand plus one label (two indicators): the plan is the one
+// indicator, with the two labels merged into one change of the set.
+TEST(Gap, ItemIndicatorsAreUpgradedBySetsOfItems) {
+  const char* policy = R"yaml(id: items-demo
+version: "2026"
+document: 示例文件
+title: {zh: 示例, en: demo}
+jurisdiction: CN
+modes:
+  application: {from: 2026-01-01}
+criteria: {id: root, label: {zh: 评分, en: score}, cite: 一, score: pass}
+score:
+  pass: [{of: total, op: ">=", threshold: 9}]
+  classes:
+    - id: all
+      label: {zh: 全部, en: all}
+      indicators:
+        - id: quality
+          label: {zh: 质量, en: quality}
+          max: 5
+          items:
+            - {points: 3, when: "quality_system", label: {zh: 认证, en: certification}}
+            - {points: 3, when: "own_brand", label: {zh: 品牌, en: brand}}
+            - {points: 3, when: "standards_led >= 1", label: {zh: 标准, en: standards}}
+        - id: field
+          label: {zh: 领域, en: field}
+          max: 6
+          items:
+            - {points: 4, when: "has(product_field, [fills_gap])", label: {zh: 补短板, en: fills a gap}}
+            - {points: 2, when: "has(product_field, [core_basics])", label: {zh: 六基, en: core basics}}
+        - id: rd
+          label: {zh: 研发机构, en: R&D institution}
+          max: 10
+          bands:
+            - {points: 10, when: "rd_institution >= national", wording: 国家级}
+            - {points: 4, when: "rd_institution >= municipal", wording: 市级}
+            - {points: 0, otherwise: true, wording: 无}
+)yaml";
+  PolicyRegistry registry;
+  ASSERT_TRUE(registry.add_text(policy, "items-demo.yaml").ok());
+  const std::string csv =
+      "uscc,name,region,industry,founded,product_field,quality_system,own_brand,standards_led,rd_institution,year,"
+      "revenue\n"
+      "91320505MA1XAMP10Y,示例测试科技有限公司,320505,C3484,2015-01-01,chain_key_link,是,否,0,none,2025,1600\n";
+  IngestReport report;
+  Result<Pool> pool = load_pool_text(csv, InputFormat::csv, "items.csv", report);
+  ASSERT_TRUE(pool.ok());
+  ASSERT_TRUE(report.ok()) << format_input_error(report.errors[0], Lang::en);
+  AssessOptions opt;
+  opt.as_of = *Date::parse("2026-06-30");
+  std::unique_ptr<Plan> plan = std::move(*compile_plan(*registry.find("items-demo", "2026"), registry, opt));
+  const TierGap g = tier_gap(*plan, *pool, 0);
+  ASSERT_EQ(g.not_met.size(), 1u);
+  ASSERT_TRUE(g.not_met[0].score_plan.has_value());
+  const ScorePlan& sp = *g.not_met[0].score_plan;
+  EXPECT_EQ(sp.score_before, 3);
+  EXPECT_EQ(sp.score_after, 9);
+  EXPECT_EQ(sp.effort, 2);
+  ASSERT_EQ(sp.upgrades.size(), 1u);
+  EXPECT_EQ(sp.upgrades[0].indicator, "field");
+  EXPECT_EQ(sp.upgrades[0].band, "补短板；六基");
+  ASSERT_EQ(sp.upgrades[0].change.changes.size(), 1u);
+  EXPECT_EQ(override_spec(sp.upgrades[0].change.changes[0]), "product_field=core_basics;chain_key_link;fills_gap");
+  EXPECT_EQ(sp.upgrades[0].change.text().en,
+            "field of the leading product: key link of an industrial chain → core basic manufacturing fields, key "
+            "link of an industrial chain, fills a gap / strengthens a link");
+  std::vector<FactOverride> all = sp.upgrades[0].change.changes;
+  EXPECT_EQ(assess_one(*plan, std::move(*pool_with_overrides(*pool, 0, all)), 0).outcome, Outcome::met);
+
+  // Both labels there but no certified quality system: 6 of 9. One quality item (+3, effort 1)
+  // beats a municipal R&D institution (+4, two levels).
+  std::vector<FactOverride> changed;
+  for (const char* spec : {"product_field=fills_gap;core_basics", "quality_system=否"}) {
+    Result<FactOverride> o = parse_override(spec);
+    ASSERT_TRUE(o.ok()) << o.error().message.en;
+    changed.push_back(*o);
+  }
+  const Pool closer = std::move(*pool_with_overrides(*pool, 0, changed));
+  const TierGap g2 = tier_gap(*plan, closer, 0);
+  ASSERT_EQ(g2.not_met.size(), 1u);
+  ASSERT_TRUE(g2.not_met[0].score_plan.has_value());
+  const ScorePlan& sp2 = *g2.not_met[0].score_plan;
+  EXPECT_EQ(sp2.score_before, 6);
+  EXPECT_EQ(sp2.score_after, 9);
+  ASSERT_EQ(sp2.upgrades.size(), 1u);
+  EXPECT_EQ(sp2.upgrades[0].indicator, "quality");
+  EXPECT_EQ(sp2.upgrades[0].points_after, 3);
+  EXPECT_EQ(sp2.upgrades[0].band, "认证");
+  EXPECT_EQ(field(sp2.upgrades[0].change.changes[0].ref.field).name, "quality_system");
+}
+
 // Over a generated pool: every score plan found, applied through what-if, passes its score route.
 TEST(Gap, EveryScorePlanOnAGeneratedPoolPasses) {
   demo::PoolGenerator gen({.enterprises = 300, .seed = 11});
@@ -175,13 +269,21 @@ TEST(Gap, EveryScorePlanOnAGeneratedPoolPasses) {
   std::string errors;
   PolicyRegistry registry = PolicyRegistry::shipped(&errors);
   ASSERT_TRUE(errors.empty()) << errors;
-  size_t plans_found = 0;
-  for (const auto& plan : plans_for(registry, *Date::parse("2026-06-30"))) {
+  size_t plans_found = 0, item_upgrades = 0;
+  // 2026-01-15: srdi-sme@2022 (items: quality management, Sichuan's local features) is in force.
+  std::vector<std::unique_ptr<Plan>> plans = plans_for(registry, *Date::parse("2026-06-30"));
+  for (auto& p : plans_for(registry, *Date::parse("2026-01-15"))) {
+    if (p->policy->key() == "srdi-sme@2022") plans.push_back(std::move(p));
+  }
+  for (const auto& plan : plans) {
     for (uint32_t e = 0; e < pool.size(); ++e) {
       TierGap g = tier_gap(*plan, pool, e);
       for (const CriterionGap& c : g.not_met) {
         if (!c.score_plan) continue;
         ++plans_found;
+        for (const ScoreUpgrade& u : c.score_plan->upgrades) {
+          item_upgrades += u.indicator == "quality" || u.indicator == "special" || u.indicator == "product_field";
+        }
         std::vector<FactOverride> all;
         for (const ScoreUpgrade& u : c.score_plan->upgrades) {
           all.insert(all.end(), u.change.changes.begin(), u.change.changes.end());
@@ -196,6 +298,7 @@ TEST(Gap, EveryScorePlanOnAGeneratedPoolPasses) {
     }
   }
   EXPECT_GT(plans_found, 10u);
+  EXPECT_GT(item_upgrades, 0u);
 }
 
 // Everything a gap says, as text (to compare two ways of computing it).
@@ -221,7 +324,10 @@ TEST(Gap, WholePoolAnalysisAgreesWithOneFirmAtATime) {
   std::string errors;
   PolicyRegistry registry = PolicyRegistry::shipped(&errors);
   ASSERT_TRUE(errors.empty()) << errors;
-  const auto owned = plans_for(registry, *Date::parse("2026-06-30"));
+  auto owned = plans_for(registry, *Date::parse("2026-06-30"));
+  for (auto& p : plans_for(registry, *Date::parse("2026-01-15"))) {  // srdi-sme@2022: item indicators
+    if (p->policy->key() == "srdi-sme@2022") owned.push_back(std::move(p));
+  }
   std::vector<const Plan*> plans;
   for (const auto& p : owned) plans.push_back(p.get());
   std::mutex mutex;

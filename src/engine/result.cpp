@@ -130,6 +130,10 @@ AssessmentResult extract_result(const Plan& plan, const Pool& pool, const BatchS
       ir.flags = s.flags[at];
       ir.overlay = var.place;
       if (var.value_node >= 0 && s.s(var.value_node)[i] == kValueOk) ir.number = s.v(var.value_node)[i];
+      for (size_t t = 0; t < ind.items.size() && t < 32 && t < var.when_nodes.size(); ++t) {
+        const int w = var.when_nodes[t];
+        if (w >= 0 && s.s(w)[i] == kValueOk && s.v(w)[i] != 0) ir.items_held |= 1u << t;
+      }
       if (lean) {
         r.indicators.push_back(std::move(ir));
         continue;
@@ -141,6 +145,9 @@ AssessmentResult extract_result(const Plan& plan, const Pool& pool, const BatchS
       if (s.band[at] >= 0) {
         const Band& b = ind.bands[s.band[at]];
         ir.band = !b.wording.empty() ? b.wording : b.range_text;
+      }
+      for (size_t t = 0; t < ind.items.size() && t < 32; ++t) {  // items: the ones held
+        if ((ir.items_held >> t) & 1) ir.band += (ir.band.empty() ? "" : "；") + ind.items[t].label.zh;
       }
       if (ir.number) ir.value = display(*ind.value, *ir.number);
       if (ir.flags & kPointsUnknown) ir.missing = missing_of(var.refs, pool, row, as_of);

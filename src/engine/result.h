@@ -47,6 +47,7 @@ struct IndicatorResult {
   std::optional<double> number;
   std::string unit;
   std::string overlay;    // place of the overlay used, "" for the frame
+  uint32_t items_held = 0;  // an indicator of items: bit t set when item t surely holds (t < 32)
   Text manual_reason;
   Text note;     // the boundary reading when the value sits on a named boundary
   Text reading;  // the file's notes on how it reads the text
