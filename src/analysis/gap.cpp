@@ -566,14 +566,14 @@ std::vector<GapSuggestion> criterion_candidates(const Plan& plan, const Pool& po
 }
 
 // The gap of enterprise e, from its assessment `r`; every suggestion is put to `prover`.
-TierGap gap_from(const Plan& plan, const Pool& pool, uint32_t e, const AssessmentResult& r, Prover& prover) {
+TierGap gap_from(const Plan& plan, const Pool& pool, uint32_t e, AssessmentResult& r, Prover& prover) {
   TierGap g;
   g.policy = plan.policy->key();
   g.outcome = r.outcome;
-  // Criteria in the result are pre-order; the plan's are post-order: match by id. A met group
-  // (an alternative route already satisfied) hides its subtree: nothing there stands in the way.
+  // Criteria in the result are pre-order; the plan's are post-order. A met group (an alternative
+  // route already satisfied) hides its subtree: nothing there stands in the way.
   int skip_deeper_than = -1;
-  for (const CriterionResult& c : r.criteria) {
+  for (CriterionResult& c : r.criteria) {
     if (skip_deeper_than >= 0 && c.depth > skip_deeper_than) continue;
     skip_deeper_than = -1;
     if (c.outcome == Outcome::met) {
@@ -581,14 +581,23 @@ TierGap gap_from(const Plan& plan, const Pool& pool, uint32_t e, const Assessmen
       continue;
     }
     if (!c.leaf) continue;
-    CriterionGap cg{c.id, c.label, c.cite, c.outcome, c.value, c.threshold, c.unit, c.missing, c.note, {}, std::nullopt, std::nullopt};
-    if (c.outcome == Outcome::not_met) {
-      for (const PlanCriterion& pc : plan.criteria) {
-        if (pc.score_pass && pc.source != nullptr && pc.source->id == c.id) {
-          cg.score_plan = cheapest_score_plan(plan, pool, e, r, c.id, prover);
-          break;
-        }
-        if (pc.source == nullptr || pc.source->id != c.id || pc.node < 0) continue;
+    CriterionGap cg{c.id,
+                    std::move(c.label),
+                    std::move(c.cite),
+                    c.outcome,
+                    std::move(c.value),
+                    std::move(c.threshold),
+                    std::move(c.unit),
+                    std::move(c.missing),
+                    std::move(c.note),
+                    {},
+                    std::nullopt,
+                    std::nullopt};
+    if (c.outcome == Outcome::not_met && c.plan_index >= 0) {
+      const PlanCriterion& pc = plan.criteria[static_cast<size_t>(c.plan_index)];
+      if (pc.score_pass) {
+        cg.score_plan = cheapest_score_plan(plan, pool, e, r, c.id, prover);
+      } else if (pc.node >= 0) {
         const VNode& test = plan.nodes[static_cast<size_t>(pc.node)];
         if (test.op == VOp::holds_title) {
           // A ladder prerequisite: no fact to change, a title to earn first.
@@ -597,12 +606,11 @@ TierGap gap_from(const Plan& plan, const Pool& pool, uint32_t e, const Assessmen
           cg.note = Text{"需先取得称号：" + tiers + "（可用 gradus gap --policy " + test.names.front() + " 查看差距）",
                          "the firm needs the title " + tiers + " first (gradus gap --policy " + test.names.front() +
                              " shows the way)"};
-          break;
+        } else {
+          for (GapSuggestion& s : criterion_candidates(plan, pool, e, pc)) {
+            if (prover.proves(c.id, s)) cg.suggestions.push_back(std::move(s));
+          }
         }
-        for (GapSuggestion& s : criterion_candidates(plan, pool, e, pc)) {
-          if (prover.proves(c.id, s)) cg.suggestions.push_back(std::move(s));
-        }
-        break;
       }
     }
     (c.outcome == Outcome::unknown ? g.unknown : c.outcome == Outcome::manual ? g.manual : g.not_met)
@@ -674,53 +682,151 @@ bool time_only(const Plan& plan, const PlanCriterion& pc) {
   return timed;
 }
 
+// Plans of one policy compiled for later days (the time search), shared by the workers of a
+// whole-pool analysis: one per calendar year (a leaf that only time can change is evaluated on
+// any day of its plan's year, evaluate_leaves), and one per day where a leaf cannot be evaluated
+// that way. Thread-safe; a plan once made lives as long as this.
+class LaterPlans {
+ public:
+  LaterPlans(const Plan& plan, const PolicyRegistry& registry) : plan_(plan), registry_(registry) {
+    for (size_t c = 0; c < plan.criteria.size(); ++c) {
+      if (time_only(plan, plan.criteria[c])) time_only_[plan.criteria[c].source->id] = static_cast<int>(c);
+    }
+  }
+
+  // The plan's index of criterion `id` if only time can change it, else -1.
+  int time_only_criterion(const std::string& id) const {
+    auto it = time_only_.find(id);
+    return it == time_only_.end() ? -1 : it->second;
+  }
+
+  // The plan for the year of `day` (the analysed plan itself in its own year); nullptr when the
+  // policy does not compile for it.
+  const Plan* for_year(Date day) {
+    if (day.year() == plan_.options.as_of.year()) return &plan_;
+    return get(Date::from_ymd(day.year(), 1, 1).days(), by_year_);
+  }
+  // The plan compiled for `day` itself.
+  const Plan* for_day(Date day) { return day == plan_.options.as_of ? &plan_ : get(day.days(), by_day_); }
+
+ private:
+  using Plans = std::unordered_map<int32_t, std::unique_ptr<Plan>>;
+  const Plan* get(int32_t day, Plans& plans) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = plans.find(day);
+      if (it != plans.end()) return it->second.get();
+    }
+    AssessOptions o = plan_.options;
+    o.as_of = Date::from_days(day);
+    Result<std::unique_ptr<Plan>> made = compile_plan(*plan_.policy, registry_, o);
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto [it, added] = plans.try_emplace(day, made ? std::move(*made) : nullptr);
+    return it->second.get();
+  }
+
+  const Plan& plan_;
+  const PolicyRegistry& registry_;
+  std::unordered_map<std::string, int> time_only_;  // criteria only time can change, by id
+  std::mutex mutex_;
+  Plans by_year_, by_day_;
+};
+
+// One worker's evaluator state for the later plans of one policy: made once and rebound from plan
+// to plan (a state is several MB; the plans of one policy for different days have the same shape
+// and differ in a few constants).
+class DayStates {
+ public:
+  BatchState& for_plan(const Plan& plan) {
+    if (!state_ || !state_->rebind(plan)) state_ = std::make_unique<BatchState>(plan);
+    return *state_;
+  }
+
+ private:
+  std::unique_ptr<BatchState> state_;
+};
+
 // The first day after the plan's as-of date on which criterion `id` is met for enterprise e with
-// its facts as they are, within the horizon; nullopt when none.
-std::optional<Date> first_day_met(const Plan& plan, const PolicyRegistry& registry, const Pool& pool, uint32_t e,
-                                  const std::string& id, int horizon_years) {
+// its facts as they are, within the horizon; nullopt when none. Such criteria do not turn back,
+// so the search bisects: first over the first days of the months ahead, then over the days of
+// the month found; each day asked about evaluates only the criterion, on its year's plan.
+std::optional<Date> first_day_met(const Plan& plan, LaterPlans& later, DayStates& states, const Pool& pool,
+                                  uint32_t e, const std::string& id, int horizon_years) {
   FirmSandbox firm(pool, e);
   auto met_on = [&](int32_t day) -> std::optional<bool> {
-    AssessOptions o = plan.options;
-    o.as_of = Date::from_days(day);
-    Result<std::unique_ptr<Plan>> later = compile_plan(*plan.policy, registry, o);
-    if (!later) return std::nullopt;
-    BatchState st(**later);
-    evaluate_batch(**later, firm.pool(), 0, 1, st);
-    const int c = criterion_index(**later, id);
-    if (c < 0) return std::nullopt;
-    return static_cast<Outcome>(st.outcome[static_cast<size_t>(c) * kBatch]) == Outcome::met;
+    const Date d = Date::from_days(day);
+    for (int own_day = 0; own_day < 2; ++own_day) {  // the year's plan, else one made for the day
+      const Plan* p = own_day ? later.for_day(d) : later.for_year(d);
+      if (p == nullptr) return std::nullopt;
+      const int c = criterion_index(*p, id);
+      if (c < 0) return std::nullopt;
+      BatchState& st = states.for_plan(*p);
+      if (!evaluate_leaves(*p, firm.pool(), 0, 1, st, {&c, 1}, d)) continue;  // then on the day's own plan
+      return static_cast<Outcome>(st.outcome[static_cast<size_t>(c) * kBatch]) == Outcome::met;
+    }
+    return std::nullopt;
   };
-  int32_t lo = plan.options.as_of.days();  // not met
-  int32_t hi = plan.options.as_of.plus_years(horizon_years).days();
-  std::optional<bool> at_hi = met_on(hi);
-  if (!at_hi || !*at_hi) return std::nullopt;
+  const Date start = plan.options.as_of;
+  const int32_t end = start.plus_years(horizon_years).days();
+  std::vector<int32_t> grid;
+  for (int k = 1;; ++k) {
+    const int m = start.month() - 1 + k;
+    const int32_t first = Date::from_ymd(start.year() + m / 12, m % 12 + 1, 1).days();
+    if (first >= end) break;
+    grid.push_back(first);
+  }
+  grid.push_back(end);
+  std::optional<bool> at_end = met_on(end);
+  if (!at_end || !*at_end) return std::nullopt;
+  ptrdiff_t lo = -1, hi = static_cast<ptrdiff_t>(grid.size()) - 1;  // grid[lo] not met, grid[hi] met
   while (hi - lo > 1) {
-    const int32_t mid = lo + (hi - lo) / 2;
-    std::optional<bool> m = met_on(mid);
+    const ptrdiff_t mid = lo + (hi - lo) / 2;
+    std::optional<bool> m = met_on(grid[static_cast<size_t>(mid)]);
     if (!m) return std::nullopt;
     (*m ? hi : lo) = mid;
   }
-  return Date::from_days(hi);
+  int32_t day_lo = lo < 0 ? start.days() : grid[static_cast<size_t>(lo)];
+  int32_t day_hi = grid[static_cast<size_t>(hi)];
+  while (day_hi - day_lo > 1) {
+    const int32_t mid = day_lo + (day_hi - day_lo) / 2;
+    std::optional<bool> m = met_on(mid);
+    if (!m) return std::nullopt;
+    (*m ? day_hi : day_lo) = mid;
+  }
+  return Date::from_days(day_hi);
+}
+
+// Every unmet criterion of `g` that only time can change gets its first day.
+void date_time_conditions(const Plan& plan, LaterPlans& later, DayStates& states, const Pool& pool, uint32_t e,
+                          int horizon_years, TierGap& g) {
+  for (CriterionGap& c : g.not_met) {
+    if (later.time_only_criterion(c.id) < 0) continue;
+    c.met_from = first_day_met(plan, later, states, pool, e, c.id, horizon_years);
+  }
 }
 
 }  // namespace
 
-// The unmet criteria that have proven changes and read a fact another of them reads, solved
-// together (see TierGap::together); nullopt when there are none or no joint change is proven.
-void solve_together(const Plan& plan, const Pool& pool, uint32_t e, TierGap& g, BatchState& scratch) {
-  struct Item {
-    const CriterionGap* gap;
-    const PlanCriterion* pc;
+// Linked criteria solved together (see TierGap::together), for many firms at once: gaps[k] is
+// the gap of pool row firms[k]. For each firm, the unmet criteria that have proven changes and
+// read a fact another of them reads are taken levels first (revenue at least X), then what
+// depends on them (R&D at least 3 % of revenue); each gets the smallest change computed on the
+// firm as changed by the ones before, that does not undo one of them (none needed if it is met
+// by then). The firms' rows are copied once and changed in place, and each round evaluates every
+// copy together; at the end the changes must meet every linked criterion.
+void solve_together_all(const Plan& plan, const Pool& pool, std::span<const uint32_t> firms, std::span<TierGap*> gaps,
+                        BatchState& scratch) {
+  struct Linked {
+    std::string id;
+    int criterion;
     bool level;  // its measure is a single fact (it fixes a level others may be a share of)
   };
-  std::vector<Item> items;
-  for (const CriterionGap& c : g.not_met) {
-    if (c.suggestions.empty()) continue;
-    const int ci = criterion_index(plan, c.id);
-    if (ci < 0) continue;
-    const PlanCriterion& pc = plan.criteria[static_cast<size_t>(ci)];
-    items.push_back({&c, &pc, plan.nodes[static_cast<size_t>(pc.value_node)].op == VOp::load});
-  }
+  struct Firm {
+    size_t k;                   // index into firms / gaps
+    std::vector<Linked> linked;
+    GapSuggestion together;
+    bool alive = true;
+  };
   auto shares = [](const PlanCriterion& a, const PlanCriterion& b) {
     for (const FieldRef& x : a.refs) {
       for (const FieldRef& y : b.refs) {
@@ -729,71 +835,116 @@ void solve_together(const Plan& plan, const Pool& pool, uint32_t e, TierGap& g, 
     }
     return false;
   };
-  std::vector<Item> linked;
-  for (size_t i = 0; i < items.size(); ++i) {
-    for (size_t j = 0; j < items.size(); ++j) {
-      if (i != j && shares(*items[i].pc, *items[j].pc)) {
-        linked.push_back(items[i]);
-        break;
-      }
+  std::vector<Firm> active;
+  std::vector<uint32_t> rows;
+  size_t rounds = 0;
+  for (size_t k = 0; k < firms.size(); ++k) {
+    std::vector<Linked> items;
+    for (const CriterionGap& c : gaps[k]->not_met) {
+      if (c.suggestions.empty()) continue;
+      const int ci = criterion_index(plan, c.id);
+      if (ci < 0) continue;
+      const PlanCriterion& pc = plan.criteria[static_cast<size_t>(ci)];
+      items.push_back({c.id, ci, plan.nodes[static_cast<size_t>(pc.value_node)].op == VOp::load});
     }
-  }
-  if (linked.size() < 2) return;
-  // Levels first (revenue at least X), then what depends on them (R&D at least 3 % of revenue).
-  std::stable_sort(linked.begin(), linked.end(), [](const Item& a, const Item& b) { return a.level && !b.level; });
-  GapSuggestion together;
-  for (const Item& it : linked) {
-    Result<Pool> now = pool_with_overrides(pool, e, together.changes);
-    if (!now) return;
-    evaluate_batch(plan, *now, 0, 1, scratch);
-    const int ci = criterion_index(plan, it.gap->id);
-    if (static_cast<Outcome>(scratch.outcome[static_cast<size_t>(ci) * kBatch]) == Outcome::met) continue;
-    // The smallest change on the firm as changed so far that does not undo an earlier change.
-    bool found = false;
-    for (GapSuggestion& s : criterion_candidates(plan, *now, 0, *it.pc)) {
-      bool clashes = false;
-      for (const FactOverride& o : s.changes) {
-        for (const FactOverride& had : together.changes) {
-          clashes = clashes || (had.ref.field == o.ref.field && had.ref.year == o.ref.year);
+    Firm f{k, {}, {}, true};
+    for (size_t i = 0; i < items.size(); ++i) {
+      for (size_t j = 0; j < items.size(); ++j) {
+        if (i != j && shares(plan.criteria[static_cast<size_t>(items[i].criterion)],
+                             plan.criteria[static_cast<size_t>(items[j].criterion)])) {
+          f.linked.push_back(items[i]);
+          break;
         }
       }
-      if (clashes) continue;
-      for (const FactOverride& o : s.changes) {
-        together.changes.push_back(o);
-        together.before.push_back(raw_of(pool, e, o.ref).value_or(0));
-      }
-      found = true;
-      break;
     }
-    if (!found) return;
+    if (f.linked.size() < 2) continue;
+    std::stable_sort(f.linked.begin(), f.linked.end(), [](const Linked& a, const Linked& b) { return a.level && !b.level; });
+    rounds = std::max(rounds, f.linked.size());
+    rows.push_back(firms[k]);
+    active.push_back(std::move(f));
   }
-  if (together.changes.size() < 2) return;
+  if (active.empty()) return;
+  WhatIfRows copies(pool, rows);
+  std::vector<int> linked_criteria;  // every firm's, evaluated alone when possible
+  for (const Firm& f : active) {
+    for (const Linked& l : f.linked) {
+      if (std::find(linked_criteria.begin(), linked_criteria.end(), l.criterion) == linked_criteria.end()) {
+        linked_criteria.push_back(l.criterion);
+      }
+    }
+  }
+  // The outcome of criterion `ci` on every copy, after evaluating them all.
+  std::vector<uint8_t> outcomes;
+  auto evaluate_all = [&](auto&& read) {
+    for (size_t from = 0; from < rows.size(); from += kBatch) {
+      const uint32_t n = static_cast<uint32_t>(std::min<size_t>(kBatch, rows.size() - from));
+      if (!evaluate_leaves(plan, copies.pool(), static_cast<uint32_t>(from), n, scratch, linked_criteria,
+                           plan.options.as_of)) {
+        evaluate_batch(plan, copies.pool(), static_cast<uint32_t>(from), n, scratch);
+      }
+      for (uint32_t i = 0; i < n; ++i) read(from + i, i);
+    }
+  };
+  auto outcome_of = [&](int ci, uint32_t i) {
+    return static_cast<Outcome>(scratch.outcome[static_cast<size_t>(ci) * kBatch + i]);
+  };
+  for (size_t round = 0; round < rounds; ++round) {
+    std::vector<uint8_t> met_now(active.size(), 0);
+    if (round > 0) {
+      evaluate_all([&](size_t j, uint32_t i) {
+        Firm& f = active[j];
+        if (f.alive && round < f.linked.size()) met_now[j] = outcome_of(f.linked[round].criterion, i) == Outcome::met;
+      });
+    }
+    for (size_t j = 0; j < active.size(); ++j) {
+      Firm& f = active[j];
+      if (!f.alive || round >= f.linked.size() || met_now[j]) continue;
+      // The smallest change on the firm as changed so far that does not undo an earlier change.
+      const PlanCriterion& pc = plan.criteria[static_cast<size_t>(f.linked[round].criterion)];
+      bool found = false;
+      for (GapSuggestion& c : criterion_candidates(plan, copies.pool(), static_cast<uint32_t>(j), pc)) {
+        bool clashes = false;
+        for (const FactOverride& o : c.changes) {
+          for (const FactOverride& had : f.together.changes) {
+            clashes = clashes || (had.ref.field == o.ref.field && had.ref.year == o.ref.year);
+          }
+        }
+        if (clashes) continue;
+        if (!copies.set(static_cast<uint32_t>(j), c.changes)) break;
+        for (const FactOverride& o : c.changes) {
+          f.together.changes.push_back(o);
+          f.together.before.push_back(raw_of(pool, firms[f.k], o.ref).value_or(0));
+        }
+        found = true;
+        break;
+      }
+      f.alive = found;
+    }
+  }
   // Proven: every linked criterion is met with all the changes applied.
-  Result<Pool> changed = pool_with_overrides(pool, e, together.changes);
-  if (!changed) return;
-  evaluate_batch(plan, *changed, 0, 1, scratch);
-  std::vector<std::string> ids;
-  for (const Item& it : linked) {
-    const int ci = criterion_index(plan, it.gap->id);
-    if (static_cast<Outcome>(scratch.outcome[static_cast<size_t>(ci) * kBatch]) != Outcome::met) return;
-    ids.push_back(it.gap->id);
-  }
-  g.together = std::move(together);
-  g.together_criteria = std::move(ids);
+  evaluate_all([&](size_t j, uint32_t i) {
+    Firm& f = active[j];
+    if (!f.alive || f.together.changes.size() < 2) return;
+    for (const Linked& l : f.linked) {
+      if (outcome_of(l.criterion, i) != Outcome::met) return;
+    }
+    TierGap& g = *gaps[f.k];
+    g.together = std::move(f.together);
+    for (const Linked& l : f.linked) g.together_criteria.push_back(l.id);
+  });
 }
 
 TierGap tier_gap(const Plan& plan, const Pool& pool, uint32_t e, const GapOptions& options) {
   BatchState scratch(plan);
-  const AssessmentResult r = assess_one(plan, pool, e, &scratch);
+  AssessmentResult r = assess_one(plan, pool, e, &scratch);
   DirectProver prover(plan, pool, e, scratch);
   TierGap g = gap_from(plan, pool, e, r, prover);
-  solve_together(plan, pool, e, g, scratch);
+  TierGap* one = &g;
+  solve_together_all(plan, pool, {&e, 1}, {&one, 1}, scratch);
   if (options.registry != nullptr) {
-    for (CriterionGap& c : g.not_met) {
-      const int ci = criterion_index(plan, c.id);
-      if (ci < 0 || !time_only(plan, plan.criteria[static_cast<size_t>(ci)])) continue;
-      c.met_from = first_day_met(plan, *options.registry, pool, e, c.id, options.horizon_years);
-    }
+    LaterPlans later(plan, *options.registry);
+    DayStates states;
+    date_time_conditions(plan, later, states, pool, e, options.horizon_years, g);
   }
   return g;
 }
@@ -804,8 +955,12 @@ namespace {
 // collected unproven, then proven together — every question is a copy of its firm's row with the
 // changes set (WhatIfRows), evaluated kBatch rows at a time — and the answers applied. A score
 // plan whose first choice fails is searched again for that firm, one proof at a time.
+//
+// Then, as tier_gap does, linked criteria are solved together and, with `later` (the options give
+// a registry), time conditions are dated.
 void batch_gaps(const Plan& plan, const Pool& pool, const BatchState& st, uint32_t begin, uint32_t count,
-                BatchState& scratch, std::vector<std::pair<uint32_t, TierGap>>& out) {
+                BatchState& scratch, std::vector<std::pair<uint32_t, TierGap>>& out, const GapOptions& options,
+                LaterPlans* later, DayStates& day_states) {
   struct Pending {
     uint32_t e;
     AssessmentResult r;
@@ -830,21 +985,51 @@ void batch_gaps(const Plan& plan, const Pool& pool, const BatchState& st, uint32
     const size_t end = &p == &pending.back() ? questions.size() : (&p + 1)->first_question;
     rows.insert(rows.end(), end - p.first_question, p.e);
   }
+  std::vector<uint8_t> in_place(questions.size(), 0);
   if (!questions.empty()) {
-    WhatIfRows copies(pool, rows);
-    std::vector<uint8_t> in_place(questions.size(), 0);
-    for (size_t q = 0; q < questions.size(); ++q) in_place[q] = copies.set(static_cast<uint32_t>(q), questions[q].changes);
+    // Questions about a leaf criterion are answered by evaluating only the leaves asked about;
+    // the others (score routes) by evaluating the whole plan. Each kind has its own copies.
     std::unordered_map<std::string, int> index;
-    for (size_t from = 0; from < questions.size(); from += kBatch) {
-      const uint32_t n = static_cast<uint32_t>(std::min<size_t>(kBatch, questions.size() - from));
-      evaluate_batch(plan, copies.pool(), static_cast<uint32_t>(from), n, scratch);
-      for (uint32_t k = 0; k < n; ++k) {
-        const size_t q = from + k;
-        if (!in_place[q]) continue;
-        auto [it, added] = index.try_emplace(questions[q].id, 0);
-        if (added) it->second = criterion_index(plan, questions[q].id);
-        answers[q] = it->second >= 0 &&
-                     static_cast<Outcome>(scratch.outcome[static_cast<size_t>(it->second) * kBatch + k]) == Outcome::met;
+    std::vector<int> criterion(questions.size(), -1);
+    std::vector<size_t> leaf_qs, full_qs;
+    std::vector<int> leaf_criteria;
+    for (size_t q = 0; q < questions.size(); ++q) {
+      auto [it, added] = index.try_emplace(questions[q].id, 0);
+      if (added) it->second = criterion_index(plan, questions[q].id);
+      criterion[q] = it->second;
+      if (criterion[q] < 0) continue;
+      const PlanCriterion& pc = plan.criteria[static_cast<size_t>(criterion[q])];
+      if (pc.node >= 0 && !pc.score_pass) {
+        leaf_qs.push_back(q);
+        if (std::find(leaf_criteria.begin(), leaf_criteria.end(), criterion[q]) == leaf_criteria.end()) {
+          leaf_criteria.push_back(criterion[q]);
+        }
+      } else {
+        full_qs.push_back(q);
+      }
+    }
+    for (int kind = 0; kind < 2; ++kind) {
+      const std::vector<size_t>& qs = kind == 0 ? leaf_qs : full_qs;
+      if (qs.empty()) continue;
+      std::vector<uint32_t> kind_rows;
+      kind_rows.reserve(qs.size());
+      for (size_t q : qs) kind_rows.push_back(rows[q]);
+      WhatIfRows copies(pool, kind_rows);
+      for (size_t j = 0; j < qs.size(); ++j) {
+        in_place[qs[j]] = copies.set(static_cast<uint32_t>(j), questions[qs[j]].changes);
+      }
+      for (size_t from = 0; from < qs.size(); from += kBatch) {
+        const uint32_t n = static_cast<uint32_t>(std::min<size_t>(kBatch, qs.size() - from));
+        if (kind == 1 || !evaluate_leaves(plan, copies.pool(), static_cast<uint32_t>(from), n, scratch, leaf_criteria,
+                                          plan.options.as_of)) {
+          evaluate_batch(plan, copies.pool(), static_cast<uint32_t>(from), n, scratch);
+        }
+        for (uint32_t k = 0; k < n; ++k) {
+          const size_t q = qs[from + k];
+          if (!in_place[q]) continue;
+          answers[q] =
+              static_cast<Outcome>(scratch.outcome[static_cast<size_t>(criterion[q]) * kBatch + k]) == Outcome::met;
+        }
       }
     }
     for (size_t q = 0; q < questions.size(); ++q) {
@@ -875,30 +1060,53 @@ void batch_gaps(const Plan& plan, const Pool& pool, const BatchState& st, uint32
       }
       c.suggestions = std::move(kept);
     }
+  }
+  std::vector<uint32_t> firms;
+  std::vector<TierGap*> gaps;
+  for (Pending& p : pending) {
+    firms.push_back(p.e);
+    gaps.push_back(&p.gap);
+  }
+  solve_together_all(plan, pool, firms, gaps, scratch);
+  for (Pending& p : pending) {
+    if (later != nullptr) date_time_conditions(plan, *later, day_states, pool, p.e, options.horizon_years, p.gap);
     out.emplace_back(p.e, std::move(p.gap));
   }
 }
 
 }  // namespace
 
-void gap_pool(std::span<const Plan* const> plans, const Pool& pool, unsigned threads, const GapSink& sink) {
-  // Evaluator states for the proofs, one set per worker at a time, reused from batch to batch
-  // (each is several MB: making one per batch costs more than the proofs).
+void gap_pool(std::span<const Plan* const> plans, const Pool& pool, unsigned threads, const GapSink& sink,
+              const GapOptions& options) {
+  // Evaluator states for the proofs and for the time search, one set per worker at a time,
+  // reused from batch to batch (each is several MB: making one per batch costs more than the
+  // proofs).
+  struct WorkerStates {
+    std::vector<std::unique_ptr<BatchState>> proofs;  // per plan
+    std::vector<DayStates> later;                     // per plan
+  };
+  std::vector<std::unique_ptr<LaterPlans>> later;
+  for (const Plan* plan : plans) {
+    later.push_back(options.registry ? std::make_unique<LaterPlans>(*plan, *options.registry) : nullptr);
+  }
   std::mutex mutex;
-  std::vector<std::vector<std::unique_ptr<BatchState>>> free_sets;
+  std::vector<std::unique_ptr<WorkerStates>> free_sets;
   evaluate_pool(plans, pool, threads, [&](size_t, const BatchView& v) {
-    std::vector<std::unique_ptr<BatchState>> set;
+    std::unique_ptr<WorkerStates> set;
     {
       std::lock_guard<std::mutex> lock(mutex);
       if (!free_sets.empty()) set = std::move(free_sets.back()), free_sets.pop_back();
     }
-    if (set.empty()) {
-      for (const Plan* plan : plans) set.push_back(std::make_unique<BatchState>(*plan));
+    if (!set) {
+      set = std::make_unique<WorkerStates>();
+      for (const Plan* plan : plans) set->proofs.push_back(std::make_unique<BatchState>(*plan));
+      set->later.resize(plans.size());
     }
     std::vector<std::pair<uint32_t, TierGap>> gaps;
     for (size_t p = 0; p < plans.size(); ++p) {
       gaps.clear();
-      batch_gaps(*plans[p], pool, *v.states[p], v.begin, v.count, *set[p], gaps);
+      batch_gaps(*plans[p], pool, *v.states[p], v.begin, v.count, *set->proofs[p], gaps, options, later[p].get(),
+                 set->later[p]);
       for (auto& [e, g] : gaps) sink(p, e, std::move(g));
     }
     std::lock_guard<std::mutex> lock(mutex);

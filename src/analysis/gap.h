@@ -112,8 +112,10 @@ TierGap tier_gap(const Plan& plan, const Pool& pool, uint32_t e, const GapOption
 // Gap analysis of every firm of the pool against each plan: each plan is evaluated once over the
 // pool in batches on `threads` threads (0 = all cores); for every firm that does not meet a tier,
 // `sink(plan_index, enterprise, gap)` is called — concurrently, from the worker threads — with
-// what tier_gap would give.
+// what tier_gap would give with the same options (linked criteria solved together; with a
+// registry, time conditions dated — the plans for later days are compiled once and shared).
 using GapSink = std::function<void(size_t plan, uint32_t enterprise, TierGap&& gap)>;
-void gap_pool(std::span<const Plan* const> plans, const Pool& pool, unsigned threads, const GapSink& sink);
+void gap_pool(std::span<const Plan* const> plans, const Pool& pool, unsigned threads, const GapSink& sink,
+              const GapOptions& options = {});
 
 }  // namespace gradus

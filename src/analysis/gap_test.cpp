@@ -15,6 +15,13 @@
 namespace gradus {
 namespace {
 
+int criterion_index_for_test(const Plan& plan, const std::string& id) {
+  for (size_t c = 0; c < plan.criteria.size(); ++c) {
+    if (plan.criteria[c].source->id == id) return static_cast<int>(c);
+  }
+  return -1;
+}
+
 std::vector<std::unique_ptr<Plan>> plans_for(const PolicyRegistry& registry, Date as_of) {
   std::vector<std::unique_ptr<Plan>> out;
   AssessOptions opt;
@@ -301,6 +308,46 @@ TEST(Gap, EveryScorePlanOnAGeneratedPoolPasses) {
   EXPECT_GT(item_upgrades, 0u);
 }
 
+// The time search evaluates a leaf on any day of its year's plan (evaluate_leaves). For every leaf
+// of every tier that it accepts, on days through ten years, that gives what a plan compiled for
+// the day gives, firm by firm.
+TEST(Gap, ALeafEvaluatedOnAnotherDayOfItsYearMatchesAPlanCompiledForThatDay) {
+  demo::PoolGenerator gen({.enterprises = 500, .seed = 3});
+  Pool pool = gen.build();
+  std::string errors;
+  PolicyRegistry registry = PolicyRegistry::shipped(&errors);
+  ASSERT_TRUE(errors.empty()) << errors;
+  size_t compared = 0, differing_days = 0;
+  for (const auto& base : plans_for(registry, *Date::parse("2026-06-30"))) {
+    if (base->policy->kind != Policy::Kind::tier) continue;
+    for (const char* day : {"2026-06-30", "2026-12-31", "2027-01-01", "2027-03-01", "2028-05-17", "2029-01-01",
+                            "2030-07-14", "2031-02-28", "2033-01-01", "2035-11-30"}) {
+      const Date d = *Date::parse(day);
+      AssessOptions year_opt = base->options, day_opt = base->options;
+      year_opt.as_of = Date::from_ymd(d.year(), 1, 1);
+      day_opt.as_of = d;
+      std::unique_ptr<Plan> year_plan = std::move(*compile_plan(*base->policy, registry, year_opt));
+      std::unique_ptr<Plan> day_plan = std::move(*compile_plan(*base->policy, registry, day_opt));
+      BatchState whole(*day_plan), leaf(*year_plan);
+      evaluate_batch(*day_plan, pool, 0, pool.size(), whole);
+      for (size_t c = 0; c < year_plan->criteria.size(); ++c) {
+        const int ci = static_cast<int>(c);
+        if (!evaluate_leaves(*year_plan, pool, 0, pool.size(), leaf, {&ci, 1}, d)) continue;
+        const int dc = criterion_index_for_test(*day_plan, year_plan->criteria[c].source->id);
+        ASSERT_GE(dc, 0);
+        for (uint32_t i = 0; i < pool.size(); ++i) {
+          ++compared;
+          ASSERT_EQ(leaf.outcome[c * kBatch + i], whole.outcome[static_cast<size_t>(dc) * kBatch + i])
+              << base->policy->key() << " " << year_plan->criteria[c].source->id << " " << day << " " << pool.uscc(i);
+        }
+      }
+      differing_days += d != year_opt.as_of;
+    }
+  }
+  EXPECT_GT(compared, 50000u);
+  EXPECT_GT(differing_days, 0u);
+}
+
 // Everything a gap says, as text (to compare two ways of computing it).
 std::string describe_gap(const TierGap& g) {
   std::string out = g.policy + " " + std::to_string(static_cast<int>(g.outcome)) + "\n";
@@ -311,8 +358,10 @@ std::string describe_gap(const TierGap& g) {
       if (c.score_plan) {
         for (const ScoreUpgrade& u : c.score_plan->upgrades) out += "  score " + u.indicator + " " + u.change.text().en + "\n";
       }
+      if (c.met_from) out += "  from " + c.met_from->to_string() + "\n";
     }
   }
+  if (g.together) out += "together " + g.together->text().en + "\n";
   return out;
 }
 
@@ -332,14 +381,21 @@ TEST(Gap, WholePoolAnalysisAgreesWithOneFirmAtATime) {
   for (const auto& p : owned) plans.push_back(p.get());
   std::mutex mutex;
   std::map<std::pair<size_t, uint32_t>, std::string> bulk;
-  gap_pool(plans, pool, 2, [&](size_t p, uint32_t e, TierGap&& g) {
-    std::lock_guard<std::mutex> lock(mutex);
-    bulk[{p, e}] = describe_gap(g);
-  });
-  size_t compared = 0;
+  GapOptions options;  // time conditions dated, as the one-firm analysis does
+  options.registry = &registry;
+  gap_pool(
+      plans, pool, 2,
+      [&](size_t p, uint32_t e, TierGap&& g) {
+        std::lock_guard<std::mutex> lock(mutex);
+        bulk[{p, e}] = describe_gap(g);
+      },
+      options);
+  size_t compared = 0, dated = 0, joint = 0;
   for (size_t p = 0; p < plans.size(); ++p) {
     for (uint32_t e = 0; e < pool.size(); ++e) {
-      TierGap one = tier_gap(*plans[p], pool, e);
+      TierGap one = tier_gap(*plans[p], pool, e, options);
+      for (const CriterionGap& c : one.not_met) dated += c.met_from.has_value();
+      joint += one.together.has_value();
       auto it = bulk.find({p, e});
       if (one.outcome == Outcome::met) {
         EXPECT_TRUE(it == bulk.end()) << pool.uscc(e) << " " << one.policy;
@@ -352,6 +408,8 @@ TEST(Gap, WholePoolAnalysisAgreesWithOneFirmAtATime) {
   }
   EXPECT_EQ(compared, bulk.size());
   EXPECT_GT(compared, 400u);
+  EXPECT_GT(dated, 0u);  // both kinds of result are compared, not only the simple ones
+  EXPECT_GT(joint, 0u);
 }
 
 // The outcome of criterion `id` for enterprise e when the policy is assessed on `day`.

@@ -731,10 +731,15 @@ int gap_whole_pool(const Args& a, const Common& c, const std::vector<std::unique
   const unsigned threads = static_cast<unsigned>(std::strtoul(a.get("threads", "0").c_str(), nullptr, 10));
   std::mutex mutex;
   std::vector<std::pair<std::pair<uint32_t, size_t>, TierGap>> gaps;
-  gap_pool(plans, pool, threads, [&](size_t p, uint32_t e, TierGap&& g) {
-    std::lock_guard<std::mutex> lock(mutex);
-    gaps.push_back({{e, p}, std::move(g)});
-  });
+  GapOptions options;
+  options.registry = c.registry.get();
+  gap_pool(
+      plans, pool, threads,
+      [&](size_t p, uint32_t e, TierGap&& g) {
+        std::lock_guard<std::mutex> lock(mutex);
+        gaps.push_back({{e, p}, std::move(g)});
+      },
+      options);
   std::sort(gaps.begin(), gaps.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
   const Lang lang = c.lang;
   const FieldId name = find_field("name")->id;
@@ -762,12 +767,27 @@ int gap_whole_pool(const Args& a, const Common& c, const std::vector<std::unique
         }
         continue;
       }
+      if (x.met_from) {
+        line("time", x,
+             lang == Lang::zh ? "数据不变，自 " + x.met_from->to_string() + " 起满足（时间条件）"
+                              : "met from " + x.met_from->to_string() + " with the facts as they are (a time condition)",
+             "");
+        continue;
+      }
       if (x.suggestions.empty()) line("not_met", x, x.note.in(lang), "");
       for (const GapSuggestion& s : x.suggestions) {
         std::string spec;
         for (const FactOverride& o : s.changes) spec += (spec.empty() ? "" : " ") + override_spec(o);
         line("not_met", x, s.text().in(lang), spec);
       }
+    }
+    if (g.together) {
+      CriterionGap joint;
+      for (const std::string& id : g.together_criteria) joint.id += (joint.id.empty() ? "" : "+") + id;
+      joint.label = {"相互关联的条款一并满足（已验证）", "the linked criteria together (proven)"};
+      std::string spec;
+      for (const FactOverride& o : g.together->changes) spec += (spec.empty() ? "" : " ") + override_spec(o);
+      line("together", joint, g.together->text().in(lang), spec);
     }
     for (const CriterionGap& x : g.manual) line("manual", x, x.note.in(lang), "");
   }

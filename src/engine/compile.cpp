@@ -59,6 +59,16 @@ class Compiler {
       if (p.score) compile_score(*p.score);
     }
     if (!status_.ok()) return status_;
+    // What each leaf requires, as shown in results (made once here, not per firm).
+    for (PlanCriterion& pc : plan_.criteria) {
+      const Criterion& c = *pc.source;
+      if (c.kind == Criterion::Kind::compare) {
+        const std::string& t = c.threshold->kind == Expr::Kind::parameter ? c.threshold->text : c.threshold_text;
+        pc.requirement = std::string(compare_op_text(c.op)) + " " + t;
+      } else if (c.kind == Criterion::Kind::test) {
+        pc.requirement = expression_text(*c.value);
+      }
+    }
     // all_refs: union of every leaf's refs.
     auto add = [&](const std::vector<FieldRef>& refs) {
       for (const FieldRef& r : refs)

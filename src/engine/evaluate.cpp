@@ -207,7 +207,31 @@ Outcome combine_all(const uint8_t* outs, size_t n) {
 class BatchEvaluator {
  public:
   BatchEvaluator(const Plan& plan, const Pool& pool, BatchState& s)
-      : plan_(plan), pool_(pool), s_(s) {}
+      : plan_(plan), pool_(pool), s_(s), as_of_(plan.options.as_of) {}
+
+  // Only the given nodes (ascending: inputs first) and the outcomes of the given leaf criteria,
+  // on `as_of`.
+  void run_leaves(uint32_t begin, uint32_t count, std::span<const int> nodes, std::span<const int> criteria,
+                  Date as_of) {
+    s_.begin = begin;
+    s_.count = count;
+    n_ = count;
+    as_of_ = as_of;
+    for (int k : nodes) {
+      if (plan_.nodes[static_cast<size_t>(k)].op != VOp::constant) node(k);
+    }
+    for (int criterion : criteria) {
+      const PlanCriterion& pc = plan_.criteria[static_cast<size_t>(criterion)];
+      uint8_t* out = &s_.outcome[static_cast<size_t>(criterion) * kBatch];
+      leaf_outcomes(V(pc.node), S(pc.node), out, n_);
+      if (pc.source->manual_unless) {
+        const Column& col = pool_.column(*pc.source->manual_unless);
+        for (uint32_t i = 0; i < n_; ++i) {
+          if (col.present.empty() || !col.present[s_.begin + i]) out[i] = static_cast<uint8_t>(Outcome::manual);
+        }
+      }
+    }
+  }
 
   void run(uint32_t begin, uint32_t count) {
     s_.begin = begin;
@@ -229,7 +253,7 @@ class BatchEvaluator {
  private:
   double* V(int k) { return &s_.val[static_cast<size_t>(k) * kBatch]; }
   uint8_t* S(int k) { return &s_.st[static_cast<size_t>(k) * kBatch]; }
-  Date as_of() const { return plan_.options.as_of; }
+  Date as_of() const { return as_of_; }
 
   GRADUS_VECTOR_CLONES void node(int k) {
     const VNode& nd = plan_.nodes[k];
@@ -925,6 +949,7 @@ class BatchEvaluator {
   const Pool& pool_;
   BatchState& s_;
   uint32_t n_ = 0;
+  Date as_of_;  // the plan's, or the day run_leaves is asked about
 };
 
 }  // namespace
@@ -952,6 +977,59 @@ BatchState::BatchState(const Plan& p) : plan(&p) {
         class_outcome.assign(kBatch, 0);
   }
   for (const auto& sp : p.subplans) subs.push_back(std::make_unique<BatchState>(*sp));
+}
+
+bool BatchState::rebind(const Plan& p) {
+  if (plan == &p) return true;
+  if (p.nodes.size() * kBatch != val.size() || p.criteria.size() * kBatch != outcome.size() ||
+      p.indicators.size() * kBatch != lo.size() || p.subplans.size() != subs.size() ||
+      p.policy != plan->policy) {
+    return false;
+  }
+  for (size_t k = 0; k < subs.size(); ++k) {
+    if (!subs[k]->rebind(*p.subplans[k])) return false;
+  }
+  for (size_t k = 0; k < p.nodes.size(); ++k) {
+    const VNode& now = p.nodes[k];
+    if (now.op != VOp::constant) continue;
+    const VNode& was = plan->nodes[k];
+    if (was.op == VOp::constant && was.constant == now.constant) continue;
+    std::fill_n(val.begin() + static_cast<std::ptrdiff_t>(k * kBatch), kBatch, now.constant);
+  }
+  plan = &p;
+  return true;
+}
+
+bool evaluate_leaves(const Plan& plan, const Pool& pool, uint32_t begin, uint32_t count, BatchState& state,
+                     std::span<const int> criteria, Date as_of) {
+  const bool other_day = as_of != plan.options.as_of;
+  if (as_of.year() != plan.options.as_of.year()) return false;
+  std::vector<int> nodes;
+  std::vector<uint8_t> seen(plan.nodes.size(), 0);
+  for (int criterion : criteria) {
+    if (criterion < 0 || static_cast<size_t>(criterion) >= plan.criteria.size()) return false;
+    const PlanCriterion& pc = plan.criteria[static_cast<size_t>(criterion)];
+    if (pc.node < 0) return false;
+    std::vector<int> stack{pc.node};
+    while (!stack.empty()) {
+      const int k = stack.back();
+      stack.pop_back();
+      if (seen[static_cast<size_t>(k)]) continue;
+      seen[static_cast<size_t>(k)] = 1;
+      const VNode& n = plan.nodes[static_cast<size_t>(k)];
+      if (n.op == VOp::policy_ref) return false;  // reads a sub-plan's evaluation
+      if (other_day) {
+        if (n.op == VOp::holds_title || (n.op == VOp::load && n.year != 0)) return false;
+        // A boundary recheck (computed sides) is done in exact arithmetic on the plan's own day.
+        if (n.lhs != nullptr || n.rhs != nullptr) return false;
+      }
+      nodes.push_back(k);
+      stack.insert(stack.end(), n.in.begin(), n.in.end());
+    }
+  }
+  std::sort(nodes.begin(), nodes.end());  // a node's inputs have smaller indices
+  BatchEvaluator(plan, pool, state).run_leaves(begin, count, nodes, criteria, as_of);
+  return true;
 }
 
 void evaluate_batch(const Plan& plan, const Pool& pool, uint32_t begin, uint32_t count,

@@ -27,6 +27,11 @@ inline constexpr uint8_t kPointsUnknown = 1, kPointsManual = 2;
 // The evaluation state of one plan over one batch (owned by one thread).
 struct BatchState {
   explicit BatchState(const Plan& plan);
+  // Makes this state serve `other` — the same policy compiled for another day — without
+  // reallocating: when the shapes agree (nodes, criteria, indicators, sub-plans) the constant
+  // nodes that differ are refilled and true is returned; otherwise false, and the state must not
+  // be used for either plan. The plan it served must still be alive.
+  bool rebind(const Plan& other);
 
   const Plan* plan;
   uint32_t begin = 0;  // first pool row of the batch
@@ -57,6 +62,16 @@ struct BatchState {
 
 // Evaluates rows [begin, begin + count) of the pool (count <= kBatch) into `state`.
 void evaluate_batch(const Plan& plan, const Pool& pool, uint32_t begin, uint32_t count, BatchState& state);
+
+// Evaluates only what the leaf criteria `criteria` read, for rows [begin, begin + count), as if
+// on `as_of`, into those criteria's outcomes in `state` (nothing else in it is meaningful after).
+// Leaves that read another policy are refused. `as_of` must fall in the plan's as-of year (its
+// fiscal years and January-1 table are that year's); on another day than the plan's own, a leaf
+// must read no yearly fact and no title, and need no exact boundary recheck — then its outcome is
+// the one a plan compiled for `as_of` gives (the gap analysis's time search). False, with nothing
+// evaluated, when a criterion is refused.
+bool evaluate_leaves(const Plan& plan, const Pool& pool, uint32_t begin, uint32_t count, BatchState& state,
+                     std::span<const int> criteria, Date as_of);
 
 // The policy's outcome for row i of the batch.
 Outcome root_outcome(const BatchState& state, uint32_t i);

@@ -105,6 +105,7 @@ struct PlanCriterion {
   int threshold_node = -1;
   bool score_pass = false;
   std::vector<FieldRef> refs;  // facts the leaf reads
+  std::string requirement;     // compare: ">= 5000" (a parameter by name); test: its expression
 };
 
 struct PlanIndicatorVariant {

@@ -173,6 +173,7 @@ AssessmentResult extract_result(const Plan& plan, const Pool& pool, const BatchS
       }
       return;
     }
+    cr.plan_index = ci;
     cr.id = c.id;
     cr.label = c.label;
     cr.cite = c.cite;
@@ -188,9 +189,7 @@ AssessmentResult extract_result(const Plan& plan, const Pool& pool, const BatchS
         cr.number = s.v(vn)[i];
         cr.value = display(*c.value, *cr.number);
       }
-      std::string t = c.threshold_text;
-      if (c.threshold->kind == Expr::Kind::parameter) t = c.threshold->text;
-      cr.threshold = std::string(compare_op_text(c.op)) + " " + t;
+      cr.threshold = pc.requirement;
       if (c.boundary && cr.number) {
         for (double at : c.boundary->at)
           if (std::fabs(*cr.number - at) <= 1e-9 * (1 + std::fabs(at))) cr.note = c.boundary->note;
@@ -201,7 +200,7 @@ AssessmentResult extract_result(const Plan& plan, const Pool& pool, const BatchS
         cr.number = s.v(vn)[i];
         cr.value = s.v(vn)[i] != 0 ? "true" : "false";
       }
-      cr.threshold = expression_text(*c.value);
+      cr.threshold = pc.requirement;
     } else if (c.kind == Criterion::Kind::score_pass && p.score) {
       std::string t;
       for (const PassRule& pr : p.score->pass)

@@ -32,6 +32,7 @@ struct CriterionResult {
   std::vector<FieldRef> missing;
   Text note;  // the manual reason, or the boundary reading when the value sits on a named boundary
   Text reading;  // the file's notes on how it reads the text
+  int plan_index = -1;  // the criterion's index in Plan::criteria
 };
 
 struct IndicatorResult {
