@@ -56,6 +56,20 @@ Text path_state_label(PathStep::State s) {
   return {};
 }
 
+Result<ApplicationVersion> version_when_applying(const PolicyRegistry& registry, const CallCalendar* calls,
+                                                 std::string_view tier, int32_t region, const AssessOptions& options) {
+  ApplicationVersion v;
+  v.apply_on = options.as_of;
+  if (calls != nullptr && options.mode == "application") {
+    v.call = calls->next(tier, region, options.as_of);
+    if (v.call) v.apply_on = std::max(options.as_of, v.call->open);
+  }
+  Result<const Policy*> p = registry.select(tier, v.apply_on, options.mode);
+  if (!p) return p.error();
+  v.policy = *p;
+  return v;
+}
+
 namespace {
 
 // Between two candidates for a step in the same state: the title expected first (both in known

@@ -62,6 +62,17 @@ struct PathStep {
 
 Text path_state_label(PathStep::State s);
 
+// The version of `tier` a firm registered in `region` is judged by when it applies: the one in
+// force on the first day it can file in the next call (on or after `options.as_of`; the calendar
+// gives it), else the one in force on `options.as_of`. Reviews (mode review) have no calls here.
+struct ApplicationVersion {
+  const Policy* policy = nullptr;
+  std::optional<Call> call;  // the call, when the calendar knows one
+  Date apply_on;             // its first filing day from as_of on, else as_of
+};
+Result<ApplicationVersion> version_when_applying(const PolicyRegistry& registry, const CallCalendar* calls,
+                                                 std::string_view tier, int32_t region, const AssessOptions& options);
+
 std::vector<PathStep> growth_path(const PolicyRegistry& registry, const Pool& pool, uint32_t e,
                                   const AssessOptions& options, const CallCalendar* calls = nullptr);
 

@@ -216,5 +216,30 @@ TEST(GrowthPath, HeldTitlesExpireAndTheirReviewDecidesWhetherTheyCarryOn) {
   for (const CriterionGap& c : path[2].gap.not_met) EXPECT_NE(c.id, "prereq.srdi");
 }
 
+// The version a firm is judged by is the one in force when it can apply: on 2026-01-15 the 2022
+// little-giant standard is in force, but the next call opens on 2026-04-25, under the 2026 one.
+TEST(GrowthPath, TheVersionIsTheOneInForceWhenTheFirmCanApply) {
+  std::string errors;
+  PolicyRegistry registry = PolicyRegistry::shipped(&errors);
+  CallCalendar calls = CallCalendar::shipped(&errors);
+  ASSERT_TRUE(errors.empty()) << errors;
+  Result<ApplicationVersion> v = version_when_applying(registry, &calls, "little-giant", 320505, on("2026-01-15"));
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->policy->version, "2026");
+  ASSERT_TRUE(v->call.has_value());
+  EXPECT_EQ(v->apply_on.to_string(), "2026-04-25");
+  // Without a calendar, or for a review: the version in force that day.
+  v = version_when_applying(registry, nullptr, "little-giant", 320505, on("2026-01-15"));
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->policy->version, "2022");
+  EXPECT_FALSE(v->call.has_value());
+  AssessOptions review = on("2026-01-15");
+  review.mode = "review";
+  v = version_when_applying(registry, &calls, "little-giant", 320505, review);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->policy->version, "2022");
+  EXPECT_FALSE(version_when_applying(registry, &calls, "no-such-tier", 320505, on("2026-01-15")).ok());
+}
+
 }  // namespace
 }  // namespace gradus

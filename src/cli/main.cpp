@@ -74,7 +74,7 @@ usage / 用法:
       first application call it can make (calendar/calls.yaml; a zone's own dates with --calls).
       晋级路径，按申报批次排期。
   gradus potential --policy ID (--input FILE | --db URL) [--region PREFIX] [--industry PREFIX]
-                [--top N] [--format text|csv|json] [--include-holders] [--as-of …]
+                [--top N] [--format text|csv|json|xlsx --output FILE] [--include-holders] [--as-of …]
       The firms closest to a tier (not holding it yet), ranked by blocking criteria and shortfall.
       按差距排序，列出最接近某一层级的企业。
   gradus policy diff ID@VERSION ID@VERSION (--input FILE | --db URL) [--format text|csv] [--as-of …]
@@ -814,11 +814,34 @@ int cmd_gap(int argc, char** argv) {
   if (!row) return kFailed;
   const Lang lang = c.lang;
   std::cout << pool.text(find_field("name")->id, *row) << "  " << code << "\n";
-  for (const auto& plan : owned) {
+  std::string calendar_errors;
+  const CallCalendar calls = CallCalendar::shipped(&calendar_errors);
+  const Column& regions = pool.column(find_field("region")->id);
+  const int32_t region = regions.present[*row] ? static_cast<int32_t>(regions.values[*row]) : 0;
+  for (auto& plan : owned) {
+    // Judged by the version in force when the firm can apply (its next call), unless forced.
+    std::optional<Call> call;
+    const bool forced = std::any_of(a.all("policy").begin(), a.all("policy").end(),
+                                    [&](const std::string& s) { return s.find('@') != std::string::npos; });
+    if (!forced && plan->policy->kind == Policy::Kind::tier) {
+      Result<ApplicationVersion> v = version_when_applying(*c.registry, &calls, plan->policy->id, region, c.options);
+      if (v && v->call) {
+        call = v->call;
+        if (v->policy != plan->policy) {
+          Result<std::unique_ptr<Plan>> later = compile_plan(*v->policy, *c.registry, c.options);
+          if (later) plan = std::move(*later);
+        }
+      }
+    }
     GapOptions gap_options;
     gap_options.registry = c.registry.get();
     TierGap g = tier_gap(*plan, pool, *row, gap_options);
     std::cout << "\n" << g.policy << ": " << outcome_label(g.outcome).in(lang) << "\n";
+    if (call) {
+      std::cout << (lang == Lang::zh ? "  （按下一申报批次施行的版本：" : "  (the version in force for the next call: ")
+                << call->open.year() << (lang == Lang::zh ? "年，填报 " : ", filing ") << call->open.to_string()
+                << (lang == Lang::zh ? " 至 " : " to ") << call->close.to_string() << (lang == Lang::zh ? "）\n" : ")\n");
+    }
     if (g.outcome == Outcome::met) continue;
     print_tier_gap(g, lang);
   }
@@ -944,13 +967,16 @@ int cmd_path(int argc, char** argv) {
 int cmd_potential(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2,
                       {"input", "db", "known-at", "policy", "as-of", "mode", "lang", "policy-file", "region", "industry",
-                       "top", "format", "threads"},
+                       "top", "format", "threads", "output"},
                       {"include-holders"});
   if (!a.error.empty()) return usage_error(a.error);
   if (a.has("input") == a.has("db")) return usage_error("potential needs --input FILE or --db URL");
   if (a.all("policy").size() != 1) return usage_error("potential needs exactly one --policy ID");
   const std::string fmt = a.get("format", "text");
-  if (fmt != "text" && fmt != "csv" && fmt != "json") return usage_error("--format must be text, csv or json");
+  if (fmt != "text" && fmt != "csv" && fmt != "json" && fmt != "xlsx") {
+    return usage_error("--format must be text, csv, json or xlsx");
+  }
+  if ((fmt == "xlsx") != a.has("output")) return usage_error("--format xlsx needs --output FILE.xlsx (and only it)");
   Common c;
   if (!read_common(a, c)) return kFailed;
   std::vector<std::unique_ptr<Plan>> owned;
@@ -971,6 +997,34 @@ int cmd_potential(int argc, char** argv) {
     for (const std::string& x : v) s += (s.empty() ? "" : ";") + x;
     return s;
   };
+  if (fmt == "xlsx") {
+    Table t;
+    t.sheet = zh ? "潜力排名" : "potential";
+    t.headers = zh ? std::vector<std::string>{"排名", "统一社会信用代码", "企业名称", "层级", "结论", "不符合项数",
+                                              "缺数据项数", "需评审项数", "差距（相对）", "阻碍条款"}
+                   : std::vector<std::string>{"rank", "uscc", "name", "policy", "outcome", "not met", "unknown",
+                                              "for a reviewer", "shortfall (relative)", "blocking criteria"};
+    t.numeric = {true, false, false, false, false, true, true, true, true, false};
+    for (size_t k = 0; k < rows.size(); ++k) {
+      const PotentialRow& r = rows[k];
+      t.rows.push_back({std::to_string(k + 1), pool.uscc(r.enterprise), pool.text(name, r.enterprise),
+                        owned[0]->policy->key(), outcome_label(r.outcome).in(c.lang), std::to_string(r.not_met),
+                        std::to_string(r.unknown), std::to_string(r.manual), format_number(r.shortfall),
+                        ids(r.blocking)});
+    }
+    t.notes = {zh ? "gradus potential：按与 " + owned[0]->policy->key() + " 的距离排序（评价日 " +
+                        c.options.as_of.to_string() + "）：不符合项数、缺数据项数、相对差距、需评审项数。"
+                  : "gradus potential: firms ranked by distance to " + owned[0]->policy->key() + " (as of " +
+                        c.options.as_of.to_string() + "): criteria not met, facts missing, relative shortfall, "
+                        "criteria for a reviewer."};
+    Status st = write_table_xlsx(a.get("output"), t);
+    if (!st.ok()) {
+      std::cerr << st.message.in(c.lang) << "\n";
+      return kFailed;
+    }
+    std::cout << (zh ? "已写入 " : "wrote ") << rows.size() << (zh ? " 家企业：" : " firms to ") << a.get("output") << "\n";
+    return kOk;
+  }
   if (fmt == "csv") {
     std::cout << "rank,uscc,name,policy,outcome,not_met,unknown,manual,shortfall,blocking\n";
   } else if (fmt == "json") {

@@ -769,6 +769,33 @@ Status convert_flat_csv_to_xlsx(const std::string& csv_path, const std::string& 
   });
 }
 
+Status write_table_xlsx(const std::string& path, const Table& table) {
+  return guarded([&]() -> Status {
+    Result<std::unique_ptr<XlsxWriter>> w = XlsxWriter::create(path);
+    if (!w) return w.error();
+    std::vector<XlsxColumn> cols;
+    for (const std::string& h : table.headers) cols.push_back(XlsxColumn{h, 0});
+    GRADUS_TRY((*w)->add_sheet(table.sheet, cols));
+    for (const std::vector<std::string>& row : table.rows) {
+      Row r;
+      for (size_t k = 0; k < row.size(); ++k) {
+        const bool numeric = k < table.numeric.size() && table.numeric[k];
+        r.push_back(numeric && Decimal::parse(row[k]).ok() ? XlsxValue::number(row[k]) : XlsxValue::text(row[k]));
+      }
+      GRADUS_TRY((*w)->add_row(r));
+    }
+    if (!table.notes.empty()) {
+      std::vector<XlsxColumn> note = {{"说明 / Notes", 100}};
+      GRADUS_TRY((*w)->add_sheet("说明", note, false));
+      for (const std::string& line : table.notes) {
+        Row r = {XlsxValue::text(line)};
+        GRADUS_TRY((*w)->add_row(r));
+      }
+    }
+    return (*w)->close();
+  });
+}
+
 Status write_error_report(const std::string& path, ReportFormat format, const IngestReport& report,
                           Lang lang) {
   return guarded([&]() -> Status {

@@ -62,6 +62,18 @@ Status export_pool_csv(const Pool& pool, const std::string& directory,
 Status convert_flat_csv_to_xlsx(const std::string& csv_path, const std::string& xlsx_path,
                                 bool sheet_per_year);
 
+// A table made elsewhere (the potential ranking, …) as a one-sheet workbook: a bold frozen header
+// row, then the rows; a cell of a numeric column that reads as a decimal is written as an Excel
+// number, any other cell as text. A second sheet 说明 / Notes holds `notes`, one line per row.
+struct Table {
+  std::string sheet;
+  std::vector<std::string> headers;
+  std::vector<bool> numeric;  // per column; missing = text
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> notes;
+};
+Status write_table_xlsx(const std::string& path, const Table& table);
+
 enum class ReportFormat { text, csv, xlsx };
 
 // Every error and warning of an import with file, sheet, row, column, value, USCC and the reason

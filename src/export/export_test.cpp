@@ -163,6 +163,35 @@ TEST(Export, AssessmentColumnsGoToTheirOwnSheet) {
   EXPECT_EQ(report.warnings.size(), 7u);
 }
 
+// A table made elsewhere: numbers in numeric columns are Excel numbers, other cells (a USCC, an
+// id list, a numeric column's non-number) are text, and the notes sheet follows.
+TEST(Export, TableWritesNumbersAsNumbersAndNotes) {
+  Table t;
+  t.sheet = "潜力排名";
+  t.headers = {"排名", "统一社会信用代码", "差距", "阻碍条款"};
+  t.numeric = {true, false, true};
+  t.rows = {{"1", "91320505MA1P7K3C1N", "0.25", "scale.growth;rd.total"}, {"2", "91110108MA01ABCD2X", "n/a", ""}};
+  t.notes = {"little-giant@2026，评价日 2026-06-30"};
+  const std::string path = temp_path("table.xlsx");
+  ASSERT_TRUE(write_table_xlsx(path, t).ok());
+  EXPECT_EQ(sheet_rows(path, 0), (V{"排名|统一社会信用代码|差距|阻碍条款", "1|91320505MA1P7K3C1N|0.25|scale.growth;rd.total",
+                                   "2|91110108MA01ABCD2X|n/a"}));
+  EXPECT_EQ(sheet_rows(path, 1), (V{"说明 / Notes", "little-giant@2026，评价日 2026-06-30"}));
+  auto book = XlsxReader::open(path);
+  ASSERT_TRUE(book.ok());
+  auto cur = (*book)->open_sheet(0);
+  ASSERT_TRUE(cur.ok());
+  XlsxRow row;
+  ASSERT_TRUE(*(*cur)->next(row));  // header
+  ASSERT_TRUE(*(*cur)->next(row));
+  EXPECT_EQ(row.cells[0].type, XlsxCellType::number);
+  EXPECT_EQ(row.cells[1].type, XlsxCellType::text);
+  EXPECT_EQ(row.cells[2].type, XlsxCellType::number);
+  ASSERT_TRUE(*(*cur)->next(row));
+  EXPECT_EQ(row.cells[2].type, XlsxCellType::text);  // "n/a" in a numeric column
+  EXPECT_FALSE(write_table_xlsx("/nonexistent-dir/x.xlsx", t).ok());
+}
+
 TEST(Export, CsvTablesLoadBack) {
   const Pool csv = load_clean(sample("pool.csv"));
   const std::string dir = temp_path("csv-out");
