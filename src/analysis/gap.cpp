@@ -607,7 +607,11 @@ TierGap gap_from(const Plan& plan, const Pool& pool, uint32_t e, AssessmentResul
                          "the firm needs the title " + tiers + " first (gradus gap --policy " + test.names.front() +
                              " shows the way)"};
         } else {
-          for (GapSuggestion& s : criterion_candidates(plan, pool, e, pc)) {
+          std::vector<GapSuggestion> cands = criterion_candidates(plan, pool, e, pc);
+          // A test that is a condition (a yes/no fact, one more label of a set, either side of
+          // an `or`): each way to meet it.
+          if (cands.empty()) cands = condition_candidates(plan, pool, e, pc.node);
+          for (GapSuggestion& s : cands) {
             if (prover.proves(c.id, s)) cg.suggestions.push_back(std::move(s));
           }
         }
@@ -902,16 +906,28 @@ void solve_together_all(const Plan& plan, const Pool& pool, std::span<const uint
       // The smallest change on the firm as changed so far that does not undo an earlier change.
       const PlanCriterion& pc = plan.criteria[static_cast<size_t>(f.linked[round].criterion)];
       bool found = false;
-      for (GapSuggestion& c : criterion_candidates(plan, copies.pool(), static_cast<uint32_t>(j), pc)) {
+      std::vector<GapSuggestion> cands = criterion_candidates(plan, copies.pool(), static_cast<uint32_t>(j), pc);
+      if (cands.empty()) cands = condition_candidates(plan, copies.pool(), static_cast<uint32_t>(j), pc.node);
+      for (GapSuggestion& c : cands) {
+        // A change of a fact already changed undoes it — except one more label of the same set,
+        // which is added to it.
         bool clashes = false;
         for (const FactOverride& o : c.changes) {
           for (const FactOverride& had : f.together.changes) {
-            clashes = clashes || (had.ref.field == o.ref.field && had.ref.year == o.ref.year);
+            clashes = clashes || (had.ref.field == o.ref.field && had.ref.year == o.ref.year &&
+                                  field(o.ref.field).kind != FieldKind::enum_set);
           }
         }
         if (clashes) continue;
         if (!copies.set(static_cast<uint32_t>(j), c.changes)) break;
         for (const FactOverride& o : c.changes) {
+          auto had = std::find_if(f.together.changes.begin(), f.together.changes.end(), [&](const FactOverride& x) {
+            return x.ref.field == o.ref.field && x.ref.year == o.ref.year;
+          });
+          if (had != f.together.changes.end()) {
+            had->raw |= o.raw;  // the set's labels so far and the new one (the copy holds both)
+            continue;
+          }
           f.together.changes.push_back(o);
           f.together.before.push_back(raw_of(pool, firms[f.k], o.ref).value_or(0));
         }

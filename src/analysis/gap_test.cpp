@@ -96,6 +96,44 @@ TEST(Gap, RdRatioShortfallIsPricedInMoney) {
   EXPECT_TRUE(priced);
 }
 
+// A firm one change away: the Dongguan sample firm misses tech-sme only by its head count (520 >
+// 500); the gap names that one change, and applying it meets the whole tier. With its 2025 R&D
+// expense cleared, the same firm cannot be judged on little-giant's R&D criteria: those come
+// first, as the facts to enter, and nothing is guessed for them.
+TEST(Gap, OneChangeAwayAndMissingFacts) {
+  IngestReport report;
+  Pool pool = std::move(*load_pool_file(std::string(GRADUS_SOURCE_DIR) + "/samples/pool.csv", report));
+  std::string errors;
+  PolicyRegistry registry = PolicyRegistry::shipped(&errors);
+  AssessOptions opt;
+  opt.as_of = *Date::parse("2026-06-30");
+  std::unique_ptr<Plan> plan = std::move(*compile_plan(**registry.select("tech-sme", opt.as_of, opt.mode), registry, opt));
+  const uint32_t firm = *pool.find("91441900MA56R3GT6T");
+  const TierGap g = tier_gap(*plan, pool, firm);
+  EXPECT_TRUE(g.unknown.empty());
+  ASSERT_EQ(g.not_met.size(), 1u);
+  EXPECT_EQ(g.not_met[0].id, "basic.employees");
+  ASSERT_EQ(g.not_met[0].suggestions.size(), 1u);
+  EXPECT_EQ(override_spec(g.not_met[0].suggestions[0].changes[0]), "employees@2025=500");
+  const Pool fixed = std::move(*pool_with_overrides(pool, firm, g.not_met[0].suggestions[0].changes));
+  EXPECT_EQ(assess_one(*plan, fixed, 0).outcome, Outcome::met);
+
+  Result<FactOverride> cleared = parse_override("rd_expense@2025=");
+  ASSERT_TRUE(cleared.ok());
+  const Pool missing = std::move(*pool_with_overrides(pool, firm, {&*cleared, 1}));
+  std::unique_ptr<Plan> giant =
+      std::move(*compile_plan(**registry.select("little-giant", opt.as_of, opt.mode), registry, opt));
+  const TierGap m = tier_gap(*giant, missing, 0);
+  EXPECT_EQ(m.outcome, Outcome::not_met);  // the market criteria still fail it
+  ASSERT_FALSE(m.unknown.empty());
+  bool names_rd = false;
+  for (const CriterionGap& c : m.unknown) {
+    EXPECT_TRUE(c.suggestions.empty());
+    for (const FieldRef& r : c.missing) names_rd = names_rd || (field(r.field).name == "rd_expense" && r.year == 2025);
+  }
+  EXPECT_TRUE(names_rd);
+}
+
 // A ratio with two facts: the debt ratio (liabilities / assets ≤ 75 %) is met either by fewer
 // liabilities or by more assets; both are proven and shown in one line, as the issue asks
 // ("−17040万元 liabilities or +22720万元 assets").

@@ -60,11 +60,11 @@ EventLists<T> subset_lists(const EventLists<T>& in, std::span<const uint32_t> ro
 Column subset_column(const Column& c, std::span<const uint32_t> rows) {
   Column out;
   if (c.values.empty()) return out;  // the empty slot of a text or yearly field
-  out.values.reserve(rows.size());
-  out.present.reserve(rows.size());
-  for (uint32_t r : rows) {
-    out.values.push_back(c.values[r]);
-    out.present.push_back(c.present[r]);
+  out.values.resize(rows.size());
+  out.present.resize(rows.size());
+  for (size_t k = 0; k < rows.size(); ++k) {  // a plain gather: no capacity check per element
+    out.values[k] = c.values[rows[k]];
+    out.present[k] = c.present[rows[k]];
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // Extraction of per-enterprise results from evaluated batches; see result.h.
 #include "engine/result.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -15,9 +16,9 @@ namespace gradus {
 
 std::string format_number(double v) {
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.4f", v);
-  std::string s = buf;
+  char buf[400];  // fixed notation of the largest double with 4 decimals fits
+  const std::to_chars_result end = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 4);
+  std::string s(buf, end.ptr);  // what "%.4f" gives, without printf's locale and parsing
   while (!s.empty() && s.back() == '0') s.pop_back();
   if (!s.empty() && s.back() == '.') s.pop_back();
   if (s == "-0") s = "0";
