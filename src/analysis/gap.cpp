@@ -849,7 +849,9 @@ void solve_together_all(const Plan& plan, const Pool& pool, std::span<const uint
       const int ci = criterion_index(plan, c.id);
       if (ci < 0) continue;
       const PlanCriterion& pc = plan.criteria[static_cast<size_t>(ci)];
-      items.push_back({c.id, ci, plan.nodes[static_cast<size_t>(pc.value_node)].op == VOp::load});
+      // A condition (no measured value) is not a level others depend on.
+      const bool level = pc.value_node >= 0 && plan.nodes[static_cast<size_t>(pc.value_node)].op == VOp::load;
+      items.push_back({c.id, ci, level});
     }
     Firm f{k, {}, {}, true};
     for (size_t i = 0; i < items.size(); ++i) {
