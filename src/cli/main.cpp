@@ -63,10 +63,10 @@ usage / 用法:
                 [--as-of …] [--mode …] [--lang …]
       Re-assess one enterprise with changed facts and show which outcomes and criteria change.
       假如修改某些数据，重新评价单个企业并列出哪些结果和条款发生变化。
-  gradus gap (--input FILE | --db URL) --uscc CODE [--policy …] [--as-of …] [--mode …] [--lang …]
+  gradus gap (--input FILE | --db URL) --uscc CODE [--policy …] [--calls FILE…] [--as-of …] [--mode …] [--lang …]
       For each tier not met: the facts to enter, the unmet criteria with the smallest proven change
       of one fact each, and what a reviewer must judge. 差距分析：缺哪些数据、差多少、哪些需评审。
-  gradus gap (--input FILE | --db URL) --all [--policy …] [--as-of …] [--lang …] [--threads N]
+  gradus gap (--input FILE | --db URL) --all [--policy …] [--calls FILE…] [--as-of …] [--lang …] [--threads N]
       The same for every firm of the pool as CSV, one line per proven change (全池差距分析，CSV).
   gradus path (--input FILE | --db URL) --uscc CODE [--calls FILE…] [--no-calls] [--as-of …] [--lang …]
       The way up the ladder: innovative/tech SME → SRDI SME → little giant, each step held, now,
@@ -723,11 +723,70 @@ void print_tier_gap(const TierGap& g, Lang lang) {
   }
 }
 
+// The shipped application calendar plus the zone's --calls files; false (reported) when one does
+// not load.
+bool load_calendar(const Args& a, Lang lang, CallCalendar& calls) {
+  std::string errors;
+  calls = CallCalendar::shipped(&errors);
+  if (!errors.empty()) {
+    std::cerr << errors;
+    return false;
+  }
+  for (const std::string& f : a.all("calls")) {
+    Status s = calls.add_file(f);
+    if (!s.ok()) {
+      std::cerr << s.message.in(lang) << "\n";
+      return false;
+    }
+  }
+  return true;
+}
+
 // gradus gap --all: every firm, every tier, as CSV (one line per proven change; a criterion
 // without one still gets a line), firms in pool order, tiers in the order chosen.
-int gap_whole_pool(const Args& a, const Common& c, const std::vector<std::unique_ptr<Plan>>& owned, const Pool& pool) {
+int gap_whole_pool(const Args& a, const Common& c, const std::vector<std::unique_ptr<Plan>>& owned, const Pool& pool,
+                   const CallCalendar& calls) {
+  // Each firm is judged by the version in force when it can apply (its next call: the calendar
+  // is per province), unless a version is forced: a tier whose firms fall under two versions is
+  // analysed under both, each firm kept under its own.
+  const Column& regions = pool.column(find_field("region")->id);
+  const std::vector<std::string> specs = a.all("policy");
+  const bool forced = std::any_of(specs.begin(), specs.end(), [](const std::string& s) { return s.find('@') != std::string::npos; });
+  std::vector<std::unique_ptr<Plan>> other_versions;
   std::vector<const Plan*> plans;
-  for (const auto& p : owned) plans.push_back(p.get());
+  std::vector<std::vector<uint8_t>> keep;  // per plan: the firms judged by it (empty: all)
+  std::vector<size_t> tier_of;             // per plan: its tier's place in the order chosen
+  for (size_t t = 0; t < owned.size(); ++t) {
+    const Plan& plan = *owned[t];
+    if (forced || plan.policy->kind != Policy::Kind::tier) {
+      plans.push_back(&plan), keep.emplace_back(), tier_of.push_back(t);
+      continue;
+    }
+    std::map<const Policy*, std::vector<uint8_t>> by_version;
+    std::map<int32_t, const Policy*> by_region;
+    for (uint32_t e = 0; e < pool.size(); ++e) {
+      const int32_t region = regions.present[e] ? static_cast<int32_t>(regions.values[e]) / 10000 * 10000 : 0;
+      auto [it, added] = by_region.try_emplace(region, plan.policy);
+      if (added) {
+        Result<ApplicationVersion> v = version_when_applying(*c.registry, &calls, plan.policy->id, region, c.options);
+        if (v) it->second = v->policy;
+      }
+      std::vector<uint8_t>& mask = by_version[it->second];
+      mask.resize(pool.size(), 0);
+      mask[e] = 1;
+    }
+    for (auto& [policy, mask] : by_version) {
+      const Plan* chosen = &plan;
+      if (policy != plan.policy) {
+        Result<std::unique_ptr<Plan>> made = compile_plan(*policy, *c.registry, c.options);
+        if (!made) continue;
+        other_versions.push_back(std::move(*made));
+        chosen = other_versions.back().get();
+      }
+      plans.push_back(chosen), keep.push_back(by_version.size() == 1 ? std::vector<uint8_t>{} : std::move(mask));
+      tier_of.push_back(t);
+    }
+  }
   const unsigned threads = static_cast<unsigned>(std::strtoul(a.get("threads", "0").c_str(), nullptr, 10));
   std::mutex mutex;
   std::vector<std::pair<std::pair<uint32_t, size_t>, TierGap>> gaps;
@@ -736,8 +795,9 @@ int gap_whole_pool(const Args& a, const Common& c, const std::vector<std::unique
   gap_pool(
       plans, pool, threads,
       [&](size_t p, uint32_t e, TierGap&& g) {
+        if (!keep[p].empty() && !keep[p][e]) return;
         std::lock_guard<std::mutex> lock(mutex);
-        gaps.push_back({{e, p}, std::move(g)});
+        gaps.push_back({{e, tier_of[p]}, std::move(g)});
       },
       options);
   std::sort(gaps.begin(), gaps.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
@@ -796,7 +856,8 @@ int gap_whole_pool(const Args& a, const Common& c, const std::vector<std::unique
 
 int cmd_gap(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2,
-                      {"input", "db", "known-at", "uscc", "policy", "as-of", "mode", "lang", "policy-file", "threads"},
+                      {"input", "db", "known-at", "uscc", "policy", "as-of", "mode", "lang", "policy-file", "threads",
+                       "calls"},
                       {"all"});
   if (!a.error.empty()) return usage_error(a.error);
   if (a.has("input") == a.has("db") || a.has("uscc") == a.has("all")) {
@@ -808,14 +869,14 @@ int cmd_gap(int argc, char** argv) {
   if (!select_plans(a, c, owned)) return kFailed;
   Pool pool;
   if (!load_pool_for(a, c.lang, pool)) return kFailed;
-  if (a.has("all")) return gap_whole_pool(a, c, owned, pool);
+  CallCalendar calls;
+  if (!load_calendar(a, c.lang, calls)) return kFailed;
+  if (a.has("all")) return gap_whole_pool(a, c, owned, pool, calls);
   std::string code;
   std::optional<uint32_t> row = find_firm(a, c.lang, pool, &code);
   if (!row) return kFailed;
   const Lang lang = c.lang;
   std::cout << pool.text(find_field("name")->id, *row) << "  " << code << "\n";
-  std::string calendar_errors;
-  const CallCalendar calls = CallCalendar::shipped(&calendar_errors);
   const Column& regions = pool.column(find_field("region")->id);
   const int32_t region = regions.present[*row] ? static_cast<int32_t>(regions.values[*row]) : 0;
   for (auto& plan : owned) {
@@ -886,19 +947,8 @@ int cmd_path(int argc, char** argv) {
   }
   Common c;
   if (!read_common(a, c)) return kFailed;
-  std::string calendar_errors;
-  CallCalendar calls = CallCalendar::shipped(&calendar_errors);
-  if (!calendar_errors.empty()) {
-    std::cerr << calendar_errors;
-    return kFailed;
-  }
-  for (const std::string& f : a.all("calls")) {
-    Status s = calls.add_file(f);
-    if (!s.ok()) {
-      std::cerr << s.message.in(c.lang) << "\n";
-      return kFailed;
-    }
-  }
+  CallCalendar calls;
+  if (!load_calendar(a, c.lang, calls)) return kFailed;
   Pool pool;
   if (!load_pool_for(a, c.lang, pool)) return kFailed;
   std::string code;
