@@ -882,8 +882,9 @@ int cmd_gap(int argc, char** argv) {
   for (auto& plan : owned) {
     // Judged by the version in force when the firm can apply (its next call), unless forced.
     std::optional<Call> call;
-    const bool forced = std::any_of(a.all("policy").begin(), a.all("policy").end(),
-                                    [&](const std::string& s) { return s.find('@') != std::string::npos; });
+    const std::vector<std::string> specs = a.all("policy");  // a copy: begin and end of one vector
+    const bool forced =
+        std::any_of(specs.begin(), specs.end(), [](const std::string& s) { return s.find('@') != std::string::npos; });
     if (!forced && plan->policy->kind == Policy::Kind::tier) {
       Result<ApplicationVersion> v = version_when_applying(*c.registry, &calls, plan->policy->id, region, c.options);
       if (v && v->call) {
