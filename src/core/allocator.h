@@ -5,7 +5,8 @@
 //
 // tune_allocator_for_bulk_work(argv), first thing in main() of the gradus command and of the
 // benchmarks:
-//  - keeps blocks up to 32 MB in the heap and keeps freed memory for reuse, without fast bins
+//  - keeps blocks up to 4 MB in the heap (larger ones are mapped and given back when freed) and
+//    keeps freed memory for reuse, without fast bins
 //    (mallopt; whole-pool gap analysis 0.53 → 0.43 s per 10k firms);
 //  - when the kernel gives transparent huge pages only to memory that asks for them (the
 //    `[madvise]` setting, Debian's default), has glibc ask for them (its glibc.malloc.hugetlb=1

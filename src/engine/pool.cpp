@@ -174,8 +174,10 @@ void PoolBuilder::expect(uint32_t enterprises) {
 }
 
 size_t PoolBuilder::column_size(uint32_t e) const {
-  // Expected enterprises: the whole size at once (a pool of one firm gets columns of one).
-  if (expected_ > e) return expected_;
+  // Whole chunks of enterprises (a pool of one firm gets columns of one). The expected size is
+  // only reserved (make_room): memory is touched, and counted in the process's size, only as far
+  // as enterprises really come — the estimate from a file's first rows has a tenth to spare.
+  if (expected_ > e && expected_ <= kGrowChunk) return expected_;
   return chunked(std::max<size_t>(usccs_.size(), size_t{e} + 1));
 }
 

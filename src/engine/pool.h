@@ -185,10 +185,12 @@ class PoolBuilder {
   template <typename T>
   using Pending = std::vector<std::pair<uint32_t, T>>;
 
-  // Makes room for n entries in v, at least the expected number (see expect()).
+  // Makes room for n entries in v: at least the expected number (see expect()), and half as much
+  // again as it had, so that a pool larger than expected (or of unknown size) still grows in
+  // amortised constant time rather than by a copy per chunk.
   template <typename V>
   void make_room(V& v, size_t n) const {
-    if (v.capacity() < n) v.reserve(std::max<size_t>(n, expected_));
+    if (v.capacity() < n) v.reserve(std::max({n, expected_, v.capacity() + v.capacity() / 2}));
   }
   void grow_column(Column& c, size_t n) const;
   // The size a column grows to so that it holds enterprise e.
