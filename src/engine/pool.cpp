@@ -113,30 +113,13 @@ Pool Pool::subset_for_evaluation(std::span<const uint32_t> rows) const {
 }
 
 Pool Pool::subset(std::span<const uint32_t> rows) const {
-  Pool out;
-  out.size_ = static_cast<uint32_t>(rows.size());
-  out.first_year_ = first_year_;
-  out.last_year_ = last_year_;
-  for (const Column& c : columns_) out.columns_.push_back(subset_column(c, rows));
-  for (const auto& years : yearly_) {
-    std::vector<Column> ys;
-    for (const Column& c : years) ys.push_back(subset_column(c, rows));
-    out.yearly_.push_back(std::move(ys));
-  }
-  for (const auto& t : texts_) {
-    std::vector<std::string> ts;
-    if (!t.empty()) {
-      for (uint32_t r : rows) ts.push_back(t[r]);
-    }
-    out.texts_.push_back(std::move(ts));
+  Pool out = subset_for_evaluation(rows);  // then the texts and the USCC index
+  for (size_t f = 0; f < texts_.size(); ++f) {
+    if (texts_[f].empty()) continue;
+    out.texts_[f].reserve(rows.size());
+    for (uint32_t r : rows) out.texts_[f].push_back(texts_[f][r]);
   }
   for (uint32_t i = 0; i < out.size_; ++i) out.index_.emplace(out.uscc(i), i);
-  out.titles_ = subset_lists(titles_, rows);
-  out.incidents_ = subset_lists(incidents_, rows);
-  out.awards_ = subset_lists(awards_, rows);
-  out.maker_china_ = subset_lists(maker_china_, rows);
-  out.honours_ = subset_lists(honours_, rows);
-  out.ip_items_ = subset_lists(ip_items_, rows);
   return out;
 }
 

@@ -1,64 +1,25 @@
 // The application calendar: loading calendar files and finding a firm's next call (see calls.h).
 #include "policy/calls.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <fstream>
 #include <sstream>
 
 #include "core/embedded.h"
 #include "core/region.h"
+#include "policy/yaml_reader.h"
 
 namespace gradus {
 namespace {
 
 // Reads one calendar file; problems are collected as `file:line:col: message`.
-class CalendarReader {
+class CalendarReader : public YamlReader {
  public:
-  explicit CalendarReader(std::string file) : file_(std::move(file)) {}
-  std::vector<std::string> errors;
-
-  void error(const YAML::Node& n, const std::string& msg) {
-    const YAML::Mark m = n.Mark();
-    errors.push_back(file_ + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1) + ": " + msg);
-  }
-
-  void check_keys(const YAML::Node& n, std::initializer_list<const char*> allowed, const char* what) {
-    for (auto it = n.begin(); it != n.end(); ++it) {
-      const std::string k = it->first.as<std::string>();
-      bool ok = false;
-      for (const char* a : allowed) ok = ok || k == a;
-      if (!ok) {
-        std::string list;
-        for (const char* a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
-        error(it->first, "unknown key '" + k + "' in " + what + " (expected one of: " + list + ")");
-      }
-    }
-  }
+  explicit CalendarReader(std::string file) : YamlReader(std::move(file)) {}
 
   std::string scalar(const YAML::Node& owner, const char* key, bool required) {
-    const YAML::Node v = owner[key];
-    if (!v.IsDefined() || v.IsNull()) {
-      if (required) error(owner, std::string("missing '") + key + "'");
-      return "";
-    }
-    if (!v.IsScalar()) {
-      error(v, std::string("'") + key + "' must be a single value");
-      return "";
-    }
-    return v.Scalar();
+    return YamlReader::scalar(owner, key, required, owner);
   }
-
-  Text text(const YAML::Node& owner, const char* key) {
-    const YAML::Node v = owner[key];
-    if (!v.IsDefined() || v.IsNull()) return {};
-    if (!v.IsMap()) {
-      error(v, std::string("'") + key + "' must be {zh: …, en: …}");
-      return {};
-    }
-    check_keys(v, {"zh", "en"}, key);
-    return {scalar(v, "zh", true), scalar(v, "en", true)};
-  }
+  Text text(const YAML::Node& owner, const char* key) { return YamlReader::text(owner, key, false, owner); }
 
   // "04-25" → {4, 25}; any day of a common year.
   std::optional<std::pair<int, int>> month_day(const YAML::Node& owner, const char* key, bool required) {
@@ -172,8 +133,6 @@ class CalendarReader {
     return out;
   }
 
- private:
-  std::string file_;
 };
 
 Status calendar_error(const std::vector<std::string>& errors) {

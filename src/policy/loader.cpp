@@ -12,6 +12,7 @@
 
 #include "core/decimal.h"
 #include "policy/expr_parser.h"
+#include "policy/yaml_reader.h"
 
 namespace gradus {
 namespace {
@@ -30,78 +31,15 @@ const char* type_name(ValueType t) {
   return "?";
 }
 
-class Loader {
+class Loader : public YamlReader {
  public:
-  explicit Loader(std::string file) : file_(std::move(file)) {}
+  explicit Loader(std::string file) : YamlReader(std::move(file)) {}
 
-  std::vector<std::string> errors;
-
-  SourcePos pos(const YAML::Node& n) const {
-    YAML::Mark m = n.Mark();
-    if (m.line < 0) return {0, 0};
-    return {m.line + 1, m.column + 1};
-  }
   // Position of a scalar's first content character (after an opening quote).
   SourcePos content_pos(const YAML::Node& n) const {
     SourcePos p = pos(n);
     if (n.IsScalar() && n.Tag() == "!") p.col += 1;
     return p;
-  }
-  void error(SourcePos p, const std::string& msg) {
-    errors.push_back(file_ + ":" + std::to_string(p.line) + ":" + std::to_string(p.col) + ": " + msg);
-  }
-  void error(const YAML::Node& n, const std::string& msg) { error(pos(n), msg); }
-
-  void check_keys(const YAML::Node& n, std::initializer_list<const char*> allowed, const char* what) {
-    if (!n.IsMap()) return;
-    for (auto it = n.begin(); it != n.end(); ++it) {
-      std::string k = it->first.as<std::string>();
-      bool ok = false;
-      for (const char* a : allowed) ok = ok || k == a;
-      if (!ok) {
-        std::string list;
-        for (const char* a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
-        error(it->first, "unknown key '" + k + "' in " + what + " (expected one of: " + list + ")");
-      }
-    }
-  }
-
-  bool require_map(const YAML::Node& n, const char* what) {
-    if (!n.IsMap()) {
-      error(n, std::string(what) + " must be a mapping");
-      return false;
-    }
-    return true;
-  }
-
-  std::string scalar(const YAML::Node& n, const char* key, bool required, const YAML::Node& owner) {
-    const YAML::Node v = n[key];
-    if (!v.IsDefined() || v.IsNull()) {
-      if (required) error(owner, std::string("missing '") + key + "'");
-      return "";
-    }
-    if (!v.IsScalar()) {
-      error(v, std::string("'") + key + "' must be a single value");
-      return "";
-    }
-    return v.Scalar();
-  }
-
-  Text text(const YAML::Node& n, const char* key, bool required, const YAML::Node& owner) {
-    const YAML::Node v = n[key];
-    Text t;
-    if (!v.IsDefined() || v.IsNull()) {
-      if (required) error(owner, std::string("missing '") + key + "' ({zh: …, en: …})");
-      return t;
-    }
-    if (!v.IsMap()) {
-      error(v, std::string("'") + key + "' must be {zh: …, en: …}");
-      return t;
-    }
-    check_keys(v, {"zh", "en"}, key);
-    t.zh = scalar(v, "zh", true, v);
-    t.en = scalar(v, "en", true, v);
-    return t;
   }
 
   std::optional<double> number(const YAML::Node& v, const std::string& what, std::string* text_out = nullptr) {
@@ -937,7 +875,6 @@ class Loader {
 
   Policy* policy_ = nullptr;
   const Indicator* overlay_target_ = nullptr;
-  std::string file_;
   bool needs_score_ = false;
   SourcePos score_pass_pos_;
 };
