@@ -692,11 +692,25 @@ bool time_only(const Plan& plan, const PlanCriterion& pc) {
 // that way. Thread-safe; a plan once made lives as long as this.
 class LaterPlans {
  public:
-  LaterPlans(const Plan& plan, const PolicyRegistry& registry) : plan_(plan), registry_(registry) {
+  LaterPlans(const Plan& plan, const PolicyRegistry& registry, int horizon_years)
+      : plan_(plan), registry_(registry) {
     for (size_t c = 0; c < plan.criteria.size(); ++c) {
       if (time_only(plan, plan.criteria[c])) time_only_[plan.criteria[c].source->id] = static_cast<int>(c);
     }
+    // The days the search asks about first: the first of each month ahead, then the horizon.
+    const Date start = plan.options.as_of;
+    const int32_t end = start.plus_years(horizon_years).days();
+    for (int k = 1;; ++k) {
+      const int m = start.month() - 1 + k;
+      const int32_t first = Date::from_ymd(start.year() + m / 12, m % 12 + 1, 1).days();
+      if (first >= end) break;
+      grid_.push_back(first);
+    }
+    grid_.push_back(end);
   }
+
+  // The first day of every month after the as-of date within the horizon, then its last day.
+  const std::vector<int32_t>& grid() const { return grid_; }
 
   // The plan's index of criterion `id` if only time can change it, else -1.
   int time_only_criterion(const std::string& id) const {
@@ -732,6 +746,7 @@ class LaterPlans {
   const Plan& plan_;
   const PolicyRegistry& registry_;
   std::unordered_map<std::string, int> time_only_;  // criteria only time can change, by id
+  std::vector<int32_t> grid_;
   std::mutex mutex_;
   Plans by_year_, by_day_;
 };
@@ -755,7 +770,7 @@ class DayStates {
 // so the search bisects: first over the first days of the months ahead, then over the days of
 // the month found; each day asked about evaluates only the criterion, on its year's plan.
 std::optional<Date> first_day_met(const Plan& plan, LaterPlans& later, DayStates& states, const Pool& pool,
-                                  uint32_t e, const std::string& id, int horizon_years) {
+                                  uint32_t e, const std::string& id) {
   FirmSandbox firm(pool, e);
   auto met_on = [&](int32_t day) -> std::optional<bool> {
     const Date d = Date::from_days(day);
@@ -770,17 +785,8 @@ std::optional<Date> first_day_met(const Plan& plan, LaterPlans& later, DayStates
     }
     return std::nullopt;
   };
-  const Date start = plan.options.as_of;
-  const int32_t end = start.plus_years(horizon_years).days();
-  std::vector<int32_t> grid;
-  for (int k = 1;; ++k) {
-    const int m = start.month() - 1 + k;
-    const int32_t first = Date::from_ymd(start.year() + m / 12, m % 12 + 1, 1).days();
-    if (first >= end) break;
-    grid.push_back(first);
-  }
-  grid.push_back(end);
-  std::optional<bool> at_end = met_on(end);
+  const std::vector<int32_t>& grid = later.grid();
+  std::optional<bool> at_end = met_on(grid.back());
   if (!at_end || !*at_end) return std::nullopt;
   ptrdiff_t lo = -1, hi = static_cast<ptrdiff_t>(grid.size()) - 1;  // grid[lo] not met, grid[hi] met
   while (hi - lo > 1) {
@@ -789,7 +795,7 @@ std::optional<Date> first_day_met(const Plan& plan, LaterPlans& later, DayStates
     if (!m) return std::nullopt;
     (*m ? hi : lo) = mid;
   }
-  int32_t day_lo = lo < 0 ? start.days() : grid[static_cast<size_t>(lo)];
+  int32_t day_lo = lo < 0 ? plan.options.as_of.days() : grid[static_cast<size_t>(lo)];
   int32_t day_hi = grid[static_cast<size_t>(hi)];
   while (day_hi - day_lo > 1) {
     const int32_t mid = day_lo + (day_hi - day_lo) / 2;
@@ -802,10 +808,10 @@ std::optional<Date> first_day_met(const Plan& plan, LaterPlans& later, DayStates
 
 // Every unmet criterion of `g` that only time can change gets its first day.
 void date_time_conditions(const Plan& plan, LaterPlans& later, DayStates& states, const Pool& pool, uint32_t e,
-                          int horizon_years, TierGap& g) {
+                          TierGap& g) {
   for (CriterionGap& c : g.not_met) {
     if (later.time_only_criterion(c.id) < 0) continue;
-    c.met_from = first_day_met(plan, later, states, pool, e, c.id, horizon_years);
+    c.met_from = first_day_met(plan, later, states, pool, e, c.id);
   }
 }
 
@@ -960,9 +966,9 @@ TierGap tier_gap(const Plan& plan, const Pool& pool, uint32_t e, const GapOption
   TierGap* one = &g;
   solve_together_all(plan, pool, {&e, 1}, {&one, 1}, scratch);
   if (options.registry != nullptr) {
-    LaterPlans later(plan, *options.registry);
+    LaterPlans later(plan, *options.registry, options.horizon_years);
     DayStates states;
-    date_time_conditions(plan, later, states, pool, e, options.horizon_years, g);
+    date_time_conditions(plan, later, states, pool, e, g);
   }
   return g;
 }
@@ -974,11 +980,11 @@ namespace {
 // changes set (WhatIfRows), evaluated kBatch rows at a time — and the answers applied. A score
 // plan whose first choice fails is searched again for that firm, one proof at a time.
 //
-// Then, as tier_gap does, linked criteria are solved together and, with `later` (the options give
-// a registry), time conditions are dated.
+// Then, as tier_gap does, linked criteria are solved together and, with `later` (given when the
+// options name a registry), time conditions are dated.
 void batch_gaps(const Plan& plan, const Pool& pool, const BatchState& st, uint32_t begin, uint32_t count,
-                BatchState& scratch, std::vector<std::pair<uint32_t, TierGap>>& out, const GapOptions& options,
-                LaterPlans* later, DayStates& day_states) {
+                BatchState& scratch, std::vector<std::pair<uint32_t, TierGap>>& out, LaterPlans* later,
+                DayStates& day_states) {
   struct Pending {
     uint32_t e;
     AssessmentResult r;
@@ -1087,7 +1093,7 @@ void batch_gaps(const Plan& plan, const Pool& pool, const BatchState& st, uint32
   }
   solve_together_all(plan, pool, firms, gaps, scratch);
   for (Pending& p : pending) {
-    if (later != nullptr) date_time_conditions(plan, *later, day_states, pool, p.e, options.horizon_years, p.gap);
+    if (later != nullptr) date_time_conditions(plan, *later, day_states, pool, p.e, p.gap);
     out.emplace_back(p.e, std::move(p.gap));
   }
 }
@@ -1105,7 +1111,7 @@ void gap_pool(std::span<const Plan* const> plans, const Pool& pool, unsigned thr
   };
   std::vector<std::unique_ptr<LaterPlans>> later;
   for (const Plan* plan : plans) {
-    later.push_back(options.registry ? std::make_unique<LaterPlans>(*plan, *options.registry) : nullptr);
+    later.push_back(options.registry ? std::make_unique<LaterPlans>(*plan, *options.registry, options.horizon_years) : nullptr);
   }
   std::mutex mutex;
   std::vector<std::unique_ptr<WorkerStates>> free_sets;
@@ -1123,7 +1129,7 @@ void gap_pool(std::span<const Plan* const> plans, const Pool& pool, unsigned thr
     std::vector<std::pair<uint32_t, TierGap>> gaps;
     for (size_t p = 0; p < plans.size(); ++p) {
       gaps.clear();
-      batch_gaps(*plans[p], pool, *v.states[p], v.begin, v.count, *set->proofs[p], gaps, options, later[p].get(),
+      batch_gaps(*plans[p], pool, *v.states[p], v.begin, v.count, *set->proofs[p], gaps, later[p].get(),
                  set->later[p]);
       for (auto& [e, g] : gaps) sink(p, e, std::move(g));
     }

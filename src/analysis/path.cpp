@@ -189,8 +189,7 @@ std::vector<PathStep> growth_path(const PolicyRegistry& registry, const Pool& po
   Date day = options.as_of;
   bool waiting = false;  // an earlier step is not held yet
   static const uint8_t valid = static_cast<uint8_t>(enum_index(title_statuses(), "valid"));
-  const Column& regions = pool.column(find_field("region")->id);
-  const int32_t region = regions.present[e] ? static_cast<int32_t>(regions.values[e]) : 0;
+  const int32_t region = region_of(pool, e);
   for (const std::vector<std::string>& tiers : ladder()) {
     std::optional<PathStep> best;
     for (const std::string& tier : tiers) {

@@ -37,6 +37,7 @@
 #include "analysis/pool_views.h"
 #include "analysis/whatif.h"
 #include "core/fields.h"
+#include "engine/row_facts.h"
 
 namespace gradus {
 namespace {
@@ -749,7 +750,6 @@ int gap_whole_pool(const Args& a, const Common& c, const std::vector<std::unique
   // Each firm is judged by the version in force when it can apply (its next call: the calendar
   // is per province), unless a version is forced: a tier whose firms fall under two versions is
   // analysed under both, each firm kept under its own.
-  const Column& regions = pool.column(find_field("region")->id);
   const std::vector<std::string> specs = a.all("policy");
   const bool forced = std::any_of(specs.begin(), specs.end(), [](const std::string& s) { return s.find('@') != std::string::npos; });
   std::vector<std::unique_ptr<Plan>> other_versions;
@@ -765,7 +765,7 @@ int gap_whole_pool(const Args& a, const Common& c, const std::vector<std::unique
     std::map<const Policy*, std::vector<uint8_t>> by_version;
     std::map<int32_t, const Policy*> by_region;
     for (uint32_t e = 0; e < pool.size(); ++e) {
-      const int32_t region = regions.present[e] ? static_cast<int32_t>(regions.values[e]) / 10000 * 10000 : 0;
+      const int32_t region = region_of(pool, e) / 10000 * 10000;  // calls are national or per province
       auto [it, added] = by_region.try_emplace(region, plan.policy);
       if (added) {
         Result<ApplicationVersion> v = version_when_applying(*c.registry, &calls, plan.policy->id, region, c.options);
@@ -877,8 +877,7 @@ int cmd_gap(int argc, char** argv) {
   if (!row) return kFailed;
   const Lang lang = c.lang;
   std::cout << pool.text(find_field("name")->id, *row) << "  " << code << "\n";
-  const Column& regions = pool.column(find_field("region")->id);
-  const int32_t region = regions.present[*row] ? static_cast<int32_t>(regions.values[*row]) : 0;
+  const int32_t region = region_of(pool, *row);
   for (auto& plan : owned) {
     // Judged by the version in force when the firm can apply (its next call), unless forced.
     std::optional<Call> call;

@@ -69,6 +69,12 @@ std::optional<int64_t> read_fact(const Pool& pool, FieldId f, int year, uint32_t
   return c->values[row];
 }
 
+int32_t region_of(const Pool& pool, uint32_t row) {
+  static const FieldId region = find_field("region")->id;
+  const Column& c = pool.column(region);
+  return row < c.present.size() && c.present[row] ? static_cast<int32_t>(c.values[row]) : 0;
+}
+
 bool holds_title(const Pool& pool, uint32_t row, Date as_of, const std::vector<std::string>& tiers) {
   static const int valid = enum_index(title_statuses(), "valid");
   for (const TitleRecord& t : pool.titles().of(row)) {

@@ -17,6 +17,8 @@ namespace gradus {
 // Raw value of a field for one enterprise (enterprise field when year == 0), or nullopt when
 // missing. IP counts are derived from the enterprise's IP items when it has any (as of `as_of`).
 std::optional<int64_t> read_fact(const Pool& pool, FieldId field, int year, uint32_t row, Date as_of);
+// The row's registered region code (6 digits), 0 when unknown.
+int32_t region_of(const Pool& pool, uint32_t row);
 
 bool holds_title(const Pool& pool, uint32_t row, Date as_of, const std::vector<std::string>& tiers);
 bool honour_valid(const Pool& pool, uint32_t row, Date as_of, uint64_t kinds);
