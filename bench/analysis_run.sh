@@ -14,18 +14,8 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${GRADUS_BENCH_ANALYSIS_BUILD_DIR:-$root/build-bench-analysis}"
-jobs="${GRADUS_BENCH_JOBS:-2}"
+source "$root/bench/common.sh"
 
-configure=(-S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O3 -DNDEBUG"
-           -DGRADUS_BUILD_TESTS=OFF -DGRADUS_BUILD_BENCH=ON)
-if [[ ! -f "$build/CMakeCache.txt" ]] && command -v ninja >/dev/null; then
-  configure+=(-G Ninja)
-fi
-cmake "${configure[@]}" >/dev/null
-cmake --build "$build" --target gradus_analysis_bench -j "$jobs"
-
-if [[ -n "${GRADUS_BENCH_WAIT_QUIET:-}" ]]; then
-  deadline=$((SECONDS + GRADUS_BENCH_WAIT_QUIET))
-  while (( SECONDS < deadline )) && awk '{exit !($1 >= 0.5)}' /proc/loadavg; do sleep 10; done
-fi
+bench_build "$build" OFF gradus_analysis_bench
+bench_wait_quiet
 exec "$build/bench/gradus_analysis_bench" "$@"

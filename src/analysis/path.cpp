@@ -200,7 +200,10 @@ std::vector<PathStep> growth_path(const PolicyRegistry& registry, const Pool& po
         for (const TitleRecord& t : pool.titles().of(e)) {
           if (t.tier == tier && t.status == valid && t.since <= day) {
             step.from = t.since;
-            step.valid_until = t.valid_to ? *t.valid_to : t.since.plus_years(3);
+            // Recorded end, else the validity the standard in force when granted gives it.
+            Result<const Policy*> granted_under = registry.select(tier, t.since, "application");
+            step.valid_until =
+                t.valid_to ? *t.valid_to : t.since.plus_years(granted_under ? (*granted_under)->title_validity_years : 3);
           }
         }
       } else {
