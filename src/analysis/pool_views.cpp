@@ -33,25 +33,8 @@ void blocking_leaves(const Plan& plan, const BatchState& state, uint32_t i, std:
 }
 
 std::vector<PotentialRow> rank_potential(const Plan& plan, const Pool& pool, const PotentialOptions& o) {
-  const FieldDef* region = find_field("region");
-  const FieldDef* industry = find_field("industry");
-  std::string industry_prefix = o.industry_prefix;
-  if (!industry_prefix.empty() && std::isalpha(static_cast<unsigned char>(industry_prefix[0]))) {
-    industry_prefix = industry_prefix.substr(1);  // the section letter: codes are stored as numbers
-  }
   auto keep = [&](uint32_t e) {
-    if (!o.region_prefix.empty()) {
-      const Column& c = pool.column(region->id);
-      if (e >= c.present.size() || !c.present[e]) return false;
-      if (!std::to_string(c.values[e]).starts_with(o.region_prefix)) return false;
-    }
-    if (!industry_prefix.empty()) {
-      const Column& c = pool.column(industry->id);
-      if (e >= c.present.size() || !c.present[e]) return false;
-      char code[8];
-      std::snprintf(code, sizeof code, "%04lld", static_cast<long long>(c.values[e]));
-      if (!std::string_view(code).starts_with(industry_prefix)) return false;
-    }
+    if (!o.filter.empty() && !o.filter.keeps(pool, e)) return false;
     if (!o.include_title_holders && holds_title(pool, e, plan.options.as_of, {plan.policy->id})) return false;
     return true;
   };

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/pool_filter.h"
 #include "engine/evaluate.h"
 #include "engine/plan.h"
 #include "engine/pool.h"
@@ -24,8 +25,7 @@ namespace gradus {
 void blocking_leaves(const Plan& plan, const BatchState& state, uint32_t i, std::vector<int>& out);
 
 struct PotentialOptions {
-  std::string region_prefix;    // only firms whose region code starts with this ("3205")
-  std::string industry_prefix;  // only firms whose industry class starts with this ("C34" or "34")
+  PoolFilter filter;            // only the firms it keeps (region, park, industry, text)
   size_t top = 50;              // 0 = all
   bool include_title_holders = false;  // firms that already hold a valid title of the tier
   unsigned threads = 0;

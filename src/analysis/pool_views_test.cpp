@@ -46,7 +46,7 @@ TEST(PoolViews, RankingIsOrderedAndAgreesWithSingleAssessments) {
     }
   }
   // Region filter: every firm listed is in the region.
-  o.region_prefix = "32";
+  o.filter = *PoolFilter::make("32", "", "");
   for (const PotentialRow& r : rank_potential(*plan, pool, o)) {
     EXPECT_TRUE(std::to_string(pool.column(find_field("region")->id).values[r.enterprise]).starts_with("32"));
   }

@@ -1,5 +1,5 @@
-// The gradus commands that work on the store (init, import, history, audit, runs, demo, export,
-// template, import-titles), declared for main.cpp's dispatcher. Each takes the full argv (the
+// The gradus commands, declared for main.cpp's dispatcher (one file per family: assess_commands,
+// policy_commands, analysis_commands, store_commands). Each takes the full argv (the
 // command name is argv[1]) and returns an exit code (cli/args.h).
 #pragma once
 
@@ -16,6 +16,13 @@ namespace store {
 class Store;
 }
 
+// The usage text (main.cpp), printed by --help.
+extern const char* const kUsage;
+
+int cmd_assess(int argc, char** argv);
+int cmd_explain(int argc, char** argv);
+int cmd_policy(int argc, char** argv);
+int cmd_path(int argc, char** argv);
 int cmd_init(int argc, char** argv);
 int cmd_import(int argc, char** argv);
 int cmd_history(int argc, char** argv);

@@ -32,6 +32,12 @@ const Text& outcome_label(Outcome o) {
   return labels[static_cast<int>(o)];
 }
 
+const Criterion* find_criterion(const Plan& plan, std::string_view id) {
+  for (const PlanCriterion& c : plan.criteria)
+    if (c.source != nullptr && c.source->id == id) return c.source;
+  return nullptr;
+}
+
 namespace {
 
 uint64_t mask_of(const std::vector<std::string>& names, std::span<const EnumValue> values) {

@@ -129,13 +129,26 @@ void append_csv_header(Lang lang, std::string& out) {
                           : "uscc,name,policy,version,as_of,mode,outcome,score,result,open_criteria\n";
 }
 
+const Text& mode_label(std::string_view mode) {
+  static const Text application{"申报", "application"}, review{"复核", "review"}, other{"", ""};
+  return mode == "application" ? application : mode == "review" ? review : other;
+}
+
 void append_csv(const AssessmentResult& r, Lang lang, std::string& out) {
+  // English: the contract's ids, for programs. Chinese: what a person reads in Excel — the
+  // policy's title, the mode, outcome and class as words, the open criteria by their labels.
+  const bool zh = lang == Lang::zh;
   std::string open;
-  for (const CriterionResult& c : r.criteria)
-    if (c.leaf && c.outcome != Outcome::met) open += (open.empty() ? "" : ";") + c.id + ":" + outcome_id(c.outcome);
-  out += csv_cell(r.uscc) + "," + csv_cell(r.name) + "," + r.policy->id + "," + r.policy->version + "," +
-         r.as_of.to_string() + "," + r.mode + "," + (lang == Lang::zh ? outcome_label(r.outcome).zh : outcome_id(r.outcome)) +
-         "," + (r.scored ? score_text(r) : "") + "," + (r.result ? *r.result : "") + "," + csv_cell(open) + "\n";
+  for (const CriterionResult& c : r.criteria) {
+    if (!c.leaf || c.outcome == Outcome::met) continue;
+    open += open.empty() ? "" : (zh ? "；" : ";");
+    open += zh ? c.label.zh + "：" + outcome_label(c.outcome).zh : c.id + ":" + outcome_id(c.outcome);
+  }
+  const std::string result = !r.result ? "" : zh && !r.result_label.zh.empty() ? r.result_label.zh : *r.result;
+  out += csv_cell(r.uscc) + "," + csv_cell(r.name) + "," + csv_cell(zh ? r.policy->title.zh : r.policy->id) + "," +
+         r.policy->version + "," + r.as_of.to_string() + "," + (zh ? mode_label(r.mode).zh : r.mode) + "," +
+         (zh ? outcome_label(r.outcome).zh : outcome_id(r.outcome)) + "," + (r.scored ? score_text(r) : "") + "," +
+         csv_cell(result) + "," + csv_cell(open) + "\n";
 }
 
 void append_text_heading(const AssessmentResult& r, Lang lang, std::string& out) {
@@ -144,7 +157,9 @@ void append_text_heading(const AssessmentResult& r, Lang lang, std::string& out)
 
 void append_text_line(const AssessmentResult& r, Lang lang, std::string& out) {
   const Policy& p = *r.policy;
-  std::string line = "  " + outcome_mark(r.outcome) + " " + p.id + "@" + p.version + "  " + outcome_label(r.outcome).in(lang);
+  std::string line = "  " + outcome_mark(r.outcome) + " " + p.id + "@" + p.version +
+                     (r.mode == "review" ? (lang == Lang::zh ? "（复核）" : " (review)") : "") + "  " +
+                     outcome_label(r.outcome).in(lang);
   if (r.result) line += "  " + r.result_label.in(lang);
   if (r.scored) line += (lang == Lang::zh ? "  得分 " : "  score ") + score_text(r);
   out += line + "\n";

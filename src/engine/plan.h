@@ -161,6 +161,9 @@ class Plan {
   int root() const { return static_cast<int>(criteria.size()) - 1; }
 };
 
+// The criterion of the plan with this id (its label and citation), or null.
+const Criterion* find_criterion(const Plan& plan, std::string_view id);
+
 // Compiles `policy` for one as-of date and mode. Referenced policies (`policy(id)`) are selected
 // from `registry` for the same date and mode and compiled as sub-plans.
 Result<std::unique_ptr<Plan>> compile_plan(const Policy& policy, const PolicyRegistry& registry,
