@@ -1100,41 +1100,71 @@ void batch_gaps(const Plan& plan, const Pool& pool, const BatchState& st, uint32
 
 }  // namespace
 
-void gap_pool(std::span<const Plan* const> plans, const Pool& pool, unsigned threads, const GapSink& sink,
-              const GapOptions& options) {
-  // Evaluator states for the proofs and for the time search, one set per worker at a time,
-  // reused from batch to batch (each is several MB: making one per batch costs more than the
-  // proofs).
+// Evaluator states for the proofs and for the time search, one set per worker at a time,
+// reused from batch to batch (each is several MB: making one per batch costs more than the
+// proofs).
+struct PoolGapAnalysis::Impl {
   struct WorkerStates {
     std::vector<std::unique_ptr<BatchState>> proofs;  // per plan
     std::vector<DayStates> later;                     // per plan
   };
+  std::vector<const Plan*> plans;
+  const Pool* pool = nullptr;
   std::vector<std::unique_ptr<LaterPlans>> later;
-  for (const Plan* plan : plans) {
-    later.push_back(options.registry ? std::make_unique<LaterPlans>(*plan, *options.registry, options.horizon_years) : nullptr);
-  }
   std::mutex mutex;
   std::vector<std::unique_ptr<WorkerStates>> free_sets;
-  evaluate_pool(plans, pool, threads, [&](size_t, const BatchView& v) {
-    std::unique_ptr<WorkerStates> set;
+};
+
+PoolGapAnalysis::PoolGapAnalysis(std::span<const Plan* const> plans, const Pool& pool, const GapOptions& options)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->plans.assign(plans.begin(), plans.end());
+  impl_->pool = &pool;
+  for (const Plan* plan : plans) {
+    impl_->later.push_back(options.registry ? std::make_unique<LaterPlans>(*plan, *options.registry, options.horizon_years)
+                                            : nullptr);
+  }
+}
+
+PoolGapAnalysis::~PoolGapAnalysis() = default;
+
+size_t PoolGapAnalysis::batches() const { return (impl_->pool->size() + kBatch - 1) / kBatch; }
+
+void PoolGapAnalysis::run(size_t first_batch, size_t last_batch, unsigned threads, const GapBatchSink& sink) {
+  Impl& m = *impl_;
+  const Pool& pool = *m.pool;
+  evaluate_batches(m.plans, pool, first_batch, last_batch, threads, [&](size_t batch, const BatchView& v) {
+    std::unique_ptr<Impl::WorkerStates> set;
     {
-      std::lock_guard<std::mutex> lock(mutex);
-      if (!free_sets.empty()) set = std::move(free_sets.back()), free_sets.pop_back();
+      std::lock_guard<std::mutex> lock(m.mutex);
+      if (!m.free_sets.empty()) set = std::move(m.free_sets.back()), m.free_sets.pop_back();
     }
     if (!set) {
-      set = std::make_unique<WorkerStates>();
-      for (const Plan* plan : plans) set->proofs.push_back(std::make_unique<BatchState>(*plan));
-      set->later.resize(plans.size());
+      set = std::make_unique<Impl::WorkerStates>();
+      for (const Plan* plan : m.plans) set->proofs.push_back(std::make_unique<BatchState>(*plan));
+      set->later.resize(m.plans.size());
     }
+    std::vector<FirmGap> all;
     std::vector<std::pair<uint32_t, TierGap>> gaps;
-    for (size_t p = 0; p < plans.size(); ++p) {
+    for (size_t p = 0; p < m.plans.size(); ++p) {
       gaps.clear();
-      batch_gaps(*plans[p], pool, *v.states[p], v.begin, v.count, *set->proofs[p], gaps, later[p].get(),
+      batch_gaps(*m.plans[p], pool, *v.states[p], v.begin, v.count, *set->proofs[p], gaps, m.later[p].get(),
                  set->later[p]);
-      for (auto& [e, g] : gaps) sink(p, e, std::move(g));
+      for (auto& [e, g] : gaps) all.push_back({p, e, std::move(g)});
     }
-    std::lock_guard<std::mutex> lock(mutex);
-    free_sets.push_back(std::move(set));
+    {
+      std::lock_guard<std::mutex> lock(m.mutex);
+      m.free_sets.push_back(std::move(set));
+    }
+    std::stable_sort(all.begin(), all.end(), [](const FirmGap& x, const FirmGap& y) { return x.enterprise < y.enterprise; });
+    sink(batch, std::move(all));
+  });
+}
+
+void gap_pool(std::span<const Plan* const> plans, const Pool& pool, unsigned threads, const GapSink& sink,
+              const GapOptions& options) {
+  PoolGapAnalysis analysis(plans, pool, options);
+  analysis.run(0, analysis.batches(), threads, [&](size_t, std::vector<FirmGap>&& gaps) {
+    for (FirmGap& g : gaps) sink(g.plan, g.enterprise, std::move(g.gap));
   });
 }
 

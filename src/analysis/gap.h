@@ -15,6 +15,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -117,5 +118,32 @@ TierGap tier_gap(const Plan& plan, const Pool& pool, uint32_t e, const GapOption
 using GapSink = std::function<void(size_t plan, uint32_t enterprise, TierGap&& gap)>;
 void gap_pool(std::span<const Plan* const> plans, const Pool& pool, unsigned threads, const GapSink& sink,
               const GapOptions& options = {});
+
+// The same analysis in pool order, a range of batches (kBatch firms each) at a time, so that a
+// caller can stream a large result with bounded memory: `run(first, last, threads, sink)` calls
+// `sink(batch_index, gaps)` once per batch of [first, last) — concurrently, from worker threads,
+// in any order — with every gap of that batch, ordered by firm, then by plan in the order given.
+// The plans for later days and the evaluator states are made once and reused across runs.
+// Thread-safety: run() is not reentrant; call it from one thread at a time.
+struct FirmGap {
+  size_t plan = 0;
+  uint32_t enterprise = 0;
+  TierGap gap;
+};
+using GapBatchSink = std::function<void(size_t batch, std::vector<FirmGap>&& gaps)>;
+class PoolGapAnalysis {
+ public:
+  PoolGapAnalysis(std::span<const Plan* const> plans, const Pool& pool, const GapOptions& options = {});
+  ~PoolGapAnalysis();
+  PoolGapAnalysis(const PoolGapAnalysis&) = delete;
+  PoolGapAnalysis& operator=(const PoolGapAnalysis&) = delete;
+
+  size_t batches() const;
+  void run(size_t first_batch, size_t last_batch, unsigned threads, const GapBatchSink& sink);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace gradus

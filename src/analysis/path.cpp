@@ -70,6 +70,28 @@ Result<ApplicationVersion> version_when_applying(const PolicyRegistry& registry,
   return v;
 }
 
+Result<TierJudgement> judgement_for(const PolicyRegistry& registry, const CallCalendar* calls, std::string_view tier,
+                                    const Pool& pool, uint32_t e, const AssessOptions& options) {
+  TierJudgement j;
+  j.options = options;
+  if (options.mode == "application" && holds_title(pool, e, options.as_of, {std::string(tier)})) {
+    j.options.mode = "review";
+    Result<const Policy*> p = registry.select(tier, options.as_of, j.options.mode);
+    if (p) {
+      j.policy = *p;
+      j.review = true;
+      return j;
+    }
+    j.options.mode = options.mode;  // no review version in force: judged as an applicant
+  }
+  Result<ApplicationVersion> v = version_when_applying(registry, calls, tier, region_of(pool, e), options);
+  if (!v) return v.error();
+  j.policy = v->policy;
+  j.call = v->call;
+  j.options.as_of = v->apply_on;
+  return j;
+}
+
 namespace {
 
 // Between two candidates for a step in the same state: the title expected first (both in known

@@ -73,6 +73,22 @@ struct ApplicationVersion {
 Result<ApplicationVersion> version_when_applying(const PolicyRegistry& registry, const CallCalendar* calls,
                                                  std::string_view tier, int32_t region, const AssessOptions& options);
 
+// How a gap analysis judges firm `e` for `tier` (gradus gap, one firm or the whole pool):
+//   - a firm that holds a valid title of the tier is judged by the review of that title (复核):
+//     the version in force for reviews on the as-of date, in review mode;
+//   - any other firm by the version in force at its next call (version_when_applying), on that
+//     call's first filing day, so that the fiscal years examined are the ones that call examines
+//     (facts of a year the pool does not hold yet are then reported as facts to enter).
+// Without a call (no calendar, or none known for the tier) the as-of date and mode are kept.
+struct TierJudgement {
+  const Policy* policy = nullptr;
+  AssessOptions options;     // the day and mode the firm is judged on
+  std::optional<Call> call;  // the call applied to (application only)
+  bool review = false;       // judged as a holder, by the review of its title
+};
+Result<TierJudgement> judgement_for(const PolicyRegistry& registry, const CallCalendar* calls, std::string_view tier,
+                                    const Pool& pool, uint32_t e, const AssessOptions& options);
+
 std::vector<PathStep> growth_path(const PolicyRegistry& registry, const Pool& pool, uint32_t e,
                                   const AssessOptions& options, const CallCalendar* calls = nullptr);
 

@@ -16,6 +16,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/progress.h"
 #include "core/allocator.h"
 #include "core/embedded.h"
 #include "engine/cases.h"
@@ -176,74 +177,111 @@ void print_tier_gap(const TierGap& g, Lang lang) {
 
 
 // gradus gap --all: every firm, every tier, as CSV (one line per proven change; a criterion
-// without one still gets a line), firms in pool order, tiers in the order chosen.
+// without one still gets a line) or, with --summary, one line per firm and tier; firms in pool
+// order, tiers in the order chosen. The pool is analysed a few batches at a time and each part is
+// written before the next is analysed, so memory stays bounded whatever the pool's size.
 int gap_whole_pool(const Args& a, const Common& c, const std::vector<std::unique_ptr<Plan>>& owned, const Pool& pool,
                    const CallCalendar& calls) {
-  // Each firm is judged by the version in force when it can apply (its next call: the calendar
-  // is per province), unless a version is forced: a tier whose firms fall under two versions is
-  // analysed under both, each firm kept under its own.
+  const Lang lang = c.lang;
+  const bool zh = lang == Lang::zh;
+  const bool summary = a.has("summary");
+  // Each firm is judged as judgement_for says (a holder by the review of its title, anyone else
+  // by the version in force at its next call, on that call's first day), unless a version is
+  // forced: a tier whose firms are judged in several ways is analysed once per way, each firm
+  // kept under its own.
   const std::vector<std::string> specs = a.all("policy");
   const bool forced = std::any_of(specs.begin(), specs.end(), [](const std::string& s) { return s.find('@') != std::string::npos; });
-  std::vector<std::unique_ptr<Plan>> other_versions;
+  std::vector<std::unique_ptr<Plan>> other_plans;
   std::vector<const Plan*> plans;
   std::vector<std::vector<uint8_t>> keep;  // per plan: the firms judged by it (empty: all)
-  std::vector<size_t> tier_of;             // per plan: its tier's place in the order chosen
   for (size_t t = 0; t < owned.size(); ++t) {
     const Plan& plan = *owned[t];
     if (forced || plan.policy->kind != Policy::Kind::tier) {
-      plans.push_back(&plan), keep.emplace_back(), tier_of.push_back(t);
+      plans.push_back(&plan), keep.emplace_back();
       continue;
     }
-    std::map<const Policy*, std::vector<uint8_t>> by_version;
-    std::map<int32_t, const Policy*> by_region;
+    struct Way {
+      TierJudgement judgement;
+      std::vector<uint8_t> firms;
+    };
+    std::vector<Way> ways;
+    std::map<std::pair<int32_t, bool>, size_t> way_of;  // (province, holder) → index into ways
     for (uint32_t e = 0; e < pool.size(); ++e) {
-      const int32_t region = region_of(pool, e) / 10000 * 10000;  // calls are national or per province
-      auto [it, added] = by_region.try_emplace(region, plan.policy);
-      if (added) {
-        Result<ApplicationVersion> v = version_when_applying(*c.registry, &calls, plan.policy->id, region, c.options);
-        if (v) it->second = v->policy;
+      const bool holder = holds_title(pool, e, c.options.as_of, {plan.policy->id});
+      const std::pair<int32_t, bool> key{region_of(pool, e) / 10000 * 10000, holder};
+      auto it = way_of.find(key);
+      if (it == way_of.end()) {
+        Result<TierJudgement> j = judgement_for(*c.registry, &calls, plan.policy->id, pool, e, c.options);
+        if (!j) continue;
+        size_t found = ways.size();
+        for (size_t w = 0; w < ways.size(); ++w) {
+          const TierJudgement& x = ways[w].judgement;
+          if (x.policy == j->policy && x.options.as_of == j->options.as_of && x.options.mode == j->options.mode) found = w;
+        }
+        if (found == ways.size()) ways.push_back({std::move(*j), std::vector<uint8_t>(pool.size(), 0)});
+        it = way_of.emplace(key, found).first;
       }
-      std::vector<uint8_t>& mask = by_version[it->second];
-      mask.resize(pool.size(), 0);
-      mask[e] = 1;
+      ways[it->second].firms[e] = 1;
     }
-    for (auto& [policy, mask] : by_version) {
+    for (Way& w : ways) {
       const Plan* chosen = &plan;
-      if (policy != plan.policy) {
-        Result<std::unique_ptr<Plan>> made = compile_plan(*policy, *c.registry, c.options);
+      if (w.judgement.policy != plan.policy || w.judgement.options.as_of != plan.options.as_of ||
+          w.judgement.options.mode != plan.options.mode) {
+        Result<std::unique_ptr<Plan>> made = compile_plan(*w.judgement.policy, *c.registry, w.judgement.options);
         if (!made) continue;
-        other_versions.push_back(std::move(*made));
-        chosen = other_versions.back().get();
+        other_plans.push_back(std::move(*made));
+        chosen = other_plans.back().get();
       }
-      plans.push_back(chosen), keep.push_back(by_version.size() == 1 ? std::vector<uint8_t>{} : std::move(mask));
-      tier_of.push_back(t);
+      plans.push_back(chosen);
+      keep.push_back(ways.size() == 1 ? std::vector<uint8_t>{} : std::move(w.firms));
     }
   }
   const unsigned threads = static_cast<unsigned>(std::strtoul(a.get("threads", "0").c_str(), nullptr, 10));
-  std::mutex mutex;
-  std::vector<std::pair<std::pair<uint32_t, size_t>, TierGap>> gaps;
   GapOptions options;
   options.registry = c.registry.get();
-  gap_pool(
-      plans, pool, threads,
-      [&](size_t p, uint32_t e, TierGap&& g) {
-        if (!keep[p].empty() && !keep[p][e]) return;
-        std::lock_guard<std::mutex> lock(mutex);
-        gaps.push_back({{e, tier_of[p]}, std::move(g)});
-      },
-      options);
-  std::sort(gaps.begin(), gaps.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
-  const Lang lang = c.lang;
+  PoolGapAnalysis analysis(plans, pool, options);
   const FieldId name = find_field("name")->id;
-  std::cout << (lang == Lang::zh ? "统一社会信用代码,企业名称,层级,结论,类别,条款,条款名称,当前值,要求,建议修改,修改（what-if 写法）\n"
-                                 : "uscc,name,policy,outcome,kind,criterion,label,value,required,change,change_spec\n");
-  for (const auto& [key, g] : gaps) {
-    const uint32_t e = key.first;
+  auto tier_name = [&](const Plan& p) { return zh ? p.policy->title.zh : p.policy->key(); };
+  auto kind_label = [&](const char* kind) -> std::string {
+    if (!zh) return kind;
+    static const std::map<std::string, std::string> zh_kind = {
+        {"unknown", "缺数据"}, {"not_met", "不符合"},   {"score", "加分组合"},
+        {"time", "时间条件"},  {"together", "关联条款"}, {"manual", "需评审"}};
+    return zh_kind.at(kind);
+  };
+  auto spec_of = [](const std::vector<FactOverride>& changes) {
+    std::string spec;
+    for (const FactOverride& o : changes) spec += (spec.empty() ? "" : " ") + override_spec(o);
+    return spec;
+  };
+  // One firm's gap for one tier as CSV lines, appended to `out`.
+  auto format_gap = [&](const FirmGap& fg, std::string& out) {
+    const uint32_t e = fg.enterprise;
+    const TierGap& g = fg.gap;
+    const Plan& plan = *plans[fg.plan];
+    const std::string firm = csv_cell(pool.uscc(e)) + "," + csv_cell(pool.text(name, e)) + "," + csv_cell(tier_name(plan)) +
+                             "," + csv_cell(zh ? mode_label(plan.options.mode).zh : plan.options.mode) + "," +
+                             plan.options.as_of.to_string() + "," + csv_cell(outcome_label(g.outcome).in(lang)) + ",";
+    if (summary) {
+      std::string blocking;
+      size_t changes = 0;
+      auto add = [&](const std::vector<CriterionGap>& v) {
+        for (const CriterionGap& x : v) blocking += (blocking.empty() ? "" : zh ? "；" : ";") + (zh ? x.label.zh : x.id);
+      };
+      add(g.unknown), add(g.not_met), add(g.manual);
+      for (const CriterionGap& x : g.not_met) changes += x.suggestions.size() + (x.score_plan ? 1 : 0);
+      out += firm + std::to_string(g.unknown.size()) + "," + std::to_string(g.not_met.size()) + "," +
+             std::to_string(g.manual.size()) + "," + std::to_string(changes) + "," + csv_cell(blocking) + "\n";
+      return;
+    }
     auto line = [&](const char* kind, const CriterionGap& x, const std::string& change, const std::string& spec) {
-      std::cout << csv_cell(pool.uscc(e)) << "," << csv_cell(pool.text(name, e)) << "," << csv_cell(g.policy) << ","
-                << csv_cell(outcome_label(g.outcome).in(lang)) << "," << kind << "," << csv_cell(x.id) << ","
-                << csv_cell(x.label.in(lang)) << "," << csv_cell(x.value + (x.unit.empty() || x.value.empty() ? "" : " " + x.unit)) << ","
-                << csv_cell(x.threshold) << "," << csv_cell(change) << "," << csv_cell(spec) << "\n";
+      out += firm + csv_cell(kind_label(kind)) + ",";
+      if (!zh) out += csv_cell(x.id) + ",";
+      out += csv_cell(x.label.in(lang)) + "," +
+             csv_cell(x.value + (x.unit.empty() || x.value.empty() ? "" : " " + x.unit)) + "," + csv_cell(x.threshold) +
+             "," + csv_cell(change);
+      if (!zh) out += "," + csv_cell(spec);
+      out += "\n";
     };
     for (const CriterionGap& x : g.unknown) {
       std::string facts;
@@ -252,44 +290,63 @@ int gap_whole_pool(const Args& a, const Common& c, const std::vector<std::unique
     }
     for (const CriterionGap& x : g.not_met) {
       if (x.score_plan) {
-        for (const ScoreUpgrade& u : x.score_plan->upgrades) {
-          std::string spec;
-          for (const FactOverride& o : u.change.changes) spec += (spec.empty() ? "" : " ") + override_spec(o);
-          line("score", x, u.indicator + ": " + u.change.text().in(lang), spec);
-        }
+        for (const ScoreUpgrade& u : x.score_plan->upgrades)
+          line("score", x, (zh ? u.label.zh : u.indicator) + ": " + u.change.text().in(lang), spec_of(u.change.changes));
         continue;
       }
       if (x.met_from) {
         line("time", x,
-             lang == Lang::zh ? "数据不变，自 " + x.met_from->to_string() + " 起满足（时间条件）"
-                              : "met from " + x.met_from->to_string() + " with the facts as they are (a time condition)",
+             zh ? "数据不变，自 " + x.met_from->to_string() + " 起满足（时间条件）"
+                : "met from " + x.met_from->to_string() + " with the facts as they are (a time condition)",
              "");
         continue;
       }
       if (x.suggestions.empty()) line("not_met", x, x.note.in(lang), "");
-      for (const GapSuggestion& s : x.suggestions) {
-        std::string spec;
-        for (const FactOverride& o : s.changes) spec += (spec.empty() ? "" : " ") + override_spec(o);
-        line("not_met", x, s.text().in(lang), spec);
-      }
+      for (const GapSuggestion& sg : x.suggestions) line("not_met", x, sg.text().in(lang), spec_of(sg.changes));
     }
     if (g.together) {
       CriterionGap joint;
       for (const std::string& id : g.together_criteria) joint.id += (joint.id.empty() ? "" : "+") + id;
       joint.label = {"相互关联的条款一并满足（已验证）", "the linked criteria together (proven)"};
-      std::string spec;
-      for (const FactOverride& o : g.together->changes) spec += (spec.empty() ? "" : " ") + override_spec(o);
-      line("together", joint, g.together->text().in(lang), spec);
+      line("together", joint, g.together->text().in(lang), spec_of(g.together->changes));
     }
     for (const CriterionGap& x : g.manual) line("manual", x, x.note.in(lang), "");
+  };
+
+  std::ostream& out = std::cout;
+  out << kUtf8Bom;
+  if (summary) {
+    out << (zh ? "统一社会信用代码,企业名称,层级,评价方式,评价日,结论,缺数据项数,不符合项数,需评审项数,已验证的修改建议数,未满足的条款\n"
+               : "uscc,name,policy,mode,as_of,outcome,unknown,not_met,manual,proven_changes,open_criteria\n");
+  } else {
+    out << (zh ? "统一社会信用代码,企业名称,层级,评价方式,评价日,结论,类别,条款名称,当前值,要求,建议修改\n"
+               : "uscc,name,policy,mode,as_of,outcome,kind,criterion,label,value,required,change,change_spec\n");
   }
-  return kOk;
+  constexpr size_t kChunk = 8;  // batches analysed, then written, at a time
+  const size_t batches = analysis.batches();
+  Progress progress(zh ? "差距分析" : "gap analysis", zh ? "家企业" : "firms", lang);
+  for (size_t chunk = 0; chunk < batches; chunk += kChunk) {
+    const size_t last = std::min(batches, chunk + kChunk);
+    std::vector<std::string> parts(last - chunk);
+    analysis.run(chunk, last, threads, [&](size_t b, std::vector<FirmGap>&& gaps) {
+      std::string& text = parts[b - chunk];
+      for (const FirmGap& fg : gaps) {
+        if (!keep[fg.plan].empty() && !keep[fg.plan][fg.enterprise]) continue;
+        format_gap(fg, text);
+      }
+    });
+    for (const std::string& part : parts) out << part;
+    progress.update(std::min<uint64_t>(pool.size(), last * kBatch), pool.size());
+  }
+  out.flush();
+  progress.finish(pool.size());
+  return out ? kOk : kFailed;
 }
 
 int cmd_gap(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2,
                       {"input", "db", "known-at", "uscc", "name", "policy", "as-of", "mode", "lang", "policy-file", "threads",
-                       "calls", "region", "park", "industry", "format", "output"},
+                       "calls", "region", "park", "industry"},
                       {"all", "summary"});
   if (!a.error.empty()) return usage_error(a.error);
   if (a.has("input") == a.has("db") || (a.has("uscc") || a.has("name")) == a.has("all") ||
@@ -304,37 +361,45 @@ int cmd_gap(int argc, char** argv) {
   if (!load_pool_for(a, c.lang, pool)) return kFailed;
   CallCalendar calls;
   if (!load_calendar(a, c.lang, calls)) return kFailed;
+  if (!apply_filter(a, c.lang, pool)) return kFailed;
   if (a.has("all")) return gap_whole_pool(a, c, owned, pool, calls);
+  if (a.has("summary")) return usage_error("--summary goes with --all");
   std::string code;
   std::optional<uint32_t> row = find_firm(a, c.lang, pool, &code);
   if (!row) return kFailed;
   const Lang lang = c.lang;
   std::cout << pool.text(find_field("name")->id, *row) << "  " << code << "\n";
-  const int32_t region = region_of(pool, *row);
+  const bool zh = lang == Lang::zh;
+  const std::vector<std::string> specs = a.all("policy");
+  const bool forced =
+      std::any_of(specs.begin(), specs.end(), [](const std::string& s) { return s.find('@') != std::string::npos; });
   for (auto& plan : owned) {
-    // Judged by the version in force when the firm can apply (its next call), unless forced.
-    std::optional<Call> call;
-    const std::vector<std::string> specs = a.all("policy");  // a copy: begin and end of one vector
-    const bool forced =
-        std::any_of(specs.begin(), specs.end(), [](const std::string& s) { return s.find('@') != std::string::npos; });
+    // A holder is judged by the review of its title; anyone else by the version in force at its
+    // next call, on that call's first filing day (judgement_for) — unless a version is forced.
+    std::optional<TierJudgement> judged;
     if (!forced && plan->policy->kind == Policy::Kind::tier) {
-      Result<ApplicationVersion> v = version_when_applying(*c.registry, &calls, plan->policy->id, region, c.options);
-      if (v && v->call) {
-        call = v->call;
-        if (v->policy != plan->policy) {
-          Result<std::unique_ptr<Plan>> later = compile_plan(*v->policy, *c.registry, c.options);
-          if (later) plan = std::move(*later);
-        }
+      Result<TierJudgement> j = judgement_for(*c.registry, &calls, plan->policy->id, pool, *row, c.options);
+      if (j && (j->policy != plan->policy || j->options.as_of != plan->options.as_of ||
+                j->options.mode != plan->options.mode)) {
+        Result<std::unique_ptr<Plan>> other = compile_plan(*j->policy, *c.registry, j->options);
+        if (other) plan = std::move(*other);
       }
+      if (j) judged = std::move(*j);
     }
     GapOptions gap_options;
     gap_options.registry = c.registry.get();
     TierGap g = tier_gap(*plan, pool, *row, gap_options);
     std::cout << "\n" << g.policy << ": " << outcome_label(g.outcome).in(lang) << "\n";
-    if (call) {
-      std::cout << (lang == Lang::zh ? "  （按下一申报批次施行的版本：" : "  (the version in force for the next call: ")
-                << call->open.year() << (lang == Lang::zh ? "年，填报 " : ", filing ") << call->open.to_string()
-                << (lang == Lang::zh ? " 至 " : " to ") << call->close.to_string() << (lang == Lang::zh ? "）\n" : ")\n");
+    if (judged && judged->review) {
+      std::cout << (zh ? "  （已持有该称号：按复核标准评价，评价日 " : "  (holds this title: judged by its review, as of ")
+                << judged->options.as_of.to_string() << (zh ? "）\n" : ")\n");
+    } else if (judged && judged->call) {
+      const Call& call = *judged->call;
+      std::cout << (zh ? "  （按下一申报批次施行的版本：" : "  (the version in force for the next call: ") << call.open.year()
+                << (zh ? "年，填报 " : ", filing ") << call.open.to_string() << (zh ? " 至 " : " to ")
+                << call.close.to_string() << (zh ? "；按 " : "; judged on ") << judged->options.as_of.to_string()
+                << (zh ? " 评价，上一财年为 " : ", the last fiscal year being ") << judged->options.as_of.year() - 1
+                << (zh ? " 年）\n" : ")\n");
     }
     if (g.outcome == Outcome::met) continue;
     print_tier_gap(g, lang);

@@ -232,13 +232,16 @@ int cmd_assess(int argc, char** argv) {
     const int o_met = static_cast<int>(Outcome::met), o_not = static_cast<int>(Outcome::not_met),
               o_unknown = static_cast<int>(Outcome::unknown), o_manual = static_cast<int>(Outcome::manual);
     auto line = [&](const std::string& label, const std::array<size_t, 8>& n, size_t off) {
-      std::printf("%-40s %10zu %10zu %10zu %10zu\n", label.c_str(), n[off + o_met], n[off + o_not],
+      std::printf("%s %10zu %10zu %10zu %10zu\n", pad_display(label, 40).c_str(), n[off + o_met], n[off + o_not],
                   n[off + o_unknown], n[off + o_manual]);
     };
     for (const auto& [group, rows] : counts) {
       if (!by.empty()) std::printf("\n%s\n", group.c_str());
-      std::printf("%-40s %10s %10s %10s %10s\n", zh ? "政策" : "policy", zh ? "符合" : "met", zh ? "不符合" : "not_met",
-                  zh ? "待补数据" : "unknown", zh ? "待评审" : "manual");
+      std::printf("%s", pad_display(zh ? "政策" : "policy", 40).c_str());
+      for (const char* h : {zh ? "符合" : "met", zh ? "不符合" : "not_met", zh ? "待补数据" : "unknown", zh ? "待评审" : "manual"}) {
+        std::printf(" %s", pad_display_left(h, 10).c_str());
+      }
+      std::printf("\n");
       size_t firms = 0;
       for (size_t k = 0; k < plans.size(); ++k) {
         const std::array<size_t, 8>& n = rows[k];

@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analysis/pool_filter.h"
@@ -72,6 +73,14 @@ bool has_firm_option(const Args& a);
 // The shipped application calendar plus the zone's --calls files; false (reported) when one does
 // not load.
 bool load_calendar(const Args& a, Lang lang, CallCalendar& calls);
+
+// `s` followed by spaces up to `width` terminal columns (a CJK character takes two), for tables
+// on the screen; longer text is kept whole.
+std::string pad_display(std::string_view s, size_t width);
+// The same with the spaces in front (right-aligned), for numbers' column headings.
+std::string pad_display_left(std::string_view s, size_t width);
+// Terminal columns of `s` (a CJK character takes two).
+size_t display_columns(std::string_view s);
 
 // The whole file at `path`; `*ok` false when it cannot be read.
 std::string read_file(const std::string& path, bool* ok);
