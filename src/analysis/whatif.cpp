@@ -202,10 +202,26 @@ AssessmentResult assess_one(const Plan& plan, const Pool& pool, uint32_t e, Batc
   return r;
 }
 
+Result<TitleRecord> parse_title_grant(std::string_view spec) {
+  const size_t at = spec.rfind('@');
+  const std::string tier(at == std::string_view::npos ? spec : spec.substr(0, at));
+  Result<Date> day = at == std::string_view::npos ? Result<Date>(invalid("", "")) : Date::parse(spec.substr(at + 1));
+  if (tier.empty() || !day) {
+    return invalid("称号假设 \"" + std::string(spec) + "\" 应写作 层级@取得日期，如 srdi-sme@2026-09-01",
+                   "a title to assume \"" + std::string(spec) + "\" is written TIER@DAY, e.g. srdi-sme@2026-09-01");
+  }
+  TitleRecord t;
+  t.tier = tier;
+  t.since = *day;
+  return t;
+}
+
 Result<std::vector<WhatIfResult>> what_if(std::span<const Plan* const> plans, const Pool& pool,
-                                          uint32_t e, std::span<const FactOverride> overrides) {
+                                          uint32_t e, std::span<const FactOverride> overrides,
+                                          std::span<const TitleRecord> titles) {
   Result<Pool> changed = pool_with_overrides(pool, e, overrides);
   if (!changed) return changed.error();
+  if (!titles.empty()) changed = pool_with_titles(*changed, 0, titles);
   std::vector<WhatIfResult> out;
   for (const Plan* plan : plans) {
     WhatIfResult w;

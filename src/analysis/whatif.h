@@ -104,9 +104,16 @@ struct WhatIfResult {
   bool outcome_changed() const { return before.outcome != after.outcome; }
 };
 
-// Assesses enterprise `e` under every plan as it is and with the overrides.
+// Parses a title assumed granted, TIER@YYYY-MM-DD ("srdi-sme@2026-09-01": the SRDI SME title
+// from that day, valid for the tier's usual term). The tier is not checked against the policies
+// here; the caller does that with its registry.
+Result<TitleRecord> parse_title_grant(std::string_view spec);
+
+// Assesses enterprise `e` under every plan as it is and with the overrides (facts changed) and
+// `titles` (titles assumed granted: "if it gets SRDI in 2026 …").
 Result<std::vector<WhatIfResult>> what_if(std::span<const Plan* const> plans, const Pool& pool,
-                                          uint32_t e, std::span<const FactOverride> overrides);
+                                          uint32_t e, std::span<const FactOverride> overrides,
+                                          std::span<const TitleRecord> titles = {});
 
 // The assessment of row `e` of `pool` under one plan (a batch of one). `scratch`, when given, is
 // the evaluator's working state for `plan`, reused between calls (allocating it costs more than

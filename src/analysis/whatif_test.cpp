@@ -75,6 +75,30 @@ TEST(WhatIf, AChangedFactFlipsTheCriteriaItFeedsAndNothingElse) {
   EXPECT_EQ((*r)[1].before.outcome, (*r)[1].after.outcome);
 }
 
+TEST(WhatIf, ATitleAssumedGrantedMeetsThePrerequisiteItFeeds) {
+  Fixture fx;
+  const uint32_t e = *fx.pool.find("91320505MA1P7K3C1N");
+  Result<TitleRecord> srdi = parse_title_grant("srdi-sme@2026-01-10");
+  ASSERT_TRUE(srdi.ok());
+  EXPECT_EQ(srdi->tier, "srdi-sme");
+  EXPECT_EQ(srdi->since.to_string(), "2026-01-10");
+  EXPECT_FALSE(parse_title_grant("srdi-sme").ok());
+  EXPECT_NE(parse_title_grant("@2026-01-10").error().message.en.find("TIER@DAY"), std::string::npos);
+  std::vector<TitleRecord> titles = {*srdi};
+  Result<std::vector<WhatIfResult>> r = what_if(fx.plan_list(), fx.pool, e, {}, titles);
+  ASSERT_TRUE(r.ok());
+  const WhatIfResult& lg = (*r)[0];
+  bool prerequisite_met = false;
+  for (const CriterionChange& c : lg.changes)
+    if (c.id == "prereq.srdi") prerequisite_met = c.before == Outcome::not_met && c.after == Outcome::met;
+  EXPECT_TRUE(prerequisite_met);
+  // Granted after the as-of date, the title does not count yet.
+  std::vector<TitleRecord> later = {*parse_title_grant("srdi-sme@2026-12-01")};
+  Result<std::vector<WhatIfResult>> r2 = what_if(fx.plan_list(), fx.pool, e, {}, later);
+  ASSERT_TRUE(r2.ok());
+  for (const CriterionChange& c : (*r2)[0].changes) EXPECT_NE(c.id, "prereq.srdi");
+}
+
 TEST(WhatIf, TheOneFirmPoolKeepsEverythingElse) {
   Fixture fx;
   const uint32_t e = *fx.pool.find("91320505MA1P7K3C1N");

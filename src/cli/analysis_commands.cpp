@@ -59,6 +59,18 @@ int cmd_whatif(int argc, char** argv) {
     if (!o) return usage_error(o.error().message.in(c.lang));
     overrides.push_back(std::move(*o));
   }
+  std::vector<TitleRecord> titles;
+  for (const std::string& spec : a.all("title")) {
+    Result<TitleRecord> t = parse_title_grant(spec);
+    if (!t) return usage_error(t.error().message.in(c.lang));
+    const std::vector<std::string> ids = c.registry->ids();
+    if (std::find(ids.begin(), ids.end(), t->tier) == ids.end()) {
+      std::string known;
+      for (const std::string& id : ids) known += (known.empty() ? "" : ", ") + id;
+      return usage_error("--title " + spec + ": no policy " + t->tier + " (known: " + known + ")");
+    }
+    titles.push_back(std::move(*t));
+  }
   std::vector<std::unique_ptr<Plan>> owned;
   if (!select_plans(a, c, owned)) return kFailed;
   std::vector<const Plan*> plans;
@@ -69,10 +81,14 @@ int cmd_whatif(int argc, char** argv) {
   std::optional<uint32_t> row = find_firm(a, c.lang, pool, &code);
   if (!row) return kFailed;
   const bool zh = c.lang == Lang::zh;
-  Result<std::vector<WhatIfResult>> results = what_if(plans, pool, *row, overrides);
+  Result<std::vector<WhatIfResult>> results = what_if(plans, pool, *row, overrides, titles);
   if (!results) return std::cerr << "gradus: " << results.error().message.in(c.lang) << "\n", kFailed;
   std::string changes;
   for (const FactOverride& o : overrides) changes += (changes.empty() ? "" : ", ") + o.written;
+  for (const TitleRecord& t : titles) {
+    changes += (changes.empty() ? "" : zh ? "，" : ", ") + (zh ? "自 " + t.since.to_string() + " 起持有 " + t.tier + " 称号"
+                                                                : "holds " + t.tier + " from " + t.since.to_string());
+  }
   std::cout << pool.text(find_field("name")->id, *row) << "  " << code << "\n"
             << (zh ? "假如 " : "what if ") << changes << "\n";
   const char* none = zh ? "—" : "-";
