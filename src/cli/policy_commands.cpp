@@ -166,7 +166,9 @@ int cmd_policy(int argc, char** argv) {
 
 // gradus policy diff A B: the firms whose outcome changes between two versions, and why.
 int cmd_policy_diff(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 3, {"input", "db", "known-at", "as-of", "mode", "lang", "format", "policy-file", "threads"}, {});
+  Args a = parse_args(argc, argv, 3, {"input", "db", "known-at", "as-of", "mode", "lang", "format", "policy-file", "threads",
+                                        "region", "park", "industry"},
+                      {});
   if (!a.error.empty()) return usage_error(a.error);
   if (a.positional.size() != 2) return usage_error("policy diff needs two policies, e.g. little-giant@2022 little-giant@2026");
   if (a.has("input") == a.has("db")) return usage_error("policy diff needs --input FILE or --db URL");
@@ -179,7 +181,7 @@ int cmd_policy_diff(int argc, char** argv) {
   std::vector<std::unique_ptr<Plan>> owned;
   if (!select_plans(which, c, owned)) return kFailed;
   Pool pool;
-  if (!load_pool_for(a, c.lang, pool)) return kFailed;
+  if (!load_pool_for(a, c.lang, pool) || !apply_filter(a, c.lang, pool)) return kFailed;
   PolicyDiff d = policy_diff(*owned[0], *owned[1], pool, static_cast<unsigned>(std::atoi(a.get("threads", "0").c_str())));
   const bool zh = c.lang == Lang::zh;
   const FieldId name = find_field("name")->id;
@@ -190,11 +192,25 @@ int cmd_policy_diff(int argc, char** argv) {
   };
   const std::string ka = owned[0]->policy->key(), kb = owned[1]->policy->key();
   if (fmt == "csv") {
-    std::cout << "uscc,name,before,after,blocking_before,blocking_after\n";
+    // English: ids for programs; Chinese: outcomes as words and criteria by their labels.
+    auto blocking = [&](const Plan& plan, const std::vector<std::string>& v) {
+      if (!zh) return ids(v);
+      std::string out;
+      for (const std::string& id : v) {
+        const Criterion* cr = find_criterion(plan, id);
+        out += (out.empty() ? "" : "；") + (cr != nullptr ? cr->label.zh : id);
+      }
+      return out;
+    };
+    std::cout << kUtf8Bom
+              << (zh ? "统一社会信用代码,企业名称,原版本结论,新版本结论,原版本卡在,新版本卡在\n"
+                     : "uscc,name,before,after,blocking_before,blocking_after\n");
     for (const PolicyDiffRow& r : d.changed) {
-      std::cout << pool.uscc(r.enterprise) << "," << csv_cell(pool.text(name, r.enterprise)) << "," << outcome_id(r.before)
-                << "," << outcome_id(r.after) << "," << csv_cell(ids(r.blocking_before)) << ","
-                << csv_cell(ids(r.blocking_after)) << "\n";
+      std::cout << pool.uscc(r.enterprise) << "," << csv_cell(pool.text(name, r.enterprise)) << ","
+                << (zh ? outcome_label(r.before).zh : outcome_id(r.before)) << ","
+                << (zh ? outcome_label(r.after).zh : outcome_id(r.after)) << ","
+                << csv_cell(blocking(*owned[0], r.blocking_before)) << "," << csv_cell(blocking(*owned[1], r.blocking_after))
+                << "\n";
     }
     return kOk;
   }
