@@ -984,7 +984,7 @@ namespace {
 // options name a registry), time conditions are dated.
 void batch_gaps(const Plan& plan, const Pool& pool, const BatchState& st, uint32_t begin, uint32_t count,
                 BatchState& scratch, std::vector<std::pair<uint32_t, TierGap>>& out, LaterPlans* later,
-                DayStates& day_states) {
+                DayStates& day_states, const std::vector<uint8_t>* only_firms = nullptr) {
   struct Pending {
     uint32_t e;
     AssessmentResult r;
@@ -995,6 +995,7 @@ void batch_gaps(const Plan& plan, const Pool& pool, const BatchState& st, uint32
   RecordingProver recorder;
   for (uint32_t i = 0; i < count; ++i) {
     if (root_outcome(st, i) == Outcome::met) continue;
+    if (only_firms != nullptr && !only_firms->empty() && !(*only_firms)[begin + i]) continue;
     Pending p{begin + i, extract_result(plan, pool, st, i, /*lean=*/true), {}, recorder.questions.size()};
     p.gap = gap_from(plan, pool, p.e, p.r, recorder);
     pending.push_back(std::move(p));
@@ -1111,6 +1112,7 @@ struct PoolGapAnalysis::Impl {
   std::vector<const Plan*> plans;
   const Pool* pool = nullptr;
   std::vector<std::unique_ptr<LaterPlans>> later;
+  std::vector<std::vector<uint8_t>> firms;  // per plan: the firms it analyses (empty: all)
   std::mutex mutex;
   std::vector<std::unique_ptr<WorkerStates>> free_sets;
 };
@@ -1119,6 +1121,7 @@ PoolGapAnalysis::PoolGapAnalysis(std::span<const Plan* const> plans, const Pool&
     : impl_(std::make_unique<Impl>()) {
   impl_->plans.assign(plans.begin(), plans.end());
   impl_->pool = &pool;
+  impl_->firms.resize(plans.size());
   for (const Plan* plan : plans) {
     impl_->later.push_back(options.registry ? std::make_unique<LaterPlans>(*plan, *options.registry, options.horizon_years)
                                             : nullptr);
@@ -1126,6 +1129,8 @@ PoolGapAnalysis::PoolGapAnalysis(std::span<const Plan* const> plans, const Pool&
 }
 
 PoolGapAnalysis::~PoolGapAnalysis() = default;
+
+void PoolGapAnalysis::only(size_t plan, std::vector<uint8_t> firms) { impl_->firms[plan] = std::move(firms); }
 
 size_t PoolGapAnalysis::batches() const { return (impl_->pool->size() + kBatch - 1) / kBatch; }
 
@@ -1148,7 +1153,7 @@ void PoolGapAnalysis::run(size_t first_batch, size_t last_batch, unsigned thread
     for (size_t p = 0; p < m.plans.size(); ++p) {
       gaps.clear();
       batch_gaps(*m.plans[p], pool, *v.states[p], v.begin, v.count, *set->proofs[p], gaps, m.later[p].get(),
-                 set->later[p]);
+                 set->later[p], &m.firms[p]);
       for (auto& [e, g] : gaps) all.push_back({p, e, std::move(g)});
     }
     {

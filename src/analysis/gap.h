@@ -138,6 +138,9 @@ class PoolGapAnalysis {
   PoolGapAnalysis(const PoolGapAnalysis&) = delete;
   PoolGapAnalysis& operator=(const PoolGapAnalysis&) = delete;
 
+  // Analyses only the firms e with firms[e] != 0 under `plan` (the others get no gap from it):
+  // a tier whose firms are judged by different versions or days is one plan per way.
+  void only(size_t plan, std::vector<uint8_t> firms);
   size_t batches() const;
   void run(size_t first_batch, size_t last_batch, unsigned threads, const GapBatchSink& sink);
 

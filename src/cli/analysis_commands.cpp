@@ -256,6 +256,7 @@ int gap_whole_pool(const Args& a, const Common& c, const std::vector<std::unique
   GapOptions options;
   options.registry = c.registry.get();
   PoolGapAnalysis analysis(plans, pool, options);
+  for (size_t p = 0; p < plans.size(); ++p) analysis.only(p, std::move(keep[p]));
   const FieldId name = find_field("name")->id;
   auto tier_name = [&](const Plan& p) { return zh ? p.policy->title.zh : p.policy->key(); };
   auto kind_label = [&](const char* kind) -> std::string {
@@ -346,10 +347,7 @@ int gap_whole_pool(const Args& a, const Common& c, const std::vector<std::unique
     std::vector<std::string> parts(last - chunk);
     analysis.run(chunk, last, threads, [&](size_t b, std::vector<FirmGap>&& gaps) {
       std::string& text = parts[b - chunk];
-      for (const FirmGap& fg : gaps) {
-        if (!keep[fg.plan].empty() && !keep[fg.plan][fg.enterprise]) continue;
-        format_gap(fg, text);
-      }
+      for (const FirmGap& fg : gaps) format_gap(fg, text);
     });
     for (const std::string& part : parts) out << part;
     progress.update(std::min<uint64_t>(pool.size(), last * kBatch), pool.size());
