@@ -10,6 +10,7 @@
 #include "core/fields.h"
 #include "core/uscc.h"
 #include "ingest/csv_reader.h"
+#include "ingest/encoding.h"
 #include "xlsx/reader.h"
 
 namespace gradus {
@@ -255,7 +256,9 @@ Result<TitleList> read_title_list(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   const std::string bytes = ss.str();
-  Result<std::string_view> text = check_text_encoding(bytes);
+  std::string converted;  // a GBK/GB18030 list as UTF-8
+  std::string encoding;
+  Result<std::string_view> text = ingest::decode_csv_bytes(bytes, &converted, &encoding);
   if (!text) return text.error();
   CsvReader reader(*text);
   CsvRecord rec;
