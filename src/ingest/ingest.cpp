@@ -41,9 +41,11 @@ InputFormat sniff(std::string_view text) {
   return InputFormat::csv;
 }
 
+// The file's name for messages (a name in another encoding, e.g. GBK bytes from an unpacked
+// archive, is shown escaped so that messages stay UTF-8).
 std::string base_name(std::string_view path) {
   const size_t slash = path.find_last_of("/\\");
-  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+  return printable_utf8(slash == std::string_view::npos ? path : path.substr(slash + 1));
 }
 
 Status prefixed(const Status& s, const std::string& file) {
@@ -115,12 +117,14 @@ Result<Pool> load_pool_file(const std::string& path, IngestReport& report,
                             const IngestOptions& options) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) {
-    return error(StatusCode::io_error, "无法打开文件 " + path, "cannot open the file " + path);
+    const std::string shown = printable_utf8(path);
+    return error(StatusCode::io_error, "无法打开文件 " + shown, "cannot open the file " + shown);
   }
   const std::streamoff size = in.tellg();
   auto read_failed = [&] {
-    return error(StatusCode::io_error, "读取文件 " + path + " 失败",
-                 "reading the file " + path + " failed");
+    const std::string shown = printable_utf8(path);
+    return error(StatusCode::io_error, "读取文件 " + shown + " 失败",
+                 "reading the file " + shown + " failed");
   };
   if (size < 0) return read_failed();
   const std::string file = base_name(path);
