@@ -20,10 +20,11 @@ bool usable(void* cd) { return cd != reinterpret_cast<void*>(static_cast<intptr_
 
 Gb18030Decoder::Gb18030Decoder() : cd_(iconv_open("UTF-8", "GB18030")) {
   if (!usable(cd_)) {
-    error_ = gradus::error(StatusCode::internal,
-                   "本机无法转换 GB18030/GBK 编码（缺少 glibc 的 gconv 模块）：请把文件另存为“CSV UTF-8”",
-                   "this system cannot convert GB18030/GBK text (glibc's gconv modules are "
-                   "missing): save the file as \"CSV UTF-8\"");
+    error_ = gradus::error(
+        StatusCode::internal,
+        "本机无法转换 GB18030/GBK 编码（缺少 glibc 的 gconv 模块）：请把文件另存为“CSV UTF-8”",
+        "this system cannot convert GB18030/GBK text (glibc's gconv modules are "
+        "missing): save the file as \"CSV UTF-8\"");
   }
 }
 
@@ -52,17 +53,16 @@ bool Gb18030Decoder::convert(std::string_view in, bool final, std::string* out) 
   const int err = errno;
   const size_t produced = out->size() - start - dst_left;
   out->resize(start + produced);
-  line_ += static_cast<uint32_t>(
-      std::count(out->data() + start, out->data() + start + produced, '\n'));
+  line_ +=
+      static_cast<uint32_t>(std::count(out->data() + start, out->data() + start + produced, '\n'));
   if (rc != static_cast<size_t>(-1)) return true;
   if (err == EINVAL && !final) {
     held_.assign(src, src_left);  // a sequence cut by the end of the piece
     return true;
   }
   const std::string n = std::to_string(line_);
-  error_ = gradus::error(StatusCode::parse_error,
-                 "第 " + n + " 行不是有效的 GB18030/GBK 编码文字",
-                 "line " + n + " is not valid GB18030/GBK text");
+  error_ = gradus::error(StatusCode::parse_error, "第 " + n + " 行不是有效的 GB18030/GBK 编码文字",
+                         "line " + n + " is not valid GB18030/GBK text");
   return false;
 }
 

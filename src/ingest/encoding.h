@@ -40,9 +40,9 @@ class Gb18030Decoder {
   uint32_t line() const { return line_; }
 
  private:
-  void* cd_;              // iconv_t, or (void*)-1 when the system has no GB18030 converter
-  std::string held_;      // the start of a sequence cut by the end of the previous piece
-  uint32_t line_ = 1;     // line of the first byte not yet converted
+  void* cd_;           // iconv_t, or (void*)-1 when the system has no GB18030 converter
+  std::string held_;   // the start of a sequence cut by the end of the previous piece
+  uint32_t line_ = 1;  // line of the first byte not yet converted
   Status error_;
 };
 

@@ -154,9 +154,9 @@ void expect_names_whole_character(const IngestReport& report, const ChineseNumbe
   for (Lang lang : {Lang::zh, Lang::en}) {
     const std::string m = format_input_error(report.errors[0], lang);
     EXPECT_TRUE(valid_utf8(m)) << where << ": " << printable_utf8(m);
-    const std::string named = lang == Lang::zh ? "含有非数字字符 \"" + c.character + "\""
-                                               : "it contains the character \"" + c.character +
-                                                     "\"";
+    const std::string named = lang == Lang::zh
+                                  ? "含有非数字字符 \"" + c.character + "\""
+                                  : "it contains the character \"" + c.character + "\"";
     EXPECT_NE(m.find(named), std::string::npos) << where << ": " << m;
     EXPECT_NE(m.find("\"" + c.value + "\""), std::string::npos) << where << ": " << m;
   }
@@ -183,9 +183,9 @@ TEST(OfficeFiles, ChineseTextInANumberCellNamesTheWholeCharacterInXlsx) {
 
 TEST(OfficeFiles, InvalidUtf8InAWorkbookCellIsShownEscaped) {
   // XML text that is not UTF-8 reaches a message escaped, never as broken bytes.
-  const std::string path = write_sheet_xml(
-      "bad_bytes.xlsx", {{str("uscc"), str("year"), str("revenue")},
-                         {str(std::string(kA)), num("2025"), str("12\xE7")}});
+  const std::string path =
+      write_sheet_xml("bad_bytes.xlsx", {{str("uscc"), str("year"), str("revenue")},
+                                         {str(std::string(kA)), num("2025"), str("12\xE7")}});
   Loaded l = load_file(path);
   if (l.pool.ok()) {
     ASSERT_EQ(l.report.errors.size(), 1u);
@@ -202,10 +202,9 @@ TEST(OfficeFiles, InvalidUtf8InAWorkbookCellIsShownEscaped) {
 
 TEST(OfficeFiles, ExactNumericUsccCellsAreReadExactly) {
   const std::string path = write_sheet_xml(
-      "numeric_uscc.xlsx",
-      {{str("统一社会信用代码"), str("年度"), str("营业收入（万元）")},
-       {num(std::string(kDigits1)), num("2025"), num("100")},
-       {num("9.13205051234567889E+17"), num("2025"), num("200")}});
+      "numeric_uscc.xlsx", {{str("统一社会信用代码"), str("年度"), str("营业收入（万元）")},
+                            {num(std::string(kDigits1)), num("2025"), num("100")},
+                            {num("9.13205051234567889E+17"), num("2025"), num("200")}});
   Loaded l = load_file(path);
   ASSERT_TRUE(l.pool.ok()) << l.pool.error().message.en;
   EXPECT_EQ(errors(l.report), V{});
@@ -268,9 +267,9 @@ TEST(OfficeFiles, MistypedUsccSaysWhichCheckFails) {
 // --- Defect 8: file types from the content ---------------------------------------------------
 
 TEST(OfficeFiles, AWorkbookNamedCsvIsReadAsAWorkbook) {
-  const std::string book = write_sheet_xml(
-      "book.xlsx", {{str("uscc"), str("year"), str("revenue")},
-                    {str(std::string(kA)), num("2025"), num("100")}});
+  const std::string book =
+      write_sheet_xml("book.xlsx", {{str("uscc"), str("year"), str("revenue")},
+                                    {str(std::string(kA)), num("2025"), num("100")}});
   const std::string renamed = temp_path("book_named.csv");
   std::filesystem::copy_file(book, renamed, std::filesystem::copy_options::overwrite_existing);
   Loaded l = load_file(renamed);
@@ -519,9 +518,17 @@ TEST(OfficeFiles, RefusedEnumValuesListTheLabelsInTheUsersLanguage) {
 }
 
 TEST(OfficeFiles, YesNoColumnsAcceptTheUsualWords) {
-  for (const auto& [written, want] : std::vector<std::pair<std::string, int64_t>>{
-           {"是", 1}, {"否", 0}, {"Y", 1}, {"n", 0}, {"yes", 1}, {"No", 0}, {"TRUE", 1},
-           {"false", 0}, {"1", 1}, {"0", 0}, {" 是 ", 1}}) {
+  for (const auto& [written, want] : std::vector<std::pair<std::string, int64_t>>{{"是", 1},
+                                                                                  {"否", 0},
+                                                                                  {"Y", 1},
+                                                                                  {"n", 0},
+                                                                                  {"yes", 1},
+                                                                                  {"No", 0},
+                                                                                  {"TRUE", 1},
+                                                                                  {"false", 0},
+                                                                                  {"1", 1},
+                                                                                  {"0", 0},
+                                                                                  {" 是 ", 1}}) {
     Loaded l = load_csv("uscc,listed\n" + std::string(kA) + "," + written + "\n");
     EXPECT_EQ(errors(l.report), V{}) << written;
     EXPECT_EQ(raw(*l.pool, kA, "listed"), want) << written;
@@ -540,8 +547,7 @@ TEST(OfficeFiles, AClerksWorkbookImportsCleanly) {
        num("5600.5"), num("88"), str("市级"), str("制造业核心基础领域（六基）"), str("否"),
        str("已走访")},
       {num("2"), num(std::string(kDigits2)), str("示例新材料有限公司"), num("2025"), num("3200"),
-       num("40"), str("省部级"), str("产业链关键环节；补短板/锻长板/填空白"), str("是"),
-       str("")}};
+       num("40"), str("省部级"), str("产业链关键环节；补短板/锻长板/填空白"), str("是"), str("")}};
   const std::string path = write_sheet_xml("clerk.xlsx", rows);
   IngestOptions options;
   options.ignore_unknown_columns = true;
