@@ -14,6 +14,7 @@
 #include "core/uscc.h"
 #include "ingest/encoding.h"
 #include "ingest/test_util.h"
+#include "ingest/title_list.h"
 #include "ingest/values.h"
 #include "xlsx/reader.h"
 
@@ -305,6 +306,20 @@ TEST(OfficeFiles, AnOldXlsIsToldToSaveAsXlsxWhateverItsName) {
   ASSERT_FALSE(l.pool.ok());
   EXPECT_EQ(l.pool.error().message.en.find("save it as \"CSV UTF-8\""), std::string::npos)
       << l.pool.error().message.en;
+}
+
+TEST(OfficeFiles, ATitleListWorkbookNamedCsvWithNumericCodesIsRead) {
+  const std::string book = write_sheet_xml(
+      "list.xlsx", {{str("企业名称"), str("统一社会信用代码"), str("称号"), str("年份")},
+                    {str("示例精工有限公司"), num(std::string(kDigits1)), str("专精特新中小企业"),
+                     num("2025")}});
+  const std::string renamed = temp_path("list_named.csv");
+  std::filesystem::copy_file(book, renamed, std::filesystem::copy_options::overwrite_existing);
+  Result<TitleList> list = read_title_list(renamed);
+  ASSERT_TRUE(list.ok()) << list.error().message.en;
+  ASSERT_EQ(list->rows.size(), 1u);
+  EXPECT_EQ(list->rows[0].uscc, kDigits1);
+  EXPECT_EQ(list->rows[0].title.tier, "srdi-sme");
 }
 
 // --- GBK / GB18030 CSV -----------------------------------------------------------------------
