@@ -233,6 +233,21 @@ TEST(OfficeFiles, ExcelsFifteenDigitCodesSayFormatTheColumnAsText) {
   EXPECT_EQ(l.pool->size(), 0u);
 }
 
+TEST(OfficeFiles, AFifteenDigitCodeThatHappensToCheckIsWarnedOf) {
+  // 913205051000125000 is valid (both check characters are 0), but a number cell with only 15
+  // significant digits may be what Excel left of another code.
+  const std::string path = write_sheet_xml(
+      "lucky_uscc.xlsx", {{str("统一社会信用代码"), str("年度"), str("营业收入（万元）")},
+                          {num("9.13205051000125E+17"), num("2025"), num("100")}});
+  Loaded l = load_file(path);
+  ASSERT_TRUE(l.pool.ok()) << l.pool.error().message.en;
+  EXPECT_EQ(errors(l.report), V{});
+  ASSERT_EQ(l.report.warnings.size(), 1u);
+  EXPECT_NE(warnings(l.report)[0].find("may have been changed by Excel"), std::string::npos)
+      << warnings(l.report)[0];
+  EXPECT_EQ(yearly(*l.pool, "913205051000125000", "revenue", 2025), micros("100"));
+}
+
 TEST(OfficeFiles, ScientificNotationInACsvCodeIsExplained) {
   Loaded l = load_csv("uscc,year,revenue\n9.13209E+17,2025,100\n");
   ASSERT_EQ(l.report.errors.size(), 1u);
