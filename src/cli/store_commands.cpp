@@ -106,9 +106,12 @@ int cmd_init(int argc, char** argv) {
 }
 
 int cmd_import(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2, {"db", "lang", "actor", "report", "show-changes"}, {"dry-run"});
+  Args a = parse_args(argc, argv, 2, {"db", "lang", "actor", "report", "show-changes"},
+                      {"dry-run", "ignore-unknown-columns"});
   if (!a.error.empty()) return usage_error(a.error);
   if (a.positional.empty()) return usage_error("import needs at least one FILE");
+  IngestOptions ingest_options;
+  ingest_options.ignore_unknown_columns = a.has("ignore-unknown-columns");
   Lang lang = Lang::zh;
   if (!read_lang(a, &lang)) return kFailed;
   auto s = open_store_or_report(a, lang);
@@ -123,8 +126,12 @@ int cmd_import(int argc, char** argv) {
     std::future<Result<std::string>> digest_job =
         std::async(std::launch::async, [file] { return store::sha256_of_file(file); });
     Progress reading((lang == Lang::zh ? "读取 " : "reading ") + file, lang == Lang::zh ? "行" : "rows", lang);
-    Result<Pool> pool = load_pool_file(file, report);
+    Result<Pool> pool = load_pool_file(file, report, ingest_options);
     reading.finish(report.rows_read);
+    if (!report.encoding.empty()) {
+      std::printf(lang == Lang::zh ? "%s：文本编码 %s\n" : "%s: text encoding %s\n", file.c_str(),
+                  report.encoding.c_str());
+    }
     for (const InputError& e : report.errors) std::cerr << format_input_error(e, lang) << "\n";
     for (const InputError& e : report.warnings) {
       std::cerr << (lang == Lang::zh ? "警告：" : "warning: ") << format_input_error(e, lang) << "\n";

@@ -55,7 +55,9 @@ Result<Decimal> parse_scaled(std::string_view original, int shift_left, int max_
         if (i - lead > 3 || s[lead] == '0') return bad("千位分隔符位置不对", "a misplaced thousands separator");
       }
     } else {
-      std::string ch(1, c);
+      // The whole character (a Chinese one is three bytes), or its byte escaped when the text
+      // is not UTF-8: a message never holds half a character.
+      const std::string ch = utf8_char_at(s, i);
       return bad(("含有非数字字符 " + quoted(ch)).c_str(),
                  ("it contains the character " + quoted(ch)).c_str());
     }

@@ -135,6 +135,29 @@ TEST(Decimal, ToString) {
   }
 }
 
+// Issue 17: Chinese text in a number cell named half a character ("\xE7"), which made the
+// message (and every report holding it) invalid UTF-8.
+TEST(Decimal, ChineseTextNamesTheWholeCharacter) {
+  struct Case {
+    std::string_view text;
+    std::string_view character;
+  };
+  for (const Case& c : {Case{"约5000万", "约"}, Case{"八十", "八"}, Case{"—", "—"},
+                        Case{"无", "无"}, Case{"100人", "人"}}) {
+    Result<Decimal> r = Decimal::parse(c.text);
+    ASSERT_FALSE(r) << c.text;
+    EXPECT_TRUE(valid_utf8(r.error().message.zh)) << r.error().message.zh;
+    EXPECT_TRUE(valid_utf8(r.error().message.en)) << r.error().message.en;
+    EXPECT_EQ(r.error().message.en, "\"" + std::string(c.text) +
+                                        "\" is not a number: it contains the character \"" +
+                                        std::string(c.character) + "\"");
+    EXPECT_EQ(r.error().message.zh, "\"" + std::string(c.text) + "\" 不是数字：含有非数字字符 \"" +
+                                        std::string(c.character) + "\"");
+  }
+  // Bytes that are not UTF-8 are shown escaped, in the value and in the reason.
+  EXPECT_EQ(error_en("12\xE7"), "\"12\\xE7\" is not a number: it contains the character \"\\xE7\"");
+}
+
 TEST(Decimal, Accessors) {
   EXPECT_TRUE(Decimal::from_int(5).is_integer());
   EXPECT_FALSE(Decimal::from_micros(5'500'000).is_integer());

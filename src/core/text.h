@@ -3,6 +3,7 @@
 //   Text t{"营业收入", "operating revenue"};
 //   std::cout << t.in(Lang::zh);
 //   normalize_width("１２，３００") == "12,300"
+//   utf8_char_at("约5000万", 0) == "约";  printable_utf8("\xE7") == "\\xE7"
 #pragma once
 
 #include <string>
@@ -37,7 +38,22 @@ std::vector<std::string_view> split(std::string_view s, char sep);
 // ASCII lower-case copy.
 std::string ascii_lower(std::string_view s);
 
-// Quotes a value for an error message: "12,3O0" (with the quotes).
+// Quotes a value for an error message: "12,3O0" (with the quotes). Bytes that are not valid
+// UTF-8 are written escaped (\xE7), so that a message is always valid UTF-8.
 std::string quoted(std::string_view s);
+
+// Length of the valid UTF-8 sequence starting at s[i] (1 for ASCII), or 0 when the bytes there
+// are not one (a stray continuation byte, an overlong form, a surrogate, a sequence cut short).
+size_t utf8_sequence_length(std::string_view s, size_t i);
+// Whether the whole text is valid UTF-8.
+bool valid_utf8(std::string_view s);
+// The text with each byte that is not part of valid UTF-8 written as \xNN (uppercase hex):
+// safe to put into a message, a CSV or an XML report. Valid text is returned unchanged.
+std::string printable_utf8(std::string_view s);
+// The character at byte i, for a message: the whole UTF-8 sequence ("约", "—"), or the byte
+// escaped ("\xE7") when it does not start a valid sequence. Precondition: i < s.size().
+std::string utf8_char_at(std::string_view s, size_t i);
+// At most `max_bytes` bytes of the text, cut at a character boundary (never inside a sequence).
+std::string_view utf8_prefix(std::string_view s, size_t max_bytes);
 
 }  // namespace gradus

@@ -57,6 +57,25 @@ TEST(Text, ParseLang) {
   EXPECT_EQ(l, Lang::en);  // unchanged on failure
 }
 
+TEST(Text, Utf8Helpers) {
+  EXPECT_EQ(utf8_char_at("约5000万", 0), "约");
+  EXPECT_EQ(utf8_char_at("约5000万", 3), "5");
+  EXPECT_EQ(utf8_char_at("—", 0), "—");
+  EXPECT_EQ(utf8_char_at("\xE7\xBA", 0), "\\xE7");  // cut short
+  EXPECT_EQ(utf8_char_at("\xBA", 0), "\\xBA");      // a stray continuation byte
+  EXPECT_TRUE(valid_utf8("营业收入 ok"));
+  EXPECT_FALSE(valid_utf8("\xE7"));
+  EXPECT_FALSE(valid_utf8("\xC0\xAF"));          // overlong
+  EXPECT_FALSE(valid_utf8("\xED\xA0\x80"));      // a surrogate
+  EXPECT_EQ(printable_utf8("a\xCD\xB3\xD2\xBB\xC9" "b"), "a\xCD\xB3\xD2\xBB\\xC9b");
+  EXPECT_EQ(printable_utf8("营业\xFF"), "营业\\xFF");
+  EXPECT_EQ(quoted("x\xE7"), "\"x\\xE7\"");
+  EXPECT_EQ(quoted("约"), "\"约\"");
+  EXPECT_EQ(utf8_prefix("营业收入", 7), "营业");
+  EXPECT_EQ(utf8_prefix("营业收入", 6), "营业");
+  EXPECT_EQ(utf8_prefix("ab", 5), "ab");
+}
+
 TEST(Text, Bilingual) {
   const Text t{"营业收入", "operating revenue"};
   EXPECT_EQ(t.in(Lang::zh), "营业收入");

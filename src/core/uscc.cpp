@@ -97,7 +97,7 @@ Result<Uscc> Uscc::parse(std::string_view text) {
   for (size_t i = 0; i < code.size(); ++position) {
     size_t len = 1;
     while (i + len < code.size() && is_utf8_continuation(code[i + len])) ++len;
-    const std::string ch = code.substr(i, len);
+    const std::string ch = printable_utf8(code.substr(i, len));
     const std::string pos = std::to_string(position + 1);
     if (len != 1) {
       return bad("第 " + pos + " 位字符 \"" + ch + "\" 不是数字或字母",
@@ -132,10 +132,10 @@ Result<Uscc> Uscc::parse(std::string_view text) {
   std::string en_failures;
   const char expected17 = org_check_char(std::string_view(code).substr(8, 8));
   if (code[16] != expected17) {
-    zh_failures = "第 17 位校验码（GB 11714 组织机构代码）为 " + char_quoted(code[16]) + "，应为 " +
-                  char_quoted(expected17);
-    en_failures = "check character 17 (GB 11714 organisation code) is " + char_quoted(code[16]) +
-                  ", expected " + char_quoted(expected17);
+    zh_failures = "组织机构代码校验码（第 17 位，GB 11714）应为 " + char_quoted(expected17) +
+                  "，实为 " + char_quoted(code[16]);
+    en_failures = "the organisation-code check character (17th character, GB 11714) should be " +
+                  char_quoted(expected17) + ", it is " + char_quoted(code[16]);
   }
   const char expected18 = uscc_check_char(std::string_view(code).substr(0, 17));
   if (code[17] != expected18) {
@@ -143,10 +143,10 @@ Result<Uscc> Uscc::parse(std::string_view text) {
       zh_failures += "；";
       en_failures += "; ";
     }
-    zh_failures += "第 18 位校验码（GB 32100）为 " + char_quoted(code[17]) + "，应为 " +
-                   char_quoted(expected18);
-    en_failures += "check character 18 (GB 32100) is " + char_quoted(code[17]) + ", expected " +
-                   char_quoted(expected18);
+    zh_failures += "校验码（第 18 位，GB 32100）应为 " + char_quoted(expected18) + "，实为 " +
+                   char_quoted(code[17]);
+    en_failures += "the check digit (18th character, GB 32100) should be " +
+                   char_quoted(expected18) + ", it is " + char_quoted(code[17]);
   }
   if (!en_failures.empty()) return bad(zh_failures, en_failures);
   return Uscc(std::move(code));

@@ -92,13 +92,13 @@ TEST(Uscc, WrongCheckCharacter18) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, StatusCode::invalid_argument);
   EXPECT_EQ(r.error().message.en,
-            "\"914403001922038217\" is not a valid unified social credit code: check character "
-            "18 (GB 32100) is '7', expected '6'");
+            "\"914403001922038217\" is not a valid unified social credit code: the check digit "
+            "(18th character, GB 32100) should be '6', it is '7'");
   EXPECT_EQ(r.error().message.zh,
-            "\"914403001922038217\" 不是有效的统一社会信用代码：第 18 位校验码（GB 32100）为 "
-            "'7'，应为 '6'");
+            "\"914403001922038217\" 不是有效的统一社会信用代码：校验码（第 18 位，GB 32100）应为 "
+            "'6'，实为 '7'");
   EXPECT_NE(
-      error_en("91110000600037341N").find("check character 18 (GB 32100) is 'N', expected 'L'"),
+      error_en("91110000600037341N").find("should be 'L', it is 'N'"),
       std::string::npos);
   EXPECT_TRUE(Uscc::parse("91110000600037341L"));
 }
@@ -109,13 +109,13 @@ TEST(Uscc, WrongCheckCharacter17) {
   code += '2';
   code += Uscc::uscc_check_char(code);
   const std::string en = error_en(code);
-  EXPECT_NE(en.find("check character 17 (GB 11714 organisation code) is '2', expected '1'"),
+  EXPECT_NE(en.find("check character (17th character, GB 11714) should be '1', it is '2'"),
             std::string::npos)
       << en;
-  EXPECT_EQ(en.find("check character 18"), std::string::npos) << en;
+  EXPECT_EQ(en.find("18th character"), std::string::npos) << en;
   Result<Uscc> r = Uscc::parse(code);
   ASSERT_FALSE(r);
-  EXPECT_NE(r.error().message.zh.find("第 17 位校验码（GB 11714 组织机构代码）为 '2'，应为 '1'"),
+  EXPECT_NE(r.error().message.zh.find("组织机构代码校验码（第 17 位，GB 11714）应为 '1'，实为 '2'"),
             std::string::npos);
 }
 
@@ -126,17 +126,17 @@ TEST(Uscc, FakeCodesFailBothChecks) {
   };
   for (const Case& c :
        {Case{"914403001870826678",
-             "check character 17 (GB 11714 organisation code) is '7', expected '6'; check "
-             "character 18 (GB 32100) is '8', expected '0'"},
+             "the organisation-code check character (17th character, GB 11714) should be '6', it is '7'; "
+             "the check digit (18th character, GB 32100) should be '0', it is '8'"},
         Case{"91110000800088421P",
-             "check character 17 (GB 11714 organisation code) is '1', expected '6'; check "
-             "character 18 (GB 32100) is 'P', expected 'W'"},
+             "the organisation-code check character (17th character, GB 11714) should be '6', it is '1'; "
+             "the check digit (18th character, GB 32100) should be 'W', it is 'P'"},
         Case{"9133010057462616XH",
-             "check character 17 (GB 11714 organisation code) is 'X', expected '8'; check "
-             "character 18 (GB 32100) is 'H', expected '9'"},
+             "the organisation-code check character (17th character, GB 11714) should be '8', it is 'X'; "
+             "the check digit (18th character, GB 32100) should be '9', it is 'H'"},
         Case{"91110108717809965C",
-             "check character 17 (GB 11714 organisation code) is '5', expected '6'; check "
-             "character 18 (GB 32100) is 'C', expected 'J'"}}) {
+             "the organisation-code check character (17th character, GB 11714) should be '6', it is '5'; "
+             "the check digit (18th character, GB 32100) should be 'J', it is 'C'"}}) {
     const std::string en = error_en(c.code);
     EXPECT_NE(en.find(c.detail), std::string::npos) << en;
   }

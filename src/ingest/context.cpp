@@ -20,11 +20,40 @@ bool tracked(const FieldDef& f) {
 
 std::string date_key(const std::optional<Date>& d) { return d ? std::to_string(d->days()) : "-"; }
 
+// "9.13209E+17": a code a spreadsheet showed as a number in scientific notation (then saved as
+// CSV text that way).
+bool looks_like_scientific_notation(std::string_view t) {
+  const size_t e = t.find_first_of("eE");
+  if (e == std::string_view::npos || e == 0 || e + 2 > t.size()) return false;
+  for (size_t i = 0; i < e; ++i) {
+    if (!((t[i] >= '0' && t[i] <= '9') || t[i] == '.')) return false;
+  }
+  size_t i = e + 1;
+  if (t[i] == '+' || t[i] == '-') ++i;
+  if (i == t.size()) return false;
+  for (; i < t.size(); ++i) {
+    if (t[i] < '0' || t[i] > '9') return false;
+  }
+  return true;
+}
+
+const Text& scientific_notation_note() {
+  static const Text kNote{
+      "该代码被表格软件当作数字、以科学计数法保存，末尾几位已经丢失：请把该列设为文本格式后重新填写",
+      "a spreadsheet stored this code as a number in scientific notation and its last digits are "
+      "lost: format the column as text and enter the codes again"};
+  return kNote;
+}
+
 }  // namespace
 
 ImportContext::ImportContext(std::string file, bool firm_rows, PoolBuilder& builder,
-                             IngestReport& report)
-    : file_(std::move(file)), firm_rows_(firm_rows), builder_(builder), report_(report) {
+                             IngestReport& report, IngestOptions options)
+    : file_(std::move(file)),
+      options_(options),
+      firm_rows_(firm_rows),
+      builder_(builder),
+      report_(report) {
   const std::span<const FieldDef> fields = all_fields();
   tracked_slot_.assign(fields.size(), -1);
   int slots = 0;
@@ -36,7 +65,7 @@ ImportContext::ImportContext(std::string file, bool firm_rows, PoolBuilder& buil
 }
 
 std::optional<uint32_t> ImportContext::enterprise(std::string_view text, uint32_t row,
-                                                  std::string_view column) {
+                                                  std::string_view column, const Text* note) {
   const std::string_view t = trim(text);
   if (t.empty()) return std::nullopt;
   // The same valid code as last time: the same enterprise, nothing to report.
@@ -56,7 +85,13 @@ std::optional<uint32_t> ImportContext::enterprise(std::string_view text, uint32_
   if (usccs_.size() <= e) usccs_.resize(e + 1);
   if (usccs_[e].empty()) usccs_[e] = code ? code->str() : std::string(t);
   if (!code) {
-    error(e, OriginRef{row, column, t}, reason_of(code.error(), t));
+    Text reason = reason_of(code.error(), t);
+    if (note == nullptr && looks_like_scientific_notation(t)) note = &scientific_notation_note();
+    if (note != nullptr) {
+      reason.zh += "。" + note->zh;
+      reason.en += ". " + note->en;
+    }
+    error(e, OriginRef{row, column, t}, std::move(reason));
   } else {
     last_code_text_.assign(t);
     last_code_enterprise_ = e;
@@ -103,8 +138,11 @@ InputError ImportContext::make(std::optional<uint32_t> e, const OriginRef& at, T
   err.sheet = at.sheet.empty() ? sheets_[sheet_] : std::string(at.sheet);
   err.row = at.row;
   err.firm = firm_rows_;
-  err.column = std::string(at.column);
-  err.value = std::string(at.value);
+  // Messages and the reports made of them are UTF-8 whatever the input held: bytes that are not
+  // (a damaged workbook's text) are kept escaped (\xE7).
+  if (!valid_utf8(err.sheet)) err.sheet = printable_utf8(err.sheet);
+  err.column = valid_utf8(at.column) ? std::string(at.column) : printable_utf8(at.column);
+  err.value = valid_utf8(at.value) ? std::string(at.value) : printable_utf8(at.value);
   if (e && *e < usccs_.size()) err.uscc = usccs_[*e];
   err.reason = std::move(reason);
   return err;

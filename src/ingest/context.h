@@ -46,9 +46,13 @@ struct OriginRef {
 class ImportContext {
  public:
   // `firm_rows`: rows are firm indices of the JSON enterprise form (for messages).
-  ImportContext(std::string file, bool firm_rows, PoolBuilder& builder, IngestReport& report);
+  ImportContext(std::string file, bool firm_rows, PoolBuilder& builder, IngestReport& report,
+                IngestOptions options = {});
 
   const std::string& file() const { return file_; }
+  const IngestOptions& options() const { return options_; }
+  // The name of the sheet being read ("" outside workbooks).
+  const std::string& sheet() const { return sheets_[sheet_]; }
 
   // The workbook sheet the following rows come from ("" = none, as in CSV and JSON). Errors then
   // carry the sheet's name, and a message that points at a row of another sheet names it.
@@ -62,10 +66,12 @@ class ImportContext {
   IngestReport& report() { return report_; }
 
   // The enterprise for a USCC as written, or nullopt when the text is empty (the caller reports
-  // that). An invalid code is reported (the reason says which check failed) and still gets an
-  // enterprise, keyed by the code as written and already rejected, so that all its rows are
-  // checked together and none of them loads.
-  std::optional<uint32_t> enterprise(std::string_view text, uint32_t row, std::string_view column);
+  // that). An invalid code is reported (the reason says which check failed, followed by `note`
+  // when given: why the code may have been damaged, e.g. by Excel storing it as a number) and
+  // still gets an enterprise, keyed by the code as written and already rejected, so that all its
+  // rows are checked together and none of them loads.
+  std::optional<uint32_t> enterprise(std::string_view text, uint32_t row, std::string_view column,
+                                     const Text* note = nullptr);
 
   // Records an error (rejecting the enterprise, when known) or a warning.
   void error(std::optional<uint32_t> e, const OriginRef& at, Text reason);
@@ -108,6 +114,7 @@ class ImportContext {
   std::optional<OriginRef> origin(uint32_t e, FieldId f) const;
 
   std::string file_;
+  IngestOptions options_;
   std::vector<std::string> sheets_{std::string()};  // [0]: no sheet
   uint32_t sheet_ = 0;                              // the current one
   bool firm_rows_;

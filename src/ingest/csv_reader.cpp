@@ -113,9 +113,19 @@ Status check_signature(std::string_view bytes) {
     return error(StatusCode::parse_error, "文件是 UTF-16 编码：请另存为“CSV UTF-8”",
                  "the file is UTF-16 encoded: save it as \"CSV UTF-8\"");
   }
-  if (bytes.starts_with("PK\x03\x04") || bytes.starts_with("\xD0\xCF\x11\xE0")) {
-    return error(StatusCode::parse_error, "这是 Excel 工作簿而不是文本文件：请另存为“CSV UTF-8”",
-                 "this is an Excel workbook, not a text file: save it as \"CSV UTF-8\"");
+  if (bytes.starts_with("PK\x03\x04")) {
+    return error(StatusCode::parse_error,
+                 "这是 Excel 工作簿（.xlsx），不是 CSV 文本：请把它作为工作簿读取（gradus 直接读取 "
+                 ".xlsx 文件）",
+                 "this is an Excel workbook (.xlsx), not CSV text: read it as a workbook (gradus "
+                 "reads .xlsx files directly)");
+  }
+  if (bytes.starts_with("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")) {
+    return error(StatusCode::parse_error,
+                 "这是旧版 Excel .xls 文件（或加密的工作簿）：请在 Excel 中另存为 .xlsx（Excel "
+                 "工作簿）后再读取",
+                 "this is an old Excel .xls file (or a password-protected workbook): save it as "
+                 ".xlsx (Excel Workbook) in Excel and read that");
   }
   return Status::ok_status();
 }
@@ -160,6 +170,16 @@ Status scan_utf8(std::string_view s, size_t* pos, uint32_t line, bool final) {
 
 }  // namespace
 
+Status not_utf8_nor_gb18030(uint32_t utf8_line, uint32_t gb_line) {
+  const std::string u = std::to_string(utf8_line);
+  const std::string g = std::to_string(gb_line);
+  return error(StatusCode::parse_error,
+               "文件既不是 UTF-8 编码（第 " + u + " 行）也不是 GB18030/GBK 编码（第 " + g +
+                   " 行）的文本：请在 Excel 中另存为“CSV UTF-8”",
+               "the file is neither UTF-8 text (line " + u + ") nor GB18030/GBK text (line " + g +
+                   "): save it from Excel as \"CSV UTF-8\"");
+}
+
 bool CsvRecord::blank() const {
   for (const std::string& c : cells) {
     if (!trim(c).empty()) return false;
@@ -196,7 +216,12 @@ Status TextEncodingCheck::check(std::string_view text, size_t offset, bool final
   size_t pos = checked_ - offset;
   const size_t from = pos;
   Status s = scan_utf8(text, &pos, line_, final);
-  if (!s.ok()) return s;
+  if (!s.ok()) {
+    not_utf8_ = pos < text.size() && text[pos] != '\0';
+    error_line_ = line_ + static_cast<uint32_t>(
+                              std::count(text.data() + from, text.data() + pos, '\n'));
+    return s;
+  }
   line_ += static_cast<uint32_t>(std::count(text.data() + from, text.data() + pos, '\n'));
   checked_ = offset + pos;
   return Status::ok_status();

@@ -1,4 +1,5 @@
-// RFC 4180 CSV reading for the flat form: UTF-8 only (a leading BOM is skipped), CRLF, LF or CR
+// RFC 4180 CSV reading for the flat form: UTF-8 text (a leading BOM is skipped; GB18030 files are
+// converted to UTF-8 first, see encoding.h and load_csv_stream), CRLF, LF or CR
 // line ends, quoted cells with doubled quotes ("") and embedded line breaks. Records are numbered
 // like spreadsheet rows: the first record is row 1, a blank line is a row too, and a record whose
 // quoted cell spans several text lines is still one row.
@@ -50,8 +51,13 @@ struct CsvRecordView {
 
 // Checks that `bytes` is UTF-8 text and returns it without a leading byte-order mark. Fails with a
 // bilingual explanation for UTF-16, for GBK/GB18030 or other non-UTF-8 bytes (naming the line),
-// and for binary files such as .xlsx workbooks.
+// and for binary files such as .xlsx workbooks (read them as workbooks) and old .xls files (save
+// them as .xlsx).
 Result<std::string_view> check_text_encoding(std::string_view bytes);
+
+// The failure of text that is neither UTF-8 (first bad byte on `utf8_line`) nor GB18030/GBK
+// (first bad sequence on `gb_line`).
+Status not_utf8_nor_gb18030(uint32_t utf8_line, uint32_t gb_line);
 
 // The same check for text that arrives in pieces: feed() the pieces in order (the first one
 // complete enough to hold the file's signature, when the file has one), then finish().
@@ -68,10 +74,17 @@ class TextEncodingCheck {
   size_t accepted() const { return checked_; }
   // Number of bytes of a leading BOM to skip (3 or 0); known after the first feed().
   size_t bom() const { return bom_; }
+  // After a failure: true when the text failed because a byte sequence is not UTF-8 (rather than
+  // a NUL byte or a file signature), so that it may be text in another encoding.
+  bool not_utf8() const { return not_utf8_; }
+  // After a failure: the line of the offending byte.
+  uint32_t error_line() const { return error_line_; }
 
  private:
   Status check(std::string_view text, size_t offset, bool final);
   bool started_ = false;
+  bool not_utf8_ = false;
+  uint32_t error_line_ = 0;
   size_t bom_ = 0;
   size_t checked_ = 0;  // position in the whole text
   uint32_t line_ = 1;   // line of position checked_

@@ -5,6 +5,7 @@
 
 #include "ingest/checks.h"
 #include "ingest/csv_reader.h"
+#include "ingest/encoding.h"
 #include "ingest/values.h"
 
 namespace gradus::ingest {
@@ -75,6 +76,8 @@ bool FlatLoader::set_header(std::span<const std::string_view> headers,
   uscc_column_.reset();
   year_column_.reset();
   std::map<std::pair<int, int>, size_t> seen;  // (kind, field id) → column
+  std::vector<std::string> unknown;            // headers the data contract does not know
+  uint32_t unknown_at = 0;                     // the row naming the first of them
   for (size_t i = 0; i < headers.size(); ++i) {
     Column col;
     col.header = std::string(trim(headers[i]));
@@ -106,10 +109,8 @@ bool FlatLoader::set_header(std::span<const std::string_view> headers,
     if (bad_unit) {
       // Reported above.
     } else if (col.kind == Kind::ignored) {
-      ctx_.error(std::nullopt, OriginRef{at, col.header, ""},
-                 Text{"未知的列：不是数据约定中的字段（见 docs/data-format.md）；该列被忽略",
-                      "unknown column: not a field of the data contract (see "
-                      "docs/data-format.md); the column is ignored"});
+      if (unknown.empty()) unknown_at = at;
+      unknown.push_back(col.header);
     } else {
       const std::pair<int, int> id{static_cast<int>(col.kind), col.field ? col.field->id : -1};
       auto [it, inserted] = seen.emplace(id, i);
@@ -132,6 +133,41 @@ bool FlatLoader::set_header(std::span<const std::string_view> headers,
     }
     columns_.push_back(std::move(col));
   }
+  if (!unknown.empty()) {
+    // One message for all of them: what they are, and the two ways on.
+    std::string list_zh;
+    std::string list_en;
+    for (const std::string& h : unknown) {
+      list_zh += (list_zh.empty() ? "" : "、") + h;
+      list_en += (list_en.empty() ? "" : ", ") + h;
+    }
+    const bool many = unknown.size() > 1;
+    if (ctx_.options().ignore_unknown_columns) {
+      for (const std::string& h : unknown) {
+        ctx_.report().ignored_columns.push_back(
+            ctx_.sheet().empty() ? h : ctx_.sheet() + "!" + h);
+      }
+      ctx_.warning(std::nullopt, OriginRef{unknown_at, "", ""},
+                   Text{"以下列不是数据约定中的字段，已按要求忽略（未读取）：" + list_zh,
+                        std::string(many ? "these columns are not fields"
+                                         : "this column is not a field") +
+                            " of the data contract and " + (many ? "were" : "was") +
+                            " ignored as asked (not read): " + list_en});
+    } else {
+      ctx_.error(std::nullopt, OriginRef{unknown_at, "", ""},
+                 Text{"未知的列：" + list_zh +
+                          "（不是数据约定中的字段，见 docs/data-format.md）。请删除或按字段名改名；"
+                          "如果这些列只是本单位自用（如序号、备注），可用 --ignore-unknown-columns "
+                          "忽略它们后重新读取",
+                      std::string(many ? "unknown columns: " : "unknown column: ") + list_en +
+                          " (not " + (many ? "fields" : "a field") +
+                          " of the data contract, see docs/data-format.md). Remove or rename " +
+                          (many ? "them" : "it") + "; if " + (many ? "they are" : "it is") +
+                          " only the office's own (序号, 备注 …), read the file again with "
+                          "--ignore-unknown-columns to leave " +
+                          (many ? "them" : "it") + " out"});
+    }
+  }
   if (!uscc_column_) {
     ctx_.error(std::nullopt, OriginRef{declared_at.empty() ? 1 : declared_at[0], "uscc", ""},
                Text{"缺少统一社会信用代码列（uscc），无法读取任何一行",
@@ -142,7 +178,8 @@ bool FlatLoader::set_header(std::span<const std::string_view> headers,
 }
 
 void FlatLoader::add_row(uint32_t row, std::span<const std::string_view> texts,
-                         std::span<const CellProblem> problems, const Text* row_error) {
+                         std::span<const CellProblem> problems, const Text* row_error,
+                         const Text* uscc_note) {
   ctx_.report().rows_read++;
   // A cell's text, trimmed; empty = missing.
   auto text_of = [&](size_t i) -> std::string_view {
@@ -162,7 +199,7 @@ void FlatLoader::add_row(uint32_t row, std::span<const std::string_view> texts,
   std::optional<uint32_t> e;
   const std::string_view uscc_text = text_of(*uscc_column_);
   if (!uscc_text.empty()) {
-    e = ctx_.enterprise(uscc_text, row, columns_[*uscc_column_].header);
+    e = ctx_.enterprise(uscc_text, row, columns_[*uscc_column_].header, uscc_note);
   } else {
     ctx_.error(std::nullopt, origin(*uscc_column_, ""),
                Text{"统一社会信用代码为空：本行无法归属到企业，未导入",
@@ -462,13 +499,17 @@ Status load_flat_csv(std::string_view text, ImportContext& ctx) {
 }
 
 Status load_csv_text(std::string_view bytes, const std::string& file, PoolBuilder& builder,
-                     IngestReport& report) {
-  Result<std::string_view> text = check_text_encoding(bytes);
-  if (!text) return text.error();
-  ImportContext ctx(file, /*firm_rows=*/false, builder, report);
-  Status s = load_flat_csv(*text, ctx);
+                     IngestReport& report, const IngestOptions& options) {
+  std::string converted;  // the text as UTF-8, when it was GB18030
+  std::string encoding;
+  Result<std::string_view> decoded = decode_csv_bytes(bytes, &converted, &encoding);
+  if (!decoded) return decoded.error();
+  const std::string_view text = *decoded;
+  ImportContext ctx(file, /*firm_rows=*/false, builder, report, options);
+  Status s = load_flat_csv(text, ctx);
   if (!s.ok()) return s;
   ctx.finish();
+  report.encoding = encoding;
   return Status::ok_status();
 }
 
@@ -477,9 +518,11 @@ constexpr uint32_t kSampleRows = 2000;
 
 Status load_csv_stream(const std::function<std::optional<size_t>(char*, size_t)>& read,
                        const std::string& file, PoolBuilder& builder, IngestReport& report,
-                       bool* read_failed, size_t chunk, uint64_t total_bytes) {
+                       bool* read_failed, size_t chunk, uint64_t total_bytes,
+                       const IngestOptions& options, uint32_t* not_utf8_line) {
   const size_t kChunk = std::max<size_t>(chunk, 1);
   *read_failed = false;
+  if (not_utf8_line != nullptr) *not_utf8_line = 0;
   // A failure of the whole import leaves the report as it was (the rows read before it do not
   // count: the file is rejected as a whole, like load_csv_text does before reading any row).
   const size_t errors_before = report.errors.size();
@@ -517,11 +560,18 @@ Status load_csv_stream(const std::function<std::optional<size_t>(char*, size_t)>
   };
 
   TextEncodingCheck encoding;
+  // Text that is not UTF-8 (and has no BOM saying it is) may be GB18030: the caller is told.
+  auto not_text = [&](Status s) {
+    if (not_utf8_line != nullptr && encoding.not_utf8() && encoding.bom() == 0) {
+      *not_utf8_line = encoding.error_line();
+    }
+    return s;
+  };
   // The first piece holds at least the signatures (byte-order marks, the start of a workbook).
   if (!fill(std::max<size_t>(kChunk, 16))) return fail_read();
   Status s = at_end ? encoding.finish(buf, offset) : encoding.feed(buf, offset);
-  if (!s.ok()) return s;  // nothing read yet
-  ImportContext ctx(file, /*firm_rows=*/false, builder, report);
+  if (!s.ok()) return not_text(s);  // nothing read yet
+  ImportContext ctx(file, /*firm_rows=*/false, builder, report, options);
   FlatCsvRows rows(ctx);
   const size_t start = encoding.bom();
   CsvReader reader(std::string_view(buf).substr(start, encoding.accepted() - start));
@@ -547,7 +597,7 @@ Status load_csv_stream(const std::function<std::optional<size_t>(char*, size_t)>
     s = at_end ? encoding.finish(buf, offset) : encoding.feed(buf, offset);
     if (!s.ok()) {
       undo();
-      return s;
+      return not_text(s);
     }
     reader.set_text(std::string_view(buf).substr(0, encoding.accepted() - offset), 0);
   }
@@ -557,6 +607,7 @@ Status load_csv_stream(const std::function<std::optional<size_t>(char*, size_t)>
     return s;
   }
   ctx.finish();
+  report.encoding = encoding.bom() != 0 ? "UTF-8 (BOM)" : "UTF-8";
   return Status::ok_status();
 }
 

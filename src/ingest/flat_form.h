@@ -56,16 +56,23 @@ class FlatLoader {
   explicit FlatLoader(ImportContext& ctx);
 
   // Declares the columns: headers as written, and the row that names each one (1 in CSV; the
-  // first object with that key in JSON). Unknown or repeated headers and unknown units are errors
-  // and their columns are ignored; every row is still read. Returns false (after reporting) when
-  // there is no uscc column, so that no row can be attributed to an enterprise.
+  // first object with that key in JSON). Repeated headers and unknown units are errors and their
+  // columns are not read; every row is still read. Unknown headers are one error naming them all
+  // (or, with IngestOptions::ignore_unknown_columns, a warning and report.ignored_columns).
+  // Returns false (after reporting) when there is no uscc column, so that no row can be
+  // attributed to an enterprise.
   bool set_header(std::span<const std::string_view> headers, std::span<const uint32_t> declared_at);
 
   // One data row; texts[i] belongs to header i (blank = missing). `problems` is empty or holds one
   // entry per column. `row_error` (may be null) is a structural problem of the row (quoting, cell
-  // count), reported against the row's enterprise.
+  // count), reported against the row's enterprise. `uscc_note` (may be null) is added to the
+  // reason when the row's code is invalid (a workbook's code cell that was a number).
   void add_row(uint32_t row, std::span<const std::string_view> texts,
-               std::span<const CellProblem> problems, const Text* row_error);
+               std::span<const CellProblem> problems, const Text* row_error,
+               const Text* uscc_note = nullptr);
+
+  // The column of the uscc, once set_header() found it.
+  std::optional<size_t> uscc_column() const { return uscc_column_; }
 
  private:
   using Kind = FlatColumnKind;
@@ -132,10 +139,11 @@ class FlatCsvRows {
 // Reads CSV text (already checked to be UTF-8). Fails only when the text has no header row.
 Status load_flat_csv(std::string_view text, ImportContext& ctx);
 
-// Reads CSV bytes into `builder`, reporting problems in `report`. Fails as a whole only when the
-// bytes are not UTF-8 text or there is no header row.
+// Reads CSV bytes into `builder`, reporting problems in `report`. The bytes are UTF-8 (with or
+// without a BOM) or else GB18030/GBK (converted; report.encoding says which). Fails as a whole
+// only when the bytes are neither, or there is no header row.
 Status load_csv_text(std::string_view bytes, const std::string& file, PoolBuilder& builder,
-                     IngestReport& report);
+                     IngestReport& report, const IngestOptions& options = {});
 
 // Reads CSV bytes that arrive in pieces (a file read a megabyte at a time), with the same result
 // as load_csv_text on all of them. `read(dest, n)` stores up to n bytes at dest and returns how
@@ -143,10 +151,15 @@ Status load_csv_text(std::string_view bytes, const std::string& file, PoolBuilde
 // Whenever the import fails as a whole (not UTF-8, no header row, reading failed), the report is
 // left as it was. `chunk` is how much is read at a time. `total_bytes` (0 = unknown), the size of
 // the whole input, lets the builder be sized once from the first rows (PoolBuilder::expect).
+// The bytes must be UTF-8: when they are not (and have no BOM), the import fails with
+// *not_utf8_line (when given) set to the line of the first offending byte, and the caller may
+// read the input again through a GB18030 decoder (encoding.h) into a fresh builder. On success
+// report.encoding is "UTF-8" or "UTF-8 (BOM)".
 Status load_csv_stream(const std::function<std::optional<size_t>(char*, size_t)>& read,
                        const std::string& file, PoolBuilder& builder, IngestReport& report,
                        bool* read_failed, size_t chunk = size_t{1} << 20,
-                       uint64_t total_bytes = 0);
+                       uint64_t total_bytes = 0, const IngestOptions& options = {},
+                       uint32_t* not_utf8_line = nullptr);
 
 // Reads a JSON array of flat-row objects (each with a `year` key and flat columns as keys).
 void load_flat_json(const JsonValue& rows, ImportContext& ctx);

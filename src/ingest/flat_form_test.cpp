@@ -114,8 +114,8 @@ TEST(FlatForm, UsccCheckFailureSaysWhichCheck) {
   ASSERT_EQ(l.report.errors.size(), 1u);
   EXPECT_EQ(format_input_error(l.report.errors[0], Lang::en),
             "firms.csv: row 2, column uscc: \"" + bad +
-                "\" is not a valid unified social credit code: check character 18 (GB 32100) is "
-                "'X', expected 'Y'");
+                "\" is not a valid unified social credit code: the check digit (18th "
+                "character, GB 32100) should be 'Y', it is 'X'");
   EXPECT_EQ(l.report.errors[0].uscc, bad);
   EXPECT_EQ(l.pool->size(), 1u);
   EXPECT_TRUE(l.pool->find(B).has_value());
@@ -139,10 +139,13 @@ TEST(FlatForm, NoUsccColumn) {
 }
 
 TEST(FlatForm, UnknownHeaderIsAFileErrorAndTheRestLoads) {
+  // Every row is still checked (and loaded into the pool), but the report is not ok: an import
+  // takes nothing from the file.
   Loaded l = load_csv("uscc,year,营业利润,revenue\n" + A + ",2025,50,100\n");
   EXPECT_EQ(errors(l.report),
-            (V{"firms.csv: row 1, column 营业利润: unknown column: not a field of the "
-               "data contract (see docs/data-format.md); the column is ignored"}));
+            (V{"firms.csv: row 1: unknown column: 营业利润 (not a field of the data contract, see "
+               "docs/data-format.md). Remove or rename it; if it is only the office's own (序号, "
+               "备注 …), read the file again with --ignore-unknown-columns to leave it out"}));
   EXPECT_TRUE(l.report.errors[0].uscc.empty());
   EXPECT_FALSE(l.report.ok());
   EXPECT_EQ(yearly(*l.pool, A, "revenue", 2025), micros("100"));
@@ -300,8 +303,11 @@ TEST(FlatForm, BooleansAndLists) {
                "(write true/false, 1/0 or 是/否)",
                "firms.csv: row 3, column product_field: \"core_basics;magic\" contains "
                "\"magic\", which is not a known field of the leading product (use one "
-               "of: core_basics, made_in_china_key, cyber_power, chain_key_link, "
-               "fills_gap, time_honored_brand, serves_chain_leader, future_industry)"}));
+               "of: core basic manufacturing fields (core_basics), ten key Made-in-China sectors "
+               "(made_in_china_key), cyber-power fields (cyber_power), key link of an industrial "
+               "chain (chain_key_link), fills a gap / strengthens a link (fills_gap), China "
+               "time-honoured brand (time_honored_brand), supplies a chain-leading firm "
+               "(serves_chain_leader), future / emerging industry (future_industry))"}));
 }
 
 TEST(FlatForm, EventColumns) {
@@ -344,13 +350,17 @@ TEST(FlatForm, EventColumnErrors) {
   EXPECT_EQ(
       errors(l.report),
       (V{"firms.csv: row 2, column maker_china: \"top50:2023\" has \"top50\", which is not a "
-         "known 创客中国 list (use one of: national_top500, national_top50)",
+         "known 创客中国 list (use one of: national top-500 enterprise group (national_top500), "
+         "national top-50 enterprise group (national_top50))",
          "firms.csv: row 2, column titles: \"srdi-sme\" is not TIER:SINCE (e.g. "
          "srdi-sme:2025-03-01)",
          "firms.csv: row 2, column incidents: \"fraud:2024-01-01\" has \"fraud\", which is not a "
-         "known incident kind (use one of: safety_major, cyber_data_security, environment, "
-         "quality, tax_evasion, data_fraud, serious_dishonesty, abnormal_operations, "
-         "research_misconduct, industry_violation)",
+         "known incident kind (use one of: major production-safety accident (safety_major), major "
+         "cyber or data-security incident (cyber_data_security), major environmental violation "
+         "(environment), serious quality problem (quality), tax evasion (tax_evasion), data "
+         "falsification (data_fraud), on the serious-dishonesty list (serious_dishonesty), on "
+         "the abnormal-operations list (abnormal_operations), serious research misconduct "
+         "(research_misconduct), serious breach of industry regulations (industry_violation))",
          "firms.csv: row 2, column award_rank: \"1\" gives an award without its level "
          "(award_level)"}));
 }
@@ -362,7 +372,8 @@ TEST(FlatForm, MoreValueErrors) {
   EXPECT_EQ(
       errors(l.report),
       (V{"firms.csv: row 2, column rd_institution: \"regional\" is not a known level of R&D "
-         "institution (use one of: none, enterprise, municipal, provincial, national)",
+         "institution (use one of: none, own or joint (below municipal) (enterprise), municipal, "
+         "provincial / ministerial (provincial), national)",
          "firms.csv: row 2, column high_tech_enterprise_valid_to: \"2026-02-30\" is not a date: "
          "that day does not exist in that month",
          "firms.csv: row 2, column incidents: \"quality:2025-03-01:2025-01-01\" ends before it "
@@ -422,11 +433,19 @@ TEST(FlatForm, UnterminatedQuote) {
 
 TEST(FlatForm, WholeFileFailures) {
   IngestReport report;
+  // GBK text is read (converted); text in neither encoding is refused.
   Result<Pool> gbk =
       load_pool_text("uscc,name\n9132,\xCA\xBE\xC0\xFD\n", InputFormat::csv, "gbk.csv", report);
-  ASSERT_FALSE(gbk.ok());
-  EXPECT_EQ(gbk.error().message.en,
-            "gbk.csv: line 2 is not UTF-8 (GBK?): save the file from Excel as \"CSV UTF-8\"");
+  ASSERT_TRUE(gbk.ok());
+  EXPECT_EQ(report.encoding, "GB18030");
+  EXPECT_EQ(report.errors[0].value, "9132");
+  report = IngestReport{};
+  Result<Pool> binary =
+      load_pool_text("uscc,name\n9132,\xCA\xBE\xFF\n", InputFormat::csv, "bin.csv", report);
+  ASSERT_FALSE(binary.ok());
+  EXPECT_EQ(binary.error().message.en,
+            "bin.csv: the file is neither UTF-8 text (line 2) nor GB18030/GBK text (line 2): save "
+            "it from Excel as \"CSV UTF-8\"");
   Result<Pool> empty = load_pool_text("\n\n", InputFormat::csv, "empty.csv", report);
   ASSERT_FALSE(empty.ok());
   EXPECT_EQ(empty.error().message.en, "empty.csv: the file has no header row (is it empty?)");

@@ -2,11 +2,20 @@
 // enterprise per fiscal year: CSV, Excel .xlsx workbooks with one or more sheets, JSON rows) and
 // the JSON enterprise form (docs/data-format.md). Every problem is reported with file, row (or firm
 // index and JSON path), column, value and a bilingual reason; an enterprise with any error is
-// rejected from the pool (never half-loaded), and the rest load. An unknown CSV header is an error
-// for the file: its column is ignored, every row is still checked, and report.ok() is false.
+// rejected from the pool (never half-loaded), and the rest load. A column the data contract does
+// not know (序号, 备注, an office's own column) is an error for the file naming every such column
+// (every row is still checked, report.ok() is false), unless IngestOptions::ignore_unknown_columns
+// is set: the columns are then listed in report.ignored_columns and a warning, and not read.
+//
+// A file's type is taken from its content whatever its name (a zip is an .xlsx workbook, `{` or
+// `[` starts JSON, an old .xls is refused with "save it as .xlsx"); CSV text is UTF-8 (with or
+// without a BOM) or, failing that, GB18030 (GBK, the "CSV (逗号分隔)" of Chinese Excel), converted
+// exactly; report.encoding says which was read.
 //
 //   IngestReport report;
-//   Result<Pool> pool = load_pool_file("firms.csv", report);   // or firms.xlsx, firms.json
+//   IngestOptions options;
+//   options.ignore_unknown_columns = true;                    // gradus --ignore-unknown-columns
+//   Result<Pool> pool = load_pool_file("firms.csv", report, options);   // or .xlsx, .json
 //   for (const InputError& e : report.errors) std::cerr << format_input_error(e, Lang::en) << "\n";
 //   if (!pool) ...                     // the file could not be read at all
 //   report.ok()                        // false when any row had an error
@@ -52,7 +61,21 @@ struct IngestReport {
   uint32_t rows_read = 0;            // CSV data rows or JSON firms
   uint32_t enterprises_loaded = 0;
   uint32_t enterprises_rejected = 0;
+  // The text encoding a CSV file was read in: "UTF-8", "UTF-8 (BOM)" or "GB18030" (GBK files
+  // are read as GB18030, their superset); "" for workbooks, JSON and files not read at all.
+  std::string encoding;
+  // Headers of the columns left out with IngestOptions::ignore_unknown_columns, as written
+  // (a workbook's prefixed with its sheet: "2024!备注").
+  std::vector<std::string> ignored_columns;
   bool ok() const { return errors.empty(); }
+};
+
+// How a file is read.
+struct IngestOptions {
+  InputFormat format = InputFormat::automatic;  // automatic: from the content, then the name
+  // Columns the data contract does not know are left out (listed in the report as a warning)
+  // instead of being an error for the file.
+  bool ignore_unknown_columns = false;
 };
 
 // `file: row N, column C: "value" reason` (JSON enterprise form: `file: firm N, path: ...`;
@@ -60,15 +83,21 @@ struct IngestReport {
 // empty are left out.
 std::string format_input_error(const InputError& e, Lang lang);
 
-// Reads a file; the format is taken from the extension (.csv, .json, .xlsx; otherwise sniffed:
-// a zip is a workbook) unless given. Fails (as a whole) only when the file cannot be opened or is
-// not CSV/JSON/XLSX at all (a damaged workbook, no sheet in the flat form); row-level problems go
-// to `report` and reject the enterprise concerned.
+// Reads a file. Unless options.format says otherwise, the format is sniffed from the content
+// (ZIP magic → .xlsx workbook; `{` or `[` after a BOM and spaces → JSON; the OLE2 magic of an
+// old .xls → refused, "save it as .xlsx"), then taken from the extension (.csv, .json, .xlsx),
+// else CSV. Fails (as a whole) only when the file cannot be opened or is not CSV/JSON/XLSX at
+// all (a damaged workbook, no sheet in the flat form, text neither UTF-8 nor GB18030);
+// row-level problems go to `report` and reject the enterprise concerned.
+Result<Pool> load_pool_file(const std::string& path, IngestReport& report,
+                            const IngestOptions& options);
 Result<Pool> load_pool_file(const std::string& path, IngestReport& report,
                             InputFormat format = InputFormat::automatic);
 
 // Same, from text in memory; `name` is used as the file name in errors. InputFormat::xlsx is
 // not accepted here (a workbook is read from its file).
+Result<Pool> load_pool_text(std::string_view text, std::string_view name, IngestReport& report,
+                            const IngestOptions& options);
 Result<Pool> load_pool_text(std::string_view text, InputFormat format, std::string_view name,
                             IngestReport& report);
 

@@ -550,7 +550,7 @@ bool is_flat_json(const JsonValue& rows) {
 }
 
 Status load_json_text(std::string_view text, const std::string& file, PoolBuilder& builder,
-                      IngestReport& report) {
+                      IngestReport& report, const IngestOptions& options) {
   Result<JsonValue> doc = parse_json(text);
   if (!doc) return doc.error();
   const JsonValue* firms = nullptr;
@@ -569,7 +569,7 @@ Status load_json_text(std::string_view text, const std::string& file, PoolBuilde
                  "\"enterprises\" array");
   }
   const bool flat = is_flat_json(*firms);
-  ImportContext ctx(file, /*firm_rows=*/!flat, builder, report);
+  ImportContext ctx(file, /*firm_rows=*/!flat, builder, report, options);
   if (doc->is_object()) {
     for (const auto& [key, value] : doc->members) {
       if (key != "enterprises") {

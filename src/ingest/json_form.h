@@ -25,8 +25,9 @@ bool is_flat_json(const JsonValue& rows);
 
 // Reads JSON text in either form into `builder`, reporting problems in `report` (firm indices
 // are 1-based). Fails as a whole only when the text is not JSON, or is neither an array nor an
-// object with an `enterprises` array.
+// object with an `enterprises` array. options.ignore_unknown_columns applies to the keys of flat
+// rows (columns); an unknown key of the enterprise form is always an error.
 Status load_json_text(std::string_view text, const std::string& file, PoolBuilder& builder,
-                      IngestReport& report);
+                      IngestReport& report, const IngestOptions& options = {});
 
 }  // namespace gradus::ingest

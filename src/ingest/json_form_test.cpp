@@ -150,8 +150,10 @@ TEST(JsonForm, EventRecordErrors) {
          "pool.json: firm 1, titles[0].valid_to: \"2024-01-01\" is before since (2025-03-01)",
          "pool.json: firm 1, incidents: \"tax_evasion:2024-01-01\" should be an array",
          "pool.json: firm 1, honours[0].kind: \"gazelle\" is not a known honour kind (use one "
-         "of: high_tech_enterprise, tech_innovation_demo, ip_advantage, ip_demo, "
-         "single_champion)"}));
+         "of: high and new technology enterprise (high_tech_enterprise), national "
+         "technology-innovation demonstration enterprise (tech_innovation_demo), IP advantage "
+         "enterprise (ip_advantage), IP demonstration enterprise (ip_demo), manufacturing single "
+         "champion (single_champion))"}));
 }
 
 TEST(JsonForm, MoreEventRecordErrors) {
@@ -164,12 +166,17 @@ TEST(JsonForm, MoreEventRecordErrors) {
   EXPECT_EQ(
       errors(l.report),
       (V{"pool.json: firm 1, ip_items[0].kind: \"patent\" is not a known IP kind (use one of: "
-         "invention_patent, defence_patent, plant_variety, crop_variety, new_drug, "
-         "tcm_protected_1, ic_layout, software_copyright, utility_model, design_patent)",
+         "invention patent (invention_patent), defence patent (defence_patent), plant variety "
+         "(plant_variety), national crop variety (crop_variety), national new drug (new_drug), "
+         "national first-grade protected TCM variety (tcm_protected_1), IC layout design "
+         "(ic_layout), software copyright (software_copyright), utility model (utility_model), "
+         "design patent (design_patent))",
          "pool.json: firm 1, ip_items[0].applied: \"maybe\" is not a yes/no value (write "
          "true/false, 1/0 or 是/否)",
          "pool.json: firm 1, ip_items[0].high_value: \"famous\" is not a known high-value kind "
-         "(use one of: overseas_family, maintained_10y, pledge_financing, national_award)",
+         "(use one of: overseas family patent (overseas_family), maintained more than 10 years "
+         "(maintained_10y), high pledge financing (pledge_financing), won a national S&T award "
+         "or China Patent Award (national_award))",
          "pool.json: firm 1, maker_china[0].year: is required but missing",
          "pool.json: firm 1, titles[0].tier: is required but missing",
          "pool.json: firm 1, titles[0].status: \"lapsed\" is not a known title status (use one of: "
@@ -233,8 +240,9 @@ TEST(JsonForm, FlatRowsHaveCsvSemantics) {
       B + R"(", "year": 2024, "revenu": 10, "founded": "2016-03-01"}])");
   ASSERT_TRUE(l.pool.ok());
   EXPECT_EQ(errors(l.report),
-            (V{"pool.json: row 4, column revenu: unknown column: not a field of the data contract "
-               "(see docs/data-format.md); the column is ignored",
+            (V{"pool.json: row 4: unknown column: revenu (not a field of the data contract, see "
+               "docs/data-format.md). Remove or rename it; if it is only the office's own (序号, "
+               "备注 …), read the file again with --ignore-unknown-columns to leave it out",
                "pool.json: row 4, column founded: \"2016-03-01\" disagrees with row 3 "
                "(\"2015-03-01\"): a static fact has one value per enterprise"}));
   EXPECT_EQ(yearly(*l.pool, A, "revenue", 2024), micros("1234.5678"));

@@ -67,7 +67,11 @@ TEST(TextEncoding, Checks) {
   EXPECT_EQ(check_text_encoding("\xFF\xFEu\0s").error().message.en,
             "the file is UTF-16 encoded: save it as \"CSV UTF-8\"");
   EXPECT_EQ(check_text_encoding("PK\x03\x04....").error().message.en,
-            "this is an Excel workbook, not a text file: save it as \"CSV UTF-8\"");
+            "this is an Excel workbook (.xlsx), not CSV text: read it as a workbook (gradus reads "
+            ".xlsx files directly)");
+  EXPECT_EQ(check_text_encoding("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1....").error().message.en,
+            "this is an old Excel .xls file (or a password-protected workbook): save it as .xlsx "
+            "(Excel Workbook) in Excel and read that");
   EXPECT_EQ(check_text_encoding("ok\nok\n\xB2\xE2\xCA\xD4").error().message.en,
             "line 3 is not UTF-8 (GBK?): save the file from Excel as \"CSV UTF-8\"");
   EXPECT_FALSE(check_text_encoding("\xED\xA0\x80").ok());  // a UTF-16 surrogate in UTF-8

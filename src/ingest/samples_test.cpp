@@ -70,7 +70,7 @@ TEST(Samples, BadCsvGivesTheDocumentedErrors) {
   EXPECT_EQ(
       errors(report),
       (V{"bad.csv: row 4, column uscc: \"91110108MA0BAD023E\" is not a valid unified social "
-         "credit code: check character 18 (GB 32100) is 'E', expected 'D'",
+         "credit code: the check digit (18th character, GB 32100) should be 'D', it is 'E'",
          "bad.csv: row 5, column revenue: \"12,3O0\" is not a number: a misplaced thousands "
          "separator",
          "bad.csv: row 7, column main_revenue: \"5200\" is greater than operating revenue "

@@ -10,6 +10,8 @@
 #include "core/fields.h"
 #include "core/uscc.h"
 #include "ingest/csv_reader.h"
+#include "ingest/encoding.h"
+#include "ingest/json_value.h"
 #include "xlsx/reader.h"
 
 namespace gradus {
@@ -218,7 +220,16 @@ std::string normalize_enterprise_name(std::string_view name) {
 Result<TitleList> read_title_list(const std::string& path) {
   TitleList list;
   list.file = path;
-  if (path.ends_with(".xlsx") || path.ends_with(".XLSX")) {
+  // A workbook by its content (a zip), whatever its name, or by its name.
+  bool workbook = path.ends_with(".xlsx") || path.ends_with(".XLSX");
+  {
+    std::ifstream probe(path, std::ios::binary);
+    char head[4] = {};
+    if (probe.read(head, 4) && std::string_view(head, 4) == std::string_view("PK\x03\x04", 4)) {
+      workbook = true;
+    }
+  }
+  if (workbook) {
     Result<std::unique_ptr<XlsxReader>> book = XlsxReader::open(path);
     if (!book) return book.error();
     bool any = false;
@@ -237,6 +248,8 @@ Result<TitleList> read_title_list(const std::string& path) {
           if (c.is_date) {
             std::optional<Date> d = date_from_serial(c.text, (*book)->date1904());
             cells[c.column] = d ? d->to_string() : c.text;
+          } else if (c.type == XlsxCellType::number) {
+            cells[c.column] = plain_number(c.text);  // a code in a number cell, digit for digit
           } else {
             cells[c.column] = c.text;
           }
@@ -255,7 +268,9 @@ Result<TitleList> read_title_list(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   const std::string bytes = ss.str();
-  Result<std::string_view> text = check_text_encoding(bytes);
+  std::string converted;  // a GBK/GB18030 list as UTF-8
+  std::string encoding;
+  Result<std::string_view> text = ingest::decode_csv_bytes(bytes, &converted, &encoding);
   if (!text) return text.error();
   CsvReader reader(*text);
   CsvRecord rec;

@@ -42,7 +42,9 @@ struct TitleList {
   std::vector<std::string> ignored_columns;
 };
 
-// Reads a list file (.csv or .xlsx; every sheet with a name and a tier column).
+// Reads a list file: a workbook (a zip by its content, or named .xlsx; every sheet with a name and
+// a tier column; number cells read digit for digit, so a code in a number cell stays whole) or
+// CSV text in UTF-8 or GB18030/GBK.
 Result<TitleList> read_title_list(const std::string& path);
 
 enum class TitleMatchKind : uint8_t {

@@ -1,15 +1,49 @@
 // Tests of published title lists: reading the real seed list, tier vocabulary, 公示 rows, dates,
-// and matching by USCC, full name, short name, with ambiguity reported.
+// and matching by USCC, full name, short name, with ambiguity reported; a GBK list reads the same.
 #include "ingest/title_list.h"
 
 #include <gtest/gtest.h>
+#include <iconv.h>
 
+#include <fstream>
+#include <iterator>
 #include <map>
 
 #include "core/fields.h"
 
 namespace gradus {
 namespace {
+
+TEST(TitleList, ReadsAGbkList) {
+  // The seed list as Chinese Excel saves "CSV (逗号分隔)": the same rows.
+  const std::string utf8_path =
+      std::string(GRADUS_SOURCE_DIR) + "/tests/data/srdi_enterprises_seed_from_news.csv";
+  const std::string gbk_path = ::testing::TempDir() + "gradus_title_list_gbk.csv";
+  {
+    std::ifstream in(utf8_path, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    iconv_t cd = iconv_open("GB18030", "UTF-8");
+    ASSERT_NE(cd, reinterpret_cast<iconv_t>(-1));
+    std::string gbk(text.size() * 2, '\0');
+    char* src = text.data();
+    size_t src_left = text.size();
+    char* dst = gbk.data();
+    size_t dst_left = gbk.size();
+    ASSERT_NE(iconv(cd, &src, &src_left, &dst, &dst_left), static_cast<size_t>(-1));
+    iconv_close(cd);
+    gbk.resize(gbk.size() - dst_left);
+    std::ofstream(gbk_path, std::ios::binary) << gbk;
+  }
+  Result<TitleList> utf8 = read_title_list(utf8_path);
+  Result<TitleList> gbk = read_title_list(gbk_path);
+  ASSERT_TRUE(utf8.ok());
+  ASSERT_TRUE(gbk.ok()) << gbk.error().message.en;
+  ASSERT_EQ(gbk->rows.size(), utf8->rows.size());
+  for (size_t i = 0; i < gbk->rows.size(); ++i) {
+    EXPECT_EQ(gbk->rows[i].name, utf8->rows[i].name);
+    EXPECT_EQ(gbk->rows[i].title.tier, utf8->rows[i].title.tier);
+  }
+}
 
 TEST(TitleList, ReadsTheRealSeedList) {
   Result<TitleList> list =

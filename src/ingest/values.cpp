@@ -58,11 +58,31 @@ bool plain_decimal(std::string_view s, int64_t* micros) {
   return true;
 }
 
-std::string allowed_ids(std::span<const EnumValue> values) {
-  std::string out;
+// The accepted values of an enumeration for a message, as labels in each language: the Chinese
+// labels in the Chinese message; the English labels, each with its id, in the English one.
+Text allowed_values(std::span<const EnumValue> values) {
+  Text out;
   for (const EnumValue& v : values) {
-    if (!out.empty()) out += ", ";
-    out += v.id;
+    if (!out.zh.empty()) {
+      out.zh += "、";
+      out.en += ", ";
+    }
+    out.zh += v.zh;
+    out.en += v.en;
+    if (v.en != v.id) out.en += " (" + std::string(v.id) + ")";
+  }
+  return out;
+}
+
+// A value or label compared the way people write it: full-width forms made ASCII (so （六基） and
+// (六基) are the same), ASCII spaces dropped, ASCII letters lower-cased.
+std::string label_key(std::string_view text) {
+  const std::string norm = normalize_width(text);
+  std::string out;
+  out.reserve(norm.size());
+  for (char c : norm) {
+    if (c == ' ' || c == '\t') continue;
+    out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
   }
   return out;
 }
@@ -452,18 +472,26 @@ Result<uint8_t> parse_enum(std::span<const EnumValue> values, std::string_view t
                            std::string_view what_zh, std::string_view what_en) {
   std::string storage;
   const std::string_view s = clean_view(text, storage);
+  // The id as written (the common case), then the id, Chinese or English label written loosely.
   int i = enum_index(values, s);
-  if (i < 0) i = enum_index(values, ascii_lower(s));
   if (i < 0) {
+    const std::string key = label_key(s);
+    for (size_t k = 0; k < values.size() && i < 0; ++k) {
+      const EnumValue& v = values[k];
+      if (label_key(v.id) == key || label_key(v.zh) == key || label_key(v.en) == key) {
+        i = static_cast<int>(k);
+      }
+    }
     for (const Alias& a : kEnumAliases) {
-      if (a.text == s) i = enum_index(values, a.id);
       if (i >= 0) break;
+      if (a.text == key) i = enum_index(values, a.id);
     }
   }
   if (i < 0) {
-    return value_error(
-        "不是有效的" + std::string(what_zh) + "取值（可用：" + allowed_ids(values) + "）",
-        "is not a known " + std::string(what_en) + " (use one of: " + allowed_ids(values) + ")");
+    const Text allowed = allowed_values(values);
+    return value_error("不是有效的" + std::string(what_zh) + "取值（可填：" + allowed.zh + "）",
+                       "is not a known " + std::string(what_en) + " (use one of: " + allowed.en +
+                           ")");
   }
   return static_cast<uint8_t>(i);
 }

@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/uscc.h"
 #include "ingest/context.h"
 #include "ingest/flat_form.h"
 #include "ingest/json_value.h"
@@ -25,6 +26,24 @@ bool is_uscc_header(std::string_view header) {
   bool in_yuan = false;
   const FieldDef* f = find_field_by_header(trim(header), &in_yuan);
   return f != nullptr && f->name == "uscc";
+}
+
+// Significant digits of a plain decimal ("913209211108331000" → 15).
+size_t significant_digits(std::string_view plain) {
+  size_t first = plain.find_first_of("123456789");
+  if (first == std::string_view::npos) return 0;
+  size_t last = plain.find_last_of("123456789");
+  size_t n = 0;
+  for (size_t i = first; i <= last; ++i) n += plain[i] >= '0' && plain[i] <= '9' ? 1 : 0;
+  return n;
+}
+
+const Text& number_lost_digits_note() {
+  static const Text kNote{
+      "Excel 把该代码存成了数字，丢失了末尾几位：请把该列设为文本格式后重新填写",
+      "Excel stored this code as a number and lost its last digits: format the column as text "
+      "and enter the codes again"};
+  return kNote;
 }
 
 }  // namespace
@@ -117,7 +136,7 @@ std::string xlsx_number_text(std::string_view stored) {
 }
 
 Status load_xlsx_file(const std::string& path, const std::string& file, PoolBuilder& builder,
-                      IngestReport& report) {
+                      IngestReport& report, const IngestOptions& options) {
   Result<std::unique_ptr<XlsxReader>> book = XlsxReader::open(path);
   if (!book) return book.error();
   XlsxReader& reader = **book;
@@ -140,7 +159,7 @@ Status load_xlsx_file(const std::string& path, const std::string& file, PoolBuil
       "is an Excel error value (a formula failed): enter the value or leave the cell empty"};
   static const Text kBadSerial{"不是有效的 Excel 日期", "is not a valid Excel date"};
 
-  ImportContext ctx(file, /*firm_rows=*/false, builder, report);
+  ImportContext ctx(file, /*firm_rows=*/false, builder, report, options);
   FlatLoader loader(ctx);
   size_t data_sheets = 0;
   std::vector<std::string> not_flat;  // sheets with a header but no uscc column
@@ -200,6 +219,7 @@ Status load_xlsx_file(const std::string& path, const std::string& file, PoolBuil
     const std::vector<std::string_view> header_views(headers.begin(), headers.end());
     const std::vector<uint32_t> declared(headers.size(), header_row);
     loader.set_header(header_views, declared);
+    const std::optional<size_t> uscc_column = loader.uscc_column();
 
     texts.assign(headers.size(), std::string());
     written.assign(headers.size(), std::string());
@@ -211,6 +231,7 @@ Status load_xlsx_file(const std::string& path, const std::string& file, PoolBuil
       for (std::string& t : texts) t.clear();
       problems.clear();
       std::optional<Text> row_error;
+      const Text* uscc_note = nullptr;
       for (XlsxCell& c : row.cells) {
         if (c.column >= texts.size()) {
           if (!trim(c.text).empty() && !row_error) {
@@ -223,7 +244,25 @@ Status load_xlsx_file(const std::string& path, const std::string& file, PoolBuil
         std::string& t = texts[c.column];
         switch (c.type) {
           case XlsxCellType::number:
-            if (c.is_date) {
+            if (uscc_column && c.column == *uscc_column) {
+              // A code in a number cell: its digits exactly as the file holds them (never
+              // rounded, never through a double). Excel keeps only 15 significant digits, so a
+              // code it stored as a number has lost its last ones.
+              t = plain_number(c.text);
+              if (significant_digits(t) <= 15 && t.size() >= 16) {
+                uscc_note = &number_lost_digits_note();
+                if (Uscc::parse(t)) {
+                  // The check characters happen to hold: still not to be trusted.
+                  ctx.warning(std::nullopt,
+                              OriginRef{row.number, headers[c.column], t},
+                              Text{"是数字单元格，只有 15 位有效数字，可能被 Excel 改动过（校验码"
+                                   "恰好相符）：请核对，并把该列设为文本格式",
+                                   "is a number cell with only 15 significant digits and may "
+                                   "have been changed by Excel (its check characters happen to "
+                                   "hold): check it, and format the column as text"});
+                }
+              }
+            } else if (c.is_date) {
               if (std::optional<Date> d = date_from_serial(c.text, reader.date1904())) {
                 t = d->to_string();
               } else {
@@ -247,7 +286,7 @@ Status load_xlsx_file(const std::string& path, const std::string& file, PoolBuil
         }
       }
       views.assign(texts.begin(), texts.end());
-      loader.add_row(row.number, views, problems, row_error ? &*row_error : nullptr);
+      loader.add_row(row.number, views, problems, row_error ? &*row_error : nullptr, uscc_note);
     }
   }
   ctx.set_sheet("");

@@ -10,7 +10,10 @@
 // Cells become the texts the flat form reads: numbers exactly as stored (an exponent written out;
 // a value at double precision rounded to the 15 significant digits Excel shows), date-formatted
 // numbers as ISO dates (2015-03-01), booleans TRUE/FALSE, text as is. An Excel error value
-// (#N/A, #VALUE!) is an error for its cell.
+// (#N/A, #VALUE!) is an error for its cell. A number cell in the uscc column is read exactly as
+// the file holds it ("913209211108331858"; "9.13209211108331E+17" written out without a
+// double); when it has only the 15 significant digits Excel keeps, an invalid code is explained
+// ("Excel stored this code as a number … format the column as text") and a valid one warned of.
 //
 //   PoolBuilder builder;
 //   IngestReport report;
@@ -29,7 +32,7 @@ namespace gradus::ingest {
 
 // Reads the workbook at `path`; `file` names it in errors.
 Status load_xlsx_file(const std::string& path, const std::string& file, PoolBuilder& builder,
-                      IngestReport& report);
+                      IngestReport& report, const IngestOptions& options = {});
 
 // Whether a sheet of this name holds notes rather than data (说明, 填写说明, Notes, README, …).
 bool is_notes_sheet(std::string_view name);

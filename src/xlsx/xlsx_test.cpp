@@ -304,6 +304,21 @@ TEST(XlsxReader, BrokenFilesGiveClearErrors) {
   EXPECT_EQ(sheet_error(bad_sheet),
             "sheet 数据: the part xl/worksheets/sheet1.xml is not well-formed XML (near byte 38): "
             "the end tag </row> does not match <c>");
+  // A message quoting the file's own text never cuts a character or passes on bytes that are not
+  // UTF-8 (issue 17): the malformed tag is cut at 40 bytes on a character boundary.
+  std::string long_tag = "<worksheet><sheetData><row><c ";
+  for (int i = 0; i < 20; ++i) long_tag += "中";
+  const std::string bad_tag = temp_path("badtag.xlsx");
+  write_zip(bad_tag, book_with_sheet(long_tag + "/></row></sheetData></worksheet>"));
+  const std::string tag_error = sheet_error(bad_tag);
+  EXPECT_NE(tag_error.find("a malformed start tag <c 中中中中中中中中中中中中>"), std::string::npos)
+      << tag_error;
+  const std::string bad_bytes = temp_path("badbytes.xlsx");
+  write_zip(bad_bytes,
+            book_with_sheet("<worksheet><sheetData><row></r\xE7></sheetData></worksheet>"));
+  EXPECT_NE(sheet_error(bad_bytes).find("the end tag </r\\xE7> does not match <row>"),
+            std::string::npos)
+      << sheet_error(bad_bytes);
   const std::string cut_sheet = temp_path("cutsheet.xlsx");
   write_zip(cut_sheet, book_with_sheet("<worksheet><sheetData><row><c><v>1</v></c></row>"));
   EXPECT_NE(sheet_error(cut_sheet).find("the XML ends inside the element <sheetData>"),

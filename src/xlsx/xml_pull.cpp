@@ -3,6 +3,8 @@
 
 #include <cstring>
 
+#include "core/text.h"
+
 namespace gradus::xlsx::detail {
 
 namespace {
@@ -114,7 +116,8 @@ bool XmlPull::fill() {
 }
 
 XmlPull::Event XmlPull::fail(std::string message) {
-  if (error_.empty()) error_ = std::move(message);
+  // The message may quote the part's own bytes: never pass on any that are not UTF-8.
+  if (error_.empty()) error_ = valid_utf8(message) ? std::move(message) : printable_utf8(message);
   done_ = true;
   last_ = Event::error;
   return last_;
@@ -283,7 +286,7 @@ XmlPull::Event XmlPull::next() {
     if (empty) tag.remove_suffix(1);
     if (stack_.empty() && seen_root_) return fail("a second root element");
     if (!parse_start(tag))
-      return fail("a malformed start tag <" + std::string(tag.substr(0, 40)) + ">");
+      return fail("a malformed start tag <" + std::string(utf8_prefix(tag, 40)) + ">");
     pos_ = end + 1;
     seen_root_ = true;
     stack_.push_back(name_);
