@@ -45,7 +45,7 @@ int cmd_whatif(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2,
                       {"input", "db", "known-at", "uscc", "name", "set", "title", "policy", "as-of", "mode", "lang",
                        "policy-file"},
-                      {});
+                      {"ignore-unknown-columns"});
   if (!a.error.empty()) return usage_error(a.error);
   if (a.has("input") == a.has("db") || !has_firm_option(a) || (!a.has("set") && !a.has("title"))) {
     return usage_error("whatif needs --uscc CODE or --name NAME, --set FIELD[@YEAR]=VALUE… or --title TIER@DATE…, "
@@ -361,7 +361,7 @@ int cmd_gap(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2,
                       {"input", "db", "known-at", "uscc", "name", "policy", "as-of", "mode", "lang", "policy-file", "threads",
                        "calls", "region", "park", "industry"},
-                      {"all", "summary"});
+                      {"all", "summary", "ignore-unknown-columns"});
   if (!a.error.empty()) return usage_error(a.error);
   if (a.has("input") == a.has("db") || (a.has("uscc") || a.has("name")) == a.has("all") ||
       (!a.has("all") && !has_firm_option(a))) {
@@ -453,7 +453,7 @@ void print_call(const PathStep& st, Lang lang) {
 int cmd_path(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2, {"input", "db", "known-at", "uscc", "name", "as-of", "mode", "lang", "policy-file",
                                                 "calls"},
-                      {"no-calls"});
+                      {"no-calls", "ignore-unknown-columns"});
   if (!a.error.empty()) return usage_error(a.error);
   if (a.has("input") == a.has("db") || !has_firm_option(a)) {
     return usage_error("path needs --uscc CODE or --name NAME, and --input FILE or --db URL");
@@ -531,7 +531,7 @@ int cmd_potential(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2,
                       {"input", "db", "known-at", "policy", "as-of", "mode", "lang", "policy-file", "region", "park", "industry",
                        "top", "format", "threads", "output"},
-                      {"include-holders"});
+                      {"include-holders", "ignore-unknown-columns"});
   if (!a.error.empty()) return usage_error(a.error);
   if (a.has("input") == a.has("db")) return usage_error("potential needs --input FILE or --db URL");
   if (a.all("policy").size() != 1) return usage_error("potential needs exactly one --policy ID");

@@ -87,7 +87,7 @@ int cmd_assess(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2,
                       {"input", "db", "known-at", "policy", "as-of", "mode", "format", "lang", "threads",
                        "policy-file", "actor", "region", "park", "industry", "by"},
-                      {"help", "save-run"});
+                      {"help", "save-run", "ignore-unknown-columns"});
   if (a.has("help")) return std::cout << kUsage, kOk;
   if (!a.error.empty()) return usage_error(a.error);
   if (!a.positional.empty()) return usage_error("unexpected argument " + a.positional[0]);
@@ -120,7 +120,7 @@ int cmd_assess(int argc, char** argv) {
   if (a.has("db")) {
     db = open_store_or_report(a, c.lang);
     if (!db || !load_from_store(a, c.lang, *db, pool, known_batch)) return kFailed;
-  } else if (!load_input(a.get("input"), c.lang, pool, report)) {
+  } else if (!load_input(a.get("input"), c.lang, pool, report, ingest_options(a))) {
     return kFailed;
   }
   if (!apply_filter(a, c.lang, pool)) return kFailed;
@@ -280,7 +280,7 @@ int cmd_assess(int argc, char** argv) {
 int cmd_explain(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2, {"input", "db", "known-at", "uscc", "name", "policy", "as-of", "mode", "lang",
                                                 "policy-file"},
-                      {"help"});
+                      {"help", "ignore-unknown-columns"});
   if (a.has("help")) return std::cout << kUsage, kOk;
   if (!a.error.empty()) return usage_error(a.error);
   if (a.has("input") == a.has("db") || !has_firm_option(a)) {

@@ -91,8 +91,8 @@ bool select_plans(const Args& a, Common& c, std::vector<std::unique_ptr<Plan>>& 
 }
 
 // Loads the input; prints every row error to stderr. Returns false when the file is unusable.
-bool load_input(const std::string& path, Lang lang, Pool& pool, IngestReport& report) {
-  Result<Pool> p = load_pool_file(path, report);
+bool load_input(const std::string& path, Lang lang, Pool& pool, IngestReport& report, const IngestOptions& options) {
+  Result<Pool> p = load_pool_file(path, report, options);
   for (const InputError& e : report.errors) std::cerr << format_input_error(e, lang) << "\n";
   for (const InputError& e : report.warnings)
     std::cerr << (lang == Lang::zh ? "警告：" : "warning: ") << format_input_error(e, lang) << "\n";
@@ -142,7 +142,7 @@ bool load_pool_for(const Args& a, Lang lang, Pool& pool) {
     int64_t known_batch = 0;
     return db && load_from_store(a, lang, *db, pool, known_batch);
   }
-  return load_input(a.get("input"), lang, pool, report);
+  return load_input(a.get("input"), lang, pool, report, ingest_options(a));
 }
 
 // The pool row of --uscc (width-normalised, upper-cased); prints why when it is not there.
@@ -194,6 +194,12 @@ std::string pad_display(std::string_view s, size_t width) {
 std::string pad_display_left(std::string_view s, size_t width) {
   const size_t columns = display_columns(s);
   return std::string(columns < width ? width - columns : 0, ' ') + std::string(s);
+}
+
+IngestOptions ingest_options(const Args& a) {
+  IngestOptions o;
+  o.ignore_unknown_columns = a.has("ignore-unknown-columns");
+  return o;
 }
 
 bool has_firm_option(const Args& a) { return a.has("uscc") != a.has("name"); }

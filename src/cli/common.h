@@ -30,6 +30,7 @@
 namespace gradus {
 
 struct IngestReport;
+struct IngestOptions;
 namespace store {
 class Store;
 }
@@ -48,7 +49,10 @@ bool read_common(const Args& a, Common& c);
 bool select_plans(const Args& a, Common& c, std::vector<std::unique_ptr<Plan>>& plans);
 
 // Loads an input file; prints every row error to stderr. Returns false when the file is unusable.
-bool load_input(const std::string& path, Lang lang, Pool& pool, IngestReport& report);
+bool load_input(const std::string& path, Lang lang, Pool& pool, IngestReport& report, const IngestOptions& options);
+
+// The ingest options of the command line (--ignore-unknown-columns).
+IngestOptions ingest_options(const Args& a);
 
 // Loads the stored pool (as known at --known-at when given); `known_batch` receives the batch the
 // facts are as of. Prints errors; false when nothing could be loaded.

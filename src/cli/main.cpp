@@ -50,36 +50,42 @@ gradus — 优质中小企业梯度培育：规则、解释、企业库
 usage / 用法:
   gradus assess  (--input FILE | --db URL [--known-at TIME] [--save-run])
                  [--policy ID[@VERSION]]... [--as-of YYYY-MM-DD]
-                 [--mode application|review] [--format text|json|csv|summary] [--lang zh|en]
-                 [--threads N] [--policy-file FILE]...
+                 [--mode application|review] [--format text|json|csv|summary [--by region|park|industry]]
+                 [--lang zh|en] [--threads N] [--policy-file FILE]... [FILTERS]
       Assess every enterprise in FILE (CSV, XLSX or JSON) or in the store against the policies
       (default: every shipped policy, in the version in force on the as-of date for the mode).
+      A firm holding a tier's title is assessed by its review (复核) version and counted apart.
       --known-at uses the facts as the store knew them then (YYYY-MM-DD or an ISO UTC time);
       --save-run keeps the outcomes as a dated run (gradus runs list|diff).
       评价文件或企业库中的每家企业；--known-at 按当时已知的数据评价；--save-run 保存本次评价结果。
-  gradus explain (--input FILE | --db URL [--known-at TIME]) --uscc CODE [--policy ID[@VERSION]]...
+  gradus explain (--input FILE | --db URL [--known-at TIME]) FIRM [--policy ID[@VERSION]]...
                  [--as-of …] [--mode …] [--lang …]
       The full account for one enterprise, criterion by criterion, with citations and inputs.
       单个企业的逐条解释（含依据与所用数据）。
-  gradus whatif (--input FILE | --db URL) --uscc CODE --set FIELD[@YEAR]=VALUE... [--policy …]
-                [--as-of …] [--mode …] [--lang …]
-      Re-assess one enterprise with changed facts and show which outcomes and criteria change.
+  gradus whatif (--input FILE | --db URL) FIRM [--set FIELD[@YEAR]=VALUE]... [--title TIER@DAY]...
+                [--policy …] [--as-of …] [--mode …] [--lang …]
+      Re-assess one enterprise with changed facts (or titles assumed granted on a day) and show
+      which outcomes and criteria change.
       假如修改某些数据，重新评价单个企业并列出哪些结果和条款发生变化。
-  gradus gap (--input FILE | --db URL) --uscc CODE [--policy …] [--calls FILE…] [--as-of …] [--mode …] [--lang …]
+  gradus gap (--input FILE | --db URL) FIRM [--policy …] [--calls FILE…] [--as-of …] [--mode …] [--lang …]
       For each tier not met: the facts to enter, the unmet criteria with the smallest proven change
       of one fact each, and what a reviewer must judge. 差距分析：缺哪些数据、差多少、哪些需评审。
-  gradus gap (--input FILE | --db URL) --all [--policy …] [--calls FILE…] [--as-of …] [--lang …] [--threads N]
-      The same for every firm of the pool as CSV, one line per proven change (全池差距分析，CSV).
-  gradus path (--input FILE | --db URL) --uscc CODE [--calls FILE…] [--no-calls] [--as-of …] [--lang …]
+      A holder is judged by the review of its title; others on their next call's first day.
+  gradus gap (--input FILE | --db URL) --all [--summary] [--policy …] [--calls FILE…] [--as-of …]
+             [--lang …] [--threads N] [FILTERS]
+      The same for every firm of the pool as CSV, one line per proven change, or with --summary one
+      line per firm and tier (全池差距分析，CSV).
+  gradus path (--input FILE | --db URL) FIRM [--calls FILE…] [--no-calls] [--as-of …] [--lang …]
       The way up the ladder: innovative/tech SME → SRDI SME → little giant, each step held, now,
       from a date (time conditions) or after changes, with what must be true, each placed in the
       first application call it can make (calendar/calls.yaml; a zone's own dates with --calls).
       晋级路径，按申报批次排期。
-  gradus potential --policy ID (--input FILE | --db URL) [--region PREFIX] [--industry PREFIX]
+  gradus potential --policy ID (--input FILE | --db URL) [FILTERS]
                 [--top N] [--format text|csv|json|xlsx --output FILE] [--include-holders] [--as-of …]
-      The firms closest to a tier (not holding it yet), ranked by blocking criteria and shortfall.
+      The firms closest to a tier (not holding it yet), ranked by blocking criteria and shortfall;
+      files get every firm unless --top N, the screen the first 50.
       按差距排序，列出最接近某一层级的企业。
-  gradus policy diff ID@VERSION ID@VERSION (--input FILE | --db URL) [--format text|csv] [--as-of …]
+  gradus policy diff ID@VERSION ID@VERSION (--input FILE | --db URL) [--format text|csv] [--as-of …] [FILTERS]
       The firms whose outcome changes between two versions of a policy, and the criteria why.
       新旧版本政策下结果发生变化的企业及原因。
   gradus policy list [--as-of YYYY-MM-DD] [--lang zh|en]
@@ -118,6 +124,11 @@ usage / 用法:
   gradus demo [--enterprises N] [--seed S] [--db URL]
       Fill the store with a synthetic demo pool (default 913 firms). 生成演示企业库。
 
+FIRM is --uscc CODE or --name NAME (exact, else the one firm whose name contains it; an
+ambiguous name lists the candidates). FILTERS: --region PREFIX (leading digits of the region
+code: 32, 3205), --park NAME, --industry PREFIX (GB/T 4754: C, C34, 3456).
+--input FILE takes --ignore-unknown-columns (columns gradus does not know are listed and left out).
+CSV outputs start with a UTF-8 BOM; in zh their headers and values are Chinese.
 The store is --db URL, else $GRADUS_DB, else sqlite:gradus.db (URL: sqlite:PATH or
 postgresql://USER@HOST:PORT/DBNAME). The actor is --actor, else $GRADUS_ACTOR, else $USER.
 The as-of date defaults to today (UTC+8); the mode to application; the language to zh.

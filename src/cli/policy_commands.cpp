@@ -168,7 +168,7 @@ int cmd_policy(int argc, char** argv) {
 int cmd_policy_diff(int argc, char** argv) {
   Args a = parse_args(argc, argv, 3, {"input", "db", "known-at", "as-of", "mode", "lang", "format", "policy-file", "threads",
                                         "region", "park", "industry"},
-                      {});
+                      {"ignore-unknown-columns"});
   if (!a.error.empty()) return usage_error(a.error);
   if (a.positional.size() != 2) return usage_error("policy diff needs two policies, e.g. little-giant@2022 little-giant@2026");
   if (a.has("input") == a.has("db")) return usage_error("policy diff needs --input FILE or --db URL");
