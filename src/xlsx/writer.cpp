@@ -253,7 +253,8 @@ struct XlsxWriter::Impl {
         v.value_formula = formula.data();
         v.ignore_blank = LXW_VALIDATION_ON;
         v.show_error = LXW_VALIDATION_ON;
-        v.error_type = LXW_VALIDATION_ERROR_TYPE_STOP;
+        v.error_type = c.choices_strict ? LXW_VALIDATION_ERROR_TYPE_STOP
+                                        : LXW_VALIDATION_ERROR_TYPE_INFORMATION;
         const lxw_error e = worksheet_data_validation_range(
             sheet, 1, col, options.max_rows_per_sheet - 1, col, &v);
         if (e != LXW_NO_ERROR) return lxw_status(e, "添加下拉列表", "adding a dropdown list");

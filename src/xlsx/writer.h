@@ -60,6 +60,9 @@ struct XlsxColumn {
   // formula such as "=选项!$A$2:$A$9" (Excel limits a literal list to 255 characters; a range
   // has no such limit). Empty: no dropdown.
   std::string choices;
+  // Whether the dropdown refuses other values (false: Excel only informs, e.g. for a list of
+  // several values separated by ';').
+  bool choices_strict = true;
 };
 
 // Excel's limit of rows on a sheet, the header row included.
