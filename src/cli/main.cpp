@@ -563,11 +563,16 @@ int cmd_export(int argc, char** argv) {
   if (!load_from_store(a, c.lang, *db, pool, known_batch)) return kFailed;
   ExportOptions options;
   options.lang = c.lang;
+  // Titles' tiers by name in the user's language (the latest version's title of each policy).
+  for (const Policy* p : c.registry->all()) {
+    if (p->kind == Policy::Kind::tier) options.tier_labels[p->id] = p->title.in(c.lang);
+  }
   if (!owned.empty()) {
     const bool zh = c.lang == Lang::zh;
     for (const auto& p : owned) {
-      options.extra.headers.push_back(p->policy->key() + (zh ? " 结果" : " outcome"));
-      options.extra.headers.push_back(p->policy->key() + (zh ? " 得分" : " score"));
+      const std::string name = p->policy->title.in(c.lang) + (zh ? "（" : " (") + p->policy->key() + (zh ? "）" : ")");
+      options.extra.headers.push_back(name + (zh ? " 结果" : " outcome"));
+      options.extra.headers.push_back(name + (zh ? " 得分" : " score"));
     }
     options.extra.headers.push_back(zh ? "评价日" : "as of");
     options.extra.cells.assign(pool.size(), {});
@@ -578,7 +583,7 @@ int cmd_export(int argc, char** argv) {
         std::vector<std::string>& row = options.extra.cells[v.begin + i];
         for (size_t k = 0; k < plans.size(); ++k) {
           AssessmentResult r = extract_result(*plans[k], pool, *v.states[k], i);
-          row.push_back(outcome_id(r.outcome));
+          row.push_back(outcome_label(r.outcome).in(c.lang));
           row.push_back(r.scored ? format_number(r.score_lo) : std::string());
         }
         row.push_back(c.options.as_of.to_string());
