@@ -2,8 +2,13 @@
 // fields of a few InputErrors (split on 0xFF 0xFE), each report format is written, and the output
 // must be valid UTF-8 without the control characters XML 1.0 forbids (the text and CSV files,
 // the workbook's sheet XML read back through the reader). Any other outcome aborts.
-// Built only with clang (-DGRADUS_BUILD_FUZZERS=ON); run:
+// Built only with clang (-DGRADUS_BUILD_FUZZERS=ON with CXX=clang++); run:
 //   ./build-clang/gradus_report_fuzz -max_total_time=60 /tmp/corpus
+// (clang 14 with libstdc++ 12 does not yet build the whole tree: the embedded files' long
+// literals and ingest's JSON value. The target also links against the g++-built libraries:
+//   clang++ -std=c++20 -fsanitize=fuzzer -Isrc tests/fuzz/report_fuzz.cpp build/libgradus_export.a
+//     build/libgradus_ingest.a build/libgradus_xlsx.a build/libgradus_core.a
+//     $(pkg-config --libs xlsxwriter minizip pugixml) -lpthread -o report_fuzz )
 #include <unistd.h>
 
 #include <cstdint>
