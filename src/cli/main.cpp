@@ -160,11 +160,28 @@ int cmd_export(int argc, char** argv) {
   if (!load_from_store(a, c.lang, *db, pool, known_batch)) return kFailed;
   ExportOptions options;
   options.lang = c.lang;
+  // Titles' tiers by name in the user's language: the policy's title without the standard's
+  // words and year ("专精特新中小企业认定标准（2026）" → "专精特新中小企业"); policies carry no
+  // separate tier name.
+  for (const Policy* p : c.registry->all()) {
+    if (p->kind != Policy::Kind::tier) continue;
+    std::string name = p->title.in(c.lang);
+    for (const char* year_open : {"（", " ("}) {
+      const size_t at = name.rfind(year_open);
+      if (at != std::string::npos && at > 0) name.erase(at);
+    }
+    for (const char* suffix : {"认定标准", "评价标准", "认定条件", "认定办法", "评价办法", " recognition standard",
+                               " evaluation standard", " recognition conditions", " evaluation measures"}) {
+      if (name.ends_with(suffix) && name.size() > std::strlen(suffix)) name.erase(name.size() - std::strlen(suffix));
+    }
+    options.tier_labels[p->id] = name;
+  }
   if (!owned.empty()) {
     const bool zh = c.lang == Lang::zh;
     for (const auto& p : owned) {
-      options.extra.headers.push_back(p->policy->key() + (zh ? " 结果" : " outcome"));
-      options.extra.headers.push_back(p->policy->key() + (zh ? " 得分" : " score"));
+      const std::string name = p->policy->title.in(c.lang) + (zh ? "（" : " (") + p->policy->key() + (zh ? "）" : ")");
+      options.extra.headers.push_back(name + (zh ? " 结果" : " outcome"));
+      options.extra.headers.push_back(name + (zh ? " 得分" : " score"));
     }
     options.extra.headers.push_back(zh ? "评价日" : "as of");
     options.extra.cells.assign(pool.size(), {});
@@ -175,7 +192,7 @@ int cmd_export(int argc, char** argv) {
         std::vector<std::string>& row = options.extra.cells[v.begin + i];
         for (size_t k = 0; k < plans.size(); ++k) {
           AssessmentResult r = extract_result(*plans[k], pool, *v.states[k], i);
-          row.push_back(outcome_id(r.outcome));
+          row.push_back(outcome_label(r.outcome).in(c.lang));
           row.push_back(r.scored ? format_number(r.score_lo) : std::string());
         }
         row.push_back(c.options.as_of.to_string());

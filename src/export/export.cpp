@@ -10,8 +10,12 @@
 
 #include "core/decimal.h"
 #include "core/fields.h"
+#include "core/industry.h"
+#include "core/region.h"
+#include "export/csv_text.h"
 #include "ingest/csv_reader.h"
 #include "ingest/values.h"
+#include "xlsx/reader.h"
 #include "xlsx/writer.h"
 
 namespace gradus {
@@ -24,8 +28,14 @@ using Row = std::vector<XlsxValue>;
 class Sink {
  public:
   virtual ~Sink() = default;
+  // Starts a table; `layout` matters to a workbook only (a CSV file has no note column: its
+  // numbers are exact decimal text).
   virtual Status table(const std::string& sheet, const std::string& file,
-                       const std::vector<XlsxColumn>& columns) = 0;
+                       const std::vector<XlsxColumn>& columns, const SheetOptions& layout) = 0;
+  Status table(const std::string& sheet, const std::string& file,
+               const std::vector<XlsxColumn>& columns) {
+    return table(sheet, file, columns, SheetOptions{});
+  }
   virtual Status row(const Row& cells) = 0;
   virtual Status close() = 0;
 };
@@ -33,9 +43,11 @@ class Sink {
 class XlsxSink final : public Sink {
  public:
   explicit XlsxSink(std::unique_ptr<XlsxWriter> w) : w_(std::move(w)) {}
+  XlsxWriter& writer() { return *w_; }
+  using Sink::table;
   Status table(const std::string& sheet, const std::string&,
-               const std::vector<XlsxColumn>& columns) override {
-    return w_->add_sheet(sheet, columns);
+               const std::vector<XlsxColumn>& columns, const SheetOptions& layout) override {
+    return w_->add_sheet(sheet, columns, layout);
   }
   Status row(const Row& cells) override { return w_->add_row(cells); }
   Status close() override { return w_->close(); }
@@ -45,33 +57,24 @@ class XlsxSink final : public Sink {
 };
 
 std::string csv_cell(const XlsxValue& v) {
-  std::string s;
   switch (v.kind) {
     case XlsxValue::Kind::empty:
-      return s;
+      return {};
     case XlsxValue::Kind::text:
     case XlsxValue::Kind::number:
-      s = v.str;
-      break;
+      return csv_field(v.str);
     case XlsxValue::Kind::date:
-      s = v.day.to_string();
-      break;
+      return v.day.to_string();
     case XlsxValue::Kind::boolean:
-      s = v.flag ? "true" : "false";
-      break;
+      return v.flag ? "true" : "false";
   }
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) {
-    if (c == '"') q += '"';
-    q += c;
-  }
-  return q + "\"";
+  return {};
 }
 
 class CsvSink final : public Sink {
  public:
   explicit CsvSink(std::string dir) : dir_(std::move(dir)) {}
+  using Sink::table;
   ~CsvSink() override {
     if (out_.is_open()) {
       out_.close();
@@ -79,14 +82,14 @@ class CsvSink final : public Sink {
     }
   }
   Status table(const std::string&, const std::string& file,
-               const std::vector<XlsxColumn>& columns) override {
+               const std::vector<XlsxColumn>& columns, const SheetOptions&) override {
     Status s = finish_file();
     if (!s.ok()) return s;
     path_ = (std::filesystem::path(dir_) / file).string();
     temp_ = path_ + ".part";
     out_.open(temp_, std::ios::binary | std::ios::trunc);
     if (!out_) return cannot_write();
-    out_ << "\xEF\xBB\xBF";  // a BOM, so that Excel reads the file as UTF-8
+    write_csv_bom(out_);
     Row header;
     for (const XlsxColumn& c : columns) header.push_back(XlsxValue::text(c.header));
     return row(header);
@@ -122,8 +125,11 @@ class CsvSink final : public Sink {
   std::ofstream out_;
 };
 
-Result<std::unique_ptr<Sink>> xlsx_sink(const std::string& path) {
-  Result<std::unique_ptr<XlsxWriter>> w = XlsxWriter::create(path);
+Result<std::unique_ptr<Sink>> xlsx_sink(const std::string& path,
+                                        uint32_t max_rows_per_sheet = kXlsxMaxRows) {
+  XlsxWriter::Options options;
+  options.max_rows_per_sheet = max_rows_per_sheet;
+  Result<std::unique_ptr<XlsxWriter>> w = XlsxWriter::create(path, options);
   if (!w) return w.error();
   return std::unique_ptr<Sink>(new XlsxSink(std::move(*w)));
 }
@@ -194,16 +200,6 @@ std::string extra_header(const FlatExtra& x, Lang lang) {
   return lang == Lang::zh ? std::string(x.zh) : std::string(x.name);
 }
 
-std::string join_ids(std::span<const EnumValue> values, Lang lang, bool with_labels) {
-  std::string out;
-  for (const EnumValue& v : values) {
-    if (!out.empty()) out += lang == Lang::zh ? "；" : "; ";
-    out += v.id;
-    if (with_labels) out += "（" + std::string(lang == Lang::zh ? v.zh : v.en) + "）";
-  }
-  return out;
-}
-
 std::string kind_name(FieldKind k, Lang lang) {
   switch (k) {
     case FieldKind::money:
@@ -265,8 +261,47 @@ std::string example(const FieldDef& f) {
   return "";
 }
 
-// A pool value as a typed cell.
-XlsxValue field_cell(const FieldDef& f, int64_t raw, Lang lang) {
+// values[i] as its label in `lang` (the index as text when out of range).
+std::string enum_label(std::span<const EnumValue> values, size_t i, Lang lang) {
+  if (i >= values.size()) return std::to_string(i);
+  return std::string(lang == Lang::zh ? values[i].zh : values[i].en);
+}
+
+// The texts of an enumeration's values on a sheet the importer reads: each value's label in
+// `lang` where the importer reads that label back as the same value, else its id. Made once per
+// list of values.
+class FlatTexts {
+ public:
+  explicit FlatTexts(Lang lang) : lang_(lang) {}
+  const std::string& of(std::span<const EnumValue> values, size_t i) {
+    std::vector<std::string>& texts = cache_[values.data()];
+    if (texts.empty()) {
+      for (size_t k = 0; k < values.size(); ++k) {
+        const std::string label = enum_label(values, k, lang_);
+        Result<uint8_t> back = ingest::parse_enum(values, label, "", "");
+        texts.push_back(back.ok() && *back == k ? label : std::string(values[k].id));
+      }
+    }
+    if (i >= texts.size()) {
+      static const std::string kNone;
+      return kNone;
+    }
+    return texts[i];
+  }
+  Lang lang() const { return lang_; }
+
+ private:
+  Lang lang_;
+  std::map<const EnumValue*, std::vector<std::string>> cache_;
+};
+
+// A yes/no: 是/否 in Chinese (the importer reads them), a boolean cell in English.
+XlsxValue yes_no(bool b, Lang lang) {
+  return lang == Lang::zh ? XlsxValue::text(b ? "是" : "否") : XlsxValue::boolean(b);
+}
+
+// A pool value as a typed cell, in `texts.lang()` where the importer reads the label back.
+XlsxValue field_cell(const FieldDef& f, int64_t raw, FlatTexts& texts) {
   switch (f.kind) {
     case FieldKind::money:
     case FieldKind::ratio:
@@ -274,19 +309,28 @@ XlsxValue field_cell(const FieldDef& f, int64_t raw, Lang lang) {
     case FieldKind::decimal:
       return XlsxValue::number(Decimal::from_micros(raw).to_string());
     case FieldKind::boolean:
-      return XlsxValue::boolean(raw != 0);
+      return yes_no(raw != 0, texts.lang());
     case FieldKind::date:
       return XlsxValue::date(Date::from_days(static_cast<int32_t>(raw)));
     case FieldKind::enumeration:
-      // The Chinese label where the importer reads it back as the same value, else the id.
-      if (lang == Lang::zh && raw >= 0 && static_cast<size_t>(raw) < f.values.size()) {
-        const std::string label(f.values[raw].zh);
-        Result<uint8_t> back = ingest::parse_enum(f.values, label, "", "");
-        if (back.ok() && *back == raw) return XlsxValue::text(label);
-      }
+      if (raw >= 0 && static_cast<size_t>(raw) < f.values.size())
+        return XlsxValue::text(texts.of(f.values, static_cast<size_t>(raw)));
       return XlsxValue::text(ingest::format_raw(f, raw));
-    case FieldKind::enum_set:
+    case FieldKind::enum_set: {
+      // Labels joined by ';' when the importer reads them back as the same set, else ids.
+      std::string labels;
+      if (raw == 0) {
+        labels = texts.lang() == Lang::zh ? "无" : "none";
+      } else {
+        for (size_t k = 0; k < f.values.size(); ++k) {
+          if ((raw >> k) & 1) labels += (labels.empty() ? "" : ";") + texts.of(f.values, k);
+        }
+      }
+      std::optional<Text> warning;
+      Result<int64_t> back = ingest::parse_value(f, labels, false, &warning);
+      if (back.ok() && *back == raw) return XlsxValue::text(labels);
       return XlsxValue::text(raw == 0 ? "none" : ingest::format_raw(f, raw));
+    }
     case FieldKind::industry:
     case FieldKind::region:
     case FieldKind::text:
@@ -296,14 +340,62 @@ XlsxValue field_cell(const FieldDef& f, int64_t raw, Lang lang) {
 }
 
 XlsxValue opt_date(const std::optional<Date>& d) { return d ? XlsxValue::date(*d) : XlsxValue{}; }
-XlsxValue opt_bool(const std::optional<bool>& b) {
-  return b ? XlsxValue::boolean(*b) : XlsxValue{};
+XlsxValue opt_bool(const std::optional<bool>& b, Lang lang) {
+  return b ? yes_no(*b, lang) : XlsxValue{};
 }
 XlsxValue opt_int(const std::optional<int>& i) {
   return i ? XlsxValue::number(std::to_string(*i)) : XlsxValue{};
 }
-std::string enum_id(std::span<const EnumValue> values, size_t i) {
-  return i < values.size() ? std::string(values[i].id) : std::to_string(i);
+
+// A title's tier in `lang` (a detail sheet): its name from the caller's map, else the id.
+std::string tier_text(const ExportOptions& opt, const std::string& tier) {
+  auto it = opt.tier_labels.find(tier);
+  return it == opt.tier_labels.end() ? tier : it->second;
+}
+
+// A title's tier in the flat form's `TIER:SINCE`: the name when the importer reads it back.
+std::string flat_tier_text(const ExportOptions& opt, const std::string& tier) {
+  auto it = opt.tier_labels.find(tier);
+  if (it == opt.tier_labels.end()) return tier;
+  Result<std::string> back = ingest::parse_tier(it->second);
+  return back.ok() && *back == tier ? it->second : tier;
+}
+
+// Whether some value of a numeric field of `scope` needs more than 15 significant digits (is
+// written as text, so that the sheet gets a note column).
+bool has_long_number(const Pool& pool, FieldScope scope) {
+  constexpr int64_t kLong = 1'000'000'000'000'000;  // below this, at most 15 digits
+  auto is_long = [](int64_t raw) {
+    return (raw >= kLong || raw <= -kLong) &&
+           !xlsx_number_is_exact(Decimal::from_micros(raw).to_string());
+  };
+  for (const FieldDef& f : all_fields()) {
+    if (!f.numeric() || f.scope != scope) continue;
+    auto scan = [&](const Column& c) {
+      for (uint32_t e = 0; e < pool.size(); ++e) {
+        if (c.present[e] && is_long(c.values[e])) return true;
+      }
+      return false;
+    };
+    if (scope == FieldScope::enterprise) {
+      if (scan(pool.column(f.id))) return true;
+      continue;
+    }
+    for (int y = pool.first_year(); y <= pool.last_year(); ++y) {
+      const Column* c = pool.yearly(f.id, y);
+      if (c != nullptr && scan(*c)) return true;
+    }
+  }
+  return false;
+}
+
+SheetOptions numbers_layout(const Pool& pool, FieldScope scope, Lang lang) {
+  SheetOptions o;
+  if (has_long_number(pool, scope)) {
+    o.note_header = pick(lang, "备注", "note");
+    o.note_lang = lang;
+  }
+  return o;
 }
 
 std::vector<XlsxColumn> columns(std::initializer_list<std::pair<const char*, const char*>> names,
@@ -315,6 +407,7 @@ std::vector<XlsxColumn> columns(std::initializer_list<std::pair<const char*, con
 
 Status write_pool(const Pool& pool, Sink& sink, const ExportOptions& opt) {
   const Lang lang = opt.lang;
+  FlatTexts texts(lang);
   const std::span<const FieldDef> fields = all_fields();
   const FieldDef& uscc_f = *find_field("uscc");
   const FieldDef& name_f = *find_field("name");
@@ -337,7 +430,8 @@ Status write_pool(const Pool& pool, Sink& sink, const ExportOptions& opt) {
   cols.push_back(XlsxColumn{extra_header(kEventColumns[5], lang), 0});   // maker_china
   cols.push_back(XlsxColumn{extra_header(kEventColumns[6], lang), 30});  // titles
   cols.push_back(XlsxColumn{extra_header(kEventColumns[7], lang), 30});  // incidents
-  GRADUS_TRY(sink.table(pick(lang, "企业", "Enterprises"), "enterprises.csv", cols));
+  GRADUS_TRY(sink.table(pick(lang, "企业", "Enterprises"), "enterprises.csv", cols,
+                        numbers_layout(pool, FieldScope::enterprise, lang)));
   Row row;
   for (uint32_t e = 0; e < pool.size(); ++e) {
     row.clear();
@@ -348,7 +442,7 @@ Status write_pool(const Pool& pool, Sink& sink, const ExportOptions& opt) {
         row.push_back(XlsxValue::text(pool.text(f->id, e)));
       } else {
         const Column& c = pool.column(f->id);
-        row.push_back(c.present[e] ? field_cell(*f, c.values[e], lang) : XlsxValue{});
+        row.push_back(c.present[e] ? field_cell(*f, c.values[e], texts) : XlsxValue{});
       }
     }
     // The flat form carries one high-tech-enterprise honour (valid 3 years) and one award.
@@ -362,7 +456,7 @@ Status write_pool(const Pool& pool, Sink& sink, const ExportOptions& opt) {
     }
     const std::span<const AwardRecord> awards = pool.awards().of(e);
     if (awards.size() == 1) {
-      row.push_back(XlsxValue::text(enum_id(award_levels(), awards[0].level)));
+      row.push_back(XlsxValue::text(texts.of(award_levels(), awards[0].level)));
       row.push_back(opt_int(awards[0].rank));
       row.push_back(XlsxValue::date(awards[0].date));
       row.push_back(XlsxValue::text(awards[0].name));
@@ -371,7 +465,7 @@ Status write_pool(const Pool& pool, Sink& sink, const ExportOptions& opt) {
     }
     std::string list;
     for (const MakerChinaRecord& m : pool.maker_china().of(e)) {
-      list += (list.empty() ? "" : ";") + enum_id(maker_china_lists(), m.list) + ":" +
+      list += (list.empty() ? "" : ";") + texts.of(maker_china_lists(), m.list) + ":" +
               std::to_string(m.year);
     }
     row.push_back(XlsxValue::text(list));
@@ -379,13 +473,13 @@ Status write_pool(const Pool& pool, Sink& sink, const ExportOptions& opt) {
     // Only what the flat form can say: valid titles without a known end.
     for (const TitleRecord& t : pool.titles().of(e)) {
       if (t.status != 0 || t.valid_to || !t.level.empty() || !t.batch.empty()) continue;
-      list += (list.empty() ? "" : ";") + t.tier + ":" + t.since.to_string();
+      list += (list.empty() ? "" : ";") + flat_tier_text(opt, t.tier) + ":" + t.since.to_string();
     }
     row.push_back(XlsxValue::text(list));
     list.clear();
     for (const IncidentRecord& i : pool.incidents().of(e)) {
       list +=
-          (list.empty() ? "" : ";") + enum_id(incident_kinds(), i.kind) + ":" + i.date.to_string();
+          (list.empty() ? "" : ";") + texts.of(incident_kinds(), i.kind) + ":" + i.date.to_string();
       if (i.until) list += ":" + i.until->to_string();
     }
     row.push_back(XlsxValue::text(list));
@@ -400,7 +494,8 @@ Status write_pool(const Pool& pool, Sink& sink, const ExportOptions& opt) {
     yearly.push_back(&f);
     cols.push_back(XlsxColumn{field_header(f, lang), 0});
   }
-  GRADUS_TRY(sink.table(pick(lang, "年度数据", "Yearly"), "yearly.csv", cols));
+  GRADUS_TRY(sink.table(pick(lang, "年度数据", "Yearly"), "yearly.csv", cols,
+                        numbers_layout(pool, FieldScope::yearly, lang)));
   for (uint32_t e = 0; e < pool.size(); ++e) {
     for (int y = pool.first_year(); y <= pool.last_year(); ++y) {
       row.assign(3, XlsxValue{});
@@ -408,7 +503,7 @@ Status write_pool(const Pool& pool, Sink& sink, const ExportOptions& opt) {
       for (const FieldDef* f : yearly) {
         const Column* c = pool.yearly(f->id, y);
         if (c != nullptr && c->present[e]) {
-          row.push_back(field_cell(*f, c->values[e], lang));
+          row.push_back(field_cell(*f, c->values[e], texts));
           any = true;
         } else {
           row.push_back(XlsxValue{});
@@ -444,12 +539,13 @@ Status write_pool(const Pool& pool, Sink& sink, const ExportOptions& opt) {
   for (uint32_t e = 0; e < pool.size(); ++e) {
     for (const TitleRecord& t : pool.titles().of(e)) {
       start(e);
-      row.push_back(XlsxValue::text(t.tier));
+      row.push_back(XlsxValue::text(tier_text(opt, t.tier)));
       row.push_back(XlsxValue::date(t.since));
       row.push_back(opt_date(t.valid_to));
-      row.push_back(XlsxValue::text(t.level));
+      const int level = enum_index(award_levels(), t.level);
+      row.push_back(XlsxValue::text(level >= 0 ? enum_label(award_levels(), level, lang) : t.level));
       row.push_back(XlsxValue::text(t.batch));
-      row.push_back(XlsxValue::text(enum_id(title_statuses(), t.status)));
+      row.push_back(XlsxValue::text(enum_label(title_statuses(), t.status, lang)));
       GRADUS_TRY(sink.row(row));
     }
   }
@@ -459,7 +555,7 @@ Status write_pool(const Pool& pool, Sink& sink, const ExportOptions& opt) {
   for (uint32_t e = 0; e < pool.size(); ++e) {
     for (const IncidentRecord& i : pool.incidents().of(e)) {
       start(e);
-      row.push_back(XlsxValue::text(enum_id(incident_kinds(), i.kind)));
+      row.push_back(XlsxValue::text(enum_label(incident_kinds(), i.kind, lang)));
       row.push_back(XlsxValue::date(i.date));
       row.push_back(opt_date(i.until));
       GRADUS_TRY(sink.row(row));
@@ -473,7 +569,7 @@ Status write_pool(const Pool& pool, Sink& sink, const ExportOptions& opt) {
   for (uint32_t e = 0; e < pool.size(); ++e) {
     for (const AwardRecord& a : pool.awards().of(e)) {
       start(e);
-      row.push_back(XlsxValue::text(enum_id(award_levels(), a.level)));
+      row.push_back(XlsxValue::text(enum_label(award_levels(), a.level, lang)));
       row.push_back(opt_int(a.rank));
       row.push_back(XlsxValue::date(a.date));
       row.push_back(XlsxValue::text(a.name));
@@ -487,7 +583,7 @@ Status write_pool(const Pool& pool, Sink& sink, const ExportOptions& opt) {
   for (uint32_t e = 0; e < pool.size(); ++e) {
     for (const HonourRecord& h : pool.honours().of(e)) {
       start(e);
-      row.push_back(XlsxValue::text(enum_id(honour_kinds(), h.kind)));
+      row.push_back(XlsxValue::text(enum_label(honour_kinds(), h.kind, lang)));
       row.push_back(opt_date(h.valid_from));
       row.push_back(opt_date(h.valid_to));
       GRADUS_TRY(sink.row(row));
@@ -498,7 +594,7 @@ Status write_pool(const Pool& pool, Sink& sink, const ExportOptions& opt) {
   for (uint32_t e = 0; e < pool.size(); ++e) {
     for (const MakerChinaRecord& m : pool.maker_china().of(e)) {
       start(e);
-      row.push_back(XlsxValue::text(enum_id(maker_china_lists(), m.list)));
+      row.push_back(XlsxValue::text(enum_label(maker_china_lists(), m.list, lang)));
       row.push_back(XlsxValue::number(std::to_string(m.year)));
       GRADUS_TRY(sink.row(row));
     }
@@ -517,29 +613,64 @@ Status write_pool(const Pool& pool, Sink& sink, const ExportOptions& opt) {
   for (uint32_t e = 0; e < pool.size(); ++e) {
     for (const IpItem& ip : pool.ip_items().of(e)) {
       start(e);
-      row.push_back(XlsxValue::text(enum_id(ip_kinds(), ip.kind)));
+      row.push_back(XlsxValue::text(enum_label(ip_kinds(), ip.kind, lang)));
       row.push_back(XlsxValue::text(ip.number));
       row.push_back(opt_date(ip.granted));
       row.push_back(opt_date(ip.acquired));
-      row.push_back(opt_bool(ip.self_developed));
-      row.push_back(opt_bool(ip.leading_product));
-      row.push_back(opt_bool(ip.applied));
+      row.push_back(opt_bool(ip.self_developed, lang));
+      row.push_back(opt_bool(ip.leading_product, lang));
+      row.push_back(opt_bool(ip.applied, lang));
       row.push_back(opt_int(ip.rank_among_holders));
       std::string hv;
       for (size_t k = 0; k < ip_high_value_kinds().size(); ++k) {
         if ((ip.high_value >> k) & 1)
-          hv += (hv.empty() ? "" : ";") + enum_id(ip_high_value_kinds(), k);
+          hv += (hv.empty() ? "" : ";") + enum_label(ip_high_value_kinds(), k, lang);
       }
       row.push_back(XlsxValue::text(hv));
       GRADUS_TRY(sink.row(row));
     }
   }
   if (!opt.extra.headers.empty()) {
-    std::vector<XlsxColumn> extra;
+    // Region, park and industry (code and name) beside the outcomes, to pivot on.
+    std::vector<XlsxColumn> extra = columns({{"行政区划代码", "region code"},
+                                             {"行政区划", "region"},
+                                             {"所属园区", "park"},
+                                             {"行业代码", "industry code"},
+                                             {"行业", "industry"}},
+                                            lang);
+    extra[1].width = 16;
+    extra[4].width = 24;
     for (const std::string& h : opt.extra.headers) extra.push_back(XlsxColumn{h, 0});
     GRADUS_TRY(sink.table(pick(lang, "评估结果", "Assessment"), "assessment.csv", head(extra)));
+    const Column& region = pool.column(find_field("region")->id);
+    const Column& industry = pool.column(find_field("industry")->id);
+    const FieldId park = find_field("park")->id;
+    std::map<int64_t, std::pair<std::string, std::string>> region_names, industry_names;
     for (uint32_t e = 0; e < pool.size(); ++e) {
       start(e);
+      if (region.present[e]) {
+        auto [it, fresh] = region_names.try_emplace(region.values[e]);
+        if (fresh) {
+          const RegionCode r = RegionCode::from_code(static_cast<int32_t>(region.values[e]));
+          it->second = {r.str(), r.name()};
+        }
+        row.push_back(XlsxValue::text(it->second.first));
+        row.push_back(XlsxValue::text(it->second.second));
+      } else {
+        row.insert(row.end(), 2, XlsxValue{});
+      }
+      row.push_back(XlsxValue::text(pool.text(park, e)));
+      if (industry.present[e]) {
+        auto [it, fresh] = industry_names.try_emplace(industry.values[e]);
+        if (fresh) {
+          const IndustryCode i = IndustryCode::from_class(static_cast<int32_t>(industry.values[e]));
+          it->second = {i.full(), i.name()};
+        }
+        row.push_back(XlsxValue::text(it->second.first));
+        row.push_back(XlsxValue::text(it->second.second));
+      } else {
+        row.insert(row.end(), 2, XlsxValue{});
+      }
       for (size_t k = 0; k < opt.extra.headers.size(); ++k) {
         const bool have = e < opt.extra.cells.size() && k < opt.extra.cells[e].size();
         row.push_back(have ? XlsxValue::text(opt.extra.cells[e][k]) : XlsxValue{});
@@ -550,23 +681,202 @@ Status write_pool(const Pool& pool, Sink& sink, const ExportOptions& opt) {
   return sink.close();
 }
 
+// One problem as a line of the text report: valid UTF-8, a line break inside it shown as \n.
+std::string report_line(const InputError& e, Lang lang) {
+  const std::string clean = clean_utf8(format_input_error(e, lang));
+  std::string out;
+  for (char c : clean) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// A cell as the text a reader sees (the notes sheet's example column).
+std::string cell_text(const XlsxValue& v) {
+  switch (v.kind) {
+    case XlsxValue::Kind::empty:
+      return {};
+    case XlsxValue::Kind::text:
+    case XlsxValue::Kind::number:
+      return v.str;
+    case XlsxValue::Kind::date:
+      return v.day.to_string();
+    case XlsxValue::Kind::boolean:
+      return v.flag ? "true" : "false";
+  }
+  return {};
+}
+
+// What a column of values accepts: each value's label in `lang` with its id, "省部级 [provincial]".
+std::string accepted_values(std::span<const EnumValue> values, Lang lang) {
+  std::string out;
+  for (const EnumValue& v : values) {
+    if (!out.empty()) out += pick(lang, "；", "; ");
+    out += std::string(lang == Lang::zh ? v.zh : v.en) + " [" + std::string(v.id) + "]";
+  }
+  return out;
+}
+
+std::string accepted_values(const FieldDef& f, Lang lang) {
+  if (f.kind == FieldKind::boolean) {
+    return pick(lang, "是 / 否（也可写 true/false、1/0）", "yes / no (also true/false, 1/0, 是/否)");
+  }
+  std::string out = accepted_values(f.values, lang);
+  if (f.kind == FieldKind::enum_set) {
+    out += pick(lang, "；可填多项，用分号分隔；都不是填 无 [none]",
+                "; several: separate by ;  none of them: none");
+  }
+  return out;
+}
+
+// A column of the template's data sheet: a field of the catalogue or a flat-form column that is
+// not a field (the year, the event columns).
+struct TemplateColumn {
+  std::string header;
+  const FieldDef* field = nullptr;
+  const FlatExtra* extra = nullptr;
+  XlsxValue example;
+  std::vector<std::string> choices;  // the dropdown's values (labels in the template's language)
+  bool strict = true;                // only the choices (false: also a ;-separated list)
+};
+
+std::vector<std::string> labels(std::span<const EnumValue> values, Lang lang) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < values.size(); ++i) out.push_back(enum_label(values, i, lang));
+  return out;
+}
+
+std::vector<TemplateColumn> template_columns(Lang lang) {
+  std::vector<TemplateColumn> out;
+  auto add_field = [&](const FieldDef& f) {
+    TemplateColumn c;
+    c.header = field_header(f, lang);
+    c.field = &f;
+    const std::string ex = example(f);
+    switch (f.kind) {
+      case FieldKind::money:
+      case FieldKind::ratio:
+      case FieldKind::count:
+      case FieldKind::decimal:
+        c.example = XlsxValue::number(ex);
+        break;
+      case FieldKind::date:
+        c.example = XlsxValue::date(*Date::parse(ex));
+        break;
+      case FieldKind::boolean:
+        c.choices = {pick(lang, "是", "yes"), pick(lang, "否", "no")};
+        c.example = XlsxValue::text(c.choices[0]);
+        break;
+      case FieldKind::enumeration:
+        c.choices = labels(f.values, lang);
+        c.example = XlsxValue::text(c.choices.back());
+        break;
+      case FieldKind::enum_set:
+        c.choices = labels(f.values, lang);
+        c.choices.push_back(pick(lang, "无", "none"));
+        c.strict = false;
+        c.example = XlsxValue::text(c.choices[0] + ";" + c.choices[1]);
+        break;
+      case FieldKind::region:
+      case FieldKind::industry:
+      case FieldKind::text:
+        c.example = XlsxValue::text(ex);
+        break;
+    }
+    if (f.name == "uscc") c.example = XlsxValue::text(std::string(kTemplateExampleUscc));
+    if (f.name == "name") {
+      c.example = XlsxValue::text(ex + pick(lang, "（示例行，导入前请删除）",
+                                            " (example row: delete before importing)"));
+    }
+    out.push_back(std::move(c));
+  };
+  auto add_extra = [&](const FlatExtra& x) {
+    TemplateColumn c;
+    c.header = extra_header(x, lang);
+    c.extra = &x;
+    FlatTexts texts(lang);
+    if (&x == &kYear || x.name == "award_rank") {
+      c.example = XlsxValue::number(std::string(x.example));
+    } else if (x.type_en == "date") {
+      c.example = XlsxValue::date(*Date::parse(x.example));
+    } else if (x.name == "award_level") {
+      c.choices = labels(award_levels(), lang);
+      c.example = XlsxValue::text(c.choices[0]);
+    } else if (x.name == "maker_china") {
+      c.example = XlsxValue::text(texts.of(maker_china_lists(), 1) + ":2023");
+    } else if (x.name == "incidents") {
+      c.example = XlsxValue::text(
+          texts.of(incident_kinds(), static_cast<size_t>(enum_index(incident_kinds(), "tax_evasion"))) +
+          ":2024-03-01");
+    } else if (x.name == "titles") {
+      c.example = XlsxValue::text(lang == Lang::zh
+                                      ? "创新型中小企业:2024-06-30;专精特新中小企业:2025-03-01"
+                                      : std::string(x.example));
+    } else {
+      c.example = XlsxValue::text(std::string(x.example));
+    }
+    out.push_back(std::move(c));
+  };
+  for (const FieldDef& f : all_fields()) {
+    if (f.scope == FieldScope::enterprise) add_field(f);
+  }
+  add_extra(kYear);
+  for (const FieldDef& f : all_fields()) {
+    if (f.scope == FieldScope::yearly) add_field(f);
+  }
+  for (const FlatExtra& x : kEventColumns) add_extra(x);
+  return out;
+}
+
 }  // namespace
 
 Status write_import_template(const std::string& path, Lang lang) {
   return guarded([&]() -> Status {
-    Result<std::unique_ptr<Sink>> sink = xlsx_sink(path);
-    if (!sink) return sink.error();
-    // The data sheet: static fields, year, yearly fields, then the event columns.
+    XlsxWriter::Options wo;
+    wo.constant_memory = false;  // a small workbook with comments
+    Result<std::unique_ptr<XlsxWriter>> w = XlsxWriter::create(path, wo);
+    if (!w) return w.error();
+    XlsxSink writer(std::move(*w));
+    XlsxSink* sink = &writer;
+    // The data sheet: static fields, year, yearly fields, then the event columns; each with its
+    // example value and, for an enumeration or yes/no, its dropdown choices.
+    const std::vector<TemplateColumn> data = template_columns(lang);
+    const std::string choices_sheet = pick(lang, "说明-下拉选项", "Notes-choices");
     std::vector<XlsxColumn> cols;
-    for (const FieldDef& f : all_fields()) {
-      if (f.scope == FieldScope::enterprise) cols.push_back(XlsxColumn{field_header(f, lang), 0});
+    std::vector<const TemplateColumn*> with_choices;
+    for (const TemplateColumn& c : data) {
+      XlsxColumn col{c.header, 0};
+      if (c.field != nullptr && c.field->name == "uscc") {
+        col.width = 24;
+        col.as_text = true;
+      }
+      if (c.field != nullptr && c.field->name == "name") col.width = 36;
+      if (!c.choices.empty()) {
+        const std::string letter = column_name(static_cast<uint32_t>(with_choices.size()));
+        col.choices = "='" + choices_sheet + "'!$" + letter + "$2:$" + letter + "$" +
+                      std::to_string(c.choices.size() + 1);
+        col.choices_strict = c.strict;
+        with_choices.push_back(&c);
+      }
+      cols.push_back(std::move(col));
     }
-    cols.push_back(XlsxColumn{extra_header(kYear, lang), 8});
-    for (const FieldDef& f : all_fields()) {
-      if (f.scope == FieldScope::yearly) cols.push_back(XlsxColumn{field_header(f, lang), 0});
-    }
-    for (const FlatExtra& x : kEventColumns) cols.push_back(XlsxColumn{extra_header(x, lang), 0});
-    GRADUS_TRY((*sink)->table(pick(lang, "企业数据", "Data"), "", cols));
+    GRADUS_TRY(sink->table(pick(lang, "企业数据", "Data"), "", cols));
+    Row example_row;
+    for (const TemplateColumn& c : data) example_row.push_back(c.example);
+    GRADUS_TRY(writer.writer().add_row(example_row, RowStyle::example));
+    GRADUS_TRY(writer.writer().comment_last_row(
+        0, pick(lang,
+                "示例行：照此填写后删除本行。不删除时导入会在这一行报错（信用代码不是有效代码），"
+                "整个文件不导入。",
+                "Example row: fill in your rows like this one, then delete it. If it is left in, "
+                "the import stops at this row (its credit code is not a valid code) and imports "
+                "nothing.")));
 
     std::vector<XlsxColumn> notes = columns({{"表头", "header"},
                                              {"字段名", "field"},
@@ -585,84 +895,94 @@ Status write_import_template(const std::string& path, Lang lang) {
     notes[7].width = 60;
     notes[8].width = 28;
     notes[9].width = 40;
-    GRADUS_TRY((*sink)->table(pick(lang, "说明", "Notes"), "", notes));
-    auto text = [](std::string s) { return XlsxValue::text(std::move(s)); };
-    for (const FieldDef& f : all_fields()) {
-      const bool yearly = f.scope == FieldScope::yearly;
-      std::string allowed;
-      if (!f.values.empty()) {
-        allowed = join_ids(f.values, lang, true);
-        if (f.kind == FieldKind::enum_set)
-          allowed += pick(lang, "；都不是填 none", "; none of them: none");
-      } else if (f.kind == FieldKind::boolean) {
-        allowed = "是/否, true/false, 1/0";
-      }
+    GRADUS_TRY(sink->table(pick(lang, "说明", "Notes"), "", notes));
+    auto text = [](std::string_view v) { return XlsxValue::text(std::string(v)); };
+    for (const TemplateColumn& c : data) {
       std::string note;
-      if (f.kind == FieldKind::money) {
-        note = pick(lang, "单位万元；表头写“（元）”的列按元填写，导入时换算",
-                    "in 万元; a column headed “(元)” is in yuan and converted");
-      } else if (f.name == "uscc") {
-        note = pick(lang, "必填；18 位，校验位会被检查",
-                    "required; 18 characters, check characters verified");
-      } else if (f.extension) {
-        note = pick(lang, "扩展字段（不在固定数据约定中）",
-                    "extension (not in the fixed data contract)");
+      if (c.field != nullptr) {
+        const FieldDef& f = *c.field;
+        if (f.kind == FieldKind::money) {
+          note = pick(lang, "单位万元；表头写“（元）”的列按元填写，导入时换算",
+                      "in 万元; a column headed “(元)” is in yuan and converted");
+        } else if (f.name == "uscc") {
+          note = pick(lang, "必填；18 位，校验位会被检查；本列为文本格式，请勿改成数字",
+                      "required; 18 characters, check characters verified; the column is text: "
+                      "keep it so, or Excel rounds all-digit codes");
+        } else if (f.extension) {
+          note = pick(lang, "扩展字段（不在固定数据约定中）",
+                      "extension (not in the fixed data contract)");
+        }
+        if (!c.choices.empty()) {
+          note += std::string(note.empty() ? "" : pick(lang, "；", "; ")) +
+                  (c.strict ? pick(lang, "可从下拉列表选择", "choose from the dropdown")
+                            : pick(lang, "可从下拉列表选择一项，多项用分号分隔",
+                                   "choose one from the dropdown; several: separate by ;"));
+        }
+        const bool yearly = f.scope == FieldScope::yearly;
+        Row r = {text(c.header),
+                 text(f.name),
+                 text(f.zh),
+                 text(f.en),
+                 text(lang == Lang::zh ? unit_zh(f.kind) : unit_en(f.kind)),
+                 text(kind_name(f.kind, lang)),
+                 text(yearly ? pick(lang, "每年一行（需填年度）", "yearly (needs the year)")
+                             : pick(lang, "企业（每家一个值）", "enterprise (one value)")),
+                 text(accepted_values(f, lang)),
+                 text(cell_text(c.example)),
+                 text(note)};
+        GRADUS_TRY(sink->row(r));
+        continue;
       }
-      Row r = {text(field_header(f, lang)),
-               text(std::string(f.name)),
-               text(std::string(f.zh)),
-               text(std::string(f.en)),
-               text(pick(lang, unit_zh(f.kind), unit_en(f.kind))),
-               text(kind_name(f.kind, lang)),
-               text(yearly ? pick(lang, "每年一行（需填年度）", "yearly (needs the year)")
-                           : pick(lang, "企业（每家一个值）", "enterprise (one value)")),
-               text(allowed),
-               text(example(f)),
-               text(note)};
-      GRADUS_TRY((*sink)->row(r));
-      if (f.name == "hte_innovation_score") {  // the last static field: the year column next
-        Row y = {
-            text(extra_header(kYear, lang)),
-            text(std::string(kYear.name)),
-            text(std::string(kYear.zh)),
-            text(std::string(kYear.en_label)),
-            text(""),
-            text(pick(lang, kYear.type_zh, kYear.type_en)),
-            text(pick(lang, "本行年度数据所属的财年", "the fiscal year of the row's yearly facts")),
-            text(""),
-            text(std::string(kYear.example)),
-            text("")};
-        GRADUS_TRY((*sink)->row(y));
-      }
-    }
-    for (const FlatExtra& x : kEventColumns) {
+      const FlatExtra& x = *c.extra;
       std::string allowed;
-      if (x.name == "award_level") allowed = join_ids(award_levels(), lang, true);
-      if (x.name == "maker_china") allowed = join_ids(maker_china_lists(), lang, true);
-      if (x.name == "incidents") allowed = join_ids(incident_kinds(), lang, true);
+      if (x.name == "award_level") allowed = accepted_values(award_levels(), lang);
+      if (x.name == "maker_china") allowed = accepted_values(maker_china_lists(), lang);
+      if (x.name == "incidents") allowed = accepted_values(incident_kinds(), lang);
       if (x.name == "titles") {
-        allowed = pick(lang, "政策编号（如 srdi-sme）或称号中文名",
+        allowed = pick(lang, "政策编号（如 srdi-sme）或称号中文名（如 专精特新中小企业）",
                        "policy id (e.g. srdi-sme) or the tier's Chinese name");
       }
-      Row r = {text(extra_header(x, lang)),
-               text(std::string(x.name)),
-               text(std::string(x.zh)),
-               text(std::string(x.en_label)),
+      const bool year = &x == &kYear;
+      Row r = {text(c.header),
+               text(x.name),
+               text(x.zh),
+               text(x.en_label),
                text(""),
-               text(pick(lang, x.type_zh, x.type_en)),
-               text(pick(lang, "企业（各行合并）", "enterprise (rows merged)")),
+               text(lang == Lang::zh ? x.type_zh : x.type_en),
+               text(year ? pick(lang, "本行年度数据所属的财年", "the fiscal year of the row's yearly facts")
+                         : pick(lang, "企业（各行合并）", "enterprise (rows merged)")),
                text(allowed),
-               text(std::string(x.example)),
-               text("")};
-      GRADUS_TRY((*sink)->row(r));
+               text(cell_text(c.example)),
+               text(c.choices.empty() ? "" : pick(lang, "可从下拉列表选择", "choose from the dropdown"))};
+      GRADUS_TRY(sink->row(r));
     }
-    return (*sink)->close();
+
+    // The dropdowns' choices: one column per dropdown column, on a hidden sheet (a literal list
+    // is limited to 255 characters). Its name starts with 说明 / Notes, so the importer skips it.
+    std::vector<XlsxColumn> choice_cols;
+    size_t longest = 0;
+    for (const TemplateColumn* c : with_choices) {
+      choice_cols.push_back(XlsxColumn{c->header, 0});
+      longest = std::max(longest, c->choices.size());
+    }
+    SheetOptions hidden;
+    hidden.hidden = true;
+    hidden.filter = false;
+    GRADUS_TRY(sink->table(choices_sheet, "", choice_cols, hidden));
+    for (size_t i = 0; i < longest; ++i) {
+      Row r;
+      for (const TemplateColumn* c : with_choices) {
+        r.push_back(i < c->choices.size() ? XlsxValue::text(c->choices[i]) : XlsxValue{});
+      }
+      GRADUS_TRY(sink->row(r));
+    }
+    return sink->close();
   });
 }
 
 Status export_pool_xlsx(const Pool& pool, const std::string& path, const ExportOptions& options) {
   return guarded([&]() -> Status {
-    Result<std::unique_ptr<Sink>> sink = xlsx_sink(path);
+    Result<std::unique_ptr<Sink>> sink = xlsx_sink(path, options.max_rows_per_sheet);
     if (!sink) return sink.error();
     return write_pool(pool, **sink, options);
   });
@@ -771,7 +1091,9 @@ Status convert_flat_csv_to_xlsx(const std::string& csv_path, const std::string& 
 
 Status write_table_xlsx(const std::string& path, const Table& table) {
   return guarded([&]() -> Status {
-    Result<std::unique_ptr<XlsxWriter>> w = XlsxWriter::create(path);
+    XlsxWriter::Options options;
+    options.max_rows_per_sheet = table.max_rows_per_sheet;
+    Result<std::unique_ptr<XlsxWriter>> w = XlsxWriter::create(path, options);
     if (!w) return w.error();
     std::vector<XlsxColumn> cols;
     for (const std::string& h : table.headers) cols.push_back(XlsxColumn{h, 0});
@@ -816,10 +1138,10 @@ Status write_error_report(const std::string& path, ReportFormat format, const In
                         std::to_string(report.rows_read) + " rows read, " + loaded +
                         " enterprises loaded, " + rejected + " rejected\n");
       for (const InputError& e : report.errors) {
-        out << (lang == Lang::zh ? "错误：" : "error: ") << format_input_error(e, lang) << "\n";
+        out << (lang == Lang::zh ? "错误：" : "error: ") << report_line(e, lang) << "\n";
       }
       for (const InputError& e : report.warnings) {
-        out << (lang == Lang::zh ? "警告：" : "warning: ") << format_input_error(e, lang) << "\n";
+        out << (lang == Lang::zh ? "警告：" : "warning: ") << report_line(e, lang) << "\n";
       }
       out.close();
       std::error_code ec;

@@ -1,8 +1,10 @@
 // Files gradus writes for people: the empty Excel import template, the pool exported as Excel or
-// CSV (one sheet / file per table, Chinese headers by default), and the import error report.
-// Everything is generated from the field catalogue (core/fields.h), so a new field appears in the
-// template, its notes and the exports without a change here. The engine is not a dependency:
-// assessment outcomes arrive as generic extra columns.
+// CSV (one sheet / file per table, in the user's language: Chinese headers and labels by default),
+// and the import error report. Everything is generated from the field catalogue (core/fields.h),
+// so a new field appears in the template, its notes and the exports without a change here. The
+// engine is not a dependency: assessment outcomes arrive as generic extra columns, tier names as a
+// map. Every text written is valid UTF-8 (clean_utf8), every CSV file starts with a BOM, and an
+// XLSX sheet that reaches Excel's row limit continues on a sheet "name(2)".
 //
 //   Status s = write_import_template("模板.xlsx", Lang::zh);
 //   ExportOptions opt;                           // Chinese headers
@@ -17,6 +19,9 @@
 // which the importer skips with a warning. Thread-safety: no shared state.
 #pragma once
 
+#include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,6 +29,7 @@
 #include "core/text.h"
 #include "engine/pool.h"
 #include "ingest/ingest.h"
+#include "xlsx/writer.h"
 
 namespace gradus {
 
@@ -35,17 +41,36 @@ struct ExtraColumns {
 };
 
 struct ExportOptions {
-  Lang lang = Lang::zh;  // headers and sheet names; values stay machine-readable
+  // Headers, sheet names and values: an enumeration, a yes/no, a title state, an incident kind,
+  // an award level is written as its label in this language. On the sheets the importer reads
+  // (enterprises, yearly) a label is written only where the importer reads it back as the same
+  // value (else the id), so that an export always imports to the same pool.
+  Lang lang = Lang::zh;
   ExtraColumns extra;
+  // A title's tier (a policy id such as "srdi-sme") → the tier's name in `lang` (the caller
+  // knows the policies). A tier without an entry is written as its id.
+  std::map<std::string, std::string, std::less<>> tier_labels;
+  // Rows per XLSX sheet, the header included (Excel's limit; tests set a small one).
+  uint32_t max_rows_per_sheet = kXlsxMaxRows;
 };
 
-// The empty import template: the flat-form headers with units (营业收入（万元）) on sheet
-// 企业数据 / Data, and a sheet 说明 / Notes listing every column: header, English name, label,
-// unit, type, scope, allowed values, example.
+// The empty import template (see docs/store.md, "The import template"): sheet 企业数据 / Data with
+// the flat-form headers and units (营业收入（万元）), a dropdown on every enumeration and yes/no
+// column (labels in `lang`, read from the hidden sheet 选项 / Choices), the credit-code column
+// formatted as text, and one grey example row marked 示例 whose credit code is not a valid code,
+// so that a template imported without deleting it is refused at that row. Sheet 说明 / Notes lists
+// every field of the catalogue: header, field name, labels, unit, type, scope, accepted values,
+// example.
 Status write_import_template(const std::string& path, Lang lang = Lang::zh);
 
+// What the template's example row says in its credit-code cell (the import refuses it).
+inline constexpr std::string_view kTemplateExampleUscc = "示例-91320505MA1XAMP10Y";
+
 // The pool as a workbook: 企业 (static facts + the flat event columns), 年度数据 (yearly facts),
-// 称号, 不良事件, 奖项, 荣誉资质, 创客中国, 知识产权, and 评估结果 when extra columns are given.
+// 称号, 不良事件, 奖项, 荣誉资质, 创客中国, 知识产权, and 评估结果 when extra columns are given
+// (after the credit code and name: region code and name, park, industry code and name, so that
+// the sheet can be pivoted). Every amount is a number cell; an amount Excel cannot show exactly
+// (more than 15 significant digits) is text, and a last column 备注 / note on that sheet says so.
 Status export_pool_xlsx(const Pool& pool, const std::string& path, const ExportOptions& options);
 
 // The same tables as CSV files (UTF-8 with BOM) in `directory`: enterprises.csv, yearly.csv,
@@ -71,6 +96,8 @@ struct Table {
   std::vector<bool> numeric;  // per column; missing = text
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> notes;
+  // Rows per sheet, the header included: more rows continue on "sheet(2)", "sheet(3)" …
+  uint32_t max_rows_per_sheet = kXlsxMaxRows;
 };
 Status write_table_xlsx(const std::string& path, const Table& table);
 
@@ -78,7 +105,10 @@ enum class ReportFormat { text, csv, xlsx };
 
 // Every error and warning of an import with file, sheet, row, column, value, USCC and the reason
 // in Chinese and English. Text: one line per problem in `lang` (format_input_error) after a
-// summary line; CSV and XLSX: one row per problem, both languages.
+// summary line; CSV and XLSX: one row per problem, both languages. Whatever bytes the values hold,
+// the text and CSV files are valid UTF-8 and the workbook is well-formed: a byte that is not part
+// of a valid character, or a control character, is written as "\xE7" / "\x01" (clean_utf8); in the
+// text report a line break inside a value is written as "\n".
 Status write_error_report(const std::string& path, ReportFormat format, const IngestReport& report,
                           Lang lang = Lang::zh);
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -76,15 +77,80 @@ Status lxw_status(lxw_error e, std::string_view what_zh, std::string_view what_e
 }  // namespace
 
 bool xlsx_number_is_exact(std::string_view decimal) {
-  const std::optional<Normal> want = normalise(decimal);
-  if (!want) return false;
-  const std::string text(decimal);
-  char* end = nullptr;
-  const double d = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size()) return false;
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.16G", d);
-  return normalise(buf) == want;
+  const std::optional<Normal> n = normalise(decimal);
+  if (!n) return false;
+  if (n->digits.empty()) return true;  // zero
+  if (n->digits.size() > 15) return false;
+  // Excel holds magnitudes from 1E-307 to 9.99…E+307.
+  const int magnitude = n->exponent + static_cast<int>(n->digits.size()) - 1;
+  return magnitude >= -307 && magnitude <= 307;
+}
+
+std::string clean_utf8(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  auto escape_byte = [](std::string& out, unsigned char b) {
+    out += "\\x";
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
+  };
+  std::string out;
+  size_t copied = 0;  // s[copied, i) is valid text not yet copied
+  auto flush = [&](size_t i) {
+    out.append(s.substr(copied, i - copied));
+    copied = i;
+  };
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {
+      if (b >= 0x20 || b == '\t' || b == '\n' || b == '\r') {
+        ++i;
+        continue;
+      }
+      flush(i);
+      escape_byte(out, b);
+      copied = ++i;
+      continue;
+    }
+    // The length and the range of the second byte that make a shortest form of a scalar value
+    // (no overlong forms, no surrogates, nothing beyond U+10FFFF).
+    size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (b >= 0xC2 && b <= 0xDF) {
+      len = 2;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      len = 3;
+      if (b == 0xE0) lo = 0xA0;
+      if (b == 0xED) hi = 0x9F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      len = 4;
+      if (b == 0xF0) lo = 0x90;
+      if (b == 0xF4) hi = 0x8F;
+    }
+    bool valid = len > 0 && i + len <= s.size();
+    for (size_t k = 1; valid && k < len; ++k) {
+      const auto c = static_cast<unsigned char>(s[i + k]);
+      valid = k == 1 ? c >= lo && c <= hi : c >= 0x80 && c <= 0xBF;
+    }
+    if (!valid) {
+      flush(i);
+      escape_byte(out, b);
+      copied = ++i;
+      continue;
+    }
+    // U+FFFE and U+FFFF are not XML characters.
+    if (len == 3 && b == 0xEF && static_cast<unsigned char>(s[i + 1]) == 0xBF &&
+        static_cast<unsigned char>(s[i + 2]) >= 0xBE) {
+      flush(i);
+      out += static_cast<unsigned char>(s[i + 2]) == 0xBE ? "\\uFFFE" : "\\uFFFF";
+      copied = i += 3;
+      continue;
+    }
+    i += len;
+  }
+  if (copied == 0 && out.empty()) return std::string(s);
+  out.append(s.substr(copied));
+  return out;
 }
 
 double xlsx_text_width(std::string_view s) {
@@ -98,21 +164,124 @@ double xlsx_text_width(std::string_view s) {
   return w;
 }
 
+// The first `max_chars` characters (code points) of a UTF-8 text.
+static std::string utf8_prefix(std::string_view s, size_t max_chars) {
+  size_t i = 0;
+  for (size_t n = 0; i < s.size() && n < max_chars; ++n) {
+    ++i;
+    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
+  }
+  return std::string(s.substr(0, i));
+}
+
 struct XlsxWriter::Impl {
   std::string path;
   std::string temp;
+  Options options;
   lxw_workbook* book = nullptr;
   lxw_worksheet* sheet = nullptr;
   lxw_format* bold = nullptr;
   lxw_format* date = nullptr;
+  lxw_format* text = nullptr;          // "@"
+  lxw_format* example = nullptr;       // grey italic
+  lxw_format* example_date = nullptr;  // grey italic yyyy-mm-dd
+  lxw_format* example_text = nullptr;  // grey italic "@"
   uint32_t next_row = 0;
-  uint16_t filter_columns = 0;  // 0: no filter on the current sheet
   std::set<std::string> names;  // lower-cased sheet names (Excel compares them without case)
 
+  // The current sheet's layout, kept to start its continuation sheets.
+  std::string base_name;
+  uint32_t continuation = 1;  // the current sheet is base_name(continuation) when > 1
+  std::vector<XlsxColumn> columns;
+  SheetOptions sheet_options;
+
   void finish_sheet() {
-    if (sheet != nullptr && filter_columns > 0) {
+    if (sheet == nullptr) return;
+    const size_t n = columns.size() + (sheet_options.note_header.empty() ? 0 : 1);
+    if (sheet_options.filter && n > 0) {
       worksheet_autofilter(sheet, 0, 0, next_row == 0 ? 0 : next_row - 1,
-                           static_cast<lxw_col_t>(filter_columns - 1));
+                           static_cast<lxw_col_t>(n - 1));
+    }
+  }
+
+  static std::string key_of(std::string_view name) {
+    std::string key(name);
+    for (char& c : key) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return key;
+  }
+
+  Status check_name(const std::string& name) const {
+    const lxw_error valid = workbook_validate_sheet_name(book, name.c_str());
+    if (valid != LXW_NO_ERROR || names.contains(key_of(name))) {
+      return invalid(
+          "Excel 不接受工作表名 " + quoted(name) + "（最多 31 个字符，不能含 []:*?/\\，不能重名）",
+          "Excel does not accept the sheet name " + quoted(name) +
+              " (at most 31 characters, none of []:*?/\\, not used twice)");
+    }
+    return {};
+  }
+
+  // Starts sheet `name` with the layout in `columns` / `sheet_options`.
+  Status start_sheet(const std::string& name) {
+    Status ok = check_name(name);
+    if (!ok.ok()) return ok;
+    const std::string key = key_of(name);
+    finish_sheet();
+    sheet = workbook_add_worksheet(book, name.c_str());
+    if (sheet == nullptr)
+      return lxw_status(LXW_ERROR_MEMORY_MALLOC_FAILED, "添加工作表", "adding a sheet");
+    names.insert(key);
+    next_row = 0;
+    if (sheet_options.hidden) worksheet_hide(sheet);
+    std::vector<XlsxColumn> all = columns;
+    if (!sheet_options.note_header.empty()) all.push_back(XlsxColumn{sheet_options.note_header, 40});
+    double header_height = 15;
+    for (size_t i = 0; i < all.size(); ++i) {
+      const XlsxColumn& c = all[i];
+      const double text_w = xlsx_text_width(c.header);
+      const double width = c.width > 0 ? c.width : std::min(std::max(text_w + 2, 8.0), 40.0);
+      if (text_w + 2 > width)
+        header_height = std::max(header_height, 15.0 * std::min(4.0, (text_w + 2) / width + 1));
+      const auto col = static_cast<lxw_col_t>(i);
+      worksheet_set_column(sheet, col, col, width, c.as_text ? text : nullptr);
+      if (!c.choices.empty()) {
+        lxw_data_validation v{};
+        v.validate = LXW_VALIDATION_TYPE_LIST_FORMULA;
+        std::string formula = c.choices;
+        v.value_formula = formula.data();
+        v.ignore_blank = LXW_VALIDATION_ON;
+        v.show_error = LXW_VALIDATION_ON;
+        v.error_type = c.choices_strict ? LXW_VALIDATION_ERROR_TYPE_STOP
+                                        : LXW_VALIDATION_ERROR_TYPE_INFORMATION;
+        const lxw_error e = worksheet_data_validation_range(
+            sheet, 1, col, options.max_rows_per_sheet - 1, col, &v);
+        if (e != LXW_NO_ERROR) return lxw_status(e, "添加下拉列表", "adding a dropdown list");
+      }
+    }
+    if (!all.empty()) {
+      worksheet_set_row(sheet, 0, header_height, nullptr);
+      for (size_t i = 0; i < all.size(); ++i) {
+        const std::string h = clean_utf8(all[i].header);
+        const lxw_error e =
+            worksheet_write_string(sheet, 0, static_cast<lxw_col_t>(i), h.c_str(), bold);
+        if (e != LXW_NO_ERROR) return lxw_status(e, "写表头", "writing the header");
+      }
+      worksheet_freeze_panes(sheet, 1, 0);
+      next_row = 1;
+    }
+    return {};
+  }
+
+  // The next free continuation name: "企业(2)", shortened to fit Excel's 31 characters.
+  Status continue_sheet() {
+    for (;;) {
+      ++continuation;
+      const std::string suffix = "(" + std::to_string(continuation) + ")";
+      const std::string name = utf8_prefix(base_name, 31 - suffix.size()) + suffix;
+      if (names.contains(key_of(name))) continue;
+      return start_sheet(name);
     }
   }
 };
@@ -134,6 +303,8 @@ Result<std::unique_ptr<XlsxWriter>> XlsxWriter::create(const std::string& path, 
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->temp = path + ".part-" + std::to_string(::getpid());
+  impl->options = options;
+  impl->options.max_rows_per_sheet = std::clamp<uint32_t>(options.max_rows_per_sheet, 2, kXlsxMaxRows);
   // Check that the target's directory can take a file before any work is done.
   std::FILE* probe = std::fopen(impl->temp.c_str(), "wb");
   if (probe == nullptr) {
@@ -150,104 +321,111 @@ Result<std::unique_ptr<XlsxWriter>> XlsxWriter::create(const std::string& path, 
     return error(StatusCode::io_error, "无法创建工作簿 " + path,
                  "cannot create the workbook " + path);
   }
-  impl->bold = workbook_add_format(impl->book);
+  lxw_workbook* b = impl->book;
+  impl->bold = workbook_add_format(b);
   format_set_bold(impl->bold);
   format_set_text_wrap(impl->bold);
   format_set_align(impl->bold, LXW_ALIGN_VERTICAL_TOP);
-  impl->date = workbook_add_format(impl->book);
+  impl->date = workbook_add_format(b);
   format_set_num_format(impl->date, "yyyy-mm-dd");
+  impl->text = workbook_add_format(b);
+  format_set_num_format(impl->text, "@");
+  impl->example = workbook_add_format(b);
+  impl->example_date = workbook_add_format(b);
+  impl->example_text = workbook_add_format(b);
+  for (lxw_format* f : {impl->example, impl->example_date, impl->example_text}) {
+    format_set_italic(f);
+    format_set_font_color(f, 0x808080);
+  }
+  format_set_num_format(impl->example_date, "yyyy-mm-dd");
+  format_set_num_format(impl->example_text, "@");
   return std::unique_ptr<XlsxWriter>(new XlsxWriter(std::move(impl)));
 }
 
 Status XlsxWriter::add_sheet(std::string_view name, std::span<const XlsxColumn> columns,
                              bool filter) {
+  SheetOptions options;
+  options.filter = filter;
+  return add_sheet(name, columns, options);
+}
+
+Status XlsxWriter::add_sheet(std::string_view name, std::span<const XlsxColumn> columns,
+                             const SheetOptions& options) {
   if (!impl_ || impl_->book == nullptr) {
     return error(StatusCode::failed_precondition, "工作簿已关闭", "the workbook is closed");
   }
-  const std::string n(name);
-  std::string key = n;
-  for (char& c : key) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  const lxw_error valid = workbook_validate_sheet_name(impl_->book, n.c_str());
-  if (valid != LXW_NO_ERROR || impl_->names.contains(key)) {
-    return invalid(
-        "Excel 不接受工作表名 " + quoted(n) + "（最多 31 个字符，不能含 []:*?/\\，不能重名）",
-        "Excel does not accept the sheet name " + quoted(n) +
-            " (at most 31 characters, none of []:*?/\\, not used twice)");
-  }
-  if (columns.size() > 16384) {
+  if (columns.size() + (options.note_header.empty() ? 0 : 1) > 16384) {
     return invalid("列数超过 Excel 上限 16384", "more columns than Excel's limit of 16384");
   }
-  impl_->finish_sheet();
-  impl_->sheet = workbook_add_worksheet(impl_->book, n.c_str());
-  if (impl_->sheet == nullptr)
-    return lxw_status(LXW_ERROR_MEMORY_MALLOC_FAILED, "添加工作表", "adding a sheet");
-  impl_->names.insert(key);
-  impl_->next_row = 0;
-  impl_->filter_columns = filter ? static_cast<uint16_t>(columns.size()) : 0;
-  double header_height = 15;
-  for (size_t i = 0; i < columns.size(); ++i) {
-    const XlsxColumn& c = columns[i];
-    const double text_w = xlsx_text_width(c.header);
-    double width = c.width > 0 ? c.width : std::min(std::max(text_w + 2, 8.0), 40.0);
-    if (text_w + 2 > width)
-      header_height = std::max(header_height, 15.0 * std::min(4.0, (text_w + 2) / width + 1));
-    worksheet_set_column(impl_->sheet, static_cast<lxw_col_t>(i), static_cast<lxw_col_t>(i), width,
-                         nullptr);
-  }
-  if (!columns.empty()) {
-    worksheet_set_row(impl_->sheet, 0, header_height, nullptr);
-    for (size_t i = 0; i < columns.size(); ++i) {
-      const lxw_error e = worksheet_write_string(impl_->sheet, 0, static_cast<lxw_col_t>(i),
-                                                 columns[i].header.c_str(), impl_->bold);
-      if (e != LXW_NO_ERROR) return lxw_status(e, "写表头", "writing the header");
-    }
-    worksheet_freeze_panes(impl_->sheet, 1, 0);
-    impl_->next_row = 1;
-  }
-  return {};
+  const std::string n(name);
+  Status ok = impl_->check_name(n);
+  if (!ok.ok()) return ok;
+  impl_->finish_sheet();  // with the previous sheet's layout
+  impl_->sheet = nullptr;
+  impl_->base_name = n;
+  impl_->continuation = 1;
+  impl_->columns.assign(columns.begin(), columns.end());
+  impl_->sheet_options = options;
+  return impl_->start_sheet(n);
 }
 
-Status XlsxWriter::add_row(std::span<const XlsxValue> cells) {
+Status XlsxWriter::add_row(std::span<const XlsxValue> cells, RowStyle style) {
   if (!impl_ || impl_->book == nullptr || impl_->sheet == nullptr) {
     return error(StatusCode::failed_precondition, "还没有工作表", "no sheet has been added");
   }
-  if (impl_->next_row >= 1048576) {
-    return invalid("行数超过 Excel 上限 1048576：请分成几个工作表或改用 CSV",
-                   "more rows than Excel's limit of 1,048,576: split the sheet or use CSV");
+  Impl& m = *impl_;
+  if (m.next_row >= m.options.max_rows_per_sheet) {
+    Status s = m.continue_sheet();
+    if (!s.ok()) return s;
   }
-  const lxw_row_t r = impl_->next_row;
+  const bool example = style == RowStyle::example;
+  const lxw_row_t r = m.next_row;
+  std::string note;  // the columns whose number is written as text
+  std::string cleaned;
   for (size_t i = 0; i < cells.size(); ++i) {
     const XlsxValue& v = cells[i];
     const auto c = static_cast<lxw_col_t>(i);
+    const bool as_text = i < m.columns.size() && m.columns[i].as_text;
+    lxw_format* plain = example ? (as_text ? m.example_text : m.example) : nullptr;
     lxw_error e = LXW_NO_ERROR;
     switch (v.kind) {
       case XlsxValue::Kind::empty:
         break;
       case XlsxValue::Kind::text:
-        if (!v.str.empty()) e = worksheet_write_string(impl_->sheet, r, c, v.str.c_str(), nullptr);
+        if (!v.str.empty()) {
+          cleaned = clean_utf8(v.str);
+          e = worksheet_write_string(m.sheet, r, c, cleaned.c_str(), plain);
+        }
         break;
       case XlsxValue::Kind::number:
         if (xlsx_number_is_exact(v.str)) {
-          e = worksheet_write_number(impl_->sheet, r, c, std::strtod(v.str.c_str(), nullptr),
-                                     nullptr);
+          e = worksheet_write_number(m.sheet, r, c, std::strtod(v.str.c_str(), nullptr), plain);
         } else {
-          e = worksheet_write_string(impl_->sheet, r, c, v.str.c_str(), nullptr);
+          cleaned = clean_utf8(v.str);
+          e = worksheet_write_string(m.sheet, r, c, cleaned.c_str(), plain);
+          if (normalise(v.str)) {
+            const std::string header = i < m.columns.size() ? m.columns[i].header
+                                                            : std::to_string(i + 1);
+            const bool zh = m.sheet_options.note_lang == Lang::zh;
+            note += note.empty() ? "" : (zh ? "；" : "; ");
+            note += zh ? header + " 以文本写出：超过 15 位有效数字，Excel 的数字会改变它"
+                       : header + " written as text: more than 15 significant digits, which an "
+                                  "Excel number would change";
+          }
         }
         break;
       case XlsxValue::Kind::date: {
         lxw_datetime dt{v.day.year(), v.day.month(), v.day.day(), 0, 0, 0.0};
         if (v.day.year() < 1900 || v.day.year() > 9999) {
           const std::string iso = v.day.to_string();
-          e = worksheet_write_string(impl_->sheet, r, c, iso.c_str(), nullptr);
+          e = worksheet_write_string(m.sheet, r, c, iso.c_str(), plain);
         } else {
-          e = worksheet_write_datetime(impl_->sheet, r, c, &dt, impl_->date);
+          e = worksheet_write_datetime(m.sheet, r, c, &dt, example ? m.example_date : m.date);
         }
         break;
       }
       case XlsxValue::Kind::boolean:
-        e = worksheet_write_boolean(impl_->sheet, r, c, v.flag ? 1 : 0, nullptr);
+        e = worksheet_write_boolean(m.sheet, r, c, v.flag ? 1 : 0, plain);
         break;
     }
     if (e == LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED) {
@@ -258,7 +436,22 @@ Status XlsxWriter::add_row(std::span<const XlsxValue> cells) {
     }
     if (e != LXW_NO_ERROR) return lxw_status(e, "写单元格", "writing a cell");
   }
-  impl_->next_row++;
+  if (!note.empty() && !m.sheet_options.note_header.empty()) {
+    const auto c = static_cast<lxw_col_t>(m.columns.size());
+    const lxw_error e = worksheet_write_string(m.sheet, r, c, note.c_str(), example ? m.example : nullptr);
+    if (e != LXW_NO_ERROR) return lxw_status(e, "写单元格", "writing a cell");
+  }
+  m.next_row++;
+  return {};
+}
+
+Status XlsxWriter::comment_last_row(uint16_t column, std::string_view text) {
+  if (!impl_ || impl_->book == nullptr || impl_->sheet == nullptr || impl_->next_row == 0) {
+    return error(StatusCode::failed_precondition, "还没有行", "no row has been added");
+  }
+  const std::string t = clean_utf8(text);
+  const lxw_error e = worksheet_write_comment(impl_->sheet, impl_->next_row - 1, column, t.c_str());
+  if (e != LXW_NO_ERROR) return lxw_status(e, "写批注", "writing a comment");
   return {};
 }
 
@@ -267,6 +460,7 @@ Status XlsxWriter::close() {
     return error(StatusCode::failed_precondition, "工作簿已关闭", "the workbook is closed");
   }
   impl_->finish_sheet();
+  impl_->sheet = nullptr;
   if (impl_->names.empty()) workbook_add_worksheet(impl_->book, nullptr);  // Excel needs one
   const lxw_error e = workbook_close(impl_->book);
   impl_->book = nullptr;

@@ -2,11 +2,14 @@
 // and inline strings, booleans, errors, dates, gaps, several sheets), broken files built here with
 // minizip (not a zip, truncated, a missing sheet part, malformed XML), and the writer's round trip.
 #include <gtest/gtest.h>
+#include <minizip/unzip.h>
 #include <minizip/zip.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include <cmath>
 #include <cstdio>
+#include <random>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -419,6 +422,202 @@ TEST(XlsxWriter, AbandonedWriterLeavesNoFile) {
   }
   EXPECT_FALSE(std::filesystem::exists(path));
   EXPECT_FALSE(XlsxWriter::create("/nonexistent-dir/x.xlsx").ok());
+}
+
+// One member of a zip (a sheet's XML) as bytes; empty when missing.
+std::string zip_member(const std::string& path, const std::string& name) {
+  unzFile z = unzOpen64(path.c_str());
+  if (z == nullptr) return {};
+  std::string out;
+  if (unzLocateFile(z, name.c_str(), 1) == UNZ_OK && unzOpenCurrentFile(z) == UNZ_OK) {
+    char buf[8192];
+    for (int n; (n = unzReadCurrentFile(z, buf, sizeof buf)) > 0;) out.append(buf, n);
+    unzCloseCurrentFile(z);
+  }
+  unzClose(z);
+  return out;
+}
+
+// Whether `s` is valid UTF-8 (shortest forms, no surrogates, at most U+10FFFF) holding only
+// characters XML 1.0 allows.
+bool valid_xml_text(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    uint32_t cp = 0;
+    size_t len = 0;
+    if (b < 0x80) {
+      cp = b, len = 1;
+    } else if ((b & 0xE0) == 0xC0) {
+      cp = b & 0x1F, len = 2;
+    } else if ((b & 0xF0) == 0xE0) {
+      cp = b & 0x0F, len = 3;
+    } else if ((b & 0xF8) == 0xF0) {
+      cp = b & 0x07, len = 4;
+    } else {
+      return false;
+    }
+    if (i + len > s.size()) return false;
+    for (size_t k = 1; k < len; ++k) {
+      const auto c = static_cast<unsigned char>(s[i + k]);
+      if ((c & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (c & 0x3F);
+    }
+    const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < min[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') return false;
+    if (cp == 0xFFFE || cp == 0xFFFF) return false;
+    i += len;
+  }
+  return true;
+}
+
+// Issue 17, defect 1: a decimal Excel shows in full (at most 15 significant digits) is a number
+// cell whatever its 16-digit form looks like (593.94 is 593.9400000000001 at 16 digits), so that
+// SUM adds it; only a longer decimal is text, and the note column says so.
+TEST(XlsxWriter, MoneyIsANumberCellAndAddsUp) {
+  for (const char* v : {"593.94", "642.07", "-75.99", "88.6", "0.1", "123456789012.345",
+                        "999999999999999", "1E+307", "0"}) {
+    EXPECT_TRUE(xlsx_number_is_exact(v)) << v;
+  }
+  for (const char* v : {"1234567890.123456", "9223372.036854775807", "1E+308", "abc", "", "1.2.3"}) {
+    EXPECT_FALSE(xlsx_number_is_exact(v)) << v;
+  }
+  const std::string path = temp_path("money.xlsx");
+  auto w = XlsxWriter::create(path);
+  ASSERT_TRUE(w.ok());
+  std::vector<XlsxColumn> cols = {{"营业收入（万元）", 0}, {"利润总额（万元）", 0}};
+  SheetOptions opt;
+  opt.note_header = "备注";
+  ASSERT_TRUE((*w)->add_sheet("年度数据", cols, opt).ok());
+  // Random amounts in 万元 with up to six decimals (what the pool holds), plus the reported ones.
+  std::mt19937_64 rng(17);
+  std::vector<std::string> values = {"593.94", "642.07", "-75.99", "88.6"};
+  for (int i = 0; i < 3000; ++i) {
+    const int64_t micros = static_cast<int64_t>(rng() % 2'000'000'000'000) - 100'000'000'000;
+    const int places = static_cast<int>(rng() % 7);
+    int64_t scale = 1;
+    for (int k = places; k < 6; ++k) scale *= 10;
+    const int64_t m = micros / scale * scale;
+    std::string t = std::to_string(std::llabs(m) / 1'000'000);
+    const int64_t frac = std::llabs(m) % 1'000'000;
+    if (frac != 0) {
+      std::string f = std::to_string(frac);
+      t += "." + std::string(6 - f.size(), '0') + f;
+      while (t.back() == '0') t.pop_back();
+    }
+    values.push_back((m < 0 ? "-" : "") + t);
+  }
+  int64_t exact_micros = 0;
+  for (const std::string& v : values) {
+    std::vector<XlsxValue> row = {XlsxValue::number(v)};
+    ASSERT_TRUE((*w)->add_row(row).ok());
+    const size_t point = v.find('.');
+    const std::string frac = point == std::string::npos ? "" : v.substr(point + 1);
+    const int64_t whole = std::llabs(std::stoll(v.substr(0, point)));
+    int64_t f = frac.empty() ? 0 : std::stoll(frac + std::string(6 - frac.size(), '0'));
+    exact_micros += (v[0] == '-' ? -1 : 1) * (whole * 1'000'000 + f);
+  }
+  std::vector<XlsxValue> long_row = {XlsxValue::number("12.5"),
+                                     XlsxValue::number("1234567890.123456")};
+  ASSERT_TRUE((*w)->add_row(long_row).ok());
+  ASSERT_TRUE((*w)->close().ok());
+
+  const auto sheets = dump(path);
+  ASSERT_EQ(sheets.size(), 1u);
+  const std::vector<std::string>& rows = sheets[0].second;
+  ASSERT_EQ(rows.size(), values.size() + 2);
+  EXPECT_EQ(rows[0], "R1 A:s:营业收入（万元） B:s:利润总额（万元） C:s:备注");
+  double sum = 0;
+  for (size_t i = 0; i < values.size(); ++i) {
+    const std::string& line = rows[i + 1];
+    const std::string prefix = "R" + std::to_string(i + 2) + " A:n:";
+    ASSERT_EQ(line.rfind(prefix, 0), 0u) << values[i] << " → " << line;
+    const double stored = std::strtod(line.c_str() + prefix.size(), nullptr);
+    EXPECT_EQ(stored, std::strtod(values[i].c_str(), nullptr)) << values[i] << " → " << line;
+    sum += stored;  // what Excel's SUM does
+  }
+  // The sum of the doubles rounds to the exact total (to the micro-万元 the pool holds).
+  EXPECT_EQ(std::llround(sum * 1e6), exact_micros) << sum;
+  EXPECT_EQ(rows.back(),
+            "R" + std::to_string(values.size() + 2) +
+                " A:n:12.5 B:s:1234567890.123456 C:s:利润总额（万元） 以文本写出：超过 15 位有效数字，"
+                "Excel 的数字会改变它");
+}
+
+// Issue 17, defect 2: whatever bytes a text holds, the workbook is well-formed UTF-8 XML.
+TEST(XlsxWriter, TextIsCleanedToValidXml) {
+  EXPECT_EQ(clean_utf8("营业收入 ok\t\n"), "营业收入 ok\t\n");
+  EXPECT_EQ(clean_utf8("\x01" "a\x1F"), "\\x01a\\x1F");
+  EXPECT_EQ(clean_utf8("含有非数字字符 \"\xE7\xBA\""), "含有非数字字符 \"\\xE7\\xBA\"");  // cut 约
+  EXPECT_EQ(clean_utf8("\xED\xA0\x80"), "\\xED\\xA0\\x80");           // a lone surrogate
+  EXPECT_EQ(clean_utf8("\xC0\xAF"), "\\xC0\\xAF");                    // overlong '/'
+  EXPECT_EQ(clean_utf8("\xF4\x90\x80\x80"), "\\xF4\\x90\\x80\\x80");  // beyond U+10FFFF
+  EXPECT_EQ(clean_utf8("\xEF\xBF\xBE\xEF\xBF\xBF"), "\\uFFFE\\uFFFF");
+  EXPECT_EQ(clean_utf8("\xF0\x9F\x98\x80\xFF"), "\xF0\x9F\x98\x80\\xFF");
+  EXPECT_EQ(clean_utf8(std::string("a\0b", 3)), "a\\x00b");
+
+  std::mt19937 rng(20261204);
+  const std::string alphabet[] = {"\x01", "\x0B", "\x7F", "\xFF", "\xC0", "\xE7", "\xBA", "\xA6",
+                                  "\xED\xA0\x80", "\xF4\x90\x80", "约", "万", "<", "&", "\"", "a",
+                                  "\n", std::string(1, '\0'), "\xEF\xBF\xBF", "]]>"};
+  const std::string path = temp_path("dirty.xlsx");
+  auto w = XlsxWriter::create(path);
+  ASSERT_TRUE(w.ok());
+  std::vector<XlsxColumn> cols = {{"值\x02\xE7", 0}};
+  ASSERT_TRUE((*w)->add_sheet("s", cols).ok());
+  for (int i = 0; i < 2000; ++i) {
+    std::string t;
+    const int n = static_cast<int>(rng() % 12);
+    for (int k = 0; k < n; ++k) {
+      if (rng() % 3 == 0) {
+        t += static_cast<char>(rng() % 256);
+      } else {
+        t += alphabet[rng() % std::size(alphabet)];
+      }
+    }
+    EXPECT_TRUE(valid_xml_text(clean_utf8(t))) << i;
+    std::vector<XlsxValue> row = {XlsxValue::text(t)};
+    ASSERT_TRUE((*w)->add_row(row).ok());
+  }
+  ASSERT_TRUE((*w)->close().ok());
+  const std::string xml = zip_member(path, "xl/worksheets/sheet1.xml");
+  ASSERT_FALSE(xml.empty());
+  EXPECT_TRUE(valid_xml_text(xml));
+  const auto sheets = dump(path);  // the reader parses every row
+  ASSERT_EQ(sheets.size(), 1u);
+  EXPECT_EQ(sheets[0].second[0], "R1 A:s:值\\x02\\xE7");
+}
+
+// Issue 17, task 4: a full sheet continues on "name(2)" with the same header.
+TEST(XlsxWriter, FullSheetContinuesOnANewSheet) {
+  const std::string path = temp_path("split.xlsx");
+  XlsxWriter::Options opt;
+  opt.max_rows_per_sheet = 3;  // the header and two rows
+  auto w = XlsxWriter::create(path, opt);
+  ASSERT_TRUE(w.ok());
+  std::vector<XlsxColumn> cols = {{"n", 0}};
+  ASSERT_TRUE((*w)->add_sheet("数据", cols).ok());
+  for (int i = 1; i <= 5; ++i) {
+    std::vector<XlsxValue> row = {XlsxValue::number(std::to_string(i))};
+    ASSERT_TRUE((*w)->add_row(row).ok());
+  }
+  const std::string long_name = "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十A";
+  ASSERT_TRUE((*w)->add_sheet(long_name, cols).ok());
+  for (int i = 1; i <= 3; ++i) {
+    std::vector<XlsxValue> row = {XlsxValue::number(std::to_string(i))};
+    ASSERT_TRUE((*w)->add_row(row).ok());
+  }
+  ASSERT_TRUE((*w)->close().ok());
+  const auto sheets = dump(path);
+  ASSERT_EQ(sheets.size(), 5u);
+  EXPECT_EQ(sheets[0].first, "数据");
+  EXPECT_EQ(sheets[0].second, (std::vector<std::string>{"R1 A:s:n", "R2 A:n:1", "R3 A:n:2"}));
+  EXPECT_EQ(sheets[1].first, "数据(2)");
+  EXPECT_EQ(sheets[1].second, (std::vector<std::string>{"R1 A:s:n", "R2 A:n:3", "R3 A:n:4"}));
+  EXPECT_EQ(sheets[2].first, "数据(3)");
+  EXPECT_EQ(sheets[2].second, (std::vector<std::string>{"R1 A:s:n", "R2 A:n:5"}));
+  EXPECT_EQ(sheets[4].first, "一二三四五六七八九十一二三四五六七八九十一二三四五六七八(2)");
+  EXPECT_EQ(sheets[4].second, (std::vector<std::string>{"R1 A:s:n", "R2 A:n:3"}));
 }
 
 TEST(XmlPull, SmallChunksGiveTheSameEvents) {
