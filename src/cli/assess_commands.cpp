@@ -162,7 +162,7 @@ int cmd_assess(int argc, char** argv) {
   bool first_json = true;
   if (fmt == "json") std::cout << "[";
   if (fmt == "csv") {
-    std::string h = kUtf8Bom;
+    std::string h(kUtf8Bom);
     append_csv_header(lang, h);
     std::cout << h;
   }

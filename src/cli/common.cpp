@@ -175,17 +175,6 @@ bool apply_filter(const Args& a, Lang lang, Pool& pool) {
   return true;
 }
 
-size_t display_columns(std::string_view s) {
-  size_t columns = 0;
-  for (size_t i = 0; i < s.size();) {
-    const unsigned char b = static_cast<unsigned char>(s[i]);
-    const size_t len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-    columns += len >= 3 ? 2 : 1;  // three- and four-byte sequences: CJK and other wide characters
-    i += len;
-  }
-  return columns;
-}
-
 std::string pad_display(std::string_view s, size_t width) {
   const size_t columns = display_columns(s);
   return std::string(s) + std::string(columns < width ? width - columns : 0, ' ');

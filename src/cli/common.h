@@ -83,8 +83,7 @@ bool load_calendar(const Args& a, Lang lang, CallCalendar& calls);
 std::string pad_display(std::string_view s, size_t width);
 // The same with the spaces in front (right-aligned), for numbers' column headings.
 std::string pad_display_left(std::string_view s, size_t width);
-// Terminal columns of `s` (a CJK character takes two).
-size_t display_columns(std::string_view s);
+
 
 // The whole file at `path`; `*ok` false when it cannot be read.
 std::string read_file(const std::string& path, bool* ok);

@@ -210,4 +210,58 @@ std::string_view utf8_prefix(std::string_view s, size_t max_bytes) {
   return s.substr(0, end);
 }
 
+std::string clean_utf8(std::string_view s) {
+  std::string out;
+  size_t copied = 0;  // s[copied, i) is valid text not yet copied
+  auto flush = [&](size_t i) {
+    out.append(s.substr(copied, i - copied));
+    copied = i;
+  };
+  for (size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const size_t n = utf8_sequence_length(s, i);
+    const bool control = b < 0x20 && b != '\t' && b != '\n' && b != '\r';
+    if (n == 0 || control) {
+      flush(i);
+      append_escaped_byte(out, s[i]);
+      copied = ++i;
+      continue;
+    }
+    // U+FFFE and U+FFFF are not XML characters.
+    if (n == 3 && b == 0xEF && static_cast<unsigned char>(s[i + 1]) == 0xBF &&
+        static_cast<unsigned char>(s[i + 2]) >= 0xBE) {
+      flush(i);
+      out += static_cast<unsigned char>(s[i + 2]) == 0xBE ? "\\uFFFE" : "\\uFFFF";
+      copied = i += 3;
+      continue;
+    }
+    i += n;
+  }
+  if (copied == 0 && out.empty()) return std::string(s);
+  out.append(s.substr(copied));
+  return out;
+}
+
+std::string csv_field(std::string_view s) {
+  std::string clean = clean_utf8(s);
+  if (clean.find_first_of(",\"\r\n") == std::string::npos) return clean;
+  std::string q = "\"";
+  for (char c : clean) {
+    if (c == '"') q += '"';
+    q += c;
+  }
+  return q + "\"";
+}
+
+size_t display_columns(std::string_view s) {
+  size_t columns = 0;
+  for (size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const size_t len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    columns += len >= 3 ? 2 : 1;
+    i += len;
+  }
+  return columns;
+}
+
 }  // namespace gradus

@@ -56,4 +56,22 @@ std::string utf8_char_at(std::string_view s, size_t i);
 // At most `max_bytes` bytes of the text, cut at a character boundary (never inside a sequence).
 std::string_view utf8_prefix(std::string_view s, size_t max_bytes);
 
+// `s` as valid UTF-8 holding only characters XML 1.0 allows, every other byte shown visibly: a
+// byte of an invalid or cut UTF-8 sequence (an overlong form, a surrogate, beyond U+10FFFF)
+// becomes "\xE7", a control character other than tab, line feed and carriage return becomes
+// "\x01", U+FFFE / U+FFFF become "\uFFFE" / "\uFFFF". Valid text is returned unchanged.
+// Used for every text a workbook, a report or a CSV file gradus writes holds.
+std::string clean_utf8(std::string_view s);
+
+// The UTF-8 byte-order mark, written first in every CSV file gradus writes, so that Chinese
+// Excel opens it as UTF-8 (without it Excel reads GBK and the Chinese text is garbled).
+inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+// One CSV field: clean_utf8(s), in double quotes (inner quotes doubled) when it holds , " CR or LF.
+std::string csv_field(std::string_view s);
+
+// Columns the text takes on a terminal or in a spreadsheet cell: a character of three or four
+// UTF-8 bytes (CJK and other wide characters) counts two, any other one.
+size_t display_columns(std::string_view s);
+
 }  // namespace gradus

@@ -260,11 +260,6 @@ void append_explanation(const AssessmentResult& r, Lang lang, std::string& out) 
   }
 }
 
-std::string csv_cell(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
+std::string csv_cell(const std::string& s) { return csv_field(s); }
 
 }  // namespace gradus

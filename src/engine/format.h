@@ -21,10 +21,6 @@ void append_json(const AssessmentResult& r, Lang lang, std::string& out);
 // A CSV cell (RFC 4180): quoted, with doubled quotes, when it holds a comma, a quote or a line break.
 std::string csv_cell(const std::string& s);
 
-// The UTF-8 byte order mark every CSV gradus writes starts with, so that Chinese Excel opens it
-// as UTF-8 (without it Excel reads the file as GBK and the Chinese text is garbled).
-inline constexpr char kUtf8Bom[] = "\xEF\xBB\xBF";
-
 // "申报" / "复核" for application / review (the mode ids of the data contract).
 const Text& mode_label(std::string_view mode);
 

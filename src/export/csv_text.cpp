@@ -7,17 +7,6 @@ namespace gradus {
 
 void write_csv_bom(std::ostream& out) { out.write(kUtf8Bom.data(), kUtf8Bom.size()); }
 
-std::string csv_field(std::string_view s) {
-  std::string clean = clean_utf8(s);
-  if (clean.find_first_of(",\"\r\n") == std::string::npos) return clean;
-  std::string q = "\"";
-  for (char c : clean) {
-    if (c == '"') q += '"';
-    q += c;
-  }
-  return q + "\"";
-}
-
 std::string csv_record(std::span<const std::string> cells, std::string_view eol) {
   std::string line;
   for (size_t i = 0; i < cells.size(); ++i) {

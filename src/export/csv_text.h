@@ -18,16 +18,14 @@
 #include <string>
 #include <string_view>
 
-namespace gradus {
+#include "core/text.h"
 
-// The UTF-8 byte-order mark, written first in every CSV file.
-inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+namespace gradus {
 
 // Writes kUtf8Bom to `out` (call once, before the header row).
 void write_csv_bom(std::ostream& out);
 
-// One field: clean_utf8(s), in double quotes (inner quotes doubled) when it holds , " CR or LF.
-std::string csv_field(std::string_view s);
+// csv_field and kUtf8Bom are in core/text.h.
 
 // A row of fields separated by commas and ended by `eol` (CRLF by default, as Excel writes).
 std::string csv_record(std::span<const std::string> cells, std::string_view eol = "\r\n");

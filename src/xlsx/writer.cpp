@@ -86,86 +86,10 @@ bool xlsx_number_is_exact(std::string_view decimal) {
   return magnitude >= -307 && magnitude <= 307;
 }
 
-std::string clean_utf8(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  auto escape_byte = [](std::string& out, unsigned char b) {
-    out += "\\x";
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  };
-  std::string out;
-  size_t copied = 0;  // s[copied, i) is valid text not yet copied
-  auto flush = [&](size_t i) {
-    out.append(s.substr(copied, i - copied));
-    copied = i;
-  };
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    if (b < 0x80) {
-      if (b >= 0x20 || b == '\t' || b == '\n' || b == '\r') {
-        ++i;
-        continue;
-      }
-      flush(i);
-      escape_byte(out, b);
-      copied = ++i;
-      continue;
-    }
-    // The length and the range of the second byte that make a shortest form of a scalar value
-    // (no overlong forms, no surrogates, nothing beyond U+10FFFF).
-    size_t len = 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (b >= 0xC2 && b <= 0xDF) {
-      len = 2;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-      len = 3;
-      if (b == 0xE0) lo = 0xA0;
-      if (b == 0xED) hi = 0x9F;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-      len = 4;
-      if (b == 0xF0) lo = 0x90;
-      if (b == 0xF4) hi = 0x8F;
-    }
-    bool valid = len > 0 && i + len <= s.size();
-    for (size_t k = 1; valid && k < len; ++k) {
-      const auto c = static_cast<unsigned char>(s[i + k]);
-      valid = k == 1 ? c >= lo && c <= hi : c >= 0x80 && c <= 0xBF;
-    }
-    if (!valid) {
-      flush(i);
-      escape_byte(out, b);
-      copied = ++i;
-      continue;
-    }
-    // U+FFFE and U+FFFF are not XML characters.
-    if (len == 3 && b == 0xEF && static_cast<unsigned char>(s[i + 1]) == 0xBF &&
-        static_cast<unsigned char>(s[i + 2]) >= 0xBE) {
-      flush(i);
-      out += static_cast<unsigned char>(s[i + 2]) == 0xBE ? "\\uFFFE" : "\\uFFFF";
-      copied = i += 3;
-      continue;
-    }
-    i += len;
-  }
-  if (copied == 0 && out.empty()) return std::string(s);
-  out.append(s.substr(copied));
-  return out;
-}
-
-double xlsx_text_width(std::string_view s) {
-  double w = 0;
-  for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    w += len >= 3 ? 2.0 : 1.0;
-    i += len;
-  }
-  return w;
-}
+double xlsx_text_width(std::string_view s) { return static_cast<double>(display_columns(s)); }
 
 // The first `max_chars` characters (code points) of a UTF-8 text.
-static std::string utf8_prefix(std::string_view s, size_t max_chars) {
+static std::string first_chars(std::string_view s, size_t max_chars) {
   size_t i = 0;
   for (size_t n = 0; i < s.size() && n < max_chars; ++n) {
     ++i;
@@ -279,7 +203,7 @@ struct XlsxWriter::Impl {
     for (;;) {
       ++continuation;
       const std::string suffix = "(" + std::to_string(continuation) + ")";
-      const std::string name = utf8_prefix(base_name, 31 - suffix.size()) + suffix;
+      const std::string name = first_chars(base_name, 31 - suffix.size()) + suffix;
       if (names.contains(key_of(name))) continue;
       return start_sheet(name);
     }

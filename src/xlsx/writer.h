@@ -126,12 +126,7 @@ class XlsxWriter {
 // the double nearest to it shows as exactly this decimal. Exposed for tests.
 bool xlsx_number_is_exact(std::string_view decimal);
 
-// `s` as valid UTF-8 holding only characters XML 1.0 allows, every other byte shown visibly: a
-// byte of an invalid or cut UTF-8 sequence (an overlong form, a surrogate, beyond U+10FFFF)
-// becomes "\xE7", a control character other than tab, line feed and carriage return becomes
-// "\x01", U+FFFE / U+FFFF become "\uFFFE" / "\uFFFF". Valid text is returned unchanged.
-// Used for every text a workbook, a report or a CSV file gradus writes holds.
-std::string clean_utf8(std::string_view s);
+// clean_utf8 (core/text.h) makes every text valid for a workbook.
 
 // Display width of a text in Excel character units (CJK characters count 2).
 double xlsx_text_width(std::string_view s);
