@@ -30,14 +30,25 @@ std::string actor_name(const Args& a) {
   return "unknown";
 }
 
-std::unique_ptr<store::Store> open_store_or_report(const Args& a, Lang lang) {
+namespace {
+
+// Opens the store named by --db / $GRADUS_DB; prints why not (the caller exits with kFailed).
+std::unique_ptr<store::Store> open_store(const Args& a, Lang lang, const store::OpenOptions& o) {
   const std::string url = store::database_url(a.get("db"));
-  Result<std::unique_ptr<store::Store>> s = store::Store::open(url);
+  Result<std::unique_ptr<store::Store>> s = store::Store::open(url, o);
   if (!s) {
     std::cerr << "gradus: " << s.error().message.in(lang) << "\n";
     return nullptr;
   }
   return std::move(*s);
+}
+
+}  // namespace
+
+// Every command but init and demo: the store must exist (a mistyped --db is an error, not an
+// empty store).
+std::unique_ptr<store::Store> open_store_or_report(const Args& a, Lang lang) {
+  return open_store(a, lang, {.create = false});
 }
 
 namespace {
@@ -98,7 +109,7 @@ int cmd_init(int argc, char** argv) {
   if (!a.error.empty()) return usage_error(a.error);
   Lang lang = Lang::zh;
   if (!read_lang(a, &lang)) return kFailed;
-  auto s = open_store_or_report(a, lang);
+  auto s = open_store(a, lang, {.create = true});
   if (!s) return kFailed;
   std::printf(lang == Lang::zh ? "%s：数据库结构版本 %d\n" : "%s: schema version %d\n",
               s->describe().c_str(), store::latest_schema_version());
@@ -303,7 +314,7 @@ int cmd_demo(int argc, char** argv) {
   g.enterprises = static_cast<uint32_t>(std::strtoul(a.get("enterprises", "913").c_str(), nullptr, 10));
   g.seed = std::strtoull(a.get("seed", "20260630").c_str(), nullptr, 10);
   if (g.enterprises == 0) return usage_error("--enterprises must be a positive number");
-  auto s = open_store_or_report(a, lang);
+  auto s = open_store(a, lang, {.create = true});
   if (!s) return kFailed;
   Pool pool = demo::PoolGenerator(g).build();
   store::ImportOptions o;

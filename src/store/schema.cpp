@@ -226,6 +226,20 @@ std::string migration_2(SqlDialect d) {
   return sql;
 }
 
+// Migration 3, both dialects: a row check string on every row an import writes (rows written
+// before it have none: audit verify then names only their batch), and each stored outcome's
+// criteria that were not met and those unknown (ids joined by ';'; NULL for runs saved before).
+std::string migration_3(SqlDialect) {
+  std::string sql;
+  for (std::string_view t : {"enterprises", "enterprise_versions", "yearly_facts", "titles", "incidents",
+                             "awards", "honours", "maker_china", "ip_items"}) {
+    sql += "ALTER TABLE " + std::string(t) + " ADD COLUMN checks TEXT;\n";
+  }
+  sql += "ALTER TABLE assessment_outcomes ADD COLUMN criteria_not_met TEXT;\n";
+  sql += "ALTER TABLE assessment_outcomes ADD COLUMN criteria_unknown TEXT;\n";
+  return sql;
+}
+
 struct Migration {
   int version;
   std::string_view name;
@@ -238,6 +252,7 @@ struct Migration {
 constexpr Migration kMigrations[] = {
     {1, "pool, versioned facts, events, import batches, audit log, assessment runs", migration_1},
     {2, "SQLite: integer primary keys are the rowid", migration_2, true},
+    {3, "row check strings; criteria not met / unknown of stored outcomes", migration_3},
 };
 
 // SQLite cannot switch foreign key enforcement inside a transaction: it is switched off before

@@ -11,6 +11,8 @@
 //   titles, incidents, awards, honours, maker_china, ip_items   event records, versioned
 //   audit_log           append-only, hash-chained
 //   assessment_runs, assessment_outcomes                        stored assessment results
+// Migration 3 adds `checks` (the row's check string) to every table an import writes, and the
+// criteria not met / unknown to assessment_outcomes.
 // Every versioned row carries from_batch (the batch that wrote it) and to_batch (the batch that
 // replaced it, NULL while current), so the store as known after any batch can be read back.
 //
@@ -32,6 +34,10 @@ namespace gradus::store {
 
 // The newest schema version this build knows.
 int latest_schema_version();
+
+// From this version on, every written row carries its check string (tables.h RowCheck) and every
+// stored outcome the criteria that were not met or unknown.
+inline constexpr int kRowChecksSchema = 3;
 
 // Applies every migration newer than the database's version, each in its own transaction.
 // Fails (changing nothing more) when the database is newer than this build.

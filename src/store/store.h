@@ -5,7 +5,8 @@
 // hash-chained audit log. The whole pool — or the pool as it was known at a past moment — loads
 // into the engine's columnar Pool in one pass.
 //
-//   Result<std::unique_ptr<Store>> s = Store::open("sqlite:gradus.db");   // migrates
+//   Result<std::unique_ptr<Store>> s = Store::open("sqlite:gradus.db");   // must exist; migrates
+//   Result<std::unique_ptr<Store>> made = Store::open("sqlite:new.db", {.create = true});
 //   Result<ImportSummary> sum = (*s)->import_pool(pool_from_file, {.actor = "wang", .source = "a.csv"});
 //   Result<Pool> now = (*s)->load_pool();
 //   Result<Pool> then = (*s)->load_pool({.known_batch = 3});
@@ -24,7 +25,9 @@
 #include <vector>
 
 #include "core/status.h"
+#include "core/fields.h"
 #include "engine/pool.h"
+#include "ingest/ingest.h"
 #include "store/sql.h"
 
 namespace gradus::store {
@@ -32,14 +35,29 @@ namespace gradus::store {
 // Called during long writes with (rows done, rows in all); may be empty.
 using ProgressFn = std::function<void(uint64_t done, uint64_t total)>;
 
+// Fills in where a fact of the incoming pool was written in its file (sheet, row, column as
+// headed, value as written), for messages about it. Given by a caller that knows (the file
+// reader); without it a message names the file, the firm, the field and the value.
+using LocateFn = std::function<void(uint32_t enterprise, const FieldDef& field, int year, InputError& where)>;
+
 struct ImportOptions {
   std::string actor;          // who (a user name); required
   std::string source;         // the file (or request) the data came from
   std::string source_sha256;  // of the file's bytes; empty when not a file
-  std::string kind = "import";  // import | titles | demo | edit
+  // import | titles | demo | edit. A "demo" import is refused (failed_precondition, nothing
+  // written) when the store holds any batch of another kind.
+  std::string kind = "import";
   uint64_t rows_read = 0;     // input rows, for the record
   bool dry_run = false;       // compute the changes, write nothing
   ProgressFn progress;
+  // Cross-checks against the store: the consistency rules of a single file (ingest/checks.h:
+  // main revenue ≤ revenue, R&D staff ≤ employees, IP counts …) are applied to the merged facts —
+  // the stored ones overlaid with the incoming ones — for every pair with an incoming side. Any
+  // violation refuses the whole import (invalid_argument, nothing written, also on a dry run);
+  // each one is appended here when given, with file (`source`), row, column, value and a reason
+  // naming the stored value and the batch and file it came from.
+  std::vector<InputError>* conflicts = nullptr;
+  LocateFn locate;
 };
 
 // One fact that an import sets or changes. `year` is 0 for a static fact; events are listed with
@@ -92,6 +110,18 @@ struct AuditEntry {
   std::string prev_hash, hash;
 };
 
+// A stored row that no longer holds what its batch wrote (found by its check string, see
+// `gradus audit verify`): the firm, and the fields whose values differ.
+struct TamperedRow {
+  int64_t batch = 0;
+  std::string table;  // enterprises, enterprise_versions, yearly_facts, titles, …
+  int64_t row_id = 0;
+  std::string uscc, name;           // the firm the row belongs to (as stored now)
+  int year = 0;                     // yearly_facts: the fiscal year
+  std::vector<std::string> fields;  // column names (field names of the contract for facts)
+  bool added = false;               // a row with no check string in a batch that wrote them
+};
+
 struct AuditCheck {
   bool ok = true;
   int64_t entries = 0;
@@ -99,6 +129,10 @@ struct AuditCheck {
   std::optional<int64_t> first_bad_seq;  // the first entry that does not verify
   Text problem;                          // what is wrong with it
   std::string head_hash;                 // hash of the last entry (write it down to detect truncation)
+  // The rows found changed, in batches whose digest fails (first 100); empty when the change
+  // cannot be located (a row deleted, a replaced row's to_batch changed, a store written before
+  // schema 3).
+  std::vector<TamperedRow> tampered;
 };
 
 // One enterprise's outcome in an assessment run.
@@ -119,10 +153,20 @@ struct OutcomeChange {
   std::string uscc, name, policy, before, after;  // before/after: "" when absent in that run
 };
 
+struct OpenOptions {
+  // Create the store when it does not exist: the SQLite file, or the gradus schema in an existing
+  // PostgreSQL database. Only `gradus init` and `gradus demo` create; every other use opens an
+  // existing store, so that a mistyped --db fails instead of answering from an empty store.
+  bool create = false;
+};
+
 class Store {
  public:
-  // Opens (creating a SQLite file when missing) and applies pending migrations.
-  static Result<std::unique_ptr<Store>> open(std::string_view url);
+  // Opens the store and applies pending migrations (an existing store is upgraded whatever
+  // `create` says). Without `create`, a SQLite file that does not exist — or a database (SQLite
+  // file or PostgreSQL) without the gradus schema — is a not_found error naming the URL and the
+  // path, and nothing is created.
+  static Result<std::unique_ptr<Store>> open(std::string_view url, const OpenOptions& options = {});
   explicit Store(std::unique_ptr<SqlConnection> c) : conn_(std::move(c)) {}
 
   SqlConnection& connection() { return *conn_; }
