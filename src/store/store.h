@@ -139,18 +139,38 @@ struct AuditCheck {
 struct StoredOutcome {
   uint32_t enterprise = 0;  // index in the Pool the run was computed on
   std::string policy, version, outcome, score, result;
+  // The leaf criteria that block the outcome — not met, and unknown (facts missing) — each
+  // lying under no group that is met, as their numbers in RunInfo::criteria for this policy and
+  // version, joined by ',' ("3,7,12"). Numbers rather than ids: a 100k-firm run holds 600k
+  // outcomes, and the ids made it 80 MB. Stored from schema version 3 on.
+  std::string not_met = {}, unknown = {};
+};
+
+// The criteria a run's outcomes refer to by number (StoredOutcome::not_met / unknown).
+struct RunCriterion {
+  std::string policy, version;
+  int64_t number = 0;
+  std::string id;
 };
 
 struct RunInfo {
   int64_t id = 0;
+  // policies: the keys (id@version) of the policies assessed, joined by ','; every stored
+  // outcome's policy must be one of them.
   std::string at, actor, as_of, mode, policies;
   int64_t known_batch = 0;
   int64_t outcomes = 0;
+  std::vector<RunCriterion> criteria = {};  // given to save_run / begin_run; not read back by runs()
 };
 
-// A firm whose outcome for a policy differs between two runs.
+// A firm whose outcome for a policy differs between two runs, or whose blocking criteria do.
 struct OutcomeChange {
   std::string uscc, name, policy, before, after;  // before/after: "" when absent in that run
+  std::string version_before, version_after;       // the policy version each run applied
+  // The blocking criteria (StoredOutcome::not_met / unknown) in each run; `*_recorded` is false
+  // for a run saved before schema version 3 (its criteria were not kept).
+  std::vector<std::string> not_met_before, not_met_after, unknown_before, unknown_after;
+  bool recorded_before = false, recorded_after = false;
 };
 
 struct OpenOptions {
@@ -158,6 +178,43 @@ struct OpenOptions {
   // PostgreSQL database. Only `gradus init` and `gradus demo` create; every other use opens an
   // existing store, so that a mistyped --db fails instead of answering from an empty store.
   bool create = false;
+};
+
+class Store;
+
+// One assessment run being written (Store::begin_run): add() the outcomes — a firm's outcomes one
+// after another, each policy once (they make one row) — then commit(); a writer destroyed
+// without commit() writes nothing.
+//
+//   auto w = store.begin_run(pool, info, pool.size() * plans.size(), on_progress);
+//   for (const StoredOutcome& o : chunk) if (Status s = (*w)->add(o); !s.ok()) …
+//   Result<int64_t> run = (*w)->commit();
+class RunWriter {
+ public:
+  ~RunWriter();
+  RunWriter(const RunWriter&) = delete;
+  RunWriter& operator=(const RunWriter&) = delete;
+  Status add(const StoredOutcome& o);
+  // Records the run in the audit log and commits; returns the run's number.
+  Result<int64_t> commit();
+
+ private:
+  friend class Store;
+  RunWriter(Store& store, const Pool& pool) : store_(store), pool_(pool) {}
+  Store& store_;
+  const Pool& pool_;
+  Status flush_row();
+  RunInfo info_;
+  int64_t run_ = 0;
+  bool per_firm_ = false;  // schema 3: one assessment_results row per firm (else assessment_outcomes)
+  bool open_ = false;      // the transaction is open
+  std::vector<int64_t> id_of_row_;
+  std::vector<std::string> policies_;  // keys of info_.policies, in order: a part's number
+  std::unique_ptr<SqlBulkInsert> bulk_;
+  int64_t row_enterprise_ = 0;  // the firm whose parts row_ gathers (0: none)
+  std::string row_;
+  uint64_t done_ = 0, expected_ = 0;
+  ProgressFn progress_;
 };
 
 class Store {
@@ -198,10 +255,19 @@ class Store {
   // gaps, and, for every import batch, the digest of the rows it wrote against what is stored.
   Result<AuditCheck> verify_audit();
 
-  // Stores the outcomes of an assessment of `pool` (loaded from this store) as a dated run.
+  // Stores the outcomes of an assessment of `pool` (loaded from this store) as a dated run, in
+  // one transaction through the backend's bulk path; `progress` is called with (outcomes written,
+  // all outcomes). The same as begin_run, add each, commit.
   Result<int64_t> save_run(const Pool& pool, const RunInfo& info,
-                           const std::vector<StoredOutcome>& outcomes);
+                           const std::vector<StoredOutcome>& outcomes, const ProgressFn& progress = {});
+  // Starts writing a run whose outcomes are added as they are computed, so that they need not
+  // all be held at once (`expected`: how many will be added, for progress). Takes the store's
+  // write lock until the writer commits or is destroyed. `pool` must outlive the writer.
+  Result<std::unique_ptr<RunWriter>> begin_run(const Pool& pool, const RunInfo& info, uint64_t expected = 0,
+                                               ProgressFn progress = {});
   Result<std::vector<RunInfo>> runs();
+  // Every (firm, policy) whose outcome differs between the runs, or — both runs having kept
+  // them — whose blocking criteria differ; in enterprise, then policy order.
   Result<std::vector<OutcomeChange>> diff_runs(int64_t before, int64_t after);
 
  private:

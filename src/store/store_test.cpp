@@ -495,10 +495,13 @@ TEST_P(StoreTest, RunsAreStoredAndCompared) {
   ASSERT_TRUE(s);
   ASSERT_TRUE(s->import_pool(pool_from_csv(sample_csv()), options()).ok());
   Pool pool = std::move(*s->load_pool());
+  // Run 1: every firm fails criteria 0 and 2; run 2: firm 3 meets the policy, firm 4 still fails
+  // but on criterion 2 only, with criterion 5 unknown; the others are unchanged.
   std::vector<StoredOutcome> a, b;
   for (uint32_t e = 0; e < pool.size(); ++e) {
-    a.push_back({e, "srdi-sme", "2026", "not_met", "", ""});
-    b.push_back({e, "srdi-sme", "2026", e == 3 ? "met" : "not_met", "", ""});
+    a.push_back({e, "srdi-sme", "2026", "not_met", "", "", "0,2", ""});
+    b.push_back({e, "srdi-sme", "2026", e == 3 ? "met" : "not_met", "", "", e == 3 ? "" : e == 4 ? "2" : "0,2",
+                 e == 4 ? "5" : ""});
   }
   RunInfo info;
   info.actor = "tester";
@@ -506,18 +509,101 @@ TEST_P(StoreTest, RunsAreStoredAndCompared) {
   info.mode = "application";
   info.policies = "srdi-sme@2026";
   info.known_batch = 1;
-  Result<int64_t> r1 = s->save_run(pool, info, a);
+  for (int64_t n : {0, 2, 5}) info.criteria.push_back({"srdi-sme", "2026", n, "crit." + std::to_string(n)});
+  std::vector<std::pair<uint64_t, uint64_t>> progress;
+  Result<int64_t> r1 = s->save_run(pool, info, a, [&](uint64_t done, uint64_t total) { progress.emplace_back(done, total); });
   Result<int64_t> r2 = s->save_run(pool, info, b);
-  ASSERT_TRUE(r1.ok() && r2.ok());
+  ASSERT_TRUE(r1.ok() && r2.ok()) << (r1.ok() ? r2.error().message.en : r1.error().message.en);
+  ASSERT_FALSE(progress.empty());
+  EXPECT_EQ(progress.back(), std::make_pair(uint64_t{pool.size()}, uint64_t{pool.size()}));
   Result<std::vector<OutcomeChange>> diff = s->diff_runs(*r1, *r2);
-  ASSERT_TRUE(diff.ok());
-  ASSERT_EQ(diff->size(), 1u);
-  EXPECT_EQ((*diff)[0].uscc, pool.uscc(3));
-  EXPECT_EQ((*diff)[0].before, "not_met");
-  EXPECT_EQ((*diff)[0].after, "met");
-  EXPECT_EQ(s->runs()->size(), 2u);
+  ASSERT_TRUE(diff.ok()) << diff.error().message.en;
+  ASSERT_EQ(diff->size(), 2u);
+  const OutcomeChange& met = (*diff)[0].uscc == pool.uscc(3) ? (*diff)[0] : (*diff)[1];
+  const OutcomeChange& other = (*diff)[0].uscc == pool.uscc(3) ? (*diff)[1] : (*diff)[0];
+  EXPECT_EQ(met.uscc, pool.uscc(3));
+  EXPECT_EQ(met.before, "not_met");
+  EXPECT_EQ(met.after, "met");
+  EXPECT_EQ(met.version_after, "2026");
+  EXPECT_TRUE(met.recorded_before && met.recorded_after);
+  EXPECT_EQ(met.not_met_before, (std::vector<std::string>{"crit.0", "crit.2"}));
+  EXPECT_TRUE(met.not_met_after.empty());
+  EXPECT_EQ(other.uscc, pool.uscc(4));
+  EXPECT_EQ(other.before, "not_met");
+  EXPECT_EQ(other.after, "not_met");
+  EXPECT_EQ(other.not_met_after, std::vector<std::string>{"crit.2"});
+  EXPECT_EQ(other.unknown_after, std::vector<std::string>{"crit.5"});
+  Result<std::vector<RunInfo>> runs = s->runs();
+  ASSERT_TRUE(runs.ok());
+  ASSERT_EQ(runs->size(), 2u);
+  EXPECT_EQ((*runs)[0].outcomes, static_cast<int64_t>(pool.size()));
   EXPECT_FALSE(s->diff_runs(1, 99).ok());
   EXPECT_TRUE(s->verify_audit()->ok);
+  // An outcome of a policy the run does not list, or a firm not in the store, fails the run
+  // and writes nothing.
+  std::vector<StoredOutcome> stray = {{0, "tech-sme", "2017", "met", "", "", "", ""}};
+  EXPECT_FALSE(s->save_run(pool, info, stray).ok());
+  EXPECT_EQ(s->runs()->size(), 2u);
+}
+
+// Schema 3 keeps runs one row per firm with their criteria. A store made with schema 2 — with
+// facts and a run saved the old way, one row per firm and policy — is upgraded in place: its run
+// is still listed and compared (with a run saved after the upgrade; its criteria were not kept),
+// its facts and audit chain are intact, and new imports carry row checks.
+TEST_P(StoreTest, UpgradesASchema2StoreWithARun) {
+  Pool file = pool_from_csv(sample_csv());
+  RunInfo info;
+  info.actor = "tester";
+  info.as_of = "2026-06-30";
+  info.mode = "application";
+  info.policies = "srdi-sme@2026";
+  info.known_batch = 1;
+  {
+    Result<std::unique_ptr<SqlConnection>> c = open_sql(url_);
+    ASSERT_TRUE(c.ok()) << c.error().message.en;
+    ASSERT_TRUE(migrate(**c, nullptr, 2).ok());
+    Store v2(std::move(*c));
+    ASSERT_TRUE(v2.import_pool(file, options()).ok());
+    Pool pool = std::move(*v2.load_pool());
+    std::vector<StoredOutcome> old;
+    for (uint32_t e = 0; e < pool.size(); ++e) old.push_back({e, "srdi-sme", "2026", "not_met", "", "", "", ""});
+    Result<int64_t> run = v2.save_run(pool, info, old);
+    ASSERT_TRUE(run.ok()) << run.error().message.en;
+    Result<std::optional<int64_t>> rows = query_integer(v2.connection(), "SELECT COUNT(*) FROM assessment_outcomes");
+    EXPECT_EQ(rows->value_or(0), static_cast<int64_t>(pool.size()));
+  }
+  auto s = open();
+  ASSERT_TRUE(s);
+  EXPECT_EQ(*schema_version(s->connection()), latest_schema_version());
+  expect_same_pool(file, *s->load_pool());
+  Result<AuditCheck> audit = s->verify_audit();
+  ASSERT_TRUE(audit.ok());
+  EXPECT_TRUE(audit->ok) << audit->problem.en;
+  Pool pool = std::move(*s->load_pool());
+  info.criteria = {{"srdi-sme", "2026", 7, "rd.ratio"}};
+  std::vector<StoredOutcome> now;
+  for (uint32_t e = 0; e < pool.size(); ++e) {
+    now.push_back({e, "srdi-sme", "2026", e == 0 ? "met" : "not_met", "", "", e == 0 ? "" : "7", ""});
+  }
+  Result<int64_t> run2 = s->save_run(pool, info, now);
+  ASSERT_TRUE(run2.ok()) << run2.error().message.en;
+  Result<std::vector<RunInfo>> runs = s->runs();
+  ASSERT_EQ(runs->size(), 2u);
+  EXPECT_EQ((*runs)[0].outcomes, static_cast<int64_t>(pool.size()));
+  EXPECT_EQ((*runs)[1].outcomes, static_cast<int64_t>(pool.size()));
+  Result<std::vector<OutcomeChange>> diff = s->diff_runs(1, *run2);
+  ASSERT_TRUE(diff.ok()) << diff.error().message.en;
+  ASSERT_EQ(diff->size(), 1u);  // criteria are not compared with a run that did not keep them
+  EXPECT_EQ((*diff)[0].uscc, pool.uscc(0));
+  EXPECT_FALSE((*diff)[0].recorded_before);
+  EXPECT_TRUE((*diff)[0].recorded_after);
+  // A corrected fact goes in with row checks, and an edit of it is then named.
+  ASSERT_TRUE(s->import_pool(pool_from_csv("uscc,year,net_profit\n91320505MA1P7K3C1N,2024,1000\n"), options("b.csv")).ok());
+  ASSERT_TRUE(s->connection().execute("UPDATE yearly_facts SET net_profit = 1 WHERE from_batch = 2").ok());
+  Result<AuditCheck> edited = s->verify_audit();
+  ASSERT_TRUE(edited.ok());
+  ASSERT_EQ(edited->tampered.size(), 1u) << edited->problem.en;
+  EXPECT_EQ(edited->tampered[0].fields, std::vector<std::string>{"net_profit"});
 }
 
 TEST_P(StoreTest, TextWithSpecialCharactersRoundTrips) {
