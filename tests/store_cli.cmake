@@ -3,7 +3,8 @@
 #    message naming the URL and the absolute path (zh by default, en with --lang en) — and
 #    creates no file; init creates the store, demo creates the store it fills (rm -f DB; demo);
 #  - defect 4: demo into a store holding imported data is refused (exit 2) and leaves the file
-#    byte for byte as it was; demo into a demo-only store works.
+#    byte for byte as it was; demo into a demo-only store works;
+#  - runs diff in Chinese by default, as CSV (with a BOM) and XLSX.
 #
 #   cmake -DGRADUS=path/to/gradus -DSOURCE_DIR=… -DWORK=/tmp/dir -P tests/store_cli.cmake
 cmake_minimum_required(VERSION 3.25)
@@ -70,6 +71,31 @@ file(SHA256 "${WORK}/pool.db" after)
 if(NOT before STREQUAL after)
   message(FATAL_ERROR "a refused demo changed ${WORK}/pool.db")
 endif()
+
+# runs diff (issue 17): zh by default, CSV with a BOM, XLSX through the export writer.
+run(0 assess --db "${db}" --as-of 2026-06-30 --format summary --save-run)
+run(1 import-titles tests/data/titles.csv --db "${db}")  # 2 rows of the list are errors
+run(0 assess --db "${db}" --as-of 2026-06-30 --format summary --save-run)
+run(0 runs diff 1 2 --db "${db}")
+expect_in("${OUT}" "91320505MA1P7K3C1N")
+expect_in("${OUT}" "不符合 → 符合")
+expect_in("${OUT}" "共 1 项结果变化")
+run(0 runs diff 1 2 --db "${db}" --lang en)
+expect_in("${OUT}" "little-giant@2026: not met → met")
+run(0 runs diff 1 2 --db "${db}" --format csv --output "${WORK}/diff.csv")
+file(READ "${WORK}/diff.csv" csv HEX LIMIT 3)
+if(NOT csv STREQUAL "efbbbf")
+  message(FATAL_ERROR "runs diff CSV has no UTF-8 BOM")
+endif()
+file(READ "${WORK}/diff.csv" csv)
+expect_in("${csv}" "统一社会信用代码,企业名称,政策,原结果,新结果,新增未满足的条件")
+expect_in("${csv}" "专精特新“小巨人”企业认定标准（2026）,不符合,符合")
+run(0 runs diff 1 2 --db "${db}" --format xlsx --output "${WORK}/diff.xlsx" --lang en)
+file(READ "${WORK}/diff.xlsx" zip HEX LIMIT 2)
+if(NOT zip STREQUAL "504b")
+  message(FATAL_ERROR "runs diff --format xlsx did not write a workbook")
+endif()
+run(2 runs diff 1 2 --db "${db}" --format xlsx)
 
 # demo creates the store it fills (scripts/run.sh: rm -f DB, then demo), and fills a demo-only
 # store again.

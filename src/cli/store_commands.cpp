@@ -374,10 +374,11 @@ int cmd_runs(int argc, char** argv) {
     Result<std::vector<store::RunInfo>> runs = s->runs();
     if (!runs) return std::cerr << "gradus: " << runs.error().message.in(lang) << "\n", kFailed;
     for (const store::RunInfo& r : *runs) {
+      const std::string mode = !zh ? r.mode : r.mode == "application" ? "申报" : r.mode == "review" ? "复核" : r.mode;
       std::printf(zh ? "第 %lld 次  %s  %s  评价日 %s  %s  数据截至批次 %lld  %s  结果 %lld 条\n"
                      : "run %lld  %s  %s  as of %s  %s  facts as of batch %lld  %s  %lld outcomes\n",
                   static_cast<long long>(r.id), r.at.c_str(), r.actor.c_str(), r.as_of.c_str(),
-                  r.mode.c_str(), static_cast<long long>(r.known_batch), r.policies.c_str(),
+                  mode.c_str(), static_cast<long long>(r.known_batch), r.policies.c_str(),
                   static_cast<long long>(r.outcomes));
     }
     return kOk;
@@ -389,11 +390,14 @@ int cmd_runs(int argc, char** argv) {
   RunDiffTable table(lang);
   size_t outcome_changes = 0;
   for (const store::OutcomeChange& c : *d) outcome_changes += c.before != c.after;
-  const std::string summary =
-      zh ? "共 " + std::to_string(outcome_changes) + " 项结果变化，" + std::to_string(d->size() - outcome_changes) +
-               " 项结果未变但未满足或缺少数据的条件有变化\n"
-         : std::to_string(outcome_changes) + " outcome(s) changed, " + std::to_string(d->size() - outcome_changes) +
-               " more with the same outcome but other criteria not met or unknown\n";
+  const size_t criteria_only = d->size() - outcome_changes;
+  std::string summary = zh ? "共 " + std::to_string(outcome_changes) + " 项结果变化"
+                           : std::to_string(outcome_changes) + " outcome(s) changed";
+  if (criteria_only > 0) {
+    summary += zh ? "，另有 " + std::to_string(criteria_only) + " 项结果未变但未满足或缺少数据的条件有变化"
+                  : ", " + std::to_string(criteria_only) + " more with the same outcome but other criteria not met or unknown";
+  }
+  summary += "\n";
   if (format == "text") {
     std::string out;
     const std::vector<std::string> h = table.headers();
