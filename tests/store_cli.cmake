@@ -65,7 +65,7 @@ run(0 import samples/pool.csv --db "${db}" --lang en)
 # Defect 4: demo refuses a store holding imported data, and changes nothing.
 file(SHA256 "${WORK}/pool.db" before)
 run(2 demo --db "${db}" --enterprises 20 --lang en)
-expect_in("${ERR}" "holds imported data (24 enterprises, 1 batches that are not demo data)")
+expect_in("${ERR}" "holds imported data (24 enterprises, 1 batch(es) that are not demo data)")
 expect_in("${ERR}" "Use another --db")
 file(SHA256 "${WORK}/pool.db" after)
 if(NOT before STREQUAL after)

@@ -253,7 +253,13 @@ int cmd_audit(int argc, char** argv) {
     }
     return kOk;
   }
-  Result<store::AuditCheck> c = s->verify_audit();
+  Progress checking(zh ? "校验" : "verifying", zh ? "行" : "rows", lang);
+  uint64_t rows_checked = 0;
+  Result<store::AuditCheck> c = s->verify_audit([&](uint64_t done, uint64_t total) {
+    rows_checked = done;
+    checking.update(done, total);
+  });
+  if (c) checking.finish(rows_checked);
   if (!c) {
     std::cerr << "gradus: " << c.error().message.in(lang) << "\n";
     return kFailed;

@@ -1,6 +1,7 @@
 // The audit log: append-only, hash-chained entries (each carries the SHA-256 of the previous one),
 // and its verification, which also recomputes every import batch's digest from the stored rows so
 // that a fact edited or deleted behind gradus's back is found as well.
+#include <algorithm>
 #include <map>
 #include <set>
 #include <tuple>
@@ -115,7 +116,7 @@ Result<std::vector<AuditEntry>> Store::audit_log(int64_t limit) {
   return out;
 }
 
-Result<AuditCheck> Store::verify_audit() {
+Result<AuditCheck> Store::verify_audit(const ProgressFn& progress) {
   AuditCheck check;
   Result<std::vector<AuditEntry>> entries = audit_log();
   if (!entries) return entries.error();
@@ -178,6 +179,14 @@ Result<AuditCheck> Store::verify_audit() {
   if (!version) return version.error();
   const bool row_checks = *version >= kRowChecksSchema;
   std::map<int64_t, std::vector<Located>> located;  // batch → rows whose checks differ
+  uint64_t rows_total = 0, rows_read = 0;
+  if (progress) {
+    for (const TableLayout& t : written_tables()) {
+      Result<std::optional<int64_t>> n = query_integer(*conn_, "SELECT MAX(id) FROM " + t.name);
+      if (!n) return n.error();
+      rows_total += static_cast<uint64_t>(n->value_or(0));
+    }
+  }
   for (const TableLayout& t : written_tables()) {
     for (auto& [id, h] : digests) RowDigest(h).marker(t.name);
     std::string cols;
@@ -190,6 +199,7 @@ Result<AuditCheck> Store::verify_audit() {
     const int checks_col = static_cast<int>(t.columns.size() + 1);
     RowCheck check;
     while (r.next()) {
+      if (progress && (++rows_read & 65535) == 0) progress(rows_read, std::max(rows_total, rows_read));
       const int64_t batch = r.integer(0);
       auto it = digests.find(batch);
       if (it == digests.end()) continue;
@@ -238,6 +248,7 @@ Result<AuditCheck> Store::verify_audit() {
     }
     if (Status s = (*closed)->status(); !s.ok()) return s;
   }
+  if (progress) progress(rows_read, rows_read);
   std::vector<int64_t> failed;  // batches whose rows are not what they wrote
   for (auto& [batch, h] : digests) {
     ++check.batches_checked;

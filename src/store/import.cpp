@@ -716,7 +716,7 @@ class CrossCheck {
     e.value = display_value(blamed, part_incoming ? part_raw : whole_raw);
     if (o_.locate) o_.locate(i, blamed, year, e);
     const std::string kept_value = display_value(kept, part_incoming ? whole_raw : part_raw);
-    const std::string years_zh = year != 0 ? std::to_string(year) + " 年" : "";
+    const std::string years_zh = year != 0 ? " " + std::to_string(year) + " 年" : "";
     const std::string years_en = year != 0 ? " for " + std::to_string(year) : "";
     const std::string batch = std::to_string(from->id);
     const std::string src_zh = "批次 " + batch + (from->source.empty() ? "" : "，文件 " + from->source);
@@ -752,8 +752,10 @@ Status conflicts_status(const std::vector<InputError>& conflicts) {
   std::string en = n + " fact(s) contradict the facts already stored; nothing from this file was "
                        "imported (fix them and import it again):";
   for (size_t k = 0; k < conflicts.size() && k < kShown; ++k) {
-    zh += "\n  " + format_input_error(conflicts[k], Lang::zh);
-    en += "\n  " + format_input_error(conflicts[k], Lang::en);
+    // Without a row (no locator given) the firm is named by its code.
+    const std::string firm = conflicts[k].row == 0 ? conflicts[k].uscc + "  " : "";
+    zh += "\n  " + firm + format_input_error(conflicts[k], Lang::zh);
+    en += "\n  " + firm + format_input_error(conflicts[k], Lang::en);
   }
   if (conflicts.size() > kShown) {
     zh += "\n  ……另有 " + std::to_string(conflicts.size() - kShown) + " 处";
@@ -792,7 +794,7 @@ Result<ImportSummary> Store::import_pool(const Pool& incoming, const ImportOptio
                             "覆盖已改正的数据。请用另一个 --db（如 sqlite:demo.db）",
                         "the store " + conn_->describe() + " holds imported data (" + n +
                             " enterprises, " + b +
-                            " batches that are not demo data): demo data goes only into an empty "
+                            " batch(es) that are not demo data): demo data goes only into an empty "
                             "store or one holding only demo data, so that synthetic firms never mix "
                             "with real ones or overwrite a correction. Use another --db (e.g. "
                             "sqlite:demo.db)"));

@@ -253,7 +253,8 @@ class Store {
                       bool in_transaction = false);
   // Walks the chain: every entry's hash, its link to the previous one, sequence numbers without
   // gaps, and, for every import batch, the digest of the rows it wrote against what is stored.
-  Result<AuditCheck> verify_audit();
+  // `progress` is called with (rows read, rows in all) as the tables are read back.
+  Result<AuditCheck> verify_audit(const ProgressFn& progress = {});
 
   // Stores the outcomes of an assessment of `pool` (loaded from this store) as a dated run, in
   // one transaction through the backend's bulk path; `progress` is called with (outcomes written,

@@ -744,7 +744,7 @@ TEST_P(StoreTest, DemoDataGoesOnlyIntoAnEmptyOrDemoStore) {
     EXPECT_EQ(refused.error().code, StatusCode::failed_precondition);
     EXPECT_NE(refused.error().message.en.find("holds imported data"), std::string::npos)
         << refused.error().message.en;
-    EXPECT_NE(refused.error().message.en.find("1 batches that are not demo data"), std::string::npos)
+    EXPECT_NE(refused.error().message.en.find("1 batch(es) that are not demo data"), std::string::npos)
         << refused.error().message.en;
     EXPECT_NE(refused.error().message.zh.find("--db"), std::string::npos);
     EXPECT_EQ(dump_store(s->connection()), before);
