@@ -158,7 +158,7 @@ Status fail_with(StoreFigures& f, const Status& s) {
 // Import `pool` into a fresh store at `url`, load it back, re-import it.
 Status measure_store(const std::string& url, const Pool& pool, uint64_t rows,
                      const std::string& source, StoreFigures& f) {
-  Result<std::unique_ptr<store::Store>> st = store::Store::open(url);
+  Result<std::unique_ptr<store::Store>> st = store::Store::open(url, {.create = true});
   if (!st) return fail_with(f, st.error());
   store::ImportOptions o;
   o.actor = "bench";

@@ -1,6 +1,7 @@
 // The store commands of the gradus CLI: init, import, history, audit, runs, demo. Each opens the
 // store named by --db (or $GRADUS_DB, or sqlite:gradus.db), does one thing and reports it in the
 // chosen language.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -19,6 +20,8 @@
 #include "store/schema.h"
 #include "store/store.h"
 #include "store/tables.h"
+#include "engine/plan.h"
+#include "policy/registry.h"
 
 namespace gradus {
 
@@ -30,14 +33,25 @@ std::string actor_name(const Args& a) {
   return "unknown";
 }
 
-std::unique_ptr<store::Store> open_store_or_report(const Args& a, Lang lang) {
+namespace {
+
+// Opens the store named by --db / $GRADUS_DB; prints why not (the caller exits with kFailed).
+std::unique_ptr<store::Store> open_store(const Args& a, Lang lang, const store::OpenOptions& o) {
   const std::string url = store::database_url(a.get("db"));
-  Result<std::unique_ptr<store::Store>> s = store::Store::open(url);
+  Result<std::unique_ptr<store::Store>> s = store::Store::open(url, o);
   if (!s) {
     std::cerr << "gradus: " << s.error().message.in(lang) << "\n";
     return nullptr;
   }
   return std::move(*s);
+}
+
+}  // namespace
+
+// Every command but init and demo: the store must exist (a mistyped --db is an error, not an
+// empty store).
+std::unique_ptr<store::Store> open_store_or_report(const Args& a, Lang lang) {
+  return open_store(a, lang, {.create = false});
 }
 
 namespace {
@@ -98,7 +112,7 @@ int cmd_init(int argc, char** argv) {
   if (!a.error.empty()) return usage_error(a.error);
   Lang lang = Lang::zh;
   if (!read_lang(a, &lang)) return kFailed;
-  auto s = open_store_or_report(a, lang);
+  auto s = open_store(a, lang, {.create = true});
   if (!s) return kFailed;
   std::printf(lang == Lang::zh ? "%s：数据库结构版本 %d\n" : "%s: schema version %d\n",
               s->describe().c_str(), store::latest_schema_version());
@@ -246,7 +260,13 @@ int cmd_audit(int argc, char** argv) {
     }
     return kOk;
   }
-  Result<store::AuditCheck> c = s->verify_audit();
+  Progress checking(zh ? "校验" : "verifying", zh ? "行" : "rows", lang);
+  uint64_t rows_checked = 0;
+  Result<store::AuditCheck> c = s->verify_audit([&](uint64_t done, uint64_t total) {
+    rows_checked = done;
+    checking.update(done, total);
+  });
+  if (c) checking.finish(rows_checked);
   if (!c) {
     std::cerr << "gradus: " << c.error().message.in(lang) << "\n";
     return kFailed;
@@ -267,13 +287,99 @@ int cmd_audit(int argc, char** argv) {
   return kOk;
 }
 
+namespace {
+
+// `gradus runs diff`: one changed (firm, policy) as table cells in the user's language — outcome
+// labels, the policy's title (zh) or key (en), the criteria that changed by their labels (zh) or
+// ids (en).
+class RunDiffTable {
+ public:
+  explicit RunDiffTable(Lang lang) : lang_(lang) {
+    std::string errors;
+    registry_ = std::make_unique<PolicyRegistry>(PolicyRegistry::shipped(&errors));
+  }
+
+  std::vector<std::string> headers() const {
+    if (lang_ == Lang::zh) {
+      return {"统一社会信用代码", "企业名称", "政策", "原结果", "新结果", "新增未满足的条件",
+              "不再未满足的条件", "新增缺少数据的条件", "不再缺少数据的条件"};
+    }
+    return {"uscc", "name", "policy", "before", "after", "newly_not_met", "no_longer_not_met",
+            "newly_unknown", "no_longer_unknown"};
+  }
+
+  std::vector<std::string> row(const store::OutcomeChange& c) const {
+    const Policy* p = registry_->find(c.policy, c.version_after.empty() ? c.version_before : c.version_after);
+    std::string policy = c.policy + "@" + (c.version_after.empty() ? c.version_before : c.version_after);
+    if (lang_ == Lang::zh && p != nullptr && !p->title.zh.empty()) policy = p->title.zh;
+    if (!c.version_before.empty() && !c.version_after.empty() && c.version_before != c.version_after) {
+      policy += lang_ == Lang::zh ? "（版本 " + c.version_before + " → " + c.version_after + "）"
+                                  : " (version " + c.version_before + " → " + c.version_after + ")";
+    }
+    std::vector<std::string> out = {c.uscc, c.name, policy, outcome(c.before), outcome(c.after)};
+    const bool known = c.recorded_before && c.recorded_after;
+    const std::string unrecorded = lang_ == Lang::zh ? "（该次评价未记录条件）" : "(criteria not recorded)";
+    auto changed = [&](const std::vector<std::string>& from, const std::vector<std::string>& to) {
+      if (!known) return unrecorded;
+      std::string cells;
+      for (const std::string& id : to) {
+        if (std::find(from.begin(), from.end(), id) != from.end()) continue;
+        if (!cells.empty()) cells += lang_ == Lang::zh ? "；" : "; ";
+        cells += criterion(c, id);
+      }
+      return cells;
+    };
+    out.push_back(changed(c.not_met_before, c.not_met_after));
+    out.push_back(changed(c.not_met_after, c.not_met_before));
+    out.push_back(changed(c.unknown_before, c.unknown_after));
+    out.push_back(changed(c.unknown_after, c.unknown_before));
+    return out;
+  }
+
+ private:
+  std::string outcome(const std::string& id) const {
+    if (id.empty()) return lang_ == Lang::zh ? "（无）" : "(none)";
+    for (Outcome o : {Outcome::not_met, Outcome::met, Outcome::unknown, Outcome::manual}) {
+      if (id == outcome_id(o)) return outcome_label(o).in(lang_);
+    }
+    return id;
+  }
+  // The criterion's label in Chinese (its id in English), searched in either run's version.
+  std::string criterion(const store::OutcomeChange& c, const std::string& id) const {
+    if (lang_ != Lang::zh) return id;
+    for (const std::string& v : {c.version_after, c.version_before}) {
+      const Policy* p = registry_->find(c.policy, v);
+      if (p == nullptr) continue;
+      if (const Criterion* found = find_criterion(p->criteria, id); found != nullptr && !found->label.zh.empty()) {
+        return found->label.zh;
+      }
+    }
+    return id;
+  }
+  static const Criterion* find_criterion(const Criterion& at, const std::string& id) {
+    if (at.id == id) return &at;
+    for (const Criterion& child : at.children) {
+      if (const Criterion* found = find_criterion(child, id)) return found;
+    }
+    return nullptr;
+  }
+
+  Lang lang_;
+  std::unique_ptr<PolicyRegistry> registry_;
+};
+
+}  // namespace
+
 int cmd_runs(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 3, {"db", "lang"}, {});
+  Args a = parse_args(argc, argv, 3, {"db", "lang", "format", "output"}, {});
   if (!a.error.empty()) return usage_error(a.error);
   const std::string sub = argc >= 3 ? argv[2] : "";
   if (sub != "list" && sub != "diff") return usage_error("runs needs list or diff RUN RUN");
   Lang lang = Lang::zh;
   if (!read_lang(a, &lang)) return kFailed;
+  const std::string format = a.get("format", "text");
+  if (format != "text" && format != "csv" && format != "xlsx") return usage_error("--format must be text, csv or xlsx");
+  if (format == "xlsx" && !a.has("output")) return usage_error("--format xlsx needs --output FILE.xlsx");
   auto s = open_store_or_report(a, lang);
   if (!s) return kFailed;
   const bool zh = lang == Lang::zh;
@@ -281,10 +387,11 @@ int cmd_runs(int argc, char** argv) {
     Result<std::vector<store::RunInfo>> runs = s->runs();
     if (!runs) return std::cerr << "gradus: " << runs.error().message.in(lang) << "\n", kFailed;
     for (const store::RunInfo& r : *runs) {
+      const std::string mode = !zh ? r.mode : r.mode == "application" ? "申报" : r.mode == "review" ? "复核" : r.mode;
       std::printf(zh ? "第 %lld 次  %s  %s  评价日 %s  %s  数据截至批次 %lld  %s  结果 %lld 条\n"
                      : "run %lld  %s  %s  as of %s  %s  facts as of batch %lld  %s  %lld outcomes\n",
                   static_cast<long long>(r.id), r.at.c_str(), r.actor.c_str(), r.as_of.c_str(),
-                  r.mode.c_str(), static_cast<long long>(r.known_batch), r.policies.c_str(),
+                  mode.c_str(), static_cast<long long>(r.known_batch), r.policies.c_str(),
                   static_cast<long long>(r.outcomes));
     }
     return kOk;
@@ -293,11 +400,67 @@ int cmd_runs(int argc, char** argv) {
   Result<std::vector<store::OutcomeChange>> d =
       s->diff_runs(std::atoll(a.positional[0].c_str()), std::atoll(a.positional[1].c_str()));
   if (!d) return std::cerr << "gradus: " << d.error().message.in(lang) << "\n", kFailed;
-  for (const store::OutcomeChange& c : *d) {
-    std::printf("%s  %s  %s: %s → %s\n", c.uscc.c_str(), c.name.c_str(), c.policy.c_str(),
-                c.before.empty() ? "-" : c.before.c_str(), c.after.empty() ? "-" : c.after.c_str());
+  RunDiffTable table(lang);
+  size_t outcome_changes = 0;
+  for (const store::OutcomeChange& c : *d) outcome_changes += c.before != c.after;
+  const size_t criteria_only = d->size() - outcome_changes;
+  std::string summary = zh ? "共 " + std::to_string(outcome_changes) + " 项结果变化"
+                           : std::to_string(outcome_changes) + " outcome(s) changed";
+  if (criteria_only > 0) {
+    summary += zh ? "，另有 " + std::to_string(criteria_only) + " 项结果未变但未满足或缺少数据的条件有变化"
+                  : ", " + std::to_string(criteria_only) + " more with the same outcome but other criteria not met or unknown";
   }
-  std::printf(zh ? "共 %zu 项结果变化\n" : "%zu outcome(s) changed\n", d->size());
+  summary += "\n";
+  if (format == "text") {
+    std::string out;
+    const std::vector<std::string> h = table.headers();
+    for (const store::OutcomeChange& c : *d) {
+      const std::vector<std::string> r = table.row(c);
+      out += r[0] + "  " + r[1] + "  " + r[2] + (zh ? "：" : ": ") + r[3] + " → " + r[4];
+      for (size_t k = 5; k < r.size(); ++k) {
+        if (!r[k].empty()) out += (zh ? "；" : "; ") + h[k] + (zh ? "：" : ": ") + r[k];
+      }
+      out += "\n";
+    }
+    out += summary;
+    if (!a.has("output")) return std::fputs(out.c_str(), stdout), kOk;
+    std::FILE* f = std::fopen(a.get("output").c_str(), "wb");
+    if (f == nullptr || std::fputs(out.c_str(), f) < 0 || std::fclose(f) != 0) {
+      std::cerr << (zh ? "gradus: 无法写入 " : "gradus: cannot write ") << a.get("output") << "\n";
+      return kFailed;
+    }
+    std::fputs(summary.c_str(), stderr);
+    return kOk;
+  }
+  if (format == "csv") {
+    std::string out = "\xEF\xBB\xBF";  // a BOM: Excel then reads the file as UTF-8
+    auto line = [&](const std::vector<std::string>& cells) {
+      for (size_t k = 0; k < cells.size(); ++k) out += (k > 0 ? "," : "") + csv_cell(cells[k]);
+      out += "\r\n";
+    };
+    line(table.headers());
+    for (const store::OutcomeChange& c : *d) line(table.row(c));
+    if (!a.has("output")) return std::fwrite(out.data(), 1, out.size(), stdout), kOk;
+    std::FILE* f = std::fopen(a.get("output").c_str(), "wb");
+    if (f == nullptr || std::fwrite(out.data(), 1, out.size(), f) != out.size() || std::fclose(f) != 0) {
+      std::cerr << (zh ? "gradus: 无法写入 " : "gradus: cannot write ") << a.get("output") << "\n";
+      return kFailed;
+    }
+    std::fputs(summary.c_str(), stderr);
+    return kOk;
+  }
+  Table xlsx;
+  xlsx.sheet = zh ? "评价结果变化" : "run diff";
+  xlsx.headers = table.headers();
+  for (const store::OutcomeChange& c : *d) xlsx.rows.push_back(table.row(c));
+  xlsx.notes = {zh ? "第 " + a.positional[0] + " 次评价 → 第 " + a.positional[1] + " 次评价"
+                   : "run " + a.positional[0] + " → run " + a.positional[1],
+                summary.substr(0, summary.size() - 1)};
+  if (Status w = write_table_xlsx(a.get("output"), xlsx); !w.ok()) {
+    std::cerr << "gradus: " << w.message.in(lang) << "\n";
+    return kFailed;
+  }
+  std::fputs(summary.c_str(), stderr);
   return kOk;
 }
 
@@ -310,7 +473,7 @@ int cmd_demo(int argc, char** argv) {
   g.enterprises = static_cast<uint32_t>(std::strtoul(a.get("enterprises", "913").c_str(), nullptr, 10));
   g.seed = std::strtoull(a.get("seed", "20260630").c_str(), nullptr, 10);
   if (g.enterprises == 0) return usage_error("--enterprises must be a positive number");
-  auto s = open_store_or_report(a, lang);
+  auto s = open_store(a, lang, {.create = true});
   if (!s) return kFailed;
   Pool pool = demo::PoolGenerator(g).build();
   store::ImportOptions o;

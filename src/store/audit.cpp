@@ -1,7 +1,12 @@
 // The audit log: append-only, hash-chained entries (each carries the SHA-256 of the previous one),
 // and its verification, which also recomputes every import batch's digest from the stored rows so
 // that a fact edited or deleted behind gradus's back is found as well.
+#include <algorithm>
 #include <map>
+#include <set>
+#include <tuple>
+
+#include "core/fields.h"
 
 #include "store/schema.h"
 #include "store/store.h"
@@ -11,6 +16,13 @@ namespace gradus::store {
 namespace {
 
 const std::string kGenesis(64, '0');
+constexpr size_t kMaxLocated = 100;
+
+// A row whose check string differs, with the enterprise it belongs to.
+struct Located {
+  TamperedRow row;
+  int64_t enterprise_id = 0;
+};
 
 std::string entry_hash(const AuditEntry& e) {
   Sha256 h;
@@ -104,7 +116,7 @@ Result<std::vector<AuditEntry>> Store::audit_log(int64_t limit) {
   return out;
 }
 
-Result<AuditCheck> Store::verify_audit() {
+Result<AuditCheck> Store::verify_audit(const ProgressFn& progress) {
   AuditCheck check;
   Result<std::vector<AuditEntry>> entries = audit_log();
   if (!entries) return entries.error();
@@ -118,6 +130,7 @@ Result<AuditCheck> Store::verify_audit() {
   std::string prev = kGenesis;
   int64_t expected = 1;
   std::map<int64_t, std::pair<int64_t, std::string>> batch_entries;  // batch → seq, digest
+  std::set<int64_t> batches_with_checks;  // batches whose rows carry check strings
   for (const AuditEntry& e : *entries) {
     const std::string n = std::to_string(e.seq);
     if (e.seq != expected) {
@@ -133,7 +146,10 @@ Result<AuditCheck> Store::verify_audit() {
     }
     prev = e.hash;
     expected = e.seq + 1;
-    if (e.batch_id) batch_entries[*e.batch_id] = {e.seq, recorded_digest(e.detail)};
+    if (e.batch_id) {
+      batch_entries[*e.batch_id] = {e.seq, recorded_digest(e.detail)};
+      if (e.detail.find("\"row_checks\":true") != std::string::npos) batches_with_checks.insert(*e.batch_id);
+    }
   }
   if (!entries->empty()) check.head_hash = entries->back().hash;
 
@@ -157,31 +173,68 @@ Result<AuditCheck> Store::verify_audit() {
           "the import batch " + std::to_string(batch) + " of entry " + std::to_string(entry.first) + " was deleted");
     }
   }
-  // Table by table, in write order; each batch's digest receives its rows in id order.
+  // Table by table, in write order; each batch's digest receives its rows in id order. Rows of
+  // stores of schema 3 and later also carry a check string, compared here to locate a change.
+  Result<int> version = schema_version(*conn_);
+  if (!version) return version.error();
+  const bool row_checks = *version >= kRowChecksSchema;
+  std::map<int64_t, std::vector<Located>> located;  // batch → rows whose checks differ
+  uint64_t rows_total = 0, rows_read = 0;
+  if (progress) {
+    for (const TableLayout& t : written_tables()) {
+      Result<std::optional<int64_t>> n = query_integer(*conn_, "SELECT MAX(id) FROM " + t.name);
+      if (!n) return n.error();
+      rows_total += static_cast<uint64_t>(n->value_or(0));
+    }
+  }
   for (const TableLayout& t : written_tables()) {
     for (auto& [id, h] : digests) RowDigest(h).marker(t.name);
     std::string cols;
     for (const TableColumn& c : t.columns) cols += (cols.empty() ? "" : ", ") + c.name;
     const std::string batch_col = t.versioned ? "from_batch" : "first_batch";
-    auto rows = conn_->query("SELECT " + batch_col + ", " + cols + " FROM " + t.name + " ORDER BY " +
-                             batch_col + ", id");
+    auto rows = conn_->query("SELECT " + batch_col + ", " + cols + (row_checks ? ", checks" : "") +
+                             " FROM " + t.name + " ORDER BY " + batch_col + ", id");
     if (!rows) return rows.error();
     SqlRows& r = **rows;
+    const int checks_col = static_cast<int>(t.columns.size() + 1);
+    RowCheck check;
     while (r.next()) {
-      auto it = digests.find(r.integer(0));
+      if (progress && (++rows_read & 65535) == 0) progress(rows_read, std::max(rows_total, rows_read));
+      const int64_t batch = r.integer(0);
+      auto it = digests.find(batch);
       if (it == digests.end()) continue;
       RowDigest d(it->second);
       for (size_t k = 0; k < t.columns.size(); ++k) {
         const int col = static_cast<int>(k + 1);
         if (r.is_null(col)) {
-          d.null();
+          d.null(), check.null();
         } else if (t.columns[k].is_text) {
-          d.text(r.text(col));
+          d.text(r.text(col)), check.text(r.text(col));
         } else {
-          d.integer(r.integer(col));
+          d.integer(r.integer(col)), check.integer(r.integer(col));
         }
       }
       d.end_row();
+      const std::string expected = check.take();
+      if (!row_checks || batches_with_checks.count(batch) == 0) continue;
+      const bool unchecked = r.is_null(checks_col) || r.text(checks_col).size() != expected.size();
+      if (!unchecked && r.text(checks_col) == expected) continue;
+      std::vector<Located>& found = located[batch];
+      if (found.size() >= kMaxLocated) continue;
+      Located l;
+      l.enterprise_id = t.versioned ? r.integer(2) : r.integer(1);
+      l.row.batch = batch;
+      l.row.table = t.name;
+      l.row.row_id = r.integer(1);
+      if (t.name == "yearly_facts") l.row.year = static_cast<int>(r.integer(4));
+      l.row.added = unchecked;
+      if (!unchecked) {
+        const std::string_view stored = r.text(checks_col);
+        for (size_t k = 0; k < expected.size(); ++k) {
+          if (stored[k] != expected[k]) l.row.fields.push_back(t.columns[k].name);
+        }
+      }
+      found.push_back(std::move(l));
     }
     if (Status s = r.status(); !s.ok()) return s;
     if (!t.versioned) continue;
@@ -195,16 +248,78 @@ Result<AuditCheck> Store::verify_audit() {
     }
     if (Status s = (*closed)->status(); !s.ok()) return s;
   }
+  if (progress) progress(rows_read, rows_read);
+  std::vector<int64_t> failed;  // batches whose rows are not what they wrote
   for (auto& [batch, h] : digests) {
     ++check.batches_checked;
-    const auto& [seq, recorded] = batch_entries[batch];
-    if (h.hex_final() != recorded) {
-      bad(seq, "导入批次 " + std::to_string(batch) + "（第 " + std::to_string(seq) +
-                   " 条记录）写入的数据已被改动或删除（绕过 gradus 修改了数据库）",
-          "the facts written by import batch " + std::to_string(batch) + " (entry " +
-              std::to_string(seq) + ") were changed or deleted outside gradus");
+    if (h.hex_final() != batch_entries[batch].second) failed.push_back(batch);
+  }
+  if (failed.empty()) return check;
+  // Name the firms of the located rows (USCC and current name).
+  std::map<int64_t, std::pair<std::string, std::string>> firms;
+  for (int64_t batch : failed) {
+    for (const Located& l : located[batch]) firms[l.enterprise_id];
+  }
+  for (auto& [id, firm] : firms) {
+    const SqlParam p[] = {id};
+    auto rows = conn_->query(
+        "SELECT e.uscc, v.name FROM enterprises e LEFT JOIN enterprise_versions v ON v.enterprise_id = "
+        "e.id AND v.to_batch IS NULL WHERE e.id = ?",
+        p);
+    if (!rows) return rows.error();
+    if ((*rows)->next()) firm = {std::string((*rows)->text(0)), std::string((*rows)->text(1))};
+    while ((*rows)->next()) {
+    }
+    if (Status s = (*rows)->status(); !s.ok()) return s;
+  }
+  for (int64_t batch : failed) {
+    for (Located& l : located[batch]) {
+      std::tie(l.row.uscc, l.row.name) = firms[l.enterprise_id];
+      if (check.tampered.size() < kMaxLocated) check.tampered.push_back(l.row);
     }
   }
+  const int64_t batch = failed.front();
+  const int64_t seq = batch_entries[batch].first;
+  std::string zh = "导入批次 " + std::to_string(batch) + "（第 " + std::to_string(seq) +
+                   " 条记录）写入的数据已被改动或删除（绕过 gradus 修改了数据库）";
+  std::string en = "the facts written by import batch " + std::to_string(batch) + " (entry " +
+                   std::to_string(seq) + ") were changed or deleted outside gradus";
+  const std::vector<Located>& rows = located[batch];
+  if (rows.empty()) {
+    zh += "：无法定位到行（行被删除、被替换行的 to_batch 被改动，或该批次写于结构版本 3 之前）";
+    en += ": the row cannot be located (a row deleted, a replaced row's to_batch changed, or the "
+          "batch predates schema version 3)";
+  }
+  for (size_t k = 0; k < rows.size() && k < 5; ++k) {
+    const TamperedRow& t = rows[k].row;
+    const std::string firm = t.uscc.empty() ? "#" + std::to_string(rows[k].enterprise_id)
+                                            : t.uscc + (t.name.empty() ? "" : " " + t.name);
+    std::string fields_zh, fields_en;
+    for (const std::string& f : t.fields) {
+      const FieldDef* def = find_field(f);
+      fields_zh += (fields_zh.empty() ? "" : "、") + (def != nullptr ? std::string(def->zh) + "（" + f + "）" : f);
+      fields_en += (fields_en.empty() ? "" : ", ") + f;
+    }
+    const std::string where = t.table + " #" + std::to_string(t.row_id);
+    const std::string year_zh = t.year != 0 ? std::to_string(t.year) + " 年的" : "";
+    const std::string year_en = t.year != 0 ? " for " + std::to_string(t.year) : "";
+    if (t.added) {
+      zh += "\n  企业 " + firm + "：" + where + " 不是该批次写入的（绕过 gradus 添加或整行改写）";
+      en += "\n  firm " + firm + ": row " + where + " was not written by that batch (added or rewritten outside gradus)";
+    } else {
+      zh += "\n  企业 " + firm + "：" + year_zh + fields_zh + " 被改动（" + where + "）";
+      en += "\n  firm " + firm + ": " + fields_en + year_en + " changed (" + where + ")";
+    }
+  }
+  if (rows.size() > 5) {
+    zh += "\n  ……另有 " + std::to_string(rows.size() - 5) + " 行";
+    en += "\n  … and " + std::to_string(rows.size() - 5) + " more rows";
+  }
+  if (failed.size() > 1) {
+    zh += "\n另有 " + std::to_string(failed.size() - 1) + " 个批次的数据也被改动";
+    en += "\n" + std::to_string(failed.size() - 1) + " more batch(es) changed as well";
+  }
+  bad(seq, zh, en);
   return check;
 }
 

@@ -8,6 +8,7 @@
 
 #include "core/date.h"
 #include "core/decimal.h"
+#include "ingest/checks.h"
 #include "store/schema.h"
 #include "store/state.h"
 #include "store/store.h"
@@ -241,6 +242,8 @@ class Importer {
   }
 
   Status plan();
+  // Whether the store's tables have the `checks` column (schema 3 or later).
+  void set_row_checks(bool on) { with_checks_ = on; }
   bool empty() const {
     return new_enterprises_.empty() && statics_.empty() && yearlies_.empty() && event_rows_ == 0;
   }
@@ -281,6 +284,7 @@ class Importer {
   std::unordered_map<std::string_view, std::vector<int64_t>> closing_;
   uint64_t event_rows_ = 0;
   int64_t first_new_id_ = 0;
+  bool with_checks_ = true;
 };
 
 Result<int64_t> Importer::next_id(std::string_view table) {
@@ -445,9 +449,10 @@ Status Importer::write_events(int64_t batch, RowHash& h, int64_t& next) {
   if (!plans.empty()) {
     std::vector<std::string_view> cols;
     for (const TableColumn& c : t.columns) cols.push_back(c.name);
+    if (with_checks_) cols.push_back("checks");
     Result<std::unique_ptr<SqlBulkInsert>> bulk = c_.bulk_insert(t.name, cols);
     if (!bulk) return bulk.error();
-    DigestingInsert w(**bulk, h);
+    DigestingInsert w(**bulk, h, with_checks_);
     const auto& items = Traits::lists(in_).items;
     for (const EventPlan& p : plans) {
       w.integer(next++), w.integer(p.enterprise_id), w.integer(batch);
@@ -471,10 +476,11 @@ Status Importer::write(int64_t batch, std::string* digest) {
     const int64_t incoming = static_cast<int64_t>(new_enterprises_.size());
     if (Status s = bulk_load.begin(incoming, first_new_id_ - 1); !s.ok()) return s;
     if (!new_enterprises_.empty()) {
-      const std::string_view cols[] = {"id", "uscc", "first_batch"};
-      Result<std::unique_ptr<SqlBulkInsert>> bulk = c_.bulk_insert(t.name, cols);
+      const std::string_view all[] = {"id", "uscc", "first_batch", "checks"};
+      Result<std::unique_ptr<SqlBulkInsert>> bulk =
+          c_.bulk_insert(t.name, std::span<const std::string_view>(all, with_checks_ ? 4 : 3));
       if (!bulk) return bulk.error();
-      DigestingInsert w(**bulk, h);
+      DigestingInsert w(**bulk, h, with_checks_);
       for (size_t k = 0; k < new_enterprises_.size(); ++k) {
         w.integer(new_enterprise_ids_[k]), w.text(in_.uscc(new_enterprises_[k])), w.integer(batch);
         if (Status s = w.end_row(); !s.ok()) return s;
@@ -498,9 +504,10 @@ Status Importer::write(int64_t batch, std::string* digest) {
     if (!statics_.empty()) {
       std::vector<std::string_view> cols;
       for (const TableColumn& c : t.columns) cols.push_back(c.name);
+      if (with_checks_) cols.push_back("checks");
       Result<std::unique_ptr<SqlBulkInsert>> bulk = c_.bulk_insert(t.name, cols);
       if (!bulk) return bulk.error();
-      DigestingInsert w(**bulk, h);
+      DigestingInsert w(**bulk, h, with_checks_);
       for (const StaticPlan& p : statics_) {
         w.integer(id++), w.integer(p.enterprise_id), w.integer(batch);
         for (const FactColumn& col : static_fact_columns()) {
@@ -543,9 +550,10 @@ Status Importer::write(int64_t batch, std::string* digest) {
     if (!yearlies_.empty()) {
       std::vector<std::string_view> cols;
       for (const TableColumn& c : t.columns) cols.push_back(c.name);
+      if (with_checks_) cols.push_back("checks");
       Result<std::unique_ptr<SqlBulkInsert>> bulk = c_.bulk_insert(t.name, cols);
       if (!bulk) return bulk.error();
-      DigestingInsert w(**bulk, h);
+      DigestingInsert w(**bulk, h, with_checks_);
       const auto yearly = yearly_fact_columns();
       std::vector<const Column*> in_cols(yearly.size()), st_cols(yearly.size());
       int cached_year = INT32_MIN;
@@ -589,6 +597,173 @@ Status Importer::write(int64_t batch, std::string* digest) {
   return Status::ok_status();
 }
 
+// Cross-checks against the store (ImportOptions::conflicts): the file's consistency rules
+// (ingest/checks.h), applied to the merged facts of every incoming enterprise that is already
+// stored. A rule whose part and whole both come from the incoming pool is the file reader's to
+// report; here at least one side is a stored fact.
+class CrossCheck {
+ public:
+  static constexpr size_t kMaxConflicts = 1000;
+
+  CrossCheck(SqlConnection& c, const Pool& in, const StoredState& st, const ImportOptions& o)
+      : c_(c), in_(in), st_(st), o_(o) {}
+
+  Status run(std::vector<InputError>& out) {
+    struct Rule {
+      const FieldDef* part;
+      const FieldDef* whole;
+    };
+    auto rules_of = [](std::span<const ingest::PairRule> rules) {
+      std::vector<Rule> out;
+      for (const ingest::PairRule& r : rules) out.push_back({find_field(r.part), find_field(r.whole)});
+      return out;
+    };
+    const std::vector<Rule> yearly = rules_of(ingest::yearly_pair_rules());
+    const std::vector<Rule> statics = rules_of(ingest::enterprise_pair_rules());
+    // The stored pool's index of each incoming enterprise (none: new, nothing to cross-check).
+    std::vector<std::optional<uint32_t>> stored(in_.size());
+    bool any = false;
+    for (uint32_t i = 0; i < in_.size(); ++i) any |= (stored[i] = st_.pool.find(in_.uscc(i))).has_value();
+    if (!any) return Status::ok_status();
+    auto check = [&](const Rule& r, int year, const Column* in_part, const Column* in_whole,
+                     const Column* st_part, const Column* st_whole) -> Status {
+      for (uint32_t i = 0; i < in_.size() && out.size() < kMaxConflicts; ++i) {
+        if (!stored[i]) continue;
+        const std::optional<int64_t> ip = raw_at(in_part, i), iw = raw_at(in_whole, i);
+        if (!ip && !iw) continue;  // nothing incoming for this pair
+        if (ip && iw) continue;    // both from the file: the reader's rule
+        const std::optional<int64_t> part = ip ? ip : raw_at(st_part, *stored[i]);
+        const std::optional<int64_t> whole = iw ? iw : raw_at(st_whole, *stored[i]);
+        if (!part || !whole || *part <= *whole) continue;
+        if (Status s = report(r.part, r.whole, year, i, *stored[i], ip.has_value(), *part, *whole, out);
+            !s.ok()) {
+          return s;
+        }
+      }
+      return Status::ok_status();
+    };
+    for (const Rule& r : statics) {
+      if (Status s = check(r, 0, &in_.column(r.part->id), &in_.column(r.whole->id),
+                           &st_.pool.column(r.part->id), &st_.pool.column(r.whole->id));
+          !s.ok()) {
+        return s;
+      }
+    }
+    for (int y = in_.first_year(); y <= in_.last_year(); ++y) {
+      for (const Rule& r : yearly) {
+        const Column* ip = in_.yearly(r.part->id, y);
+        const Column* iw = in_.yearly(r.whole->id, y);
+        if (ip == nullptr && iw == nullptr) continue;
+        if (Status s = check(r, y, ip, iw, st_.pool.yearly(r.part->id, y), st_.pool.yearly(r.whole->id, y));
+            !s.ok()) {
+          return s;
+        }
+      }
+    }
+    return Status::ok_status();
+  }
+
+ private:
+  // The batch that set the stored value of `f` (year 0: a static fact) as it is now: the oldest
+  // of the latest versions that all hold it.
+  Result<BatchInfo> origin(const FieldDef& f, int year, uint32_t stored) {
+    const int64_t eid = st_.enterprise_ids[stored];
+    std::string sql = "SELECT from_batch, " + std::string(f.name) + " FROM " +
+                      (year == 0 ? std::string("enterprise_versions WHERE enterprise_id = ?")
+                                 : std::string("yearly_facts WHERE enterprise_id = ? AND year = ?")) +
+                      " ORDER BY id DESC";
+    std::vector<SqlParam> p = {eid};
+    if (year != 0) p.push_back(int64_t{year});
+    auto rows = c_.query(sql, p);
+    if (!rows) return rows.error();
+    int64_t batch = 0;
+    std::optional<std::string> value;
+    while ((*rows)->next()) {
+      std::string v((*rows)->text(1));
+      if (value && v != *value) break;
+      value = std::move(v);
+      batch = (*rows)->integer(0);
+    }
+    while ((*rows)->next()) {
+    }
+    if (Status s = (*rows)->status(); !s.ok()) return s;
+    const SqlParam b[] = {batch};
+    auto info = c_.query("SELECT id, kind, at, actor, source FROM import_batches WHERE id = ?", b);
+    if (!info) return info.error();
+    BatchInfo out;
+    out.id = batch;
+    if ((*info)->next()) {
+      out.kind = (*info)->text(1);
+      out.at = (*info)->text(2);
+      out.actor = (*info)->text(3);
+      out.source = (*info)->text(4);
+    }
+    while ((*info)->next()) {
+    }
+    return out;
+  }
+
+  Status report(const FieldDef* part, const FieldDef* whole, int year, uint32_t i, uint32_t stored,
+                bool part_incoming, int64_t part_raw, int64_t whole_raw, std::vector<InputError>& out) {
+    const FieldDef& blamed = part_incoming ? *part : *whole;
+    const FieldDef& kept = part_incoming ? *whole : *part;
+    Result<BatchInfo> from = origin(kept, year, stored);
+    if (!from) return from.error();
+    InputError e;
+    e.file = o_.source;
+    e.uscc = in_.uscc(i);
+    e.column = std::string(blamed.name) + (year != 0 ? "@" + std::to_string(year) : "");
+    e.value = display_value(blamed, part_incoming ? part_raw : whole_raw);
+    if (o_.locate) o_.locate(i, blamed, year, e);
+    const std::string kept_value = display_value(kept, part_incoming ? whole_raw : part_raw);
+    const std::string years_zh = year != 0 ? " " + std::to_string(year) + " 年" : "";
+    const std::string years_en = year != 0 ? " for " + std::to_string(year) : "";
+    const std::string batch = std::to_string(from->id);
+    const std::string src_zh = "批次 " + batch + (from->source.empty() ? "" : "，文件 " + from->source);
+    const std::string src_en = "batch " + batch + (from->source.empty() ? "" : ", file " + from->source);
+    if (part_incoming) {
+      e.reason = Text{"大于企业库中" + years_zh + "的" + std::string(whole->zh) + " \"" + kept_value +
+                          "\"（来自" + src_zh + "）：两者须一致，请核对后一并改正",
+                      "is greater than the stored " + std::string(whole->en) + years_en + " \"" +
+                          kept_value + "\" (from " + src_en +
+                          "): they must agree; check both and correct them together"};
+    } else {
+      e.reason = Text{"小于企业库中" + years_zh + "的" + std::string(part->zh) + " \"" + kept_value +
+                          "\"（来自" + src_zh + "）：两者须一致，请核对后一并改正",
+                      "is less than the stored " + std::string(part->en) + years_en + " \"" +
+                          kept_value + "\" (from " + src_en +
+                          "): they must agree; check both and correct them together"};
+    }
+    out.push_back(std::move(e));
+    return Status::ok_status();
+  }
+
+  SqlConnection& c_;
+  const Pool& in_;
+  const StoredState& st_;
+  const ImportOptions& o_;
+};
+
+Status conflicts_status(const std::vector<InputError>& conflicts) {
+  constexpr size_t kShown = 10;
+  const std::string n = std::to_string(conflicts.size()) +
+                        (conflicts.size() >= CrossCheck::kMaxConflicts ? "+" : "");
+  std::string zh = n + " 处数据与企业库中已有的数据矛盾，整个文件未导入（改正后重新导入即可）：";
+  std::string en = n + " fact(s) contradict the facts already stored; nothing from this file was "
+                       "imported (fix them and import it again):";
+  for (size_t k = 0; k < conflicts.size() && k < kShown; ++k) {
+    // Without a row (no locator given) the firm is named by its code.
+    const std::string firm = conflicts[k].row == 0 ? conflicts[k].uscc + "  " : "";
+    zh += "\n  " + firm + format_input_error(conflicts[k], Lang::zh);
+    en += "\n  " + firm + format_input_error(conflicts[k], Lang::en);
+  }
+  if (conflicts.size() > kShown) {
+    zh += "\n  ……另有 " + std::to_string(conflicts.size() - kShown) + " 处";
+    en += "\n  … and " + std::to_string(conflicts.size() - kShown) + " more";
+  }
+  return error(StatusCode::invalid_argument, zh, en);
+}
+
 }  // namespace
 
 Result<ImportSummary> Store::import_pool(const Pool& incoming, const ImportOptions& o) {
@@ -602,9 +777,48 @@ Result<ImportSummary> Store::import_pool(const Pool& incoming, const ImportOptio
     (void)conn_->execute("ROLLBACK");
     return s;
   };
+  if (o.kind == "demo") {
+    // Synthetic firms go only into an empty store or one that holds only demo data: never mixed
+    // into a real pool, never overwriting a clerk's correction. Checked under the write lock.
+    Result<std::optional<int64_t>> real =
+        query_integer(*conn_, "SELECT COUNT(*) FROM import_batches WHERE kind <> 'demo'");
+    if (!real) return fail(real.error());
+    if (real->value_or(0) > 0) {
+      Result<std::optional<int64_t>> firms = query_integer(*conn_, "SELECT COUNT(*) FROM enterprises");
+      if (!firms) return fail(firms.error());
+      const std::string n = std::to_string(firms->value_or(0));
+      const std::string b = std::to_string(real->value_or(0));
+      return fail(error(StatusCode::failed_precondition,
+                        "企业库 " + conn_->describe() + " 已有导入的数据（" + n + " 家企业，" + b +
+                            " 个非演示批次）：演示数据只写入空库或只含演示数据的库，以免混入真实企业、"
+                            "覆盖已改正的数据。请用另一个 --db（如 sqlite:demo.db）",
+                        "the store " + conn_->describe() + " holds imported data (" + n +
+                            " enterprises, " + b +
+                            " batch(es) that are not demo data): demo data goes only into an empty "
+                            "store or one holding only demo data, so that synthetic firms never mix "
+                            "with real ones or overwrite a correction. Use another --db (e.g. "
+                            "sqlite:demo.db)"));
+    }
+  }
   Result<StoredState> st = load_state(*conn_, std::nullopt);
   if (!st) return fail(st.error());
+  {
+    std::vector<InputError> conflicts;
+    CrossCheck cross(*conn_, incoming, *st, o);
+    if (Status s = cross.run(conflicts); !s.ok()) return fail(s);
+    if (!conflicts.empty()) {
+      Status refused = conflicts_status(conflicts);
+      if (o.conflicts != nullptr) {
+        o.conflicts->insert(o.conflicts->end(), conflicts.begin(), conflicts.end());
+      }
+      return fail(refused);
+    }
+  }
   Importer imp(*conn_, incoming, *st, o, sum);
+  Result<int> version = schema_version(*conn_);
+  if (!version) return fail(version.error());
+  const bool row_checks = *version >= kRowChecksSchema;
+  imp.set_row_checks(row_checks);
   if (Status s = imp.plan(); !s.ok()) return fail(s);
   if (o.dry_run || imp.empty()) {
     if (Status s = conn_->execute("ROLLBACK"); !s.ok()) return s;
@@ -643,8 +857,8 @@ Result<ImportSummary> Store::import_pool(const Pool& incoming, const ImportOptio
       ",\"static_versions\":" + std::to_string(sum.static_versions) +
       ",\"yearly_versions\":" + std::to_string(sum.yearly_versions) +
       ",\"events_added\":" + std::to_string(sum.events_added) +
-      ",\"fields_changed\":" + std::to_string(sum.fields_changed) + ",\"digest\":\"" + digest +
-      "\"}";
+      ",\"fields_changed\":" + std::to_string(sum.fields_changed) + (row_checks ? ",\"row_checks\":true" : "") +
+      ",\"digest\":\"" + digest + "\"}";
   if (Status s = append_audit(o.actor, o.kind, batch, detail, true); !s.ok()) return fail(s);
   if (Status s = conn_->execute("COMMIT"); !s.ok()) return fail(s);
   sum.batch_id = batch;

@@ -356,10 +356,16 @@ Result<std::unique_ptr<SqlConnection>> open_postgres(const std::string& uri) {
   return std::unique_ptr<SqlConnection>(std::move(conn));
 }
 
+std::optional<std::string> sqlite_file_of(std::string_view url) {
+  if (!url.starts_with("sqlite:")) return std::nullopt;
+  std::string path(url.substr(7));
+  if (path.starts_with("//")) path = path.substr(2);  // sqlite:///abs/path
+  return path;
+}
+
 Result<std::unique_ptr<SqlConnection>> open_sql(std::string_view url) {
-  if (url.starts_with("sqlite:")) {
-    std::string path(url.substr(7));
-    if (path.starts_with("//")) path = path.substr(2);  // sqlite:///abs/path
+  if (std::optional<std::string> file = sqlite_file_of(url)) {
+    const std::string& path = *file;
     if (path.empty()) {
       return invalid("sqlite: 后缺少文件路径（如 sqlite:gradus.db）",
                      "sqlite: needs a file path (e.g. sqlite:gradus.db)");

@@ -11,6 +11,9 @@
 //   titles, incidents, awards, honours, maker_china, ip_items   event records, versioned
 //   audit_log           append-only, hash-chained
 //   assessment_runs, assessment_outcomes                        stored assessment results
+//   assessment_results, assessment_criteria                     (migration 3) runs, one row per firm
+// Migration 3 adds `checks` (the row's check string) to every table an import writes, and keeps
+// new runs in assessment_results (assessment_outcomes holds the runs saved before).
 // Every versioned row carries from_batch (the batch that wrote it) and to_batch (the batch that
 // replaced it, NULL while current), so the store as known after any batch can be read back.
 //
@@ -32,6 +35,10 @@ namespace gradus::store {
 
 // The newest schema version this build knows.
 int latest_schema_version();
+
+// From this version on, every written row carries its check string (tables.h RowCheck), and runs
+// are saved one row per firm in assessment_results, with their criteria not met or unknown.
+inline constexpr int kRowChecksSchema = 3;
 
 // Applies every migration newer than the database's version, each in its own transaction.
 // Fails (changing nothing more) when the database is newer than this build.

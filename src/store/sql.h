@@ -84,6 +84,8 @@ class SqlConnection {
 Result<std::unique_ptr<SqlConnection>> open_sql(std::string_view url);
 
 Result<std::unique_ptr<SqlConnection>> open_sqlite(const std::string& path);
+// The file of a `sqlite:PATH` URL (`sqlite:///abs` → `/abs`); nullopt for any other URL.
+std::optional<std::string> sqlite_file_of(std::string_view url);
 Result<std::unique_ptr<SqlConnection>> open_postgres(const std::string& uri);
 
 // A single-value convenience: the first column of the first row as an integer (nullopt when no

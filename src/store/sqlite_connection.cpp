@@ -174,6 +174,14 @@ class SqliteConnection final : public SqlConnection {
 }  // namespace
 
 Result<std::unique_ptr<SqlConnection>> open_sqlite(const std::string& path) {
+  // SQLite's memory statistics take a global mutex on every allocation it makes (each row read
+  // or written allocates): 6 % of saving a 100k-firm run went to that lock. gradus never reads
+  // the statistics. Set once, before SQLite initialises (sqlite3_config is refused after).
+  static const bool configured = [] {
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
   sqlite3* db = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <unordered_map>
 
@@ -23,9 +24,56 @@ std::string database_url(std::string_view flag) {
   return "sqlite:gradus.db";
 }
 
-Result<std::unique_ptr<Store>> Store::open(std::string_view url) {
+namespace {
+
+// Whether the database holds the gradus schema (its migrations table), without creating anything.
+Result<bool> has_gradus_schema(SqlConnection& c) {
+  const char* sql = c.dialect() == SqlDialect::sqlite
+                        ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = "
+                          "'schema_migrations'"
+                        : "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = "
+                          "current_schema() AND table_name = 'schema_migrations'";
+  Result<std::optional<int64_t>> n = query_integer(c, sql);
+  if (!n) return n.error();
+  return n->value_or(0) > 0;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> Store::open(std::string_view url, const OpenOptions& options) {
+  const std::string u(url);
+  const std::optional<std::string> file = sqlite_file_of(url);
+  if (!options.create && file && !file->empty()) {
+    std::error_code ec;
+    const std::filesystem::path abs = std::filesystem::absolute(*file, ec);
+    const std::string where = ec ? *file : abs.string();
+    if (!std::filesystem::exists(*file, ec)) {
+      return error(StatusCode::not_found,
+                   "企业库 " + u + " 不存在（路径 " + where + "）：先运行 gradus init --db " + u +
+                       " 创建它；若已有企业库，请检查 --db 或 GRADUS_DB 是否写错",
+                   "the store " + u + " does not exist (path " + where +
+                       "): create it first with gradus init --db " + u +
+                       ", or check --db / GRADUS_DB for a typo if you have one");
+    }
+  }
   Result<std::unique_ptr<SqlConnection>> c = open_sql(url);
   if (!c) return c.error();
+  if (!options.create) {
+    Result<bool> has = has_gradus_schema(**c);
+    if (!has) return has.error();
+    if (!*has) {
+      const std::string where = (*c)->describe();
+      // A PostgreSQL URL may hold a password: the message names the database by describe().
+      const std::string name = file ? u : where;
+      return error(StatusCode::not_found,
+                   "企业库 " + name + " 不存在：数据库 " + where +
+                       " 中没有 gradus 的表。先运行 gradus init --db（同一地址）创建企业库；"
+                       "若已有企业库，请检查 --db 或 GRADUS_DB 是否写错",
+                   "the store " + name + " does not exist: the database " + where +
+                       " holds no gradus tables. Create it first with gradus init --db (the same "
+                       "address), or check --db / GRADUS_DB for a typo if you have one");
+    }
+  }
   if (Status s = migrate(**c); !s.ok()) return s;
   return std::make_unique<Store>(std::move(*c));
 }

@@ -5,7 +5,8 @@
 // hash-chained audit log. The whole pool — or the pool as it was known at a past moment — loads
 // into the engine's columnar Pool in one pass.
 //
-//   Result<std::unique_ptr<Store>> s = Store::open("sqlite:gradus.db");   // migrates
+//   Result<std::unique_ptr<Store>> s = Store::open("sqlite:gradus.db");   // must exist; migrates
+//   Result<std::unique_ptr<Store>> made = Store::open("sqlite:new.db", {.create = true});
 //   Result<ImportSummary> sum = (*s)->import_pool(pool_from_file, {.actor = "wang", .source = "a.csv"});
 //   Result<Pool> now = (*s)->load_pool();
 //   Result<Pool> then = (*s)->load_pool({.known_batch = 3});
@@ -24,7 +25,9 @@
 #include <vector>
 
 #include "core/status.h"
+#include "core/fields.h"
 #include "engine/pool.h"
+#include "ingest/ingest.h"
 #include "store/sql.h"
 
 namespace gradus::store {
@@ -32,14 +35,29 @@ namespace gradus::store {
 // Called during long writes with (rows done, rows in all); may be empty.
 using ProgressFn = std::function<void(uint64_t done, uint64_t total)>;
 
+// Fills in where a fact of the incoming pool was written in its file (sheet, row, column as
+// headed, value as written), for messages about it. Given by a caller that knows (the file
+// reader); without it a message names the file, the firm, the field and the value.
+using LocateFn = std::function<void(uint32_t enterprise, const FieldDef& field, int year, InputError& where)>;
+
 struct ImportOptions {
   std::string actor;          // who (a user name); required
   std::string source;         // the file (or request) the data came from
   std::string source_sha256;  // of the file's bytes; empty when not a file
-  std::string kind = "import";  // import | titles | demo | edit
+  // import | titles | demo | edit. A "demo" import is refused (failed_precondition, nothing
+  // written) when the store holds any batch of another kind.
+  std::string kind = "import";
   uint64_t rows_read = 0;     // input rows, for the record
   bool dry_run = false;       // compute the changes, write nothing
   ProgressFn progress;
+  // Cross-checks against the store: the consistency rules of a single file (ingest/checks.h:
+  // main revenue ≤ revenue, R&D staff ≤ employees, IP counts …) are applied to the merged facts —
+  // the stored ones overlaid with the incoming ones — for every pair with an incoming side. Any
+  // violation refuses the whole import (invalid_argument, nothing written, also on a dry run);
+  // each one is appended here when given, with file (`source`), row, column, value and a reason
+  // naming the stored value and the batch and file it came from.
+  std::vector<InputError>* conflicts = nullptr;
+  LocateFn locate;
 };
 
 // One fact that an import sets or changes. `year` is 0 for a static fact; events are listed with
@@ -92,6 +110,18 @@ struct AuditEntry {
   std::string prev_hash, hash;
 };
 
+// A stored row that no longer holds what its batch wrote (found by its check string, see
+// `gradus audit verify`): the firm, and the fields whose values differ.
+struct TamperedRow {
+  int64_t batch = 0;
+  std::string table;  // enterprises, enterprise_versions, yearly_facts, titles, …
+  int64_t row_id = 0;
+  std::string uscc, name;           // the firm the row belongs to (as stored now)
+  int year = 0;                     // yearly_facts: the fiscal year
+  std::vector<std::string> fields;  // column names (field names of the contract for facts)
+  bool added = false;               // a row with no check string in a batch that wrote them
+};
+
 struct AuditCheck {
   bool ok = true;
   int64_t entries = 0;
@@ -99,30 +129,101 @@ struct AuditCheck {
   std::optional<int64_t> first_bad_seq;  // the first entry that does not verify
   Text problem;                          // what is wrong with it
   std::string head_hash;                 // hash of the last entry (write it down to detect truncation)
+  // The rows found changed, in batches whose digest fails (first 100); empty when the change
+  // cannot be located (a row deleted, a replaced row's to_batch changed, a store written before
+  // schema 3).
+  std::vector<TamperedRow> tampered;
 };
 
 // One enterprise's outcome in an assessment run.
 struct StoredOutcome {
   uint32_t enterprise = 0;  // index in the Pool the run was computed on
   std::string policy, version, outcome, score, result;
+  // The leaf criteria that block the outcome — not met, and unknown (facts missing) — each
+  // lying under no group that is met, as their numbers in RunInfo::criteria for this policy and
+  // version, joined by ',' ("3,7,12"). Numbers rather than ids: a 100k-firm run holds 600k
+  // outcomes, and the ids made it 80 MB. Stored from schema version 3 on.
+  std::string not_met = {}, unknown = {};
+};
+
+// The criteria a run's outcomes refer to by number (StoredOutcome::not_met / unknown).
+struct RunCriterion {
+  std::string policy, version;
+  int64_t number = 0;
+  std::string id;
 };
 
 struct RunInfo {
   int64_t id = 0;
+  // policies: the keys (id@version) of the policies assessed, joined by ','; every stored
+  // outcome's policy must be one of them.
   std::string at, actor, as_of, mode, policies;
   int64_t known_batch = 0;
   int64_t outcomes = 0;
+  std::vector<RunCriterion> criteria = {};  // given to save_run / begin_run; not read back by runs()
 };
 
-// A firm whose outcome for a policy differs between two runs.
+// A firm whose outcome for a policy differs between two runs, or whose blocking criteria do.
 struct OutcomeChange {
   std::string uscc, name, policy, before, after;  // before/after: "" when absent in that run
+  std::string version_before, version_after;       // the policy version each run applied
+  // The blocking criteria (StoredOutcome::not_met / unknown) in each run; `*_recorded` is false
+  // for a run saved before schema version 3 (its criteria were not kept).
+  std::vector<std::string> not_met_before, not_met_after, unknown_before, unknown_after;
+  bool recorded_before = false, recorded_after = false;
+};
+
+struct OpenOptions {
+  // Create the store when it does not exist: the SQLite file, or the gradus schema in an existing
+  // PostgreSQL database. Only `gradus init` and `gradus demo` create; every other use opens an
+  // existing store, so that a mistyped --db fails instead of answering from an empty store.
+  bool create = false;
+};
+
+class Store;
+
+// One assessment run being written (Store::begin_run): add() the outcomes — a firm's outcomes one
+// after another, each policy once (they make one row) — then commit(); a writer destroyed
+// without commit() writes nothing.
+//
+//   auto w = store.begin_run(pool, info, pool.size() * plans.size(), on_progress);
+//   for (const StoredOutcome& o : chunk) if (Status s = (*w)->add(o); !s.ok()) …
+//   Result<int64_t> run = (*w)->commit();
+class RunWriter {
+ public:
+  ~RunWriter();
+  RunWriter(const RunWriter&) = delete;
+  RunWriter& operator=(const RunWriter&) = delete;
+  Status add(const StoredOutcome& o);
+  // Records the run in the audit log and commits; returns the run's number.
+  Result<int64_t> commit();
+
+ private:
+  friend class Store;
+  RunWriter(Store& store, const Pool& pool) : store_(store), pool_(pool) {}
+  Store& store_;
+  const Pool& pool_;
+  Status flush_row();
+  RunInfo info_;
+  int64_t run_ = 0;
+  bool per_firm_ = false;  // schema 3: one assessment_results row per firm (else assessment_outcomes)
+  bool open_ = false;      // the transaction is open
+  std::vector<int64_t> id_of_row_;
+  std::vector<std::string> policies_;  // keys of info_.policies, in order: a part's number
+  std::unique_ptr<SqlBulkInsert> bulk_;
+  int64_t row_enterprise_ = 0;  // the firm whose parts row_ gathers (0: none)
+  std::string row_;
+  uint64_t done_ = 0, expected_ = 0;
+  ProgressFn progress_;
 };
 
 class Store {
  public:
-  // Opens (creating a SQLite file when missing) and applies pending migrations.
-  static Result<std::unique_ptr<Store>> open(std::string_view url);
+  // Opens the store and applies pending migrations (an existing store is upgraded whatever
+  // `create` says). Without `create`, a SQLite file that does not exist — or a database (SQLite
+  // file or PostgreSQL) without the gradus schema — is a not_found error naming the URL and the
+  // path, and nothing is created.
+  static Result<std::unique_ptr<Store>> open(std::string_view url, const OpenOptions& options = {});
   explicit Store(std::unique_ptr<SqlConnection> c) : conn_(std::move(c)) {}
 
   SqlConnection& connection() { return *conn_; }
@@ -152,12 +253,22 @@ class Store {
                       bool in_transaction = false);
   // Walks the chain: every entry's hash, its link to the previous one, sequence numbers without
   // gaps, and, for every import batch, the digest of the rows it wrote against what is stored.
-  Result<AuditCheck> verify_audit();
+  // `progress` is called with (rows read, rows in all) as the tables are read back.
+  Result<AuditCheck> verify_audit(const ProgressFn& progress = {});
 
-  // Stores the outcomes of an assessment of `pool` (loaded from this store) as a dated run.
+  // Stores the outcomes of an assessment of `pool` (loaded from this store) as a dated run, in
+  // one transaction through the backend's bulk path; `progress` is called with (outcomes written,
+  // all outcomes). The same as begin_run, add each, commit.
   Result<int64_t> save_run(const Pool& pool, const RunInfo& info,
-                           const std::vector<StoredOutcome>& outcomes);
+                           const std::vector<StoredOutcome>& outcomes, const ProgressFn& progress = {});
+  // Starts writing a run whose outcomes are added as they are computed, so that they need not
+  // all be held at once (`expected`: how many will be added, for progress). Takes the store's
+  // write lock until the writer commits or is destroyed. `pool` must outlive the writer.
+  Result<std::unique_ptr<RunWriter>> begin_run(const Pool& pool, const RunInfo& info, uint64_t expected = 0,
+                                               ProgressFn progress = {});
   Result<std::vector<RunInfo>> runs();
+  // Every (firm, policy) whose outcome differs between the runs, or — both runs having kept
+  // them — whose blocking criteria differ; in enterprise, then policy order.
   Result<std::vector<OutcomeChange>> diff_runs(int64_t before, int64_t after);
 
  private:

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -128,7 +129,7 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
     }
   }
   std::unique_ptr<Store> open() {
-    Result<std::unique_ptr<Store>> s = Store::open(url_);
+    Result<std::unique_ptr<Store>> s = Store::open(url_, {.create = true});
     EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message.en);
     return s.ok() ? std::move(*s) : nullptr;
   }
@@ -428,7 +429,7 @@ TEST_P(StoreTest, KilledImportLeavesTheStoreAsItWas) {
     setenv("GRADUS_FAULT_KILL_AFTER_ROWS", "10", 1);
     IngestReport report;
     Result<Pool> p = load_pool_text(bumped, InputFormat::csv, "bumped.csv", report);
-    Result<std::unique_ptr<Store>> st = Store::open(url);
+    Result<std::unique_ptr<Store>> st = Store::open(url, {.create = true});
     if (p.ok() && st.ok()) {
       ImportOptions o;
       o.actor = "child";
@@ -471,7 +472,7 @@ TEST_P(StoreTest, KilledBulkImportLeavesTheSchemaWhole) {
     setenv("GRADUS_FAULT_KILL_AFTER_ROWS", "30000", 1);
     demo::PoolGenerator gen({.enterprises = 8000, .seed = 7});
     Pool big = gen.build();
-    Result<std::unique_ptr<Store>> st = Store::open(url);
+    Result<std::unique_ptr<Store>> st = Store::open(url, {.create = true});
     if (st.ok()) {
       ImportOptions o;
       o.actor = "child";
@@ -494,10 +495,13 @@ TEST_P(StoreTest, RunsAreStoredAndCompared) {
   ASSERT_TRUE(s);
   ASSERT_TRUE(s->import_pool(pool_from_csv(sample_csv()), options()).ok());
   Pool pool = std::move(*s->load_pool());
+  // Run 1: every firm fails criteria 0 and 2; run 2: firm 3 meets the policy, firm 4 still fails
+  // but on criterion 2 only, with criterion 5 unknown; the others are unchanged.
   std::vector<StoredOutcome> a, b;
   for (uint32_t e = 0; e < pool.size(); ++e) {
-    a.push_back({e, "srdi-sme", "2026", "not_met", "", ""});
-    b.push_back({e, "srdi-sme", "2026", e == 3 ? "met" : "not_met", "", ""});
+    a.push_back({e, "srdi-sme", "2026", "not_met", "", "", "0,2", ""});
+    b.push_back({e, "srdi-sme", "2026", e == 3 ? "met" : "not_met", "", "", e == 3 ? "" : e == 4 ? "2" : "0,2",
+                 e == 4 ? "5" : ""});
   }
   RunInfo info;
   info.actor = "tester";
@@ -505,18 +509,101 @@ TEST_P(StoreTest, RunsAreStoredAndCompared) {
   info.mode = "application";
   info.policies = "srdi-sme@2026";
   info.known_batch = 1;
-  Result<int64_t> r1 = s->save_run(pool, info, a);
+  for (int64_t n : {0, 2, 5}) info.criteria.push_back({"srdi-sme", "2026", n, "crit." + std::to_string(n)});
+  std::vector<std::pair<uint64_t, uint64_t>> progress;
+  Result<int64_t> r1 = s->save_run(pool, info, a, [&](uint64_t done, uint64_t total) { progress.emplace_back(done, total); });
   Result<int64_t> r2 = s->save_run(pool, info, b);
-  ASSERT_TRUE(r1.ok() && r2.ok());
+  ASSERT_TRUE(r1.ok() && r2.ok()) << (r1.ok() ? r2.error().message.en : r1.error().message.en);
+  ASSERT_FALSE(progress.empty());
+  EXPECT_EQ(progress.back(), std::make_pair(uint64_t{pool.size()}, uint64_t{pool.size()}));
   Result<std::vector<OutcomeChange>> diff = s->diff_runs(*r1, *r2);
-  ASSERT_TRUE(diff.ok());
-  ASSERT_EQ(diff->size(), 1u);
-  EXPECT_EQ((*diff)[0].uscc, pool.uscc(3));
-  EXPECT_EQ((*diff)[0].before, "not_met");
-  EXPECT_EQ((*diff)[0].after, "met");
-  EXPECT_EQ(s->runs()->size(), 2u);
+  ASSERT_TRUE(diff.ok()) << diff.error().message.en;
+  ASSERT_EQ(diff->size(), 2u);
+  const OutcomeChange& met = (*diff)[0].uscc == pool.uscc(3) ? (*diff)[0] : (*diff)[1];
+  const OutcomeChange& other = (*diff)[0].uscc == pool.uscc(3) ? (*diff)[1] : (*diff)[0];
+  EXPECT_EQ(met.uscc, pool.uscc(3));
+  EXPECT_EQ(met.before, "not_met");
+  EXPECT_EQ(met.after, "met");
+  EXPECT_EQ(met.version_after, "2026");
+  EXPECT_TRUE(met.recorded_before && met.recorded_after);
+  EXPECT_EQ(met.not_met_before, (std::vector<std::string>{"crit.0", "crit.2"}));
+  EXPECT_TRUE(met.not_met_after.empty());
+  EXPECT_EQ(other.uscc, pool.uscc(4));
+  EXPECT_EQ(other.before, "not_met");
+  EXPECT_EQ(other.after, "not_met");
+  EXPECT_EQ(other.not_met_after, std::vector<std::string>{"crit.2"});
+  EXPECT_EQ(other.unknown_after, std::vector<std::string>{"crit.5"});
+  Result<std::vector<RunInfo>> runs = s->runs();
+  ASSERT_TRUE(runs.ok());
+  ASSERT_EQ(runs->size(), 2u);
+  EXPECT_EQ((*runs)[0].outcomes, static_cast<int64_t>(pool.size()));
   EXPECT_FALSE(s->diff_runs(1, 99).ok());
   EXPECT_TRUE(s->verify_audit()->ok);
+  // An outcome of a policy the run does not list, or a firm not in the store, fails the run
+  // and writes nothing.
+  std::vector<StoredOutcome> stray = {{0, "tech-sme", "2017", "met", "", "", "", ""}};
+  EXPECT_FALSE(s->save_run(pool, info, stray).ok());
+  EXPECT_EQ(s->runs()->size(), 2u);
+}
+
+// Schema 3 keeps runs one row per firm with their criteria. A store made with schema 2 — with
+// facts and a run saved the old way, one row per firm and policy — is upgraded in place: its run
+// is still listed and compared (with a run saved after the upgrade; its criteria were not kept),
+// its facts and audit chain are intact, and new imports carry row checks.
+TEST_P(StoreTest, UpgradesASchema2StoreWithARun) {
+  Pool file = pool_from_csv(sample_csv());
+  RunInfo info;
+  info.actor = "tester";
+  info.as_of = "2026-06-30";
+  info.mode = "application";
+  info.policies = "srdi-sme@2026";
+  info.known_batch = 1;
+  {
+    Result<std::unique_ptr<SqlConnection>> c = open_sql(url_);
+    ASSERT_TRUE(c.ok()) << c.error().message.en;
+    ASSERT_TRUE(migrate(**c, nullptr, 2).ok());
+    Store v2(std::move(*c));
+    ASSERT_TRUE(v2.import_pool(file, options()).ok());
+    Pool pool = std::move(*v2.load_pool());
+    std::vector<StoredOutcome> old;
+    for (uint32_t e = 0; e < pool.size(); ++e) old.push_back({e, "srdi-sme", "2026", "not_met", "", "", "", ""});
+    Result<int64_t> run = v2.save_run(pool, info, old);
+    ASSERT_TRUE(run.ok()) << run.error().message.en;
+    Result<std::optional<int64_t>> rows = query_integer(v2.connection(), "SELECT COUNT(*) FROM assessment_outcomes");
+    EXPECT_EQ(rows->value_or(0), static_cast<int64_t>(pool.size()));
+  }
+  auto s = open();
+  ASSERT_TRUE(s);
+  EXPECT_EQ(*schema_version(s->connection()), latest_schema_version());
+  expect_same_pool(file, *s->load_pool());
+  Result<AuditCheck> audit = s->verify_audit();
+  ASSERT_TRUE(audit.ok());
+  EXPECT_TRUE(audit->ok) << audit->problem.en;
+  Pool pool = std::move(*s->load_pool());
+  info.criteria = {{"srdi-sme", "2026", 7, "rd.ratio"}};
+  std::vector<StoredOutcome> now;
+  for (uint32_t e = 0; e < pool.size(); ++e) {
+    now.push_back({e, "srdi-sme", "2026", e == 0 ? "met" : "not_met", "", "", e == 0 ? "" : "7", ""});
+  }
+  Result<int64_t> run2 = s->save_run(pool, info, now);
+  ASSERT_TRUE(run2.ok()) << run2.error().message.en;
+  Result<std::vector<RunInfo>> runs = s->runs();
+  ASSERT_EQ(runs->size(), 2u);
+  EXPECT_EQ((*runs)[0].outcomes, static_cast<int64_t>(pool.size()));
+  EXPECT_EQ((*runs)[1].outcomes, static_cast<int64_t>(pool.size()));
+  Result<std::vector<OutcomeChange>> diff = s->diff_runs(1, *run2);
+  ASSERT_TRUE(diff.ok()) << diff.error().message.en;
+  ASSERT_EQ(diff->size(), 1u);  // criteria are not compared with a run that did not keep them
+  EXPECT_EQ((*diff)[0].uscc, pool.uscc(0));
+  EXPECT_FALSE((*diff)[0].recorded_before);
+  EXPECT_TRUE((*diff)[0].recorded_after);
+  // A corrected fact goes in with row checks, and an edit of it is then named.
+  ASSERT_TRUE(s->import_pool(pool_from_csv("uscc,year,net_profit\n91320505MA1P7K3C1N,2024,1000\n"), options("b.csv")).ok());
+  ASSERT_TRUE(s->connection().execute("UPDATE yearly_facts SET net_profit = 1 WHERE from_batch = 2").ok());
+  Result<AuditCheck> edited = s->verify_audit();
+  ASSERT_TRUE(edited.ok());
+  ASSERT_EQ(edited->tampered.size(), 1u) << edited->problem.en;
+  EXPECT_EQ(edited->tampered[0].fields, std::vector<std::string>{"net_profit"});
 }
 
 TEST_P(StoreTest, TextWithSpecialCharactersRoundTrips) {
@@ -544,6 +631,264 @@ TEST_P(StoreTest, TextWithSpecialCharactersRoundTrips) {
   EXPECT_TRUE(s->verify_audit()->ok);
 }
 
+// Defect 3 of issue 17: a mistyped --db silently created an empty store. Without `create`, a
+// store that does not exist is an error naming it, and nothing is created; with `create` (init,
+// demo) it is made; an existing store opens without `create`.
+TEST_P(StoreTest, OpeningAMissingStoreFailsAndCreatesNothing) {
+  std::string missing_url = url_;
+  std::filesystem::path missing_file;
+  if (GetParam() == "sqlite") {
+    missing_file = dir_ / "pooll.db";
+    missing_url = "sqlite:" + missing_file.string();
+  }
+  Result<std::unique_ptr<Store>> s = Store::open(missing_url);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, StatusCode::not_found);
+  EXPECT_NE(s.error().message.en.find("does not exist"), std::string::npos) << s.error().message.en;
+  EXPECT_NE(s.error().message.zh.find("gradus init"), std::string::npos) << s.error().message.zh;
+  if (GetParam() == "sqlite") {
+    EXPECT_NE(s.error().message.en.find(missing_file.string()), std::string::npos) << s.error().message.en;
+    EXPECT_FALSE(std::filesystem::exists(missing_file));
+  } else {
+    // The database exists (the fixture made it) but holds no gradus schema: none is created.
+    auto raw = open_sql(url_);
+    ASSERT_TRUE(raw.ok());
+    Result<std::optional<int64_t>> tables = query_integer(
+        **raw, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()");
+    ASSERT_TRUE(tables.ok());
+    EXPECT_EQ(tables->value_or(-1), 0);
+  }
+  {
+    Result<std::unique_ptr<Store>> made = Store::open(missing_url, {.create = true});
+    ASSERT_TRUE(made.ok()) << made.error().message.en;
+  }
+  Result<std::unique_ptr<Store>> again = Store::open(missing_url);
+  EXPECT_TRUE(again.ok()) << (again.ok() ? "" : again.error().message.en);
+}
+
+// A SQLite file that exists but is not a gradus store is refused too (and not given the schema).
+TEST(StoreOpen, AnEmptySqliteFileIsNotAStore) {
+  const std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                     ("gradus_empty_" + std::to_string(getpid()) + ".db");
+  { std::ofstream touch(path); }
+  Result<std::unique_ptr<Store>> s = Store::open("sqlite:" + path.string());
+  EXPECT_FALSE(s.ok());
+  if (!s.ok()) {
+    EXPECT_EQ(s.error().code, StatusCode::not_found);
+  }
+  auto raw = open_sql("sqlite:" + path.string());
+  ASSERT_TRUE(raw.ok());
+  EXPECT_EQ(query_integer(**raw, "SELECT COUNT(*) FROM sqlite_master")->value_or(-1), 0);
+  raw->reset();
+  std::filesystem::remove(path);
+  std::filesystem::remove(path.string() + "-wal");
+  std::filesystem::remove(path.string() + "-shm");
+}
+
+// Every row of every table, as text (to prove a refused write changed nothing).
+std::string dump_store(SqlConnection& c) {
+  std::string out;
+  const char* list = c.dialect() == SqlDialect::sqlite
+                         ? "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+                         : "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+                           "current_schema() ORDER BY table_name";
+  std::vector<std::string> tables;
+  {
+    auto rows = c.query(list);
+    EXPECT_TRUE(rows.ok());
+    while (rows.ok() && (*rows)->next()) tables.emplace_back((*rows)->text(0));
+  }
+  for (const std::string& t : tables) {
+    // Each row as one text value, whatever its columns (both dialects can cast a row to text).
+    const std::string sql = "SELECT CAST(x AS TEXT) FROM " + t + " x ORDER BY 1";
+    out += "## " + t + "\n";
+    if (c.dialect() == SqlDialect::sqlite) {
+      // SQLite: a quote() of every column, via the table's column list.
+      std::string cols;
+      auto info = c.query("SELECT name FROM pragma_table_info('" + t + "')");
+      while (info.ok() && (*info)->next()) cols += (cols.empty() ? "" : " || '|' || ") + std::string("quote(") + std::string((*info)->text(0)) + ")";
+      auto rows = c.query("SELECT " + cols + " FROM " + t + " ORDER BY 1");
+      EXPECT_TRUE(rows.ok());
+      while (rows.ok() && (*rows)->next()) out += std::string((*rows)->text(0)) + "\n";
+      continue;
+    }
+    auto rows = c.query(sql);
+    EXPECT_TRUE(rows.ok());
+    while (rows.ok() && (*rows)->next()) out += std::string((*rows)->text(0)) + "\n";
+  }
+  return out;
+}
+
+// Defect 4 of issue 17: demo data written into a store that held a clerk's import reverted a
+// correction and mixed synthetic firms into the pool. It is refused and changes nothing; demo
+// data still goes into an empty store, and again into a store that holds only demo data.
+TEST_P(StoreTest, DemoDataGoesOnlyIntoAnEmptyOrDemoStore) {
+  demo::PoolGenerator gen({.enterprises = 30, .seed = 11});
+  Pool demo_pool = gen.build();
+  ImportOptions demo = options("gradus demo");
+  demo.kind = "demo";
+  {
+    auto s = open();
+    ASSERT_TRUE(s);
+    Result<ImportSummary> first = s->import_pool(demo_pool, demo);
+    ASSERT_TRUE(first.ok()) << first.error().message.en;
+    EXPECT_EQ(first->enterprises_new, 30u);
+    demo::PoolGenerator other({.enterprises = 40, .seed = 12});
+    Result<ImportSummary> second = s->import_pool(other.build(), demo);
+    ASSERT_TRUE(second.ok()) << second.error().message.en;
+    // An import makes it a real store: demo data is refused from then on.
+    ASSERT_TRUE(s->import_pool(pool_from_csv(sample_csv()), options()).ok());
+    const std::string before = dump_store(s->connection());
+    Result<ImportSummary> refused = s->import_pool(demo_pool, demo);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, StatusCode::failed_precondition);
+    EXPECT_NE(refused.error().message.en.find("holds imported data"), std::string::npos)
+        << refused.error().message.en;
+    EXPECT_NE(refused.error().message.en.find("1 batch(es) that are not demo data"), std::string::npos)
+        << refused.error().message.en;
+    EXPECT_NE(refused.error().message.zh.find("--db"), std::string::npos);
+    EXPECT_EQ(dump_store(s->connection()), before);
+  }
+  // Reopened: refused again, the store unchanged row for row and (SQLite) byte for byte.
+  auto s = open();
+  ASSERT_TRUE(s);
+  std::string bytes_before;
+  if (GetParam() == "sqlite") {
+    s.reset();
+    bytes_before = read_text(url_.substr(7));
+    s = open();
+  }
+  const std::string rows_before = dump_store(s->connection());
+  EXPECT_FALSE(s->import_pool(demo_pool, demo).ok());
+  EXPECT_EQ(dump_store(s->connection()), rows_before);
+  if (GetParam() == "sqlite") {
+    s.reset();
+    EXPECT_EQ(read_text(url_.substr(7)), bytes_before);
+  }
+}
+
+// Issue 17: an import that makes main revenue exceed the stored revenue of the same year (or
+// breaks another rule of a single file against the stored facts) is refused like an error inside
+// the file — file, firm, column, value, and the stored value with its batch and file — and
+// nothing of the file is written; a file that agrees with the store goes in.
+TEST_P(StoreTest, ImportContradictingStoredFactsIsRefusedWhole) {
+  auto s = open();
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(s->import_pool(pool_from_csv(sample_csv()), options("pool.csv")).ok());
+  const std::string before = dump_store(s->connection());
+  // 2024 revenue of the first sample firm is 11743.12, its main revenue 11097.25; employees 370
+  // (R&D staff 78, technical staff 100). One row raises main revenue above the stored revenue
+  // and lowers employees below the stored technical staff (but not below the R&D staff).
+  const std::string bad =
+      "uscc,year,main_revenue,employees\n"
+      "91320505MA1P7K3C1N,2024,12000.5,90\n";
+  std::vector<InputError> conflicts;
+  ImportOptions o = options("clerk.csv");
+  o.conflicts = &conflicts;
+  Result<ImportSummary> refused = s->import_pool(pool_from_csv(bad), o);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, StatusCode::invalid_argument);
+  ASSERT_EQ(conflicts.size(), 2u) << refused.error().message.en;
+  std::sort(conflicts.begin(), conflicts.end(),
+            [](const InputError& a, const InputError& b) { return a.column < b.column; });
+  EXPECT_EQ(conflicts[0].file, "clerk.csv");
+  EXPECT_EQ(conflicts[0].uscc, "91320505MA1P7K3C1N");
+  EXPECT_EQ(conflicts[0].column, "employees@2024");
+  EXPECT_EQ(conflicts[0].value, "90");
+  EXPECT_NE(conflicts[0].reason.en.find("less than the stored"), std::string::npos) << conflicts[0].reason.en;
+  EXPECT_NE(conflicts[0].reason.en.find("technical staff for 2024 \"100\" (from batch 1, file pool.csv)"), std::string::npos)
+      << conflicts[0].reason.en;
+  EXPECT_EQ(conflicts[1].column, "main_revenue@2024");
+  EXPECT_EQ(conflicts[1].value, "12000.5");
+  EXPECT_NE(conflicts[1].reason.en.find("greater than the stored operating revenue for 2024 \"11743.12\" (from batch 1, file pool.csv)"),
+            std::string::npos)
+      << conflicts[1].reason.en;
+  EXPECT_NE(conflicts[1].reason.zh.find("11743.12"), std::string::npos);
+  EXPECT_NE(refused.error().message.en.find("nothing from this file was imported"), std::string::npos);
+  EXPECT_EQ(dump_store(s->connection()), before);
+  // A dry run is refused the same way.
+  o.dry_run = true;
+  EXPECT_FALSE(s->import_pool(pool_from_csv(bad), o).ok());
+  // The stored value found is the one of the batch that set it (a later batch that changed
+  // another fact of that year does not count), and correcting both facts together goes in.
+  ASSERT_TRUE(s->import_pool(pool_from_csv("uscc,year,net_profit\n91320505MA1P7K3C1N,2024,1000\n"),
+                             options("profit.csv"))
+                  .ok());
+  conflicts.clear();
+  o.dry_run = false;
+  ASSERT_FALSE(s->import_pool(pool_from_csv("uscc,year,main_revenue\n91320505MA1P7K3C1N,2024,12000.5\n"), o).ok());
+  ASSERT_EQ(conflicts.size(), 1u);
+  EXPECT_NE(conflicts[0].reason.en.find("(from batch 1, file pool.csv)"), std::string::npos) << conflicts[0].reason.en;
+  Result<ImportSummary> both = s->import_pool(
+      pool_from_csv("uscc,year,revenue,main_revenue\n91320505MA1P7K3C1N,2024,12500,12000.5\n"), options("fixed.csv"));
+  ASSERT_TRUE(both.ok()) << both.error().message.en;
+  EXPECT_EQ(both->fields_changed, 2u);
+}
+
+// Issue 17: `audit verify` names the firm (USCC and name) and the field whose row was changed
+// behind gradus's back — a yearly fact and a static fact edited in SQL — not only the batch.
+TEST_P(StoreTest, AuditVerifyNamesTheFirmAndFieldOfAnEditedRow) {
+  auto s = open();
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(s->import_pool(pool_from_csv(sample_csv()), options()).ok());
+  ASSERT_TRUE(s->verify_audit()->ok);
+  auto id_of = [&](const std::string& sql) {
+    Result<std::optional<int64_t>> v = query_integer(s->connection(), sql);
+    EXPECT_TRUE(v.ok() && v->has_value()) << sql;
+    return v.ok() ? v->value_or(0) : 0;
+  };
+  const int64_t yearly = id_of(
+      "SELECT y.id FROM yearly_facts y JOIN enterprises e ON e.id = y.enterprise_id WHERE e.uscc = "
+      "'91320505MA1P7K3C1N' AND y.year = 2024");
+  ASSERT_TRUE(s->connection()
+                  .execute("UPDATE yearly_facts SET revenue = revenue + 1000000 WHERE id = " + std::to_string(yearly))
+                  .ok());
+  Pool pool = std::move(*s->load_pool());
+  const std::string other = pool.uscc(5);
+  const std::string other_name = pool.text(find_field("name")->id, 5);
+  ASSERT_TRUE(s->connection()
+                  .execute("UPDATE enterprise_versions SET listed = 1 - COALESCE(listed, 0) WHERE enterprise_id = "
+                           "(SELECT id FROM enterprises WHERE uscc = '" + other + "')")
+                  .ok());
+  Result<AuditCheck> check = s->verify_audit();
+  ASSERT_TRUE(check.ok()) << check.error().message.en;
+  EXPECT_FALSE(check->ok);
+  ASSERT_EQ(check->tampered.size(), 2u) << check->problem.en;
+  const TamperedRow* fact = nullptr;
+  const TamperedRow* flag = nullptr;
+  for (const TamperedRow& t : check->tampered) (t.table == "yearly_facts" ? fact : flag) = &t;
+  ASSERT_TRUE(fact && flag);
+  EXPECT_EQ(fact->uscc, "91320505MA1P7K3C1N");
+  const std::string first_name = pool.text(find_field("name")->id, *pool.find("91320505MA1P7K3C1N"));
+  EXPECT_EQ(fact->name, first_name);
+  EXPECT_EQ(fact->year, 2024);
+  EXPECT_EQ(fact->fields, std::vector<std::string>{"revenue"});
+  EXPECT_EQ(fact->row_id, yearly);
+  EXPECT_EQ(flag->table, "enterprise_versions");
+  EXPECT_EQ(flag->uscc, other);
+  EXPECT_EQ(flag->name, other_name);
+  EXPECT_EQ(flag->fields, std::vector<std::string>{"listed"});
+  EXPECT_NE(check->problem.en.find("firm 91320505MA1P7K3C1N " + first_name + ": revenue for 2024 changed"),
+            std::string::npos)
+      << check->problem.en;
+  EXPECT_NE(check->problem.en.find("firm " + other + " " + other_name + ": listed changed"), std::string::npos)
+      << check->problem.en;
+  EXPECT_NE(check->problem.zh.find("2024 年的营业收入（revenue） 被改动"), std::string::npos) << check->problem.zh;
+  // A row slipped in under the batch's number is named as not written by it.
+  ASSERT_TRUE(s->connection()
+                  .execute("UPDATE yearly_facts SET revenue = revenue - 1000000 WHERE id = " + std::to_string(yearly))
+                  .ok());
+  ASSERT_TRUE(s->connection()
+                  .execute("INSERT INTO yearly_facts (id, enterprise_id, year, from_batch, revenue) SELECT 999999, id, "
+                           "2020, 1, 5 FROM enterprises WHERE uscc = '91320505MA1P7K3C1N'")
+                  .ok());
+  check = s->verify_audit();
+  ASSERT_TRUE(check.ok());
+  bool added = false;
+  for (const TamperedRow& t : check->tampered) added |= t.added && t.row_id == 999999 && t.year == 2020;
+  EXPECT_TRUE(added) << check->problem.en;
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 
@@ -559,7 +904,7 @@ TEST(StoreSchema, EveryCatalogueFieldHasAColumnAndTextValuesRoundTrip) {
                             ("gradus_schema_" + std::to_string(getpid()) + ".db")).string();
   std::filesystem::remove(path);
   {
-    auto s = Store::open("sqlite:" + path);
+    auto s = Store::open("sqlite:" + path, {.create = true});
     ASSERT_TRUE(s.ok());
     std::string cols;
     for (const FactColumn& c : static_fact_columns()) cols += std::string(", ") + std::string(c.field->name);

@@ -109,23 +109,65 @@ class RowDigest {
   std::string buf_;
 };
 
-// A bulk insert whose values also go into a digest.
+// A row's check string (the `checks` column of every written table, schema version 3): one
+// character per written column, in TableLayout order, drawn from 64 letters by a hash of the
+// column's position and value. The batch digest says *that* a batch's rows changed; the check
+// strings say *which* row and column (`gradus audit verify` names the firm and the field). They
+// locate, they do not protect: a changed value keeps its letter with probability 1/64 (the batch
+// digest still fails, unlocated), and whoever rewrites a row can rewrite its checks too.
+class RowCheck {
+ public:
+  void null() { add(0x9e3779b97f4a7c15ull); }
+  void integer(int64_t v) { add(static_cast<uint64_t>(v) * 0xff51afd7ed558ccdull + 1); }
+  void text(std::string_view v) {
+    uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a
+    for (unsigned char ch : v) h = (h ^ ch) * 0x100000001b3ull;
+    add(h ^ 0x2545f4914f6cdd1dull);
+  }
+  // The row's string; starts the next row.
+  std::string take() {
+    std::string out = std::move(row_);
+    row_.clear();
+    return out;
+  }
+
+ private:
+  void add(uint64_t h) {
+    static constexpr char kLetters[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    h ^= static_cast<uint64_t>(row_.size() + 1) * 0xc4ceb9fe1a85ec53ull;  // the column's position
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    row_ += kLetters[h >> 58];
+  }
+  std::string row_;
+};
+
+// A bulk insert whose values also go into a digest and (`with_checks`: a store of schema 3 or
+// later) into the row's check string, which it writes as the row's last column (name `checks`
+// last among the insert's columns).
 class DigestingInsert {
  public:
-  DigestingInsert(SqlBulkInsert& out, RowHash& h) : out_(out), digest_(h) {}
-  void null() { out_.null(), digest_.null(); }
-  void integer(int64_t v) { out_.integer(v), digest_.integer(v); }
-  void text(std::string_view v) { out_.text(v), digest_.text(v); }
+  DigestingInsert(SqlBulkInsert& out, RowHash& h, bool with_checks)
+      : out_(out), digest_(h), with_checks_(with_checks) {}
+  void null() { out_.null(), digest_.null(), check_.null(); }
+  void integer(int64_t v) { out_.integer(v), digest_.integer(v), check_.integer(v); }
+  void text(std::string_view v) { out_.text(v), digest_.text(v), check_.text(v); }
   void optional_integer(const std::optional<int64_t>& v) { v ? integer(*v) : null(); }
   void optional_text(const std::optional<std::string>& v) { v ? text(*v) : null(); }
   Status end_row() {
     digest_.end_row();
+    std::string checks = check_.take();
+    if (with_checks_) out_.text(checks);
     return out_.end_row();
   }
 
  private:
   SqlBulkInsert& out_;
   RowDigest digest_;
+  RowCheck check_;
+  bool with_checks_;
 };
 
 }  // namespace gradus::store
