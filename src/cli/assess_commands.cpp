@@ -19,6 +19,8 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/progress.h"
+#include "cli/run_outcomes.h"
 #include "core/allocator.h"
 #include "core/embedded.h"
 #include "engine/cases.h"
@@ -149,13 +151,36 @@ int cmd_assess(int argc, char** argv) {
     }
   }
 
+  // --save-run: the outcomes are written chunk by chunk as they are computed (one transaction),
+  // read straight from the batch states (stored_outcome). A run records every firm under the mode
+  // and versions it names — holders too: their review is shown, and `--mode review --save-run`
+  // keeps a run of reviews.
   const bool save_run = a.has("save-run");
-  std::vector<std::vector<store::StoredOutcome>> run_outcomes(save_run ? (pool.size() + kBatch - 1) / kBatch : 0);
+  constexpr size_t kChunk = 64;  // batches formatted in parallel, then written in order
+  std::vector<std::vector<store::StoredOutcome>> run_outcomes(save_run ? kChunk : 0);
+  for (auto& batch_outcomes : run_outcomes) batch_outcomes.reserve(kBatch * plans.size());
+  std::unique_ptr<store::RunWriter> run_writer;
+  std::unique_ptr<Progress> saving;
+  if (save_run) {
+    store::RunInfo info;
+    info.actor = actor_name(a);
+    info.as_of = c.options.as_of.to_string();
+    info.mode = c.options.mode;
+    info.known_batch = known_batch;
+    for (const Plan* p : plans) info.policies += (info.policies.empty() ? "" : ",") + p->policy->key();
+    for (const Plan* p : plans) add_run_criteria(*p, info);
+    saving = std::make_unique<Progress>(c.lang == Lang::zh ? "保存评价结果" : "saving the run",
+                                        c.lang == Lang::zh ? "条" : "outcomes", c.lang);
+    Result<std::unique_ptr<store::RunWriter>> w =
+        db->begin_run(pool, info, static_cast<uint64_t>(pool.size()) * plans.size(),
+                      [&](uint64_t done, uint64_t total) { saving->update(done, total); });
+    if (!w) return std::cerr << "gradus: " << w.error().message.in(c.lang) << "\n", kFailed;
+    run_writer = std::move(*w);
+  }
 
   const Lang lang = c.lang;
   const bool zh = lang == Lang::zh;
   const size_t batches = (pool.size() + kBatch - 1) / kBatch;
-  constexpr size_t kChunk = 64;  // batches formatted in parallel, then written in order
   // Summary counts: [group][plan][outcome], outcomes 0–3 for new applicants, 4–7 for holders.
   std::map<std::string, std::vector<std::array<size_t, 8>>> counts;
   std::mutex counts_mutex;
@@ -183,11 +208,7 @@ int cmd_assess(int argc, char** argv) {
             if (!own) own = extract_result(*plans[k], pool, *v.states[k], i);
             return *own;
           };
-          if (save_run) {
-            const AssessmentResult& r = result();
-            run_outcomes[b].push_back({e, r.policy->id, r.policy->version, outcome_id(r.outcome),
-                                       r.scored ? format_number(r.score_lo) : std::string(), r.result.value_or("")});
-          }
+          if (save_run) run_outcomes[b - chunk].push_back(stored_outcome(*plans[k], *v.states[k], i));
           if (fmt == "summary") {
             const Outcome o = is_holder ? holder->second.outcome : root_outcome(*v.states[k], i);
             auto& row = local[by.empty() ? std::string() : group_of(pool, e, by, lang)];
@@ -218,6 +239,15 @@ int cmd_assess(int argc, char** argv) {
           for (size_t o = 0; o < 8; ++o) total[k][o] += rows[k][o];
       }
     });
+    for (size_t b = chunk; b < last && run_writer; ++b) {
+      for (const store::StoredOutcome& o : run_outcomes[b - chunk]) {
+        if (Status st = run_writer->add(o); !st.ok()) {
+          std::cerr << "gradus: " << st.message.in(lang) << "\n";
+          return kFailed;
+        }
+      }
+      run_outcomes[b - chunk].clear();
+    }
     for (std::string& s : outs) {
       if (fmt == "json" && !s.empty()) {
         if (!first_json) std::cout << ",";
@@ -258,15 +288,8 @@ int cmd_assess(int argc, char** argv) {
   }
   std::cout.flush();
   if (save_run) {
-    std::vector<store::StoredOutcome> all;
-    for (auto& part : run_outcomes) all.insert(all.end(), part.begin(), part.end());
-    store::RunInfo info;
-    info.actor = actor_name(a);
-    info.as_of = c.options.as_of.to_string();
-    info.mode = c.options.mode;
-    info.known_batch = known_batch;
-    for (const Plan* p : plans) info.policies += (info.policies.empty() ? "" : ",") + p->policy->key();
-    Result<int64_t> run = db->save_run(pool, info, all);
+    Result<int64_t> run = run_writer->commit();
+    if (run) saving->finish(static_cast<uint64_t>(pool.size()) * plans.size());
     if (!run) {
       std::cerr << "gradus: " << run.error().message.in(lang) << "\n";
       return kFailed;
