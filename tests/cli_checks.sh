@@ -47,4 +47,16 @@ check "potential on screen shows 50 and says how many there are" contains "$T/po
 not_met=$(tail -n +2 "$T/assess.csv" | awk -F, '$7 != "met"' | wc -l)
 check "gap --all --summary has one line per firm not meeting the tier" [ "$(tail -n +2 "$T/gap.csv" | wc -l)" -eq "$not_met" ]
 
+# An import that contradicts the stored facts is refused like a file's own error (exit 1, reported).
+"$G" init --db "sqlite:$T/pool.db" >/dev/null 2>&1
+"$G" import samples/pool.csv --db "sqlite:$T/pool.db" >/dev/null 2>&1
+printf 'uscc,year,main_revenue\n91320505MA1P7K3C1N,2023,20000\n' >"$T/contradicts.csv"
+"$G" import "$T/contradicts.csv" --db "sqlite:$T/pool.db" --lang en --report "$T/report.csv" >"$T/x.out" 2>&1; rc=$?
+check "an import contradicting the store exits 1" [ "$rc" -eq 1 ]
+check "the contradiction is in the report with the stored value" contains "$T/report.csv" 'greater than the stored operating revenue for 2023 ""10873.26""'
+"$G" history --db "sqlite:$T/pool.db" --name 精密机械 --lang en >"$T/history.out" 2>&1
+check "history --name finds the firm" contains "$T/history.out" "91320505MA1P7K3C1N"
+"$G" export --db "sqlite:$T/pool.db" --format csv --output "$T/export" --park 北京经济技术开发区 --lang en >/dev/null 2>&1
+check "export --park keeps only that park's firm" [ "$(tail -n +2 "$T/export/enterprises.csv" | cut -d, -f1)" = 91110115MA01EXD4XN ]
+
 exit $failed

@@ -21,6 +21,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/progress.h"
 #include "core/allocator.h"
 #include "core/embedded.h"
 #include "engine/cases.h"
@@ -98,25 +99,26 @@ usage / 用法:
 
   gradus init [--db URL]
       Create the store or bring its schema up to date. 创建企业库或升级其结构。
-  gradus import FILE... [--db URL] [--dry-run] [--report FILE.txt|.csv|.xlsx] [--actor NAME]
+  gradus import FILE... [--db URL] [--dry-run] [--report FILE.txt|.csv|.xlsx] [--actor NAME] [--ignore-unknown-columns]
       Import CSV / XLSX / JSON files into the store, all or nothing per file; re-importing the
       same file changes nothing; a corrected file changes only what differs.
       导入数据文件（每个文件要么全部导入，要么完全不导入），可输出错误报告。
-  gradus history --uscc CODE [--db URL]
+  gradus history FIRM [--db URL]
       Every fact of one enterprise through time: who changed what, when, from which file.
       单个企业数据的全部变更记录。
   gradus audit verify [--expect-head HASH] | audit log [--limit N]   [--db URL]
       Check the hash-chained audit log and every import batch's data; list the log.
       校验审计日志（哈希链）及各批次数据是否被篡改。
-  gradus runs list | runs diff RUN RUN   [--db URL]
-      Stored assessment runs; the enterprises whose outcome changed between two runs.
+  gradus runs list | runs diff RUN RUN [--format text|csv|xlsx --output FILE] [--lang …]  [--db URL]
+      Stored assessment runs; the enterprises whose outcome or blocking criteria changed between
+      two runs.
       已保存的评价批次；两次评价之间结果有变化的企业。
   gradus import-titles FILE [--db URL] [--dry-run] [--report FILE.csv]
       Load a published title list (name, tier, batch, year, province, optional USCC; CSV or XLSX),
       match it to the pool by USCC or name, report the unmatched and the ambiguous.
       导入公布的称号名单，按代码或名称匹配企业库，列出未匹配和有歧义的。
   gradus export --format xlsx|csv --output PATH [--with-assessment POLICY]... [--as-of DATE]
-                [--known-at TIME] [--lang zh|en] [--db URL]
+                [--known-at TIME] [--lang zh|en] [--db URL] [FILTERS]
       The pool (one sheet or file per table, Chinese headers by default), optionally with outcomes.
       导出企业库（可附评价结果）。
   gradus template [--output FILE.xlsx] [--lang zh|en]
@@ -140,7 +142,7 @@ Exit codes: 0 ok; 1 some rows, firms or cases failed; 2 the command could not ru
 int cmd_export(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2,
                       {"db", "format", "output", "with-assessment", "as-of", "mode", "known-at", "lang",
-                       "policy-file"},
+                       "policy-file", "region", "park", "industry"},
                       {});
   if (!a.error.empty()) return usage_error(a.error);
   const std::string fmt = a.get("format", "xlsx");
@@ -157,9 +159,14 @@ int cmd_export(int argc, char** argv) {
   if (!db) return kFailed;
   Pool pool;
   int64_t known_batch = 0;
-  if (!load_from_store(a, c.lang, *db, pool, known_batch)) return kFailed;
+  if (!load_from_store(a, c.lang, *db, pool, known_batch) || !apply_filter(a, c.lang, pool)) return kFailed;
   ExportOptions options;
   options.lang = c.lang;
+  Progress progress(c.lang == Lang::zh ? "导出" : "exporting", c.lang == Lang::zh ? "张表" : "tables", c.lang);
+  options.progress = [&](uint64_t done, uint64_t total) {
+    if (done < total) progress.update(done, total);
+    else progress.finish(total);
+  };
   // Titles' tiers by name in the user's language: the policy's title without the standard's
   // words and year ("专精特新中小企业认定标准（2026）" → "专精特新中小企业"); policies carry no
   // separate tier name.

@@ -10,6 +10,7 @@
 #include <map>
 
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "cli/progress.h"
 #include "demo/generate.h"
 #include "engine/format.h"
@@ -183,8 +184,22 @@ int cmd_import(int argc, char** argv) {
     o.dry_run = dry_run;
     Progress progress(lang == Lang::zh ? "写入" : "writing", lang == Lang::zh ? "行" : "rows", lang);
     o.progress = [&](uint64_t done, uint64_t total) { progress.update(done, total); };
+    std::vector<InputError> conflicts;
+    o.conflicts = &conflicts;
     Result<store::ImportSummary> sum = s->import_pool(*pool, o);
     if (sum) progress.finish(sum->enterprises_new + sum->static_versions + sum->yearly_versions + sum->events_added);
+    if (!sum && !conflicts.empty()) {
+      // The file contradicts the stored facts: reported like the file's own errors (each one,
+      // and in --report), the whole file left out.
+      for (const InputError& e : conflicts) std::cerr << format_input_error(e, lang) << "\n";
+      all_errors.errors.insert(all_errors.errors.end(), conflicts.begin(), conflicts.end());
+      std::cerr << (lang == Lang::zh
+                        ? file + "：与企业库中已有数据矛盾 " + std::to_string(conflicts.size()) + " 处，整个文件未导入\n"
+                        : file + ": " + std::to_string(conflicts.size()) +
+                              " contradiction(s) with the stored facts; nothing from this file was imported\n");
+      rc = std::max(rc, kPartial);
+      continue;
+    }
     if (!sum) {
       std::cerr << "gradus: " << file << ": " << sum.error().message.in(lang) << "\n";
       rc = kFailed;
@@ -206,19 +221,27 @@ int cmd_import(int argc, char** argv) {
 }
 
 int cmd_history(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2, {"db", "lang", "uscc"}, {});
+  Args a = parse_args(argc, argv, 2, {"db", "lang", "uscc", "name"}, {});
   if (!a.error.empty()) return usage_error(a.error);
-  if (!a.has("uscc")) return usage_error("history needs --uscc CODE");
+  if (!has_firm_option(a)) return usage_error("history needs --uscc CODE or --name NAME");
   Lang lang = Lang::zh;
   if (!read_lang(a, &lang)) return kFailed;
   auto s = open_store_or_report(a, lang);
   if (!s) return kFailed;
-  Result<std::vector<store::HistoryEntry>> h = s->history(a.get("uscc"));
+  std::string uscc = a.get("uscc");
+  if (a.has("name")) {  // the name as the store knows it now
+    Result<Pool> pool = s->load_pool({});
+    if (!pool) return std::cerr << "gradus: " << pool.error().message.in(lang) << "\n", kFailed;
+    std::optional<uint32_t> row = find_firm(a, lang, *pool, &uscc);
+    if (!row) return kFailed;
+  }
+  Result<std::vector<store::HistoryEntry>> h = s->history(uscc);
   if (!h) {
     std::cerr << "gradus: " << h.error().message.in(lang) << "\n";
     return kFailed;
   }
   const bool zh = lang == Lang::zh;
+  std::printf("%s\n", uscc.c_str());  // the firm whose history follows (found by --name, say)
   int64_t batch = -1;
   for (const store::HistoryEntry& e : *h) {
     if (e.batch.id != batch) {
@@ -227,7 +250,11 @@ int cmd_history(int argc, char** argv) {
                   static_cast<long long>(batch), e.batch.at.c_str(), e.batch.actor.c_str(),
                   e.batch.source.c_str(), e.batch.kind.c_str());
     }
-    const std::string field = e.year != 0 ? e.field + "@" + std::to_string(e.year) : e.field;
+    // zh: the field's Chinese label and the year in brackets; en: the contract's FIELD@YEAR.
+    const FieldDef* def = zh ? find_field(e.field) : nullptr;
+    const std::string field = def != nullptr ? std::string(def->zh) + (e.year != 0 ? "（" + std::to_string(e.year) + "）" : "")
+                              : e.year != 0 ? e.field + "@" + std::to_string(e.year)
+                                            : e.field;
     if (e.before.empty()) {
       std::printf("  %s = %s\n", field.c_str(), e.after.c_str());
     } else {

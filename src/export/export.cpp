@@ -405,7 +405,40 @@ std::vector<XlsxColumn> columns(std::initializer_list<std::pair<const char*, con
   return out;
 }
 
+// A sink that reports each table it starts (ExportOptions::progress) and passes everything on.
+class ProgressSink final : public Sink {
+ public:
+  ProgressSink(Sink& inner, const ExportOptions& opt, uint64_t tables) : inner_(inner), opt_(opt), tables_(tables) {}
+  using Sink::table;
+  Status table(const std::string& sheet, const std::string& file, const std::vector<XlsxColumn>& columns,
+               const SheetOptions& layout) override {
+    if (opt_.progress) opt_.progress(started_, tables_);
+    ++started_;
+    return inner_.table(sheet, file, columns, layout);
+  }
+  Status row(const Row& cells) override { return inner_.row(cells); }
+  Status close() override {
+    Status s = inner_.close();
+    if (s.ok() && opt_.progress) opt_.progress(tables_, tables_);
+    return s;
+  }
+
+ private:
+  Sink& inner_;
+  const ExportOptions& opt_;
+  uint64_t tables_;
+  uint64_t started_ = 0;
+};
+
+Status write_tables(const Pool& pool, Sink& sink, const ExportOptions& opt);
+
+// Every table of the pool, with progress when asked for: 9 tables, and the assessment's.
 Status write_pool(const Pool& pool, Sink& sink, const ExportOptions& opt) {
+  ProgressSink counted(sink, opt, opt.extra.headers.empty() ? 9 : 10);
+  return write_tables(pool, counted, opt);
+}
+
+Status write_tables(const Pool& pool, Sink& sink, const ExportOptions& opt) {
   const Lang lang = opt.lang;
   FlatTexts texts(lang);
   const std::span<const FieldDef> fields = all_fields();

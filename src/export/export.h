@@ -52,6 +52,9 @@ struct ExportOptions {
   std::map<std::string, std::string, std::less<>> tier_labels;
   // Rows per XLSX sheet, the header included (Excel's limit; tests set a small one).
   uint32_t max_rows_per_sheet = kXlsxMaxRows;
+  // Called as each table (sheet or file) is started and when all are written: (tables done,
+  // tables in all), for a progress line.
+  std::function<void(uint64_t done, uint64_t total)> progress;
 };
 
 // The empty import template (see docs/store.md, "The import template"): sheet 企业数据 / Data with
