@@ -46,6 +46,8 @@ check "potential on screen shows 50 and says how many there are" contains "$T/po
 "$G" assess --db "sqlite:$T/demo.db" --policy innovative-sme --format csv --lang en >"$T/assess.csv"
 not_met=$(tail -n +2 "$T/assess.csv" | awk -F, '$7 != "met"' | wc -l)
 check "gap --all --summary has one line per firm not meeting the tier" [ "$(tail -n +2 "$T/gap.csv" | wc -l)" -eq "$not_met" ]
+"$G" gap --db "sqlite:$T/demo.db" --all --summary --policy innovative-sme --lang en --format xlsx --output "$T/gap.xlsx" 2>"$T/gapx.err" >/dev/null
+check "gap --all --format xlsx writes the same rows as the CSV" contains "$T/gapx.err" "wrote $not_met rows to"
 
 # An import that contradicts the stored facts is refused like a file's own error (exit 1, reported).
 "$G" init --db "sqlite:$T/pool.db" >/dev/null 2>&1

@@ -17,6 +17,8 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/progress.h"
+#include "export/csv_text.h"
+#include "xlsx/writer.h"
 #include "core/allocator.h"
 #include "core/embedded.h"
 #include "engine/cases.h"
@@ -271,14 +273,18 @@ int gap_whole_pool(const Args& a, const Common& c, const std::vector<std::unique
     for (const FactOverride& o : changes) spec += (spec.empty() ? "" : " ") + override_spec(o);
     return spec;
   };
-  // One firm's gap for one tier as CSV lines, appended to `out`.
-  auto format_gap = [&](const FirmGap& fg, std::string& out) {
+  // One firm's gap for one tier as rows of cells, appended to `out`.
+  using Rows = std::vector<std::vector<std::string>>;
+  auto format_gap = [&](const FirmGap& fg, Rows& out) {
     const uint32_t e = fg.enterprise;
     const TierGap& g = fg.gap;
     const Plan& plan = *plans[fg.plan];
-    const std::string firm = csv_cell(pool.uscc(e)) + "," + csv_cell(pool.text(name, e)) + "," + csv_cell(tier_name(plan)) +
-                             "," + csv_cell(zh ? mode_label(plan.options.mode).zh : plan.options.mode) + "," +
-                             plan.options.as_of.to_string() + "," + csv_cell(outcome_label(g.outcome).in(lang)) + ",";
+    const std::vector<std::string> firm = {pool.uscc(e),
+                                           pool.text(name, e),
+                                           tier_name(plan),
+                                           zh ? mode_label(plan.options.mode).zh : plan.options.mode,
+                                           plan.options.as_of.to_string(),
+                                           outcome_label(g.outcome).in(lang)};
     if (summary) {
       std::string blocking;
       size_t changes = 0;
@@ -287,18 +293,20 @@ int gap_whole_pool(const Args& a, const Common& c, const std::vector<std::unique
       };
       add(g.unknown), add(g.not_met), add(g.manual);
       for (const CriterionGap& x : g.not_met) changes += x.suggestions.size() + (x.score_plan ? 1 : 0);
-      out += firm + std::to_string(g.unknown.size()) + "," + std::to_string(g.not_met.size()) + "," +
-             std::to_string(g.manual.size()) + "," + std::to_string(changes) + "," + csv_cell(blocking) + "\n";
+      std::vector<std::string>& row = out.emplace_back(firm);
+      for (size_t n : {g.unknown.size(), g.not_met.size(), g.manual.size(), changes}) row.push_back(std::to_string(n));
+      row.push_back(blocking);
       return;
     }
     auto line = [&](const char* kind, const CriterionGap& x, const std::string& change, const std::string& spec) {
-      out += firm + csv_cell(kind_label(kind)) + ",";
-      if (!zh) out += csv_cell(x.id) + ",";
-      out += csv_cell(x.label.in(lang)) + "," +
-             csv_cell(x.value + (x.unit.empty() || x.value.empty() ? "" : " " + x.unit)) + "," + csv_cell(x.threshold) +
-             "," + csv_cell(change);
-      if (!zh) out += "," + csv_cell(spec);
-      out += "\n";
+      std::vector<std::string>& row = out.emplace_back(firm);
+      row.push_back(kind_label(kind));
+      if (!zh) row.push_back(x.id);
+      row.push_back(x.label.in(lang));
+      row.push_back(x.value + (x.unit.empty() || x.value.empty() ? "" : " " + x.unit));
+      row.push_back(x.threshold);
+      row.push_back(change);
+      if (!zh) row.push_back(spec);
     };
     for (const CriterionGap& x : g.unknown) {
       std::string facts;
@@ -330,27 +338,67 @@ int gap_whole_pool(const Args& a, const Common& c, const std::vector<std::unique
     for (const CriterionGap& x : g.manual) line("manual", x, x.note.in(lang), "");
   };
 
-  std::ostream& out = std::cout;
-  out << kUtf8Bom;
+  std::vector<std::string> headers;
   if (summary) {
-    out << (zh ? "统一社会信用代码,企业名称,层级,评价方式,评价日,结论,缺数据项数,不符合项数,需评审项数,已验证的修改建议数,未满足的条款\n"
-               : "uscc,name,policy,mode,as_of,outcome,unknown,not_met,manual,proven_changes,open_criteria\n");
+    headers = zh ? std::vector<std::string>{"统一社会信用代码", "企业名称", "层级", "评价方式", "评价日", "结论",
+                                            "缺数据项数", "不符合项数", "需评审项数", "已验证的修改建议数", "未满足的条款"}
+                 : std::vector<std::string>{"uscc", "name", "policy", "mode", "as_of", "outcome", "unknown",
+                                            "not_met", "manual", "proven_changes", "open_criteria"};
   } else {
-    out << (zh ? "统一社会信用代码,企业名称,层级,评价方式,评价日,结论,类别,条款名称,当前值,要求,建议修改\n"
-               : "uscc,name,policy,mode,as_of,outcome,kind,criterion,label,value,required,change,change_spec\n");
+    headers = zh ? std::vector<std::string>{"统一社会信用代码", "企业名称", "层级", "评价方式", "评价日", "结论",
+                                            "类别", "条款名称", "当前值", "要求", "建议修改"}
+                 : std::vector<std::string>{"uscc", "name", "policy", "mode", "as_of", "outcome", "kind",
+                                            "criterion", "label", "value", "required", "change", "change_spec"};
   }
+  // CSV to stdout, or a workbook (--format xlsx --output FILE) whose sheet continues on
+  // "差距(2)" … at Excel's row limit; counts are number cells.
+  std::unique_ptr<XlsxWriter> book;
+  if (a.get("format", "csv") == "xlsx") {
+    Result<std::unique_ptr<XlsxWriter>> w = XlsxWriter::create(a.get("output"));
+    if (!w) return std::cerr << "gradus: " << w.error().message.in(lang) << "\n", kFailed;
+    book = std::move(*w);
+    std::vector<XlsxColumn> columns;
+    for (const std::string& h : headers) columns.push_back({h, h == headers[1] ? 30.0 : 0.0});
+    if (Status st = book->add_sheet(zh ? "差距" : "gaps", columns); !st.ok()) {
+      return std::cerr << "gradus: " << st.message.in(lang) << "\n", kFailed;
+    }
+  }
+  std::ostream& out = std::cout;
+  if (!book) out << kUtf8Bom << csv_record(headers, "\n");
+  size_t written = 0;
+  auto write_rows = [&](const Rows& rows) -> Status {
+    for (const std::vector<std::string>& r : rows) {
+      ++written;
+      if (!book) {
+        out << csv_record(r, "\n");
+        continue;
+      }
+      std::vector<XlsxValue> cells;
+      for (size_t k = 0; k < r.size(); ++k) {
+        const bool count = summary && k >= 6 && k <= 9;
+        cells.push_back(count ? XlsxValue::number(r[k]) : XlsxValue::text(r[k]));
+      }
+      if (Status st = book->add_row(cells); !st.ok()) return st;
+    }
+    return Status::ok_status();
+  };
   constexpr size_t kChunk = 8;  // batches analysed, then written, at a time
   const size_t batches = analysis.batches();
   Progress progress(zh ? "差距分析" : "gap analysis", zh ? "家企业" : "firms", lang);
   for (size_t chunk = 0; chunk < batches; chunk += kChunk) {
     const size_t last = std::min(batches, chunk + kChunk);
-    std::vector<std::string> parts(last - chunk);
+    std::vector<Rows> parts(last - chunk);
     analysis.run(chunk, last, threads, [&](size_t b, std::vector<FirmGap>&& gaps) {
-      std::string& text = parts[b - chunk];
-      for (const FirmGap& fg : gaps) format_gap(fg, text);
+      for (const FirmGap& fg : gaps) format_gap(fg, parts[b - chunk]);
     });
-    for (const std::string& part : parts) out << part;
+    for (const Rows& part : parts) {
+      if (Status st = write_rows(part); !st.ok()) return std::cerr << "gradus: " << st.message.in(lang) << "\n", kFailed;
+    }
     progress.update(std::min<uint64_t>(pool.size(), last * kBatch), pool.size());
+  }
+  if (book) {
+    if (Status st = book->close(); !st.ok()) return std::cerr << "gradus: " << st.message.in(lang) << "\n", kFailed;
+    std::cerr << (zh ? "已写入 " : "wrote ") << written << (zh ? " 行：" : " rows to ") << a.get("output") << "\n";
   }
   out.flush();
   progress.finish(pool.size());
@@ -360,7 +408,7 @@ int gap_whole_pool(const Args& a, const Common& c, const std::vector<std::unique
 int cmd_gap(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2,
                       {"input", "db", "known-at", "uscc", "name", "policy", "as-of", "mode", "lang", "policy-file", "threads",
-                       "calls", "region", "park", "industry"},
+                       "calls", "region", "park", "industry", "format", "output"},
                       {"all", "summary", "ignore-unknown-columns"});
   if (!a.error.empty()) return usage_error(a.error);
   if (a.has("input") == a.has("db") || (a.has("uscc") || a.has("name")) == a.has("all") ||
@@ -376,8 +424,16 @@ int cmd_gap(int argc, char** argv) {
   CallCalendar calls;
   if (!load_calendar(a, c.lang, calls)) return kFailed;
   if (!apply_filter(a, c.lang, pool)) return kFailed;
-  if (a.has("all")) return gap_whole_pool(a, c, owned, pool, calls);
-  if (a.has("summary")) return usage_error("--summary goes with --all");
+  if (a.has("all")) {
+    const std::string fmt = a.get("format", "csv");
+    if ((fmt != "csv" && fmt != "xlsx") || (fmt == "xlsx") != a.has("output")) {
+      return usage_error("gap --all writes --format csv (to stdout) or --format xlsx --output FILE.xlsx");
+    }
+    return gap_whole_pool(a, c, owned, pool, calls);
+  }
+  if (a.has("summary") || a.has("format") || a.has("output")) {
+    return usage_error("--summary, --format and --output go with --all");
+  }
   std::string code;
   std::optional<uint32_t> row = find_firm(a, c.lang, pool, &code);
   if (!row) return kFailed;
