@@ -1,6 +1,8 @@
 // The import template, pool exports (XLSX / CSV) and import error reports (see export.h).
 #include "export/export.h"
 
+#include "ingest/flat_form.h"
+
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -392,7 +394,7 @@ bool has_long_number(const Pool& pool, FieldScope scope) {
 SheetOptions numbers_layout(const Pool& pool, FieldScope scope, Lang lang) {
   SheetOptions o;
   if (has_long_number(pool, scope)) {
-    o.note_header = pick(lang, "备注", "note");
+    o.note_header = std::string(lang == Lang::zh ? kExportNoteHeaderZh : kExportNoteHeaderEn);
     o.note_lang = lang;
   }
   return o;

@@ -2,6 +2,7 @@
 // the real importer (load_pool_file) to the same pool, and samples/pool.xlsx equals
 // samples/pool.csv. GRADUS_WRITE_SAMPLES=1 regenerates samples/pool.xlsx from samples/pool.csv.
 #include "export/export.h"
+#include "ingest/flat_form.h"
 
 #include <gtest/gtest.h>
 #include <minizip/unzip.h>
@@ -565,10 +566,16 @@ TEST(Export, AmountsAreNumberCellsThatAddUp) {
   ASSERT_TRUE(export_pool_xlsx(long_pool, path2, {}).ok());
   const V yearly = sheet_rows(path2, 1);
   ASSERT_EQ(yearly.size(), 2u);
-  EXPECT_EQ(yearly[0].substr(yearly[0].rfind('|') + 1), "备注");
+  EXPECT_EQ(yearly[0].substr(yearly[0].rfind('|') + 1), kExportNoteHeaderZh);
   EXPECT_NE(yearly[1].find("|1234567890.123456|"), std::string::npos) << yearly[1];
   EXPECT_EQ(yearly[1].substr(yearly[1].rfind('|') + 1),
             "资产总额（万元） 以文本写出：超过 15 位有效数字，Excel 的数字会改变它");
+  // The export with its note column imports again, to the same value (the note is gradus's own).
+  IngestReport again;
+  Result<Pool> back = load_pool_file(path2, again);
+  ASSERT_TRUE(back.ok() && again.ok()) << (again.errors.empty() ? "" : format_input_error(again.errors[0], Lang::en));
+  const FieldDef& assets = *find_field("total_assets");
+  EXPECT_EQ(back->yearly(assets.id, 2025)->values[0], long_pool.yearly(assets.id, 2025)->values[0]);
 }
 
 // Issue 17, task 6: in Chinese every value of the detail sheets is a label (title states,

@@ -108,6 +108,8 @@ bool FlatLoader::set_header(std::span<const std::string_view> headers,
     }
     if (bad_unit) {
       // Reported above.
+    } else if (col.kind == Kind::ignored && (col.header == kExportNoteHeaderZh || col.header == kExportNoteHeaderEn)) {
+      // gradus's own note column of an export: nothing to read.
     } else if (col.kind == Kind::ignored) {
       if (unknown.empty()) unknown_at = at;
       unknown.push_back(col.header);

@@ -24,6 +24,16 @@
 #include "ingest/csv_reader.h"
 #include "ingest/json_value.h"
 
+namespace gradus {
+
+// The header of the column gradus's own XLSX export adds on a sheet where an amount had to be
+// written as text (more than 15 significant digits, export/export.h): read back silently — it is
+// gradus's note about its own cells, not a fact and not an office's extra column.
+inline constexpr std::string_view kExportNoteHeaderZh = "gradus 备注（文本单元格）";
+inline constexpr std::string_view kExportNoteHeaderEn = "gradus note (text cells)";
+
+}  // namespace gradus
+
 namespace gradus::ingest {
 
 // What a flat-form column holds.

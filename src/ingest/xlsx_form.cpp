@@ -61,7 +61,16 @@ bool is_notes_sheet(std::string_view name) {
 }
 
 bool is_detail_sheet(std::string_view name) {
-  const std::string n = ascii_lower(trim(name));
+  std::string n = ascii_lower(trim(name));
+  // A table longer than Excel's row limit continues on "称号(2)", "titles(3)" ….
+  if (n.size() > 3 && n.back() == ')') {
+    const size_t open = n.rfind('(');
+    if (open != std::string::npos && open > 0 && open + 2 < n.size() &&
+        std::all_of(n.begin() + static_cast<std::ptrdiff_t>(open) + 1, n.end() - 1,
+                    [](unsigned char c) { return std::isdigit(c); })) {
+      n.erase(open);
+    }
+  }
   static constexpr std::string_view kNames[] = {
       "称号",   "不良事件",  "奖项",   "荣誉资质", "创客中国",    "知识产权", "评估结果",
       "titles", "incidents", "awards", "honours",  "maker china", "ip items", "assessment",

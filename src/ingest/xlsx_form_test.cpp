@@ -165,5 +165,15 @@ TEST(XlsxForm, WholeFileFailures) {
   EXPECT_FALSE(load_pool_text("PK", InputFormat::xlsx, "x.xlsx", report).ok());
 }
 
+TEST(XlsxForm, DetailSheetsAreKnownAlsoWhenContinued) {
+  EXPECT_TRUE(ingest::is_detail_sheet("称号"));
+  EXPECT_TRUE(ingest::is_detail_sheet("称号(2)"));
+  EXPECT_TRUE(ingest::is_detail_sheet("Titles(13)"));
+  EXPECT_FALSE(ingest::is_detail_sheet("称号()"));
+  EXPECT_FALSE(ingest::is_detail_sheet("称号(x)"));
+  EXPECT_FALSE(ingest::is_detail_sheet("企业数据(2)"));
+}
+
 }  // namespace
+
 }  // namespace gradus
