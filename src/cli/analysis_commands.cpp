@@ -273,18 +273,44 @@ int gap_whole_pool(const Args& a, const Common& c, const std::vector<std::unique
     for (const FactOverride& o : changes) spec += (spec.empty() ? "" : " ") + override_spec(o);
     return spec;
   };
-  // One firm's gap for one tier as rows of cells, appended to `out`.
+  // One firm's gap for one tier, appended to `out`: as CSV text (formatted on the worker threads,
+  // so that the writer only copies bytes) or, for a workbook, as rows of cells.
   using Rows = std::vector<std::vector<std::string>>;
-  auto format_gap = [&](const FirmGap& fg, Rows& out) {
+  struct Formatted {
+    std::string csv;
+    Rows rows;
+  };
+  const bool to_csv = a.get("format", "csv") == "csv";
+  auto format_gap = [&](const FirmGap& fg, Formatted& out) {
     const uint32_t e = fg.enterprise;
     const TierGap& g = fg.gap;
     const Plan& plan = *plans[fg.plan];
-    const std::vector<std::string> firm = {pool.uscc(e),
-                                           pool.text(name, e),
-                                           tier_name(plan),
-                                           zh ? mode_label(plan.options.mode).zh : plan.options.mode,
-                                           plan.options.as_of.to_string(),
-                                           outcome_label(g.outcome).in(lang)};
+    const std::string tier = tier_name(plan), day = plan.options.as_of.to_string();
+    const std::string_view firm[] = {pool.uscc(e),
+                                     pool.text(name, e),
+                                     tier,
+                                     zh ? mode_label(plan.options.mode).zh : plan.options.mode,
+                                     day,
+                                     outcome_label(g.outcome).in(lang)};
+    std::string firm_csv;  // the six leading fields, once per firm and tier
+    if (to_csv) {
+      for (std::string_view f : firm) append_csv_field(firm_csv, f), firm_csv += ',';
+    }
+    auto row = [&](std::initializer_list<std::string_view> tail) {
+      if (to_csv) {
+        out.csv += firm_csv;
+        bool first = true;
+        for (std::string_view f : tail) {
+          if (!first) out.csv += ',';
+          first = false;
+          append_csv_field(out.csv, f);
+        }
+        out.csv += '\n';
+        return;
+      }
+      std::vector<std::string>& r = out.rows.emplace_back(std::begin(firm), std::end(firm));
+      for (std::string_view f : tail) r.emplace_back(f);
+    };
     if (summary) {
       std::string blocking;
       size_t changes = 0;
@@ -293,20 +319,17 @@ int gap_whole_pool(const Args& a, const Common& c, const std::vector<std::unique
       };
       add(g.unknown), add(g.not_met), add(g.manual);
       for (const CriterionGap& x : g.not_met) changes += x.suggestions.size() + (x.score_plan ? 1 : 0);
-      std::vector<std::string>& row = out.emplace_back(firm);
-      for (size_t n : {g.unknown.size(), g.not_met.size(), g.manual.size(), changes}) row.push_back(std::to_string(n));
-      row.push_back(blocking);
+      row({std::to_string(g.unknown.size()), std::to_string(g.not_met.size()), std::to_string(g.manual.size()),
+           std::to_string(changes), blocking});
       return;
     }
     auto line = [&](const char* kind, const CriterionGap& x, const std::string& change, const std::string& spec) {
-      std::vector<std::string>& row = out.emplace_back(firm);
-      row.push_back(kind_label(kind));
-      if (!zh) row.push_back(x.id);
-      row.push_back(x.label.in(lang));
-      row.push_back(x.value + (x.unit.empty() || x.value.empty() ? "" : " " + x.unit));
-      row.push_back(x.threshold);
-      row.push_back(change);
-      if (!zh) row.push_back(spec);
+      const std::string value = x.value + (x.unit.empty() || x.value.empty() ? "" : " " + x.unit);
+      if (zh) {
+        row({kind_label(kind), x.label.zh, value, x.threshold, change});
+      } else {
+        row({kind, x.id, x.label.en, value, x.threshold, change, spec});
+      }
     };
     for (const CriterionGap& x : g.unknown) {
       std::string facts;
@@ -366,13 +389,13 @@ int gap_whole_pool(const Args& a, const Common& c, const std::vector<std::unique
   std::ostream& out = std::cout;
   if (!book) out << kUtf8Bom << csv_record(headers, "\n");
   size_t written = 0;
-  auto write_rows = [&](const Rows& rows) -> Status {
-    for (const std::vector<std::string>& r : rows) {
+  auto write = [&](const Formatted& part) -> Status {
+    if (!book) {
+      out.write(part.csv.data(), static_cast<std::streamsize>(part.csv.size()));
+      return Status::ok_status();
+    }
+    for (const std::vector<std::string>& r : part.rows) {
       ++written;
-      if (!book) {
-        out << csv_record(r, "\n");
-        continue;
-      }
       std::vector<XlsxValue> cells;
       for (size_t k = 0; k < r.size(); ++k) {
         const bool count = summary && k >= 6 && k <= 9;
@@ -387,12 +410,12 @@ int gap_whole_pool(const Args& a, const Common& c, const std::vector<std::unique
   Progress progress(zh ? "差距分析" : "gap analysis", zh ? "家企业" : "firms", lang);
   for (size_t chunk = 0; chunk < batches; chunk += kChunk) {
     const size_t last = std::min(batches, chunk + kChunk);
-    std::vector<Rows> parts(last - chunk);
+    std::vector<Formatted> parts(last - chunk);
     analysis.run(chunk, last, threads, [&](size_t b, std::vector<FirmGap>&& gaps) {
       for (const FirmGap& fg : gaps) format_gap(fg, parts[b - chunk]);
     });
-    for (const Rows& part : parts) {
-      if (Status st = write_rows(part); !st.ok()) return std::cerr << "gradus: " << st.message.in(lang) << "\n", kFailed;
+    for (const Formatted& part : parts) {
+      if (Status st = write(part); !st.ok()) return std::cerr << "gradus: " << st.message.in(lang) << "\n", kFailed;
     }
     progress.update(std::min<uint64_t>(pool.size(), last * kBatch), pool.size());
   }

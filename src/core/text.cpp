@@ -1,6 +1,7 @@
 // UTF-8 helpers: width normalisation, trimming, splitting.
 #include "core/text.h"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace gradus {
@@ -242,15 +243,39 @@ std::string clean_utf8(std::string_view s) {
   return out;
 }
 
-std::string csv_field(std::string_view s) {
-  std::string clean = clean_utf8(s);
-  if (clean.find_first_of(",\"\r\n") == std::string::npos) return clean;
-  std::string q = "\"";
-  for (char c : clean) {
-    if (c == '"') q += '"';
-    q += c;
+void append_csv_field(std::string& out, std::string_view s) {
+  bool quote = false, clean = true;
+  for (const char ch : s) {
+    const auto b = static_cast<unsigned char>(ch);
+    if (b == ',' || b == '"' || b == '\r' || b == '\n') quote = true;
+    if (b >= 0x80 || (b < 0x20 && b != '\t' && b != '\r' && b != '\n')) clean = false;
   }
-  return q + "\"";
+  std::string cleaned;
+  if (!clean && (!valid_utf8(s) || s.find("\xEF\xBF\xBE") != std::string_view::npos ||
+                 s.find("\xEF\xBF\xBF") != std::string_view::npos ||
+                 std::any_of(s.begin(), s.end(), [](char c) {
+                   const auto b = static_cast<unsigned char>(c);
+                   return b < 0x20 && b != '\t' && b != '\r' && b != '\n';
+                 }))) {
+    cleaned = clean_utf8(s);  // something to escape (or a U+FFFE/FFFF to check): the slow path
+    s = cleaned;
+  }
+  if (!quote) {
+    out.append(s);
+    return;
+  }
+  out += '"';
+  for (const char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+std::string csv_field(std::string_view s) {
+  std::string out;
+  append_csv_field(out, s);
+  return out;
 }
 
 size_t display_columns(std::string_view s) {

@@ -69,6 +69,8 @@ inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
 // One CSV field: clean_utf8(s), in double quotes (inner quotes doubled) when it holds , " CR or LF.
 std::string csv_field(std::string_view s);
+// The same appended to `out` (no allocation for text that is already clean: the usual case).
+void append_csv_field(std::string& out, std::string_view s);
 
 // Columns the text takes on a terminal or in a spreadsheet cell: a character of three or four
 // UTF-8 bytes (CJK and other wide characters) counts two, any other one.
