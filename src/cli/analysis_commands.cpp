@@ -638,11 +638,7 @@ int cmd_potential(int argc, char** argv) {
   if (!to_file && !a.has("top") && rows.size() > kScreenTop) rows.resize(kScreenTop);
   const bool zh = c.lang == Lang::zh;
   const FieldId name = find_field("name")->id;
-  auto ids = [](const std::vector<std::string>& v) {
-    std::string s;
-    for (const std::string& x : v) s += (s.empty() ? "" : ";") + x;
-    return s;
-  };
+  auto ids = [&](const std::vector<std::string>& v) { return criteria_text(*owned[0], v, c.lang); };
   if (fmt == "xlsx") {
     Table t;
     t.sheet = zh ? "潜力排名" : "potential";
@@ -671,16 +667,6 @@ int cmd_potential(int argc, char** argv) {
     std::cout << (zh ? "已写入 " : "wrote ") << rows.size() << (zh ? " 家企业：" : " firms to ") << a.get("output") << "\n";
     return kOk;
   }
-  // Blocking criteria: ids for programs (en), labels for people (zh).
-  auto blocking_text = [&](const std::vector<std::string>& v) {
-    if (!zh) return ids(v);
-    std::string out;
-    for (const std::string& id : v) {
-      const Criterion* cr = find_criterion(*owned[0], id);
-      out += (out.empty() ? "" : "；") + (cr != nullptr ? cr->label.zh : id);
-    }
-    return out;
-  };
   if (fmt == "csv") {
     std::cout << kUtf8Bom
               << (zh ? "排名,统一社会信用代码,企业名称,层级,结论,不符合项数,缺数据项数,需评审项数,差距（相对）,阻碍条款\n"
@@ -703,7 +689,7 @@ int cmd_potential(int argc, char** argv) {
       std::cout << k + 1 << "," << pool.uscc(r.enterprise) << "," << csv_cell(pool.text(name, r.enterprise)) << ","
                 << csv_cell(zh ? owned[0]->policy->title.zh : owned[0]->policy->key()) << ","
                 << (zh ? outcome_label(r.outcome).zh : outcome_id(r.outcome)) << "," << r.not_met << "," << r.unknown
-                << "," << r.manual << "," << shortfall << "," << csv_cell(blocking_text(r.blocking)) << "\n";
+                << "," << r.manual << "," << shortfall << "," << csv_cell(ids(r.blocking)) << "\n";
     } else if (fmt == "json") {
       std::cout << (k ? ",\n" : "\n") << "{\"rank\":" << k + 1 << ",\"uscc\":\"" << pool.uscc(r.enterprise)
                 << "\",\"policy\":\"" << owned[0]->policy->key() << "\",\"outcome\":\"" << outcome_id(r.outcome)

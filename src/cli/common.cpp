@@ -175,6 +175,19 @@ bool apply_filter(const Args& a, Lang lang, Pool& pool) {
   return true;
 }
 
+std::string criteria_text(const Plan& plan, const std::vector<std::string>& ids, Lang lang) {
+  std::string out;
+  for (const std::string& id : ids) {
+    if (lang == Lang::en) {
+      out += (out.empty() ? "" : ";") + id;
+      continue;
+    }
+    const Criterion* c = find_criterion(plan, id);
+    out += (out.empty() ? "" : "；") + (c != nullptr ? c->label.zh : id);
+  }
+  return out;
+}
+
 std::string pad_display(std::string_view s, size_t width) {
   const size_t columns = display_columns(s);
   return std::string(s) + std::string(columns < width ? width - columns : 0, ' ');

@@ -78,6 +78,10 @@ bool has_firm_option(const Args& a);
 // not load.
 bool load_calendar(const Args& a, Lang lang, CallCalendar& calls);
 
+// Criteria of `plan` named by id: in zh by their labels joined by "；" (for people), in en the
+// ids joined by ";" (for programs).
+std::string criteria_text(const Plan& plan, const std::vector<std::string>& ids, Lang lang);
+
 // `s` followed by spaces up to `width` terminal columns (a CJK character takes two), for tables
 // on the screen; longer text is kept whole.
 std::string pad_display(std::string_view s, size_t width);

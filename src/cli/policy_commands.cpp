@@ -185,23 +185,9 @@ int cmd_policy_diff(int argc, char** argv) {
   PolicyDiff d = policy_diff(*owned[0], *owned[1], pool, static_cast<unsigned>(std::atoi(a.get("threads", "0").c_str())));
   const bool zh = c.lang == Lang::zh;
   const FieldId name = find_field("name")->id;
-  auto ids = [](const std::vector<std::string>& v) {
-    std::string s;
-    for (const std::string& x : v) s += (s.empty() ? "" : ";") + x;
-    return s;
-  };
   const std::string ka = owned[0]->policy->key(), kb = owned[1]->policy->key();
   if (fmt == "csv") {
     // English: ids for programs; Chinese: outcomes as words and criteria by their labels.
-    auto blocking = [&](const Plan& plan, const std::vector<std::string>& v) {
-      if (!zh) return ids(v);
-      std::string out;
-      for (const std::string& id : v) {
-        const Criterion* cr = find_criterion(plan, id);
-        out += (out.empty() ? "" : "；") + (cr != nullptr ? cr->label.zh : id);
-      }
-      return out;
-    };
     std::cout << kUtf8Bom
               << (zh ? "统一社会信用代码,企业名称,原版本结论,新版本结论,原版本卡在,新版本卡在\n"
                      : "uscc,name,before,after,blocking_before,blocking_after\n");
@@ -209,7 +195,8 @@ int cmd_policy_diff(int argc, char** argv) {
       std::cout << pool.uscc(r.enterprise) << "," << csv_cell(pool.text(name, r.enterprise)) << ","
                 << (zh ? outcome_label(r.before).zh : outcome_id(r.before)) << ","
                 << (zh ? outcome_label(r.after).zh : outcome_id(r.after)) << ","
-                << csv_cell(blocking(*owned[0], r.blocking_before)) << "," << csv_cell(blocking(*owned[1], r.blocking_after))
+                << csv_cell(criteria_text(*owned[0], r.blocking_before, c.lang)) << ","
+                << csv_cell(criteria_text(*owned[1], r.blocking_after, c.lang))
                 << "\n";
     }
     return kOk;
@@ -228,8 +215,8 @@ int cmd_policy_diff(int argc, char** argv) {
   for (const PolicyDiffRow& r : d.changed) {
     std::cout << "\n" << pool.uscc(r.enterprise) << "  " << pool.text(name, r.enterprise) << ": "
               << outcome_label(r.before).in(c.lang) << " → " << outcome_label(r.after).in(c.lang) << "\n";
-    if (!r.blocking_before.empty()) std::cout << "  " << ka << (zh ? " 卡在：" : " blocked by: ") << ids(r.blocking_before) << "\n";
-    if (!r.blocking_after.empty()) std::cout << "  " << kb << (zh ? " 卡在：" : " blocked by: ") << ids(r.blocking_after) << "\n";
+    if (!r.blocking_before.empty()) std::cout << "  " << ka << (zh ? " 卡在：" : " blocked by: ") << criteria_text(*owned[0], r.blocking_before, c.lang) << "\n";
+    if (!r.blocking_after.empty()) std::cout << "  " << kb << (zh ? " 卡在：" : " blocked by: ") << criteria_text(*owned[1], r.blocking_after, c.lang) << "\n";
   }
   return kOk;
 }

@@ -42,35 +42,6 @@ uint64_t special_bytes(const char* p, size_t len, char sep) {
   return mask;
 }
 
-// Length of the UTF-8 sequence starting at s[i], or 0 when it is not valid UTF-8 (also when it is
-// cut by the end of `s`).
-size_t utf8_length(std::string_view s, size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) return 1;
-  size_t n = 0;
-  uint32_t min = 0;
-  if ((c & 0xE0) == 0xC0) {
-    n = 2;
-    min = 0x80;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 3;
-    min = 0x800;
-  } else if ((c & 0xF8) == 0xF0) {
-    n = 4;
-    min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  uint32_t code = c & (0x7F >> n);
-  for (size_t k = 1; k < n; ++k) {
-    const auto cc = static_cast<unsigned char>(s[i + k]);
-    if ((cc & 0xC0) != 0x80) return 0;
-    code = (code << 6) | (cc & 0x3F);
-  }
-  if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return 0;
-  return n;
-}
 
 // True when the sequence at s[i] is cut by the end of `s` but its bytes so far are a valid start
 // (more text may complete it).
@@ -156,7 +127,7 @@ Status scan_utf8(std::string_view s, size_t* pos, uint32_t line, bool final) {
       *pos = i;
       return nul_error(line_at(i));
     }
-    const size_t len = utf8_length(s, i);
+    const size_t len = utf8_sequence_length(s, i);
     if (len == 0) {
       if (!final && utf8_cut(s, i)) break;
       *pos = i;
