@@ -107,7 +107,8 @@ int cmd_whatif(int argc, char** argv) {
     }
     std::cout << "\n";
     for (const CriterionChange& ch : w.changes) {
-      std::cout << "  [" << ch.id << "] " << ch.label.in(c.lang) << ": " << outcome_label(ch.before).in(c.lang);
+      std::cout << "  " << (zh ? "" : "[" + ch.id + "] ") << ch.label.in(c.lang) << (zh ? "：" : ": ")
+                << outcome_label(ch.before).in(c.lang);
       if (ch.before != ch.after) std::cout << " → " << outcome_label(ch.after).in(c.lang);
       if (!ch.value_before.empty() || !ch.value_after.empty()) {
         std::cout << (zh ? "（值 " : " (value ") << (ch.value_before.empty() ? none : ch.value_before) << " → "
@@ -134,13 +135,14 @@ void print_tier_gap(const TierGap& g, Lang lang) {
     for (const CriterionGap& x : g.unknown) {
       std::string facts;
       for (const FieldRef& r : x.missing) facts += (facts.empty() ? "" : ", ") + field_ref_text(r, lang);
-      std::cout << "    [" << x.id << "] " << x.label.in(lang) << (facts.empty() ? "" : ": " + facts) << "\n";
+      std::cout << "    " << (zh ? "" : "[" + x.id + "] ") << x.label.in(lang)
+                << (facts.empty() ? "" : (zh ? "：" : ": ") + facts) << "\n";
     }
   }
   if (!g.not_met.empty()) {
     std::cout << (zh ? "  不符合：\n" : "  not met:\n");
     for (const CriterionGap& x : g.not_met) {
-      std::cout << "    [" << x.id << "] " << x.label.in(lang);
+      std::cout << "    " << (zh ? "" : "[" + x.id + "] ") << x.label.in(lang);
       if (!x.value.empty()) {
         std::cout << (zh ? "（值 " : " (value ") << x.value << (x.unit.empty() ? "" : " " + x.unit)
                   << (zh ? "，要求 " : ", required ") << x.threshold << (zh ? "）" : ")");
@@ -158,7 +160,7 @@ void print_tier_gap(const TierGap& g, Lang lang) {
                   << format_number(sp.score_before) << " → " << format_number(sp.score_after)
                   << (zh ? "，已验证）：\n" : ", proven):\n");
         for (const ScoreUpgrade& u : sp.upgrades) {
-          std::cout << "        [" << u.indicator << "] " << u.label.in(lang) << (zh ? "：" : ": ")
+          std::cout << "        " << (zh ? "" : "[" + u.indicator + "] ") << u.label.in(lang) << (zh ? "：" : ": ")
                     << format_number(u.points_before) << " → " << format_number(u.points_after)
                     << (zh ? " 分（" : " points (") << u.band << (zh ? "）：" : "): ") << u.change.text().in(lang)
                     << "\n";
@@ -186,7 +188,7 @@ void print_tier_gap(const TierGap& g, Lang lang) {
   if (!g.manual.empty()) {
     std::cout << (zh ? "  需评审判断：\n" : "  needs a reviewer:\n");
     for (const CriterionGap& x : g.manual) {
-      std::cout << "    [" << x.id << "] " << x.label.in(lang);
+      std::cout << "    " << (zh ? "" : "[" + x.id + "] ") << x.label.in(lang);
       if (!x.note.empty()) std::cout << (zh ? "：" : ": ") << x.note.in(lang);
       std::cout << "\n";
     }
@@ -260,7 +262,7 @@ int gap_whole_pool(const Args& a, const Common& c, const std::vector<std::unique
   PoolGapAnalysis analysis(plans, pool, options);
   for (size_t p = 0; p < plans.size(); ++p) analysis.only(p, std::move(keep[p]));
   const FieldId name = find_field("name")->id;
-  auto tier_name = [&](const Plan& p) { return zh ? p.policy->title.zh : p.policy->key(); };
+  auto tier_name = [&](const Plan& p) { return policy_name(*p.policy, lang); };
   auto kind_label = [&](const char* kind) -> std::string {
     if (!zh) return kind;
     static const std::map<std::string, std::string> zh_kind = {
@@ -482,7 +484,8 @@ int cmd_gap(int argc, char** argv) {
     GapOptions gap_options;
     gap_options.registry = c.registry.get();
     TierGap g = tier_gap(*plan, pool, *row, gap_options);
-    std::cout << "\n" << g.policy << ": " << outcome_label(g.outcome).in(lang) << "\n";
+    std::cout << "\n" << (zh ? plan->policy->title.zh : g.policy) << (zh ? "：" : ": ") << outcome_label(g.outcome).in(lang)
+              << "\n";
     if (judged && judged->review) {
       std::cout << (zh ? "  （已持有该称号：按复核标准评价，评价日 " : "  (holds this title: judged by its review, as of ")
                 << judged->options.as_of.to_string() << (zh ? "）\n" : ")\n");
@@ -650,11 +653,11 @@ int cmd_potential(int argc, char** argv) {
     for (size_t k = 0; k < rows.size(); ++k) {
       const PotentialRow& r = rows[k];
       t.rows.push_back({std::to_string(k + 1), pool.uscc(r.enterprise), pool.text(name, r.enterprise),
-                        owned[0]->policy->key(), outcome_label(r.outcome).in(c.lang), std::to_string(r.not_met),
+                        policy_name(*owned[0]->policy, c.lang), outcome_label(r.outcome).in(c.lang), std::to_string(r.not_met),
                         std::to_string(r.unknown), std::to_string(r.manual), format_number(r.shortfall),
                         ids(r.blocking)});
     }
-    t.notes = {zh ? "gradus potential：按与 " + owned[0]->policy->key() + " 的距离排序（评价日 " +
+    t.notes = {zh ? "gradus potential：按与“" + owned[0]->policy->title.zh + "”的距离排序（评价日 " +
                         c.options.as_of.to_string() + "）：不符合项数、缺数据项数、相对差距、需评审项数。"
                   : "gradus potential: firms ranked by distance to " + owned[0]->policy->key() + " (as of " +
                         c.options.as_of.to_string() + "): criteria not met, facts missing, relative shortfall, "
@@ -674,7 +677,7 @@ int cmd_potential(int argc, char** argv) {
   } else if (fmt == "json") {
     std::cout << "[";
   } else {
-    std::cout << owned[0]->policy->key() << (zh ? "：距离最近的 " : ": the ") << rows.size()
+    std::cout << policy_name(*owned[0]->policy, c.lang) << (zh ? "：距离最近的 " : ": the ") << rows.size()
               << (zh ? " 家企业（不符合项数、缺数据项数、差距、需评审项数）" : " firms closest to it (not met, unknown, shortfall, for a reviewer)");
     if (rows.size() < ranked) {
       std::cout << (zh ? "，共 " + std::to_string(ranked) + " 家，--top 0 列出全部" : "; " + std::to_string(ranked) +
@@ -687,7 +690,7 @@ int cmd_potential(int argc, char** argv) {
     const std::string shortfall = format_number(r.shortfall);
     if (fmt == "csv") {
       std::cout << k + 1 << "," << pool.uscc(r.enterprise) << "," << csv_cell(pool.text(name, r.enterprise)) << ","
-                << csv_cell(zh ? owned[0]->policy->title.zh : owned[0]->policy->key()) << ","
+                << csv_cell(policy_name(*owned[0]->policy, c.lang)) << ","
                 << (zh ? outcome_label(r.outcome).zh : outcome_id(r.outcome)) << "," << r.not_met << "," << r.unknown
                 << "," << r.manual << "," << shortfall << "," << csv_cell(ids(r.blocking)) << "\n";
     } else if (fmt == "json") {

@@ -262,12 +262,12 @@ int cmd_assess(int argc, char** argv) {
     const int o_met = static_cast<int>(Outcome::met), o_not = static_cast<int>(Outcome::not_met),
               o_unknown = static_cast<int>(Outcome::unknown), o_manual = static_cast<int>(Outcome::manual);
     auto line = [&](const std::string& label, const std::array<size_t, 8>& n, size_t off) {
-      std::printf("%s %10zu %10zu %10zu %10zu\n", pad_display(label, 40).c_str(), n[off + o_met], n[off + o_not],
+      std::printf("%s %10zu %10zu %10zu %10zu\n", pad_display(label, 56).c_str(), n[off + o_met], n[off + o_not],
                   n[off + o_unknown], n[off + o_manual]);
     };
     for (const auto& [group, rows] : counts) {
       if (!by.empty()) std::printf("\n%s\n", group.c_str());
-      std::printf("%s", pad_display(zh ? "政策" : "policy", 40).c_str());
+      std::printf("%s", pad_display(zh ? "政策" : "policy", 56).c_str());
       for (const char* h : {zh ? "符合" : "met", zh ? "不符合" : "not_met", zh ? "待补数据" : "unknown", zh ? "待评审" : "manual"}) {
         std::printf(" %s", pad_display_left(h, 10).c_str());
       }
@@ -277,9 +277,9 @@ int cmd_assess(int argc, char** argv) {
         const std::array<size_t, 8>& n = rows[k];
         const size_t holders = n[4] + n[5] + n[6] + n[7];
         if (k == 0) firms = n[0] + n[1] + n[2] + n[3] + holders;
-        line(plans[k]->policy->key() + (holders ? (zh ? " 申报" : " applying") : ""), n, 0);
+        line(policy_name(*plans[k]->policy, lang) + (holders ? (zh ? " 申报" : " applying") : ""), n, 0);
         if (holders) {
-          line("  " + std::string(zh ? "已持有者复核 " : "holders' review ") + review[k]->policy->key(), n, 4);
+          line("  " + std::string(zh ? "已持有者复核：" : "holders' review ") + policy_name(*review[k]->policy, lang), n, 4);
         }
       }
       std::printf(zh ? "企业数 %zu\n" : "enterprises %zu\n", firms);

@@ -129,6 +129,8 @@ void append_csv_header(Lang lang, std::string& out) {
                           : "uscc,name,policy,version,as_of,mode,outcome,score,result,open_criteria\n";
 }
 
+std::string policy_name(const Policy& p, Lang lang) { return lang == Lang::zh ? p.title.zh : p.key(); }
+
 const Text& mode_label(std::string_view mode) {
   static const Text application{"申报", "application"}, review{"复核", "review"}, other{"", ""};
   return mode == "application" ? application : mode == "review" ? review : other;
@@ -157,7 +159,7 @@ void append_text_heading(const AssessmentResult& r, Lang lang, std::string& out)
 
 void append_text_line(const AssessmentResult& r, Lang lang, std::string& out) {
   const Policy& p = *r.policy;
-  std::string line = "  " + outcome_mark(r.outcome) + " " + p.id + "@" + p.version +
+  std::string line = "  " + outcome_mark(r.outcome) + " " + policy_name(p, lang) +
                      (r.mode == "review" ? (lang == Lang::zh ? "（复核）" : " (review)") : "") + "  " +
                      outcome_label(r.outcome).in(lang);
   if (r.result) line += "  " + r.result_label.in(lang);

@@ -21,6 +21,10 @@ void append_json(const AssessmentResult& r, Lang lang, std::string& out);
 // A CSV cell (RFC 4180): quoted, with doubled quotes, when it holds a comma, a quote or a line break.
 std::string csv_cell(const std::string& s);
 
+// A policy as people name it: in zh its title ("专精特新中小企业认定标准（2026）"), in en its key
+// ("srdi-sme@2026", what programs and the command line use).
+std::string policy_name(const Policy& p, Lang lang);
+
 // "申报" / "复核" for application / review (the mode ids of the data contract).
 const Text& mode_label(std::string_view mode);
 
