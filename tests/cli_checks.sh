@@ -55,7 +55,8 @@ check "gap --all --format xlsx writes the same rows as the CSV" contains "$T/gap
 printf 'uscc,year,main_revenue\n91320505MA1P7K3C1N,2023,20000\n' >"$T/contradicts.csv"
 "$G" import "$T/contradicts.csv" --db "sqlite:$T/pool.db" --lang en --report "$T/report.csv" >"$T/x.out" 2>&1; rc=$?
 check "an import contradicting the store exits 1" [ "$rc" -eq 1 ]
-check "the contradiction is in the report with the stored value" contains "$T/report.csv" 'greater than the stored operating revenue for 2023 ""10873.26""'
+check "the contradiction is in the report with its row and the stored value" contains "$T/report.csv" ',2,main_revenue@2023,20000,91320505MA1P7K3C1N,'
+check "the contradiction names the stored value" contains "$T/report.csv" 'greater than the stored operating revenue for 2023 ""10873.26""'
 "$G" history --db "sqlite:$T/pool.db" --name 精密机械 --lang en >"$T/history.out" 2>&1
 check "history --name finds the firm" contains "$T/history.out" "91320505MA1P7K3C1N"
 "$G" export --db "sqlite:$T/pool.db" --format csv --output "$T/export" --park 北京经济技术开发区 --lang en >/dev/null 2>&1

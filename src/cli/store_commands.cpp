@@ -186,6 +186,11 @@ int cmd_import(int argc, char** argv) {
     o.progress = [&](uint64_t done, uint64_t total) { progress.update(done, total); };
     std::vector<InputError> conflicts;
     o.conflicts = &conflicts;
+    if (report.enterprises_rejected == 0) {  // the pool's rows are then the file's firms, in order
+      o.locate = [&report](uint32_t e, const FieldDef&, int year, InputError& where) {
+        report.fact_rows.locate(e, year, where);
+      };
+    }
     Result<store::ImportSummary> sum = s->import_pool(*pool, o);
     if (sum) progress.finish(sum->enterprises_new + sum->static_versions + sum->yearly_versions + sum->events_added);
     if (!sum && !conflicts.empty()) {

@@ -287,6 +287,7 @@ void ImportContext::add_honour(uint32_t e, HonourRecord r, bool dedup) {
 void ImportContext::add_ip_item(uint32_t e, IpItem r) { builder_.add_ip_item(e, std::move(r)); }
 
 void ImportContext::finish() {
+  report_.fact_rows.sheets = sheets_;
   sheet_ = 0;  // the errors below carry the sheet of the values they name
   const FieldDef& founded = *find_field("founded");
   const FieldDef& niche = *find_field("niche_since");

@@ -61,7 +61,8 @@ std::string header_key(std::string_view header) {
 
 }  // namespace
 
-FlatLoader::FlatLoader(ImportContext& ctx) : ctx_(ctx) {
+FlatLoader::FlatLoader(ImportContext& ctx)
+    : ctx_(ctx), year_head_(ctx.report().fact_rows.head), year_entries_(ctx.report().fact_rows.entries) {
   for (const PairRule& rule : yearly_pair_rules()) {
     const FieldDef* part = find_field(rule.part);
     const FieldDef* whole = find_field(rule.whole);
@@ -233,7 +234,7 @@ void FlatLoader::add_row(uint32_t row, std::span<const std::string_view> texts,
           }
         }
         if (!first_row) {
-          year_entries_.push_back(YearEntry{*year, ctx_.row_key(row), year_head_[*e]});
+          year_entries_.push_back(FactRows::Entry{*year, ctx_.row_key(row), year_head_[*e]});
           year_head_[*e] = static_cast<uint32_t>(year_entries_.size());
         }
         if (first_row) {
@@ -536,6 +537,7 @@ Status load_csv_stream(const std::function<std::optional<size_t>(char*, size_t)>
     report.warnings.erase(report.warnings.begin() + static_cast<std::ptrdiff_t>(warnings_before),
                           report.warnings.end());
     report.rows_read = rows_before;
+    report.fact_rows = FactRows{};  // the rows of a rejected read point nowhere
   };
 
   std::string buf;     // the input not yet consumed

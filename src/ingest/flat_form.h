@@ -115,15 +115,10 @@ class FlatLoader {
   std::vector<Column> columns_;
   std::optional<size_t> uscc_column_;
   std::optional<size_t> year_column_;
-  // The fiscal years seen for each enterprise, with the row that gave each first: a list per
-  // enterprise (year_head_[e] - 1 is its latest entry), linked through `next` (1 + index, 0 = end).
-  struct YearEntry {
-    int year;
-    uint32_t row;
-    uint32_t next;
-  };
-  std::vector<uint32_t> year_head_;
-  std::vector<YearEntry> year_entries_;
+  // The fiscal years seen for each enterprise, with the row that gave each first, kept in the
+  // report (IngestReport::fact_rows) so that later messages can point at the row.
+  std::vector<uint32_t>& year_head_;
+  std::vector<FactRows::Entry>& year_entries_;
   std::vector<YearValue> yearly_;                     // the row's yearly values (scratch)
   std::vector<PairIds> yearly_pairs_;
   uint8_t honour_hte_ = 0;

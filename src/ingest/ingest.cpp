@@ -250,4 +250,21 @@ Result<Pool> load_pool_file(const std::string& path, IngestReport& report,
   return load_pool_text(text, file, report, json_options);
 }
 
+void FactRows::locate(uint32_t e, int year, InputError& where) const {
+  if (e >= head.size()) return;
+  std::optional<uint32_t> key;
+  for (uint32_t k = head[e]; k != 0; k = entries[k - 1].next) {
+    if (year == 0 || entries[k - 1].year == year) key = entries[k - 1].row;  // year 0: the earliest
+    if (year != 0 && key) break;
+  }
+  if (!key) return;
+  if (sheets.size() <= 1) {
+    where.row = *key;
+    return;
+  }
+  where.row = *key & 0x1FFFFF;  // ImportContext::row_key: sheet index above 21 bits of row
+  const uint32_t sheet = *key >> 21;
+  if (sheet < sheets.size()) where.sheet = sheets[sheet];
+}
+
 }  // namespace gradus

@@ -55,7 +55,26 @@ struct InputError {
   Text reason;
 };
 
+// Where each firm's rows were in a flat-form file (CSV, workbook sheets): the row of each fiscal
+// year of each firm, for messages about a fact after the file is read (the store's cross-checks
+// against stored facts). Filled while reading; empty for the JSON form.
+struct FactRows {
+  struct Entry {
+    int year;
+    uint32_t row;   // the row, with the sheet's index in the top bits when there are sheets
+    uint32_t next;  // 1 + index of the firm's previous entry, 0 = none
+  };
+  std::vector<uint32_t> head;   // per enterprise: 1 + index of its latest entry (0 = none)
+  std::vector<Entry> entries;
+  std::vector<std::string> sheets;  // [0] = "" (no sheet); row keys name the others by index
+
+  // Sets where.row (and where.sheet) to the row that gave enterprise `e` fiscal year `year`
+  // (year 0: the firm's first row with a year); leaves `where` as it is when unknown.
+  void locate(uint32_t e, int year, InputError& where) const;
+};
+
 struct IngestReport {
+  FactRows fact_rows;
   std::vector<InputError> errors;    // the enterprise concerned is rejected
   std::vector<InputError> warnings;  // loaded, but worth a look (e.g. a retired region code mapped)
   uint32_t rows_read = 0;            // CSV data rows or JSON firms
