@@ -20,5 +20,6 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DGRADUS_SANITIZE=ON 
 cmake --build build-asan -j "$JOBS"
 echo "== tests under ASan + UBSan =="
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  LSAN_OPTIONS="suppressions=$(pwd)/scripts/lsan.supp" \
   GRADUS_REQUIRE_PG=1 ./scripts/with-postgres.sh ctest --test-dir build-asan --output-on-failure -j "$JOBS"
 echo "== all tests passed =="
