@@ -20,18 +20,23 @@
 namespace gradus {
 
 struct PoolFilter {
-  std::string region_prefix;    // digits of a GB/T 2260 code: "32" (province), "3205" (city), "320571"
-  std::string park;             // the park's name as stored (exact, width-normalised)
-  std::string industry_prefix;  // GB/T 4754: a section letter ("C"), division ("C34" or "34"), group or class
+  std::string
+      region_prefix;  // digits of a GB/T 2260 code: "32" (province), "3205" (city), "320571"
+  std::string park;   // the park's name as stored (exact, width-normalised)
+  std::string industry_prefix;  // GB/T 4754: a section letter ("C"), division ("C34" or "34"),
+                                // group or class
   std::string text;             // part of the name or of the USCC (case-insensitive for the USCC)
 
   // Validates the parts (digits for the region; a section letter and/or digits for the industry)
   // and normalises them (full-width forms, spaces, lower-case section letters).
-  static Result<PoolFilter> make(std::string region_prefix, std::string park, std::string industry_prefix,
-                                 std::string text = "");
+  static Result<PoolFilter> make(std::string region_prefix, std::string park,
+                                 std::string industry_prefix, std::string text = "");
 
-  bool empty() const { return region_prefix.empty() && park.empty() && industry_prefix.empty() && text.empty(); }
-  // Whether row `e` of `pool` passes every part given (a firm without the fact a part reads does not).
+  bool empty() const {
+    return region_prefix.empty() && park.empty() && industry_prefix.empty() && text.empty();
+  }
+  // Whether row `e` of `pool` passes every part given (a firm without the fact a part reads does
+  // not).
   bool keeps(const Pool& pool, uint32_t e) const;
 };
 
@@ -46,6 +51,7 @@ struct FirmQuery {
   std::string uscc;
   std::string name;
 };
-Result<uint32_t> find_firm(const Pool& pool, const FirmQuery& query, std::vector<uint32_t>* candidates = nullptr);
+Result<uint32_t> find_firm(const Pool& pool, const FirmQuery& query,
+                           std::vector<uint32_t>* candidates = nullptr);
 
 }  // namespace gradus

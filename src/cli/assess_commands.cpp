@@ -2,18 +2,14 @@
 // a run with --save-run) and the full account for one firm.
 #include <algorithm>
 #include <array>
-#include <unordered_map>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
-#include <optional>
 #include <mutex>
-#include <sstream>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "cli/args.h"
@@ -21,28 +17,17 @@
 #include "cli/common.h"
 #include "cli/progress.h"
 #include "cli/run_outcomes.h"
-#include "core/allocator.h"
-#include "core/embedded.h"
-#include "engine/cases.h"
+#include "core/fields.h"
+#include "core/industry.h"
+#include "core/region.h"
 #include "engine/evaluate.h"
 #include "engine/format.h"
 #include "engine/plan.h"
 #include "engine/result.h"
+#include "engine/row_facts.h"
 #include "ingest/ingest.h"
-#include "policy/calls.h"
-#include "policy/loader.h"
 #include "policy/registry.h"
 #include "store/store.h"
-#include "export/export.h"
-#include "analysis/gap.h"
-#include "analysis/path.h"
-#include "analysis/pool_views.h"
-#include "analysis/whatif.h"
-#include "core/fields.h"
-#include "core/industry.h"
-#include "core/region.h"
-#include "engine/row_facts.h"
-
 
 namespace gradus {
 
@@ -87,18 +72,20 @@ std::vector<std::unique_ptr<Plan>> review_plans(const std::vector<const Plan*>& 
 
 int cmd_assess(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2,
-                      {"input", "db", "known-at", "policy", "as-of", "mode", "format", "lang", "threads",
-                       "policy-file", "actor", "region", "park", "industry", "by"},
+                      {"input", "db", "known-at", "policy", "as-of", "mode", "format", "lang",
+                       "threads", "policy-file", "actor", "region", "park", "industry", "by"},
                       {"help", "save-run", "ignore-unknown-columns"});
   if (a.has("help")) return std::cout << kUsage, kOk;
   if (!a.error.empty()) return usage_error(a.error);
   if (!a.positional.empty()) return usage_error("unexpected argument " + a.positional[0]);
-  if (a.has("input") == a.has("db")) return usage_error("assess needs --input FILE or --db URL (one of them)");
+  if (a.has("input") == a.has("db"))
+    return usage_error("assess needs --input FILE or --db URL (one of them)");
   if (!a.has("db") && (a.has("known-at") || a.has("save-run"))) {
     return usage_error("--known-at and --save-run need --db");
   }
   if (a.has("save-run") && (a.has("region") || a.has("park") || a.has("industry"))) {
-    return usage_error("--save-run keeps the whole pool's outcomes: drop --region, --park and --industry");
+    return usage_error(
+        "--save-run keeps the whole pool's outcomes: drop --region, --park and --industry");
   }
   Common c;
   if (!read_common(a, c)) return kFailed;
@@ -167,7 +154,8 @@ int cmd_assess(int argc, char** argv) {
     info.as_of = c.options.as_of.to_string();
     info.mode = c.options.mode;
     info.known_batch = known_batch;
-    for (const Plan* p : plans) info.policies += (info.policies.empty() ? "" : ",") + p->policy->key();
+    for (const Plan* p : plans)
+      info.policies += (info.policies.empty() ? "" : ",") + p->policy->key();
     for (const Plan* p : plans) add_run_criteria(*p, info);
     saving = std::make_unique<Progress>(c.lang == Lang::zh ? "保存评价结果" : "saving the run",
                                         c.lang == Lang::zh ? "条" : "outcomes", c.lang);
@@ -208,7 +196,8 @@ int cmd_assess(int argc, char** argv) {
             if (!own) own = extract_result(*plans[k], pool, *v.states[k], i);
             return *own;
           };
-          if (save_run) run_outcomes[b - chunk].push_back(stored_outcome(*plans[k], *v.states[k], i));
+          if (save_run)
+            run_outcomes[b - chunk].push_back(stored_outcome(*plans[k], *v.states[k], i));
           if (fmt == "summary") {
             const Outcome o = is_holder ? holder->second.outcome : root_outcome(*v.states[k], i);
             auto& row = local[by.empty() ? std::string() : group_of(pool, e, by, lang)];
@@ -260,15 +249,17 @@ int cmd_assess(int argc, char** argv) {
   if (fmt == "json") std::cout << "\n]\n";
   if (fmt == "summary") {
     const int o_met = static_cast<int>(Outcome::met), o_not = static_cast<int>(Outcome::not_met),
-              o_unknown = static_cast<int>(Outcome::unknown), o_manual = static_cast<int>(Outcome::manual);
+              o_unknown = static_cast<int>(Outcome::unknown),
+              o_manual = static_cast<int>(Outcome::manual);
     auto line = [&](const std::string& label, const std::array<size_t, 8>& n, size_t off) {
-      std::printf("%s %10zu %10zu %10zu %10zu\n", pad_display(label, 56).c_str(), n[off + o_met], n[off + o_not],
-                  n[off + o_unknown], n[off + o_manual]);
+      std::printf("%s %10zu %10zu %10zu %10zu\n", pad_display(label, 56).c_str(), n[off + o_met],
+                  n[off + o_not], n[off + o_unknown], n[off + o_manual]);
     };
     for (const auto& [group, rows] : counts) {
       if (!by.empty()) std::printf("\n%s\n", group.c_str());
       std::printf("%s", pad_display(zh ? "政策" : "policy", 56).c_str());
-      for (const char* h : {zh ? "符合" : "met", zh ? "不符合" : "not_met", zh ? "待补数据" : "unknown", zh ? "待评审" : "manual"}) {
+      for (const char* h : {zh ? "符合" : "met", zh ? "不符合" : "not_met",
+                            zh ? "待补数据" : "unknown", zh ? "待评审" : "manual"}) {
         std::printf(" %s", pad_display_left(h, 10).c_str());
       }
       std::printf("\n");
@@ -277,9 +268,12 @@ int cmd_assess(int argc, char** argv) {
         const std::array<size_t, 8>& n = rows[k];
         const size_t holders = n[4] + n[5] + n[6] + n[7];
         if (k == 0) firms = n[0] + n[1] + n[2] + n[3] + holders;
-        line(policy_name(*plans[k]->policy, lang) + (holders ? (zh ? " 申报" : " applying") : ""), n, 0);
+        line(policy_name(*plans[k]->policy, lang) + (holders ? (zh ? " 申报" : " applying") : ""),
+             n, 0);
         if (holders) {
-          line("  " + std::string(zh ? "已持有者复核：" : "holders' review ") + policy_name(*review[k]->policy, lang), n, 4);
+          line("  " + std::string(zh ? "已持有者复核：" : "holders' review ") +
+                   policy_name(*review[k]->policy, lang),
+               n, 4);
         }
       }
       std::printf(zh ? "企业数 %zu\n" : "enterprises %zu\n", firms);
@@ -301,9 +295,10 @@ int cmd_assess(int argc, char** argv) {
 }
 
 int cmd_explain(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2, {"input", "db", "known-at", "uscc", "name", "policy", "as-of", "mode", "lang",
-                                                "policy-file"},
-                      {"help", "ignore-unknown-columns"});
+  Args a = parse_args(
+      argc, argv, 2,
+      {"input", "db", "known-at", "uscc", "name", "policy", "as-of", "mode", "lang", "policy-file"},
+      {"help", "ignore-unknown-columns"});
   if (a.has("help")) return std::cout << kUsage, kOk;
   if (!a.error.empty()) return usage_error(a.error);
   if (a.has("input") == a.has("db") || !has_firm_option(a)) {
@@ -332,6 +327,5 @@ int cmd_explain(int argc, char** argv) {
   std::cout << out;
   return kOk;
 }
-
 
 }  // namespace gradus

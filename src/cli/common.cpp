@@ -1,48 +1,31 @@
 // What the gradus commands share (common.h).
+#include "cli/common.h"
+
 #include <algorithm>
-#include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <optional>
-#include <mutex>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "analysis/pool_filter.h"
 #include "cli/args.h"
 #include "cli/commands.h"
-#include "cli/common.h"
-#include "analysis/pool_filter.h"
-#include "core/allocator.h"
-#include "core/embedded.h"
-#include "engine/cases.h"
-#include "engine/evaluate.h"
-#include "engine/format.h"
+#include "core/fields.h"
 #include "engine/plan.h"
-#include "engine/result.h"
 #include "ingest/ingest.h"
 #include "policy/calls.h"
-#include "policy/loader.h"
 #include "policy/registry.h"
 #include "store/store.h"
-#include "export/export.h"
-#include "analysis/gap.h"
-#include "analysis/path.h"
-#include "analysis/pool_views.h"
-#include "analysis/whatif.h"
-#include "core/fields.h"
-#include "engine/row_facts.h"
-
 
 namespace gradus {
 
 // Options shared by assess and explain.
 bool read_common(const Args& a, Common& c) {
-  if (a.has("lang") && !parse_lang(a.get("lang"), &c.lang)) return usage_error("--lang must be zh or en"), false;
+  if (a.has("lang") && !parse_lang(a.get("lang"), &c.lang))
+    return usage_error("--lang must be zh or en"), false;
   c.options.as_of = Date::today();
   if (a.has("as-of")) {
     Result<Date> d = Date::parse(a.get("as-of"));
@@ -74,7 +57,8 @@ bool select_plans(const Args& a, Common& c, std::vector<std::unique_ptr<Plan>>& 
     Result<const Policy*> p = c.registry->select(spec, c.options.as_of, c.options.mode);
     if (!p) {
       if (all) {
-        std::cerr << (c.lang == Lang::zh ? "提示：" : "note: ") << p.error().message.in(c.lang) << "\n";
+        std::cerr << (c.lang == Lang::zh ? "提示：" : "note: ") << p.error().message.in(c.lang)
+                  << "\n";
         continue;
       }
       std::cerr << "gradus: " << p.error().message.in(c.lang) << "\n";
@@ -91,7 +75,8 @@ bool select_plans(const Args& a, Common& c, std::vector<std::unique_ptr<Plan>>& 
 }
 
 // Loads the input; prints every row error to stderr. Returns false when the file is unusable.
-bool load_input(const std::string& path, Lang lang, Pool& pool, IngestReport& report, const IngestOptions& options) {
+bool load_input(const std::string& path, Lang lang, Pool& pool, IngestReport& report,
+                const IngestOptions& options) {
   Result<Pool> p = load_pool_file(path, report, options);
   for (const InputError& e : report.errors) std::cerr << format_input_error(e, lang) << "\n";
   for (const InputError& e : report.warnings)
@@ -101,8 +86,10 @@ bool load_input(const std::string& path, Lang lang, Pool& pool, IngestReport& re
     return false;
   }
   if (!report.errors.empty()) {
-    std::cerr << (lang == Lang::zh ? "有 " + std::to_string(report.enterprises_rejected) + " 家企业因数据错误未参与评价\n"
-                                   : std::to_string(report.enterprises_rejected) + " enterprise(s) rejected because of input errors\n");
+    std::cerr << (lang == Lang::zh ? "有 " + std::to_string(report.enterprises_rejected) +
+                                         " 家企业因数据错误未参与评价\n"
+                                   : std::to_string(report.enterprises_rejected) +
+                                         " enterprise(s) rejected because of input errors\n");
   }
   pool = std::move(*p);
   return true;
@@ -116,8 +103,9 @@ bool load_from_store(const Args& a, Lang lang, store::Store& db, Pool& pool, int
     Result<std::optional<int64_t>> b = db.batch_at(a.get("known-at"));
     if (!b) return std::cerr << "gradus: --known-at: " << b.error().message.in(lang) << "\n", false;
     if (!*b) {
-      std::cerr << (lang == Lang::zh ? "gradus: " + a.get("known-at") + " 时企业库中还没有数据\n"
-                                     : "gradus: the store held no data at " + a.get("known-at") + "\n");
+      std::cerr << (lang == Lang::zh
+                        ? "gradus: " + a.get("known-at") + " 时企业库中还没有数据\n"
+                        : "gradus: the store held no data at " + a.get("known-at") + "\n");
       return false;
     }
     lo.known_batch = **b;
@@ -146,7 +134,8 @@ bool load_pool_for(const Args& a, Lang lang, Pool& pool) {
 }
 
 // The pool row of --uscc (width-normalised, upper-cased); prints why when it is not there.
-std::optional<uint32_t> find_firm(const Args& a, Lang lang, const Pool& pool, std::string* code_out) {
+std::optional<uint32_t> find_firm(const Args& a, Lang lang, const Pool& pool,
+                                  std::string* code_out) {
   Result<uint32_t> row = gradus::find_firm(pool, {a.get("uscc"), a.get("name")});
   if (!row) {
     std::cerr << "gradus: " << row.error().message.in(lang) << "\n";
@@ -225,7 +214,6 @@ bool load_calendar(const Args& a, Lang lang, CallCalendar& calls) {
   return true;
 }
 
-
 std::string read_file(const std::string& path, bool* ok) {
   std::ifstream in(path, std::ios::binary);
   *ok = static_cast<bool>(in);
@@ -233,6 +221,5 @@ std::string read_file(const std::string& path, bool* ok) {
   ss << in.rdbuf();
   return ss.str();
 }
-
 
 }  // namespace gradus

@@ -49,7 +49,8 @@ bool read_common(const Args& a, Common& c);
 bool select_plans(const Args& a, Common& c, std::vector<std::unique_ptr<Plan>>& plans);
 
 // Loads an input file; prints every row error to stderr. Returns false when the file is unusable.
-bool load_input(const std::string& path, Lang lang, Pool& pool, IngestReport& report, const IngestOptions& options);
+bool load_input(const std::string& path, Lang lang, Pool& pool, IngestReport& report,
+                const IngestOptions& options);
 
 // The ingest options of the command line (--ignore-unknown-columns).
 IngestOptions ingest_options(const Args& a);
@@ -63,7 +64,8 @@ bool load_pool_for(const Args& a, Lang lang, Pool& pool);
 
 // The pool row of --uscc or --name; prints why when it is not there (a mistyped USCC's failing
 // check, an ambiguous name's candidates). `code_out` receives the firm's USCC.
-std::optional<uint32_t> find_firm(const Args& a, Lang lang, const Pool& pool, std::string* code_out = nullptr);
+std::optional<uint32_t> find_firm(const Args& a, Lang lang, const Pool& pool,
+                                  std::string* code_out = nullptr);
 
 // --region PREFIX, --park NAME and --industry PREFIX as a filter; false (reported) when malformed.
 bool read_filter(const Args& a, Lang lang, PoolFilter& filter);
@@ -87,7 +89,6 @@ std::string criteria_text(const Plan& plan, const std::vector<std::string>& ids,
 std::string pad_display(std::string_view s, size_t width);
 // The same with the spaces in front (right-aligned), for numbers' column headings.
 std::string pad_display_left(std::string_view s, size_t width);
-
 
 // The whole file at `path`; `*ok` false when it cannot be read.
 std::string read_file(const std::string& path, bool* ok);

@@ -8,13 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <map>
-#include <optional>
-#include <mutex>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -23,25 +17,14 @@
 #include "cli/common.h"
 #include "cli/progress.h"
 #include "core/allocator.h"
-#include "core/embedded.h"
-#include "engine/cases.h"
+#include "core/fields.h"
 #include "engine/evaluate.h"
 #include "engine/format.h"
 #include "engine/plan.h"
 #include "engine/result.h"
-#include "ingest/ingest.h"
-#include "policy/calls.h"
-#include "policy/loader.h"
+#include "export/export.h"
 #include "policy/registry.h"
 #include "store/store.h"
-#include "export/export.h"
-#include "analysis/gap.h"
-#include "analysis/path.h"
-#include "analysis/pool_views.h"
-#include "analysis/whatif.h"
-#include "core/fields.h"
-#include "engine/row_facts.h"
-
 
 namespace gradus {
 
@@ -141,8 +124,8 @@ Exit codes: 0 ok; 1 some rows, firms or cases failed; 2 the command could not ru
 // for the policies named by --with-assessment.
 int cmd_export(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2,
-                      {"db", "format", "output", "with-assessment", "as-of", "mode", "known-at", "lang",
-                       "policy-file", "region", "park", "industry"},
+                      {"db", "format", "output", "with-assessment", "as-of", "mode", "known-at",
+                       "lang", "policy-file", "region", "park", "industry"},
                       {});
   if (!a.error.empty()) return usage_error(a.error);
   const std::string fmt = a.get("format", "xlsx");
@@ -159,13 +142,17 @@ int cmd_export(int argc, char** argv) {
   if (!db) return kFailed;
   Pool pool;
   int64_t known_batch = 0;
-  if (!load_from_store(a, c.lang, *db, pool, known_batch) || !apply_filter(a, c.lang, pool)) return kFailed;
+  if (!load_from_store(a, c.lang, *db, pool, known_batch) || !apply_filter(a, c.lang, pool))
+    return kFailed;
   ExportOptions options;
   options.lang = c.lang;
-  Progress progress(c.lang == Lang::zh ? "导出" : "exporting", c.lang == Lang::zh ? "张表" : "tables", c.lang);
+  Progress progress(c.lang == Lang::zh ? "导出" : "exporting",
+                    c.lang == Lang::zh ? "张表" : "tables", c.lang);
   options.progress = [&](uint64_t done, uint64_t total) {
-    if (done < total) progress.update(done, total);
-    else progress.finish(total);
+    if (done < total)
+      progress.update(done, total);
+    else
+      progress.finish(total);
   };
   // Titles' tiers by name in the user's language: the policy's title without the standard's
   // words and year ("专精特新中小企业认定标准（2026）" → "专精特新中小企业"); policies carry no
@@ -177,16 +164,19 @@ int cmd_export(int argc, char** argv) {
       const size_t at = name.rfind(year_open);
       if (at != std::string::npos && at > 0) name.erase(at);
     }
-    for (const char* suffix : {"认定标准", "评价标准", "认定条件", "认定办法", "评价办法", " recognition standard",
-                               " evaluation standard", " recognition conditions", " evaluation measures"}) {
-      if (name.ends_with(suffix) && name.size() > std::strlen(suffix)) name.erase(name.size() - std::strlen(suffix));
+    for (const char* suffix :
+         {"认定标准", "评价标准", "认定条件", "认定办法", "评价办法", " recognition standard",
+          " evaluation standard", " recognition conditions", " evaluation measures"}) {
+      if (name.ends_with(suffix) && name.size() > std::strlen(suffix))
+        name.erase(name.size() - std::strlen(suffix));
     }
     options.tier_labels[p->id] = name;
   }
   if (!owned.empty()) {
     const bool zh = c.lang == Lang::zh;
     for (const auto& p : owned) {
-      const std::string name = p->policy->title.in(c.lang) + (zh ? "（" : " (") + p->policy->key() + (zh ? "）" : ")");
+      const std::string name =
+          p->policy->title.in(c.lang) + (zh ? "（" : " (") + p->policy->key() + (zh ? "）" : ")");
       options.extra.headers.push_back(name + (zh ? " 结果" : " outcome"));
       options.extra.headers.push_back(name + (zh ? " 得分" : " score"));
     }
@@ -206,27 +196,29 @@ int cmd_export(int argc, char** argv) {
       }
     });
   }
-  Status s = fmt == "xlsx" ? export_pool_xlsx(pool, out, options) : export_pool_csv(pool, out, options);
+  Status s =
+      fmt == "xlsx" ? export_pool_xlsx(pool, out, options) : export_pool_csv(pool, out, options);
   if (!s.ok()) return std::cerr << "gradus: " << s.message.in(c.lang) << "\n", kFailed;
-  std::cerr << (c.lang == Lang::zh ? "已导出 " + std::to_string(pool.size()) + " 家企业到 " + out + "\n"
-                                   : "exported " + std::to_string(pool.size()) + " enterprises to " + out + "\n");
+  std::cerr << (c.lang == Lang::zh
+                    ? "已导出 " + std::to_string(pool.size()) + " 家企业到 " + out + "\n"
+                    : "exported " + std::to_string(pool.size()) + " enterprises to " + out + "\n");
   return kOk;
 }
-
 
 // gradus template: the empty import workbook.
 int cmd_template(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2, {"output", "lang"}, {});
   if (!a.error.empty()) return usage_error(a.error);
   Lang lang = Lang::zh;
-  if (a.has("lang") && !parse_lang(a.get("lang"), &lang)) return usage_error("--lang must be zh or en");
-  const std::string out = a.get("output", lang == Lang::zh ? "gradus-导入模板.xlsx" : "gradus-import-template.xlsx");
+  if (a.has("lang") && !parse_lang(a.get("lang"), &lang))
+    return usage_error("--lang must be zh or en");
+  const std::string out =
+      a.get("output", lang == Lang::zh ? "gradus-导入模板.xlsx" : "gradus-import-template.xlsx");
   Status s = write_import_template(out, lang);
   if (!s.ok()) return std::cerr << "gradus: " << s.message.in(lang) << "\n", kFailed;
   std::cerr << out << "\n";
   return kOk;
 }
-
 
 }  // namespace gradus
 
@@ -234,7 +226,8 @@ int main(int argc, char** argv) {
   using namespace gradus;
   tune_allocator_for_bulk_work(argv);
   std::ios::sync_with_stdio(false);
-  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
+      !std::strcmp(argv[1], "help")) {
     std::cout << kUsage;
     return argc < 2 ? kFailed : kOk;
   }

@@ -1,42 +1,27 @@
 // gradus policy list|check|test|diff: the versions in force, type-checking policy files, running
 // cases files, and the firms whose outcome changes between two versions.
 #include <algorithm>
-#include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <optional>
-#include <mutex>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "analysis/pool_views.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "core/allocator.h"
 #include "core/embedded.h"
+#include "core/fields.h"
 #include "engine/cases.h"
 #include "engine/evaluate.h"
 #include "engine/format.h"
 #include "engine/plan.h"
 #include "engine/result.h"
-#include "ingest/ingest.h"
-#include "policy/calls.h"
 #include "policy/loader.h"
 #include "policy/registry.h"
-#include "store/store.h"
-#include "export/export.h"
-#include "analysis/gap.h"
-#include "analysis/path.h"
-#include "analysis/pool_views.h"
-#include "analysis/whatif.h"
-#include "core/fields.h"
-#include "engine/row_facts.h"
-
 
 namespace gradus {
 
@@ -48,7 +33,8 @@ int cmd_policy(int argc, char** argv) {
   if (a.has("help")) return std::cout << kUsage, kOk;
   if (!a.error.empty()) return usage_error(a.error);
   Lang lang = Lang::zh;
-  if (a.has("lang") && !parse_lang(a.get("lang"), &lang)) return usage_error("--lang must be zh or en");
+  if (a.has("lang") && !parse_lang(a.get("lang"), &lang))
+    return usage_error("--lang must be zh or en");
   const bool zh = lang == Lang::zh;
 
   if (sub == "check") {
@@ -80,7 +66,8 @@ int cmd_policy(int argc, char** argv) {
       if (!d) return usage_error("--as-of: " + d.error().message.en);
       as_of = *d;
     }
-    std::cout << (zh ? "评价日期 " : "as of ") << as_of.to_string() << (zh ? "（✔ = 该日适用）\n" : " (✔ = in force on that date)\n");
+    std::cout << (zh ? "评价日期 " : "as of ") << as_of.to_string()
+              << (zh ? "（✔ = 该日适用）\n" : " (✔ = in force on that date)\n");
     for (const Policy* p : reg->all()) {
       auto window = [&](const char* mode) {
         auto it = p->modes.find(mode);
@@ -91,12 +78,12 @@ int cmd_policy(int argc, char** argv) {
         return s + (sel && *sel == p ? " ✔" : "");
       };
       std::cout << p->key() << "  " << p->title.in(lang) << "\n    " << p->document << "\n    "
-                << (zh ? "申报 " : "application ") << window("application") << "   " << (zh ? "复核 " : "review ")
-                << window("review") << "\n";
+                << (zh ? "申报 " : "application ") << window("application") << "   "
+                << (zh ? "复核 " : "review ") << window("review") << "\n";
       for (const auto& [ind, ovs] : p->overlays)
         for (const IndicatorOverlay& ov : ovs)
-          std::cout << "    " << (zh ? "地方叠加 " : "overlay ") << ov.place << " (" << ov.jurisdiction << "): " << ind
-                    << "  " << ov.document << "\n";
+          std::cout << "    " << (zh ? "地方叠加 " : "overlay ") << ov.place << " ("
+                    << ov.jurisdiction << "): " << ind << "  " << ov.document << "\n";
     }
     return kOk;
   }
@@ -135,7 +122,8 @@ int cmd_policy(int argc, char** argv) {
             for (const fs::path& o : ovs) {
               // An overlay for another version of the policy is attached when that version loads.
               Status s2 = reg->add_file(o.string());
-              if (!s2.ok() && s2.code != StatusCode::not_found) return std::cerr << s2.message.en, kFailed;
+              if (!s2.ok() && s2.code != StatusCode::not_found)
+                return std::cerr << s2.message.en, kFailed;
             }
           }
         }
@@ -143,7 +131,8 @@ int cmd_policy(int argc, char** argv) {
       }
     }
     int failed = 0, passed = 0;
-    if (a.positional.empty() && !shipped_errors.empty()) ++failed;  // a shipped policy does not load
+    if (a.positional.empty() && !shipped_errors.empty())
+      ++failed;  // a shipped policy does not load
     for (const auto& [name, text] : files) {
       Result<CasesReport> r = run_cases_text(text, name, *reg);
       if (!r) {
@@ -153,8 +142,8 @@ int cmd_policy(int argc, char** argv) {
       }
       passed += r->passed;
       failed += r->failed;
-      std::cout << (r->failed ? "FAIL " : "ok   ") << name << "  (" << r->policy << ": " << r->passed << " passed, "
-                << r->failed << " failed)\n";
+      std::cout << (r->failed ? "FAIL " : "ok   ") << name << "  (" << r->policy << ": "
+                << r->passed << " passed, " << r->failed << " failed)\n";
       for (const std::string& f : r->failures) std::cout << "  " << f << "\n";
     }
     std::cout << passed << " passed, " << failed << " failed\n";
@@ -163,15 +152,17 @@ int cmd_policy(int argc, char** argv) {
   return usage_error("unknown policy command '" + sub + "' (list, check, test)");
 }
 
-
 // gradus policy diff A B: the firms whose outcome changes between two versions, and why.
 int cmd_policy_diff(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 3, {"input", "db", "known-at", "as-of", "mode", "lang", "format", "policy-file", "threads",
-                                        "region", "park", "industry"},
+  Args a = parse_args(argc, argv, 3,
+                      {"input", "db", "known-at", "as-of", "mode", "lang", "format", "policy-file",
+                       "threads", "region", "park", "industry"},
                       {"ignore-unknown-columns"});
   if (!a.error.empty()) return usage_error(a.error);
-  if (a.positional.size() != 2) return usage_error("policy diff needs two policies, e.g. little-giant@2022 little-giant@2026");
-  if (a.has("input") == a.has("db")) return usage_error("policy diff needs --input FILE or --db URL");
+  if (a.positional.size() != 2)
+    return usage_error("policy diff needs two policies, e.g. little-giant@2022 little-giant@2026");
+  if (a.has("input") == a.has("db"))
+    return usage_error("policy diff needs --input FILE or --db URL");
   const std::string fmt = a.get("format", "text");
   if (fmt != "text" && fmt != "csv") return usage_error("--format must be text or csv");
   Common c;
@@ -182,7 +173,8 @@ int cmd_policy_diff(int argc, char** argv) {
   if (!select_plans(which, c, owned)) return kFailed;
   Pool pool;
   if (!load_pool_for(a, c.lang, pool) || !apply_filter(a, c.lang, pool)) return kFailed;
-  PolicyDiff d = policy_diff(*owned[0], *owned[1], pool, static_cast<unsigned>(std::atoi(a.get("threads", "0").c_str())));
+  PolicyDiff d = policy_diff(*owned[0], *owned[1], pool,
+                             static_cast<unsigned>(std::atoi(a.get("threads", "0").c_str())));
   const bool zh = c.lang == Lang::zh;
   const FieldId name = find_field("name")->id;
   const std::string ka = owned[0]->policy->key(), kb = owned[1]->policy->key();
@@ -196,30 +188,36 @@ int cmd_policy_diff(int argc, char** argv) {
                 << (zh ? outcome_label(r.before).zh : outcome_id(r.before)) << ","
                 << (zh ? outcome_label(r.after).zh : outcome_id(r.after)) << ","
                 << csv_cell(criteria_text(*owned[0], r.blocking_before, c.lang)) << ","
-                << csv_cell(criteria_text(*owned[1], r.blocking_after, c.lang))
-                << "\n";
+                << csv_cell(criteria_text(*owned[1], r.blocking_after, c.lang)) << "\n";
     }
     return kOk;
   }
-  std::cout << ka << " → " << kb << (zh ? "，评价日 " : ", as of ") << c.options.as_of.to_string() << (zh ? "，" : ", ")
-            << c.options.mode << (zh ? "：企业 " : ": ") << pool.size() << (zh ? " 家，结果变化 " : " enterprises, ")
-            << d.changed.size() << (zh ? " 家\n" : " outcomes change\n");
+  std::cout << ka << " → " << kb << (zh ? "，评价日 " : ", as of ") << c.options.as_of.to_string()
+            << (zh ? "，" : ", ") << c.options.mode << (zh ? "：企业 " : ": ") << pool.size()
+            << (zh ? " 家，结果变化 " : " enterprises, ") << d.changed.size()
+            << (zh ? " 家\n" : " outcomes change\n");
   const Outcome order[] = {Outcome::met, Outcome::manual, Outcome::unknown, Outcome::not_met};
   for (Outcome x : order) {
     for (Outcome y : order) {
       const size_t n = d.transitions[static_cast<size_t>(x)][static_cast<size_t>(y)];
       if (x == y || n == 0) continue;
-      std::cout << "  " << outcome_label(x).in(c.lang) << " → " << outcome_label(y).in(c.lang) << ": " << n << "\n";
+      std::cout << "  " << outcome_label(x).in(c.lang) << " → " << outcome_label(y).in(c.lang)
+                << ": " << n << "\n";
     }
   }
   for (const PolicyDiffRow& r : d.changed) {
-    std::cout << "\n" << pool.uscc(r.enterprise) << "  " << pool.text(name, r.enterprise) << ": "
-              << outcome_label(r.before).in(c.lang) << " → " << outcome_label(r.after).in(c.lang) << "\n";
-    if (!r.blocking_before.empty()) std::cout << "  " << ka << (zh ? " 卡在：" : " blocked by: ") << criteria_text(*owned[0], r.blocking_before, c.lang) << "\n";
-    if (!r.blocking_after.empty()) std::cout << "  " << kb << (zh ? " 卡在：" : " blocked by: ") << criteria_text(*owned[1], r.blocking_after, c.lang) << "\n";
+    std::cout << "\n"
+              << pool.uscc(r.enterprise) << "  " << pool.text(name, r.enterprise) << ": "
+              << outcome_label(r.before).in(c.lang) << " → " << outcome_label(r.after).in(c.lang)
+              << "\n";
+    if (!r.blocking_before.empty())
+      std::cout << "  " << ka << (zh ? " 卡在：" : " blocked by: ")
+                << criteria_text(*owned[0], r.blocking_before, c.lang) << "\n";
+    if (!r.blocking_after.empty())
+      std::cout << "  " << kb << (zh ? " 卡在：" : " blocked by: ")
+                << criteria_text(*owned[1], r.blocking_after, c.lang) << "\n";
   }
   return kOk;
 }
-
 
 }  // namespace gradus

@@ -26,7 +26,8 @@ store::StoredOutcome stored_outcome(const Plan& plan, const BatchState& s, uint3
   const Outcome root = root_outcome(s, i);
   o.outcome = outcome_id(root);
   if (plan.classify) {
-    if (s.result[i] >= 0) o.result = plan.classify->source->classes[static_cast<size_t>(s.result[i])].id;
+    if (s.result[i] >= 0)
+      o.result = plan.classify->source->classes[static_cast<size_t>(s.result[i])].id;
     return o;
   }
   if (plan.policy->score) o.score = format_number(s.total_lo[i]);
@@ -46,7 +47,9 @@ store::StoredOutcome stored_outcome(const Plan& plan, const BatchState& s, uint3
     if (out == Outcome::met) continue;
     const PlanCriterion& pc = plan.criteria[static_cast<size_t>(c)];
     if (pc.children.empty()) {
-      std::string* list = out == Outcome::not_met ? &o.not_met : out == Outcome::unknown ? &o.unknown : nullptr;
+      std::string* list = out == Outcome::not_met   ? &o.not_met
+                          : out == Outcome::unknown ? &o.unknown
+                                                    : nullptr;
       if (list == nullptr) continue;
       char digits[16];
       char* end = std::to_chars(digits, digits + sizeof digits, c).ptr;
