@@ -2,6 +2,7 @@
 // the real importer (load_pool_file) to the same pool, and samples/pool.xlsx equals
 // samples/pool.csv. GRADUS_WRITE_SAMPLES=1 regenerates samples/pool.xlsx from samples/pool.csv.
 #include "export/export.h"
+#include "xlsx/xlsx_test_util.h"
 #include "ingest/flat_form.h"
 
 #include <gtest/gtest.h>
@@ -227,41 +228,7 @@ TEST(Export, CsvTablesLoadBack) {
             std::string::npos);
 }
 
-// One member of a zip (a sheet's XML) as bytes; empty when missing.
-std::string zip_member(const std::string& path, const std::string& name) {
-  unzFile z = unzOpen64(path.c_str());
-  if (z == nullptr) return {};
-  std::string out;
-  if (unzLocateFile(z, name.c_str(), 1) == UNZ_OK && unzOpenCurrentFile(z) == UNZ_OK) {
-    char buf[8192];
-    for (int n; (n = unzReadCurrentFile(z, buf, sizeof buf)) > 0;) out.append(buf, n);
-    unzCloseCurrentFile(z);
-  }
-  unzClose(z);
-  return out;
-}
 
-// Whether `s` is valid UTF-8 (shortest forms, no surrogates) without the control characters XML
-// 1.0 forbids (tab, LF and CR allowed) and without U+FFFE / U+FFFF.
-bool valid_utf8_text(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    size_t len = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : (b & 0xF8) == 0xF0 ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return false;
-    uint32_t cp = len == 1 ? b : len == 2 ? b & 0x1F : len == 3 ? b & 0x0F : b & 0x07;
-    for (size_t k = 1; k < len; ++k) {
-      const auto c = static_cast<unsigned char>(s[i + k]);
-      if ((c & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (c & 0x3F);
-    }
-    const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < min[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xFFFE || cp == 0xFFFF)
-      return false;
-    i += len;
-  }
-  return true;
-}
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -702,7 +669,7 @@ TEST(Export, EveryCsvHasABom) {
     ++files;
     const std::string bytes = read_file(entry.path().string());
     EXPECT_EQ(bytes.rfind("\xEF\xBB\xBF", 0), 0u) << entry.path();
-    EXPECT_TRUE(valid_utf8_text(bytes)) << entry.path();
+    EXPECT_TRUE(valid_xml_text(bytes)) << entry.path();
   }
   EXPECT_EQ(files, 9u);
 }
@@ -735,14 +702,14 @@ TEST(Export, ReportsAreValidWhateverTheValues) {
     ASSERT_TRUE(write_error_report(csv, ReportFormat::csv, report, lang).ok());
     ASSERT_TRUE(write_error_report(xlsx, ReportFormat::xlsx, report, lang).ok());
     const std::string t = read_file(txt);
-    EXPECT_TRUE(valid_utf8_text(t)) << t;
+    EXPECT_TRUE(valid_xml_text(t)) << t;
     EXPECT_EQ(std::count(t.begin(), t.end(), '\n'), 1 + static_cast<long>(report.errors.size() + report.warnings.size()));
     EXPECT_NE(t.find("\\xE7\\xBA"), std::string::npos);
     const std::string c = read_file(csv);
-    EXPECT_TRUE(valid_utf8_text(c));
+    EXPECT_TRUE(valid_xml_text(c));
     EXPECT_NE(c.find("约5000万"), std::string::npos);
     EXPECT_NE(c.find("bad\\xFF.csv"), std::string::npos);
-    EXPECT_TRUE(valid_utf8_text(zip_member(xlsx, "xl/worksheets/sheet1.xml")));
+    EXPECT_TRUE(valid_xml_text(zip_member(xlsx, "xl/worksheets/sheet1.xml")));
     const V rows = sheet_rows(xlsx, 0);
     ASSERT_EQ(rows.size(), 1 + report.errors.size() + report.warnings.size());
     EXPECT_NE(rows[1].find("|约5000万|"), std::string::npos) << rows[1];
@@ -787,11 +754,11 @@ TEST(Export, FuzzedReportsStayValid) {
     ASSERT_TRUE(write_error_report(csv, ReportFormat::csv, report, lang).ok());
     ASSERT_TRUE(write_error_report(xlsx, ReportFormat::xlsx, report, lang).ok());
     const std::string t = read_file(txt);
-    EXPECT_TRUE(valid_utf8_text(t)) << round;
+    EXPECT_TRUE(valid_xml_text(t)) << round;
     EXPECT_EQ(std::count(t.begin(), t.end(), '\n'), 101) << round;  // one line per problem
     EXPECT_EQ(t.find('\r'), std::string::npos) << round;
-    EXPECT_TRUE(valid_utf8_text(read_file(csv))) << round;
-    EXPECT_TRUE(valid_utf8_text(zip_member(xlsx, "xl/worksheets/sheet1.xml"))) << round;
+    EXPECT_TRUE(valid_xml_text(read_file(csv))) << round;
+    EXPECT_TRUE(valid_xml_text(zip_member(xlsx, "xl/worksheets/sheet1.xml"))) << round;
     EXPECT_EQ(sheet_rows(xlsx, 0).size(), 101u) << round;  // the reader parses it
   }
 }

@@ -18,6 +18,7 @@
 
 #include "xlsx/reader.h"
 #include "xlsx/writer.h"
+#include "xlsx/xlsx_test_util.h"
 #include "xlsx/xml_pull.h"
 
 namespace gradus {
@@ -424,52 +425,7 @@ TEST(XlsxWriter, AbandonedWriterLeavesNoFile) {
   EXPECT_FALSE(XlsxWriter::create("/nonexistent-dir/x.xlsx").ok());
 }
 
-// One member of a zip (a sheet's XML) as bytes; empty when missing.
-std::string zip_member(const std::string& path, const std::string& name) {
-  unzFile z = unzOpen64(path.c_str());
-  if (z == nullptr) return {};
-  std::string out;
-  if (unzLocateFile(z, name.c_str(), 1) == UNZ_OK && unzOpenCurrentFile(z) == UNZ_OK) {
-    char buf[8192];
-    for (int n; (n = unzReadCurrentFile(z, buf, sizeof buf)) > 0;) out.append(buf, n);
-    unzCloseCurrentFile(z);
-  }
-  unzClose(z);
-  return out;
-}
 
-// Whether `s` is valid UTF-8 (shortest forms, no surrogates, at most U+10FFFF) holding only
-// characters XML 1.0 allows.
-bool valid_xml_text(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    uint32_t cp = 0;
-    size_t len = 0;
-    if (b < 0x80) {
-      cp = b, len = 1;
-    } else if ((b & 0xE0) == 0xC0) {
-      cp = b & 0x1F, len = 2;
-    } else if ((b & 0xF0) == 0xE0) {
-      cp = b & 0x0F, len = 3;
-    } else if ((b & 0xF8) == 0xF0) {
-      cp = b & 0x07, len = 4;
-    } else {
-      return false;
-    }
-    if (i + len > s.size()) return false;
-    for (size_t k = 1; k < len; ++k) {
-      const auto c = static_cast<unsigned char>(s[i + k]);
-      if ((c & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (c & 0x3F);
-    }
-    const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < min[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') return false;
-    if (cp == 0xFFFE || cp == 0xFFFF) return false;
-    i += len;
-  }
-  return true;
-}
 
 // Issue 17, defect 1: a decimal Excel shows in full (at most 15 significant digits) is a number
 // cell whatever its 16-digit form looks like (593.94 is 593.9400000000001 at 16 digits), so that

@@ -21,27 +21,10 @@
 
 #include "export/export.h"
 #include "xlsx/reader.h"
+#include "xlsx/xlsx_test_util.h"
 
 namespace {
 
-bool valid_text(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    const size_t len = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : (b & 0xF8) == 0xF0 ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return false;
-    uint32_t cp = len == 1 ? b : len == 2 ? b & 0x1F : len == 3 ? b & 0x0F : b & 0x07;
-    for (size_t k = 1; k < len; ++k) {
-      const auto c = static_cast<unsigned char>(s[i + k]);
-      if ((c & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (c & 0x3F);
-    }
-    const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < min[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xFFFE || cp == 0xFFFF) return false;
-    i += len;
-  }
-  return true;
-}
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -78,9 +61,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }();
   const std::string txt = dir + "/r.txt", csv = dir + "/r.csv", xlsx = dir + "/r.xlsx";
   check(write_error_report(txt, ReportFormat::text, report, Lang::zh).ok());
-  check(valid_text(slurp(txt)));
+  check(valid_xml_text(slurp(txt)));
   check(write_error_report(csv, ReportFormat::csv, report, Lang::en).ok());
-  check(valid_text(slurp(csv)));
+  check(valid_xml_text(slurp(csv)));
   check(write_error_report(xlsx, ReportFormat::xlsx, report, Lang::zh).ok());
   Result<std::unique_ptr<XlsxReader>> book = XlsxReader::open(xlsx);
   check(book.ok());
@@ -92,7 +75,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Result<bool> more = (*sheet)->next(row);
     check(more.ok());
     if (!*more) break;
-    for (const XlsxCell& c : row.cells) check(valid_text(c.text));
+    for (const XlsxCell& c : row.cells) check(valid_xml_text(c.text));
     ++rows;
   }
   check(rows == 1 + report.errors.size() + report.warnings.size());
