@@ -154,23 +154,12 @@ int cmd_export(int argc, char** argv) {
     else
       progress.finish(total);
   };
-  // Titles' tiers by name in the user's language: the policy's title without the standard's
-  // words and year ("专精特新中小企业认定标准（2026）" → "专精特新中小企业"); policies carry no
-  // separate tier name.
+  // Held titles by their tier's name in the user's language (the policy file's tier_name, else
+  // its title).
   for (const Policy* p : c.registry->all()) {
     if (p->kind != Policy::Kind::tier) continue;
-    std::string name = p->title.in(c.lang);
-    for (const char* year_open : {"（", " ("}) {
-      const size_t at = name.rfind(year_open);
-      if (at != std::string::npos && at > 0) name.erase(at);
-    }
-    for (const char* suffix :
-         {"认定标准", "评价标准", "认定条件", "认定办法", "评价办法", " recognition standard",
-          " evaluation standard", " recognition conditions", " evaluation measures"}) {
-      if (name.ends_with(suffix) && name.size() > std::strlen(suffix))
-        name.erase(name.size() - std::strlen(suffix));
-    }
-    options.tier_labels[p->id] = name;
+    const std::string& name = (p->tier_name.empty() ? p->title : p->tier_name).in(c.lang);
+    if (!name.empty()) options.tier_labels[p->id] = name;
   }
   if (!owned.empty()) {
     const bool zh = c.lang == Lang::zh;

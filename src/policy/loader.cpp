@@ -776,6 +776,7 @@ class Loader : public YamlReader {
     else if (!kind.empty() && kind != "tier") error(root["kind"], "kind must be tier or classify");
     p.document = scalar(root, "document", true, root);
     p.title = text(root, "title", true, root);
+    p.tier_name = text(root, "tier_name", false, root);
     p.issuer = text(root, "issuer", false, root);
     p.jurisdiction = scalar(root, "jurisdiction", true, root);
     p.source = scalar(root, "source", false, root);
@@ -845,7 +846,7 @@ class Loader : public YamlReader {
     p.file = file_;
     if (!require_map(root, "a policy file")) return;
     check_keys(root, {"id", "version", "kind", "document", "title", "issuer", "jurisdiction", "modes",
-                      "title_validity_years", "source", "notes", "parameters", "facts", "criteria", "score",
+                      "tier_name", "title_validity_years", "source", "notes", "parameters", "facts", "criteria", "score",
                       "classify"},
                "a policy file");
     parse_metadata(root, p);

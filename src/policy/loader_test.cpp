@@ -114,6 +114,13 @@ TEST(Loader, EveryShippedPolicyLoads) {
     for (const Policy* p : reg.all()) found = found || p->id == id;
     EXPECT_TRUE(found) << id;
   }
+  // Every shipped tier names the title a firm holds under it (exports show held titles by it).
+  for (const Policy* p : reg.all()) {
+    if (p->kind != Policy::Kind::tier) continue;
+    EXPECT_FALSE(p->tier_name.zh.empty() || p->tier_name.en.empty()) << p->key();
+  }
+  const Policy* srdi = *reg.select("srdi-sme", *Date::parse("2026-06-30"), "application");
+  EXPECT_EQ(srdi->tier_name.zh, "专精特新中小企业");
 }
 
 TEST(Registry, VersionSelectionFollowsReference0) {

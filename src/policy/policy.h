@@ -208,7 +208,8 @@ struct Policy {
   std::string version;
   enum class Kind : uint8_t { tier, classify } kind = Kind::tier;
   std::string document;
-  Text title;
+  Text title;      // the standard's title ("专精特新中小企业认定标准（2026）")
+  Text tier_name;  // the title a firm holds under it ("专精特新中小企业"); empty: not given
   Text issuer;
   std::string jurisdiction;
   std::map<std::string, ModeWindow> modes;  // "application" / "review"
