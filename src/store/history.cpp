@@ -1,5 +1,6 @@
 // Store::history: one enterprise's facts through time — every value set or changed, by which
 // batch (who, when, from which file), with the value before and after.
+#include <algorithm>
 #include <map>
 
 #include "core/decimal.h"
@@ -21,6 +22,34 @@ std::string cell_text(const SqlRows& r, int col, const TableColumn& c) {
 }
 
 }  // namespace
+
+Result<int64_t> Store::enterprise_version(std::string_view uscc) {
+  const SqlParam key[] = {std::string(uscc)};
+  Result<std::optional<int64_t>> id = query_integer(*conn_, "SELECT id FROM enterprises WHERE uscc = ?", key);
+  if (!id) return id.error();
+  if (!*id) {
+    return error(StatusCode::not_found, "企业库中没有统一社会信用代码为 " + std::string(uscc) + " 的企业",
+                 "no enterprise with USCC " + std::string(uscc) + " in the pool");
+  }
+  int64_t version = 0;
+  const SqlParam p[] = {**id};
+  for (const TableLayout& t : written_tables()) {
+    if (!t.versioned) continue;
+    for (const char* column : {"from_batch", "to_batch"}) {
+      Result<std::optional<int64_t>> v = query_integer(
+          *conn_, "SELECT MAX(" + std::string(column) + ") FROM " + t.name + " WHERE enterprise_id = ?", p);
+      if (!v) return v.error();
+      version = std::max(version, v->value_or(0));
+    }
+  }
+  return version;
+}
+
+Result<int64_t> Store::head_batch() {
+  Result<std::optional<int64_t>> v = query_integer(*conn_, "SELECT MAX(id) FROM import_batches");
+  if (!v) return v.error();
+  return v->value_or(0);
+}
 
 Result<std::vector<HistoryEntry>> Store::history(std::string_view uscc) {
   const SqlParam key[] = {std::string(uscc)};

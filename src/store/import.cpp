@@ -777,6 +777,9 @@ Result<ImportSummary> Store::import_pool(const Pool& incoming, const ImportOptio
     (void)conn_->execute("ROLLBACK");
     return s;
   };
+  if (o.precondition) {
+    if (Status s = o.precondition(); !s.ok()) return fail(s);
+  }
   if (o.kind == "demo") {
     // Synthetic firms go only into an empty store or one that holds only demo data: never mixed
     // into a real pool, never overwriting a clerk's correction. Checked under the write lock.

@@ -58,6 +58,11 @@ struct ImportOptions {
   // naming the stored value and the batch and file it came from.
   std::vector<InputError>* conflicts = nullptr;
   LocateFn locate;
+  // Checked first, under the write lock, inside the import's transaction (queries on this store
+  // see what the import will build on): a non-ok status refuses the import with that status and
+  // nothing is written. The server checks an edit's If-Match here, so that two edits of one firm
+  // — from this process or another — cannot both pass the check.
+  std::function<Status()> precondition;
 };
 
 // One fact that an import sets or changes. `year` is 0 for a static fact; events are listed with
@@ -245,6 +250,12 @@ class Store {
   Result<std::optional<int64_t>> batch_at(std::string_view timestamp);
   Result<std::vector<BatchInfo>> batches();
   Result<std::vector<HistoryEntry>> history(std::string_view uscc);
+  // The last batch that wrote or retired any fact or event of the enterprise (its version: an
+  // edit of it from anywhere raises it); not_found when the store has no such enterprise.
+  Result<int64_t> enterprise_version(std::string_view uscc);
+  // The newest batch of the store (0 when empty): what the server compares to know whether the
+  // pool it holds in memory is still current.
+  Result<int64_t> head_batch();
 
   Result<std::vector<AuditEntry>> audit_log(int64_t limit = 0);
   // Appends an entry (its own transaction unless one is open: pass in_transaction).
