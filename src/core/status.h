@@ -23,6 +23,8 @@ enum class StatusCode {
   io_error,             // reading or writing failed
   failed_precondition,  // the operation does not apply in this state
   internal,             // a bug in gradus
+  unauthenticated,      // wrong or unknown credentials, or an account that may not log in
+  locked,               // an account locked for a while after failed logins (the message says until when)
 };
 
 struct Status {

@@ -259,6 +259,57 @@ CREATE TABLE assessment_results (
   return sql;
 }
 
+// Migration 4, both dialects: the accounts of the server (src/auth): users with their role and
+// scope, login sessions and API tokens (only SHA-256 hashes of their secrets are stored), and the
+// responses kept for Idempotency-Key requests. Lists (regions, parks) are joined with ';'; times
+// are ISO UTC text as now_timestamp() writes them, so that they compare as strings.
+std::string migration_4(SqlDialect) {
+  return R"(
+CREATE TABLE users (
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL,
+  regions TEXT NOT NULL,
+  parks TEXT NOT NULL,
+  level TEXT NOT NULL,
+  uscc TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  disabled BIGINT NOT NULL,
+  failed_logins BIGINT NOT NULL,
+  locked_until TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_name TEXT NOT NULL REFERENCES users(name),
+  csrf_token TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions (user_name);
+CREATE TABLE api_tokens (
+  id BIGINT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  user_name TEXT NOT NULL REFERENCES users(name),
+  label TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  last_used_at TEXT,
+  revoked BIGINT NOT NULL
+);
+CREATE INDEX api_tokens_by_user ON api_tokens (user_name, label);
+CREATE TABLE idempotency_keys (
+  user_name TEXT NOT NULL,
+  request_key TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  status BIGINT NOT NULL,
+  content_type TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (user_name, request_key)
+);
+)";
+}
+
 struct Migration {
   int version;
   std::string_view name;
@@ -272,6 +323,7 @@ constexpr Migration kMigrations[] = {
     {1, "pool, versioned facts, events, import batches, audit log, assessment runs", migration_1},
     {2, "SQLite: integer primary keys are the rowid", migration_2, true},
     {3, "row check strings; runs kept one row per firm, with the criteria not met / unknown", migration_3},
+    {4, "accounts: users, sessions, API tokens, idempotency keys", migration_4},
 };
 
 // SQLite cannot switch foreign key enforcement inside a transaction: it is switched off before

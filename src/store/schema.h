@@ -12,6 +12,7 @@
 //   audit_log           append-only, hash-chained
 //   assessment_runs, assessment_outcomes                        stored assessment results
 //   assessment_results, assessment_criteria                     (migration 3) runs, one row per firm
+//   users, sessions, api_tokens, idempotency_keys               (migration 4) accounts (src/auth)
 // Migration 3 adds `checks` (the row's check string) to every table an import writes, and keeps
 // new runs in assessment_results (assessment_outcomes holds the runs saved before).
 // Every versioned row carries from_batch (the batch that wrote it) and to_batch (the batch that
