@@ -36,6 +36,7 @@ int cmd_whatif(int argc, char** argv);
 int cmd_gap(int argc, char** argv);
 int cmd_potential(int argc, char** argv);
 int cmd_policy_diff(int argc, char** argv);
+int cmd_serve(int argc, char** argv);
 
 // Opens the store named by --db / $GRADUS_DB / sqlite:gradus.db, printing the error; nullptr on
 // failure.

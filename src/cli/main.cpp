@@ -108,6 +108,10 @@ usage / 用法:
       The empty Excel import template with units and a notes sheet. 生成空白导入模板。
   gradus demo [--enterprises N] [--seed S] [--db URL]
       Fill the store with a synthetic demo pool (default 913 firms). 生成演示企业库。
+  gradus serve [--listen HOST:PORT] [--db URL] [--workers N] [--jobs-dir DIR] [--no-access-log] [--routes]
+      The platform server: the HTTP API /api/v1 (docs/openapi.yaml, docs/server.md) for officials,
+      firms, reviewers and integrations, each seeing only its scope (default 127.0.0.1:8080).
+      平台服务器：HTTP API，按角色与辖区隔离数据。
 
 FIRM is --uscc CODE or --name NAME (exact, else the one firm whose name contains it; an
 ambiguous name lists the candidates). FILTERS: --region PREFIX (leading digits of the region
@@ -238,5 +242,6 @@ int main(int argc, char** argv) {
   if (cmd == "gap") return cmd_gap(argc, argv);
   if (cmd == "path") return cmd_path(argc, argv);
   if (cmd == "potential") return cmd_potential(argc, argv);
+  if (cmd == "serve") return cmd_serve(argc, argv);
   return usage_error("unknown command '" + cmd + "'");
 }

@@ -11,6 +11,7 @@
 #include "engine/row_facts.h"
 #include "export/enterprise_json.h"
 #include "ingest/ingest.h"
+#include "ingest/values.h"
 #include "server/api_state.h"
 
 namespace gradus::server {

@@ -12,7 +12,9 @@
 #include "engine/row_facts.h"
 #include "export/export.h"
 #include "ingest/ingest.h"
+#include "ingest/values.h"
 #include "server/api_state.h"
+#include "store/schema.h"
 #include "store/tables.h"
 
 namespace gradus::server {
