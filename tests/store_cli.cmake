@@ -4,7 +4,10 @@
 #    creates no file; init creates the store, demo creates the store it fills (rm -f DB; demo);
 #  - defect 4: demo into a store holding imported data is refused (exit 2) and leaves the file
 #    byte for byte as it was; demo into a demo-only store works;
-#  - runs diff in Chinese by default, as CSV (with a BOM) and XLSX.
+#  - runs diff in Chinese by default, as CSV (with a BOM) and XLSX;
+#  - accounts (issue 10): init creates the admin once and shows its password; user add reads the
+#    password from stdin and refuses a short one or a scope the role does not take; user list
+#    (text, JSON); user token prints a token once, which is not stored; the audit chain verifies.
 #
 #   cmake -DGRADUS=path/to/gradus -DSOURCE_DIR=… -DWORK=/tmp/dir -P tests/store_cli.cmake
 cmake_minimum_required(VERSION 3.25)
@@ -103,4 +106,59 @@ set(demo "sqlite:${WORK}/demo.db")
 run(0 demo --db "${demo}" --enterprises 20 --lang en)
 run(0 demo --db "${demo}" --enterprises 30 --seed 5 --lang en)
 run(0 audit verify --db "${demo}" --lang en)
+# Accounts (issue 10).
+macro(run_stdin expected input)
+  execute_process(COMMAND "${GRADUS}" ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE OUT ERROR_VARIABLE ERR
+                  INPUT_FILE "${input}" WORKING_DIRECTORY "${SOURCE_DIR}")
+  if(NOT rc STREQUAL "${expected}")
+    message(FATAL_ERROR "gradus ${ARGN}: exit ${rc}, expected ${expected}\nstdout: ${OUT}\nstderr: ${ERR}")
+  endif()
+endmacro()
+set(users "sqlite:${WORK}/users.db")
+run(0 init --db "${users}" --lang en)
+expect_in("${OUT}" "created the admin \"admin\"")
+string(REGEX MATCH "\n([A-Za-z0-9_-]+)\n$" _ "${OUT}")
+if(NOT CMAKE_MATCH_1 MATCHES "^[A-Za-z0-9_-]+$")
+  message(FATAL_ERROR "init printed no generated password:\n${OUT}")
+endif()
+run(0 init --db "${users}" --lang en)
+string(FIND "${OUT}" "created the admin" again)
+if(NOT again EQUAL -1)
+  message(FATAL_ERROR "a second init created the admin again:\n${OUT}")
+endif()
+file(WRITE "${WORK}/password.txt" "a long password\n")
+file(WRITE "${WORK}/short.txt" "short\n")
+run_stdin(0 "${WORK}/password.txt" user add li --role official --regions 3205,320571 --parks 苏州工业园区
+          --password-stdin --db "${users}" --lang en)
+expect_in("${OUT}" "added user li (official) regions=3205,320571 parks=苏州工业园区")
+run_stdin(2 "${WORK}/short.txt" user add wu --role official --regions 32 --password-stdin --db "${users}" --lang en)
+expect_in("${ERR}" "at least 10 characters")
+run_stdin(2 "${WORK}/password.txt" user add firm --role enterprise --uscc 91320505MA1P7K3C1N --parks x
+          --password-stdin --db "${users}" --lang en)
+expect_in("${ERR}" "takes only its USCC")
+run(2 user add li --role official --regions 32 --db "${users}" --lang en)
+expect_in("${ERR}" "--password-stdin")
+run(0 user list --db "${users}" --lang en)
+expect_in("${OUT}" "admin  admin")
+expect_in("${OUT}" "li  official  regions=3205,320571 parks=苏州工业园区")
+run(0 user list --format json --db "${users}" --lang en)
+expect_in("${OUT}" "\"role\": \"official\"")
+run(0 user token li --label erp --db "${users}" --lang en)
+string(STRIP "${OUT}" token)
+if(NOT token MATCHES "^gradus_[0-9a-f]+$")
+  message(FATAL_ERROR "user token printed '${token}'")
+endif()
+file(READ "${WORK}/users.db" bytes HEX)
+string(HEX "${token}" token_hex)
+string(FIND "${bytes}" "${token_hex}" stored)
+if(NOT stored EQUAL -1)
+  message(FATAL_ERROR "the plain token is stored in users.db")
+endif()
+run(2 user token li --label erp --db "${users}" --lang en)
+run(0 user revoke-token li --label erp --db "${users}" --lang en)
+run(0 user disable li --db "${users}" --lang en)
+run(0 user list --db "${users}" --lang en)
+expect_in("${OUT}" "[disabled]")
+run(0 audit verify --db "${users}" --lang en)
+expect_in("${OUT}" "audit log intact: 5 entries")
 file(REMOVE_RECURSE "${WORK}")

@@ -40,7 +40,8 @@ OUT="$TMP/transcript"
 
 mask() {
   sed -E -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z/<time>/g' -e 's/[0-9a-f]{64}/<hash>/g' \
-    -e 's/  [0-9a-f]{16}…/  <hash>…/g' -e "s#$TMP#<tmp>#g" -e 's#(sqlite:|postgresql://)[^ ]*#<db>#g'
+    -e 's/  [0-9a-f]{16}…/  <hash>…/g' -e "s#$TMP#<tmp>#g" -e 's#(sqlite:|postgresql://)[^ ]*#<db>#g' \
+    -e 's/^[A-Za-z0-9_-]{20}$/<generated password>/'
 }
 # run ARGS…: the command line, its stdout and stderr (masked) and its exit code.
 run() {

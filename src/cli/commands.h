@@ -1,5 +1,5 @@
 // The gradus commands, declared for main.cpp's dispatcher (one file per family: assess_commands,
-// policy_commands, analysis_commands, store_commands). Each takes the full argv (the
+// policy_commands, analysis_commands, store_commands, user_commands). Each takes the full argv (the
 // command name is argv[1]) and returns an exit code (cli/args.h).
 #pragma once
 
@@ -37,6 +37,7 @@ int cmd_gap(int argc, char** argv);
 int cmd_potential(int argc, char** argv);
 int cmd_policy_diff(int argc, char** argv);
 int cmd_serve(int argc, char** argv);
+int cmd_user(int argc, char** argv);  // user_commands.cpp
 
 // Opens the store named by --db / $GRADUS_DB / sqlite:gradus.db, printing the error; nullptr on
 // failure.

@@ -81,7 +81,9 @@ usage / 用法:
       (policies/<id>/<version>.yaml) and its overlays are loaded from disk, so edits are tested.
 
   gradus init [--db URL]
-      Create the store or bring its schema up to date. 创建企业库或升级其结构。
+      Create the store or bring its schema up to date; a store without users gets the admin
+      "admin", whose generated password is printed once.
+      创建企业库或升级其结构；尚无用户时创建管理员 admin 并显示一次其生成的密码。
   gradus import FILE... [--db URL] [--dry-run] [--report FILE.txt|.csv|.xlsx] [--actor NAME] [--ignore-unknown-columns]
       Import CSV / XLSX / JSON files into the store, all or nothing per file; re-importing the
       same file changes nothing; a corrected file changes only what differs.
@@ -106,6 +108,15 @@ usage / 用法:
       导出企业库（可附评价结果）。
   gradus template [--output FILE.xlsx] [--lang zh|en]
       The empty Excel import template with units and a notes sheet. 生成空白导入模板。
+  gradus user add NAME --role admin|official|reviewer|enterprise [--regions CODES] [--parks NAMES]
+                [--level park|county|city|province|ministry] [--uscc CODE] --password-stdin
+  gradus user passwd NAME --password-stdin | user disable NAME | user enable NAME
+  gradus user list [--format text|json] | user token NAME [--label L] | user revoke-token NAME --label L
+      The accounts of the server (gradus serve). An official is scoped to region codes (2, 4 or
+      6 digits) and/or parks (comma-separated), a reviewer has a level, an enterprise user its
+      USCC. The password is the first line of standard input (at least 10 characters); a token
+      is printed once. Every change is in the audit log with --actor.
+      服务端账户：添加、改密码、停用/启用、列出、创建/吊销 API 令牌（令牌只显示一次）。
   gradus demo [--enterprises N] [--seed S] [--db URL]
       Fill the store with a synthetic demo pool (default 913 firms). 生成演示企业库。
   gradus serve [--listen HOST:PORT] [--db URL] [--workers N] [--jobs-dir DIR] [--no-access-log] [--routes]
@@ -243,5 +254,6 @@ int main(int argc, char** argv) {
   if (cmd == "path") return cmd_path(argc, argv);
   if (cmd == "potential") return cmd_potential(argc, argv);
   if (cmd == "serve") return cmd_serve(argc, argv);
+  if (cmd == "user") return cmd_user(argc, argv);
   return usage_error("unknown command '" + cmd + "'");
 }

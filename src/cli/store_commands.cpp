@@ -9,6 +9,7 @@
 #include <iostream>
 #include <map>
 
+#include "auth/accounts.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/progress.h"
@@ -109,7 +110,7 @@ void print_summary(const std::string& file, const store::ImportSummary& s, bool 
 }  // namespace
 
 int cmd_init(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2, {"db", "lang"}, {});
+  Args a = parse_args(argc, argv, 2, {"db", "lang", "actor"}, {});
   if (!a.error.empty()) return usage_error(a.error);
   Lang lang = Lang::zh;
   if (!read_lang(a, &lang)) return kFailed;
@@ -117,6 +118,18 @@ int cmd_init(int argc, char** argv) {
   if (!s) return kFailed;
   std::printf(lang == Lang::zh ? "%s：数据库结构版本 %d\n" : "%s: schema version %d\n",
               s->describe().c_str(), store::latest_schema_version());
+  // The first admin, when the store has no user yet; its password is shown this once.
+  auth::Accounts accounts(*s);
+  Result<std::optional<std::string>> admin = accounts.ensure_first_admin(actor_name(a));
+  if (!admin) return std::cerr << "gradus: " << admin.error().message.in(lang) << "\n", kFailed;
+  if (admin->has_value()) {
+    std::printf(lang == Lang::zh
+                    ? "已创建管理员 admin，密码（只显示这一次，请妥善保存并尽快用 gradus user passwd "
+                      "admin --password-stdin 更改）：\n%s\n"
+                    : "created the admin \"admin\"; its password (shown this once: keep it safe and "
+                      "change it soon with gradus user passwd admin --password-stdin):\n%s\n",
+                (*admin)->c_str());
+  }
   return kOk;
 }
 

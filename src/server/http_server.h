@@ -63,8 +63,9 @@ class HttpServer {
   // Begins the graceful stop.
   void stop();
 
+  struct Impl;  // the Beast side (http_server.cpp)
+
  private:
-  struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
