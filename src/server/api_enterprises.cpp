@@ -466,7 +466,8 @@ void Api::State::add_enterprise_routes() {
       Json x;
       x["tier"] = st.tier;
       x["version"] = st.version;
-      x["state"] = in_lang(path_state_label(st.state), Lang::en);
+      static const char* kStateIds[] = {"held", "now", "from_date", "needs_changes", "not_in_force"};
+      x["state"] = kStateIds[static_cast<int>(st.state)];
       x["state_label"] = in_lang(path_state_label(st.state), lang);
       if (st.from) x["from"] = st.from->to_string();
       if (st.valid_until) x["valid_until"] = st.valid_until->to_string();

@@ -55,7 +55,7 @@ std::string utc_now() {
   std::timespec_get(&ts, TIME_UTC);
   std::tm tm{};
   gmtime_r(&ts.tv_sec, &tm);
-  char buf[40];
+  char buf[96];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
   return buf;
