@@ -15,25 +15,30 @@
 namespace gradus {
 
 int cmd_serve(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2, {"listen", "db", "workers", "jobs-dir", "lang", "body-limit-mb"},
-                      {"routes", "no-access-log"});
+  Args a =
+      parse_args(argc, argv, 2, {"listen", "db", "workers", "jobs-dir", "lang", "body-limit-mb"},
+                 {"routes", "no-access-log"});
   if (!a.error.empty()) return usage_error(a.error);
   Lang lang = Lang::zh;
-  if (a.has("lang") && !parse_lang(a.get("lang"), &lang)) return usage_error("--lang must be zh or en");
+  if (a.has("lang") && !parse_lang(a.get("lang"), &lang))
+    return usage_error("--lang must be zh or en");
   server::ServerOptions so;
   const std::string listen = a.get("listen", "127.0.0.1:8080");
   const size_t colon = listen.rfind(':');
   if (colon == std::string::npos || colon + 1 >= listen.size() ||
-      listen.find_first_not_of("0123456789", colon + 1) != std::string::npos || listen.size() - colon > 6)
+      listen.find_first_not_of("0123456789", colon + 1) != std::string::npos ||
+      listen.size() - colon > 6)
     return usage_error("--listen must be HOST:PORT (e.g. 127.0.0.1:8080; port 0 picks a free one)");
   so.host = listen.substr(0, colon);
-  if (so.host.size() > 2 && so.host.front() == '[' && so.host.back() == ']') so.host = so.host.substr(1, so.host.size() - 2);
+  if (so.host.size() > 2 && so.host.front() == '[' && so.host.back() == ']')
+    so.host = so.host.substr(1, so.host.size() - 2);
   const unsigned long port = std::stoul(listen.substr(colon + 1));
   if (port > 65535) return usage_error("--listen: the port must be 0–65535");
   so.port = static_cast<uint16_t>(port);
   if (a.has("workers")) {
     const std::string w = a.get("workers");
-    if (w.empty() || w.size() > 3 || w.find_first_not_of("0123456789") != std::string::npos || std::stoul(w) == 0)
+    if (w.empty() || w.size() > 3 || w.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoul(w) == 0)
       return usage_error("--workers must be a number from 1 to 999");
     so.workers = static_cast<unsigned>(std::stoul(w));
   }
@@ -53,21 +58,26 @@ int cmd_serve(int argc, char** argv) {
   Result<std::unique_ptr<server::Api>> api = server::Api::create(ao, &metrics);
   if (!api) return std::cerr << "gradus: " << api.error().message.in(lang) << "\n", kFailed;
   if (a.has("routes")) {
-    for (const auto& [method, pattern] : (*api)->routes()) std::cout << method << " " << pattern << "\n";
+    for (const auto& [method, pattern] : (*api)->routes())
+      std::cout << method << " " << pattern << "\n";
     return kOk;
   }
   server::Api& handler = **api;
   server::HttpServer http(
       so, [&handler](server::HttpRequest& r) { return handler.handle(r); },
       [](int status, const std::string& code, const std::string& accept_language) {
-        return server::Problem{status, code, {}, {}}.response(server::lang_of_header(accept_language));
+        return server::Problem{status, code, {}, {}}.response(
+            server::lang_of_header(accept_language));
       },
       &metrics);
-  if (Status s = http.listen(); !s.ok()) return std::cerr << "gradus: " << s.message.in(lang) << "\n", kFailed;
-  const std::string url = "http://" + (so.host.find(':') != std::string::npos ? "[" + so.host + "]" : so.host) + ":" +
-                          std::to_string(http.port());
-  std::printf(lang == Lang::zh ? "gradus serve：%s 已启动（企业库 %s）；按 Ctrl+C 或发送 SIGTERM 停止\n"
-                               : "gradus serve: listening on %s (store %s); Ctrl+C or SIGTERM stops it\n",
+  if (Status s = http.listen(); !s.ok())
+    return std::cerr << "gradus: " << s.message.in(lang) << "\n", kFailed;
+  const std::string url = "http://" +
+                          (so.host.find(':') != std::string::npos ? "[" + so.host + "]" : so.host) +
+                          ":" + std::to_string(http.port());
+  std::printf(lang == Lang::zh
+                  ? "gradus serve：%s 已启动（企业库 %s）；按 Ctrl+C 或发送 SIGTERM 停止\n"
+                  : "gradus serve: listening on %s (store %s); Ctrl+C or SIGTERM stops it\n",
               url.c_str(), ao.db_url.c_str());
   std::fflush(stdout);
   http.run();

@@ -3,7 +3,8 @@
 // Numbers of up to 15 significant digits are JSON numbers (the nearest double prints back as the
 // same decimal, which the reader takes from its text); longer ones are strings.
 //
-//   nlohmann::ordered_json j = enterprise_json(pool, e);   // {"uscc": …, "years": {…}, "titles": […]}
+//   nlohmann::ordered_json j = enterprise_json(pool, e);   // {"uscc": …, "years": {…}, "titles":
+//   […]}
 //
 // Thread-safety: reads the pool only.
 #pragma once

@@ -20,7 +20,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 bool state_changing(const std::string& method) {
   return method == "POST" || method == "PATCH" || method == "PUT" || method == "DELETE";
@@ -63,7 +65,9 @@ Json yaml_to_json(const YAML::Node& n) {
 
 Result<std::string> openapi_json() {
   std::optional<std::string_view> doc = embedded_file("docs/openapi.yaml");
-  if (!doc) return error(StatusCode::internal, "程序中没有嵌入 docs/openapi.yaml", "docs/openapi.yaml is not embedded");
+  if (!doc)
+    return error(StatusCode::internal, "程序中没有嵌入 docs/openapi.yaml",
+                 "docs/openapi.yaml is not embedded");
   try {
     return yaml_to_json(YAML::Load(std::string(*doc))).dump();
   } catch (const std::exception& e) {
@@ -120,14 +124,16 @@ Result<std::shared_ptr<const PoolSnapshot>> Api::State::current_pool(store::Stor
   snap->head = *head;
   snapshot = snap;
   if (metrics) {
-    metrics->set_gauge("gradus_pool_enterprises", "Enterprises in the pool held in memory", snap->pool.size());
+    metrics->set_gauge("gradus_pool_enterprises", "Enterprises in the pool held in memory",
+                       snap->pool.size());
     metrics->set_gauge("gradus_pool_head_batch", "The store batch the pool in memory is as of",
                        static_cast<double>(snap->head));
   }
   return std::shared_ptr<const PoolSnapshot>(snap);
 }
 
-Result<std::shared_ptr<const Plan>> Api::State::plan_of(const Policy& p, Date as_of, const std::string& mode) {
+Result<std::shared_ptr<const Plan>> Api::State::plan_of(const Policy& p, Date as_of,
+                                                        const std::string& mode) {
   const std::string key = p.key() + "|" + as_of.to_string() + "|" + mode;
   {
     std::lock_guard lock(plan_mu);
@@ -146,7 +152,8 @@ Result<std::shared_ptr<const Plan>> Api::State::plan_of(const Policy& p, Date as
   return shared;
 }
 
-Result<std::shared_ptr<const Plan>> Api::State::plan(const std::string& spec, Date as_of, const std::string& mode) {
+Result<std::shared_ptr<const Plan>> Api::State::plan(const std::string& spec, Date as_of,
+                                                     const std::string& mode) {
   Result<const Policy*> p = registry->select(spec, as_of, mode);
   if (!p) return p.error();
   return plan_of(**p, as_of, mode);
@@ -223,14 +230,18 @@ std::optional<HttpResponse> read_json_body(const Api::State& s, const HttpReques
   if (req.body.size() > s.options.json_body_limit)
     return problem(req, 413, "payload_too_large",
                    Text{"JSON 请求体最多 " + std::to_string(s.options.json_body_limit) + " 字节",
-                        "a JSON body may have at most " + std::to_string(s.options.json_body_limit) + " bytes"});
+                        "a JSON body may have at most " +
+                            std::to_string(s.options.json_body_limit) + " bytes"});
   try {
     out = Json::parse(req.body);
   } catch (const std::exception& e) {
-    return problem(req, 400, "invalid_json", Text{std::string("JSON 无法解析：") + e.what(), std::string("the JSON does not parse: ") + e.what()});
+    return problem(req, 400, "invalid_json",
+                   Text{std::string("JSON 无法解析：") + e.what(),
+                        std::string("the JSON does not parse: ") + e.what()});
   }
   if (!out.is_object())
-    return problem(req, 400, "invalid_json", Text{"请求体须为 JSON 对象", "the body must be a JSON object"});
+    return problem(req, 400, "invalid_json",
+                   Text{"请求体须为 JSON 对象", "the body must be a JSON object"});
   return std::nullopt;
 }
 
@@ -238,18 +249,23 @@ HttpResponse json_response(int status, const Json& j) {
   return HttpResponse::json(status, j.dump(-1, ' ', false, Json::error_handler_t::replace));
 }
 
-std::optional<HttpResponse> read_as_of_and_mode(const HttpRequest& req, Date& as_of, std::string& mode) {
+std::optional<HttpResponse> read_as_of_and_mode(const HttpRequest& req, Date& as_of,
+                                                std::string& mode) {
   as_of = Date::today();
   if (std::optional<std::string> d = req.param("as_of"); d && !d->empty()) {
     Result<Date> parsed = Date::parse(*d);
     if (!parsed)
-      return Problem{422, "invalid_parameter", parsed.error().message, {{"as_of", "", -1, "", *d, "", parsed.error().message.in(request_lang(req))}}}
+      return Problem{422,
+                     "invalid_parameter",
+                     parsed.error().message,
+                     {{"as_of", "", -1, "", *d, "", parsed.error().message.in(request_lang(req))}}}
           .response(request_lang(req));
     as_of = *parsed;
   }
   mode = req.param("mode").value_or("application");
   if (mode != "application" && mode != "review")
-    return problem(req, 422, "invalid_parameter", Text{"mode 须为 application 或 review", "mode must be application or review"});
+    return problem(req, 422, "invalid_parameter",
+                   Text{"mode 须为 application 或 review", "mode must be application or review"});
   return std::nullopt;
 }
 
@@ -259,14 +275,17 @@ std::optional<HttpResponse> read_page(const HttpRequest& req, size_t& page, size
   auto number = [&](const char* name, size_t& out, size_t lo, size_t hi) -> bool {
     std::optional<std::string> v = req.param(name);
     if (!v) return true;
-    if (v->empty() || v->size() > 9 || v->find_first_not_of("0123456789") != std::string::npos) return false;
+    if (v->empty() || v->size() > 9 || v->find_first_not_of("0123456789") != std::string::npos)
+      return false;
     out = std::stoul(*v);
     return out >= lo && out <= hi;
   };
   if (!number("page", page, 1, 100000000))
-    return problem(req, 422, "invalid_parameter", Text{"page 须为正整数", "page must be a positive integer"});
+    return problem(req, 422, "invalid_parameter",
+                   Text{"page 须为正整数", "page must be a positive integer"});
   if (!number("page_size", page_size, 1, 1000))
-    return problem(req, 422, "invalid_parameter", Text{"page_size 须为 1–1000", "page_size must be 1–1000"});
+    return problem(req, 422, "invalid_parameter",
+                   Text{"page_size 须为 1–1000", "page_size must be 1–1000"});
   return std::nullopt;
 }
 
@@ -287,7 +306,9 @@ std::optional<uint32_t> firm_in_scope(const Caller& c, const Pool& pool, const s
 
 std::string in_lang(const Text& t, Lang lang) { return clean_utf8(t.in(lang)); }
 
-HttpResponse store_problem(const HttpRequest& req, const Status& s) { return problem_from_status(req, s); }
+HttpResponse store_problem(const HttpRequest& req, const Status& s) {
+  return problem_from_status(req, s);
+}
 
 bool has_role(const Caller& c, std::initializer_list<auth::Role> roles) {
   return std::find(roles.begin(), roles.end(), c.user.role) != roles.end();
@@ -307,13 +328,16 @@ Api::~Api() {
 }
 
 Result<std::unique_ptr<Api>> Api::create(ApiOptions options, Metrics* metrics) {
-  if (sodium_init() < 0) return error(StatusCode::internal, "libsodium 初始化失败", "libsodium failed to initialise");
+  if (sodium_init() < 0)
+    return error(StatusCode::internal, "libsodium 初始化失败", "libsodium failed to initialise");
   auto s = std::make_unique<State>();
   s->options = std::move(options);
   s->metrics = metrics;
   std::string errors;
   s->registry = std::make_unique<PolicyRegistry>(PolicyRegistry::shipped(&errors));
-  if (!errors.empty()) return error(StatusCode::internal, "内置政策无法加载：" + errors, "the shipped policies do not load: " + errors);
+  if (!errors.empty())
+    return error(StatusCode::internal, "内置政策无法加载：" + errors,
+                 "the shipped policies do not load: " + errors);
   s->calendar = CallCalendar::shipped(&errors);
   s->stores = std::make_unique<StorePool>(s->options.db_url);
   {
@@ -329,10 +353,12 @@ Result<std::unique_ptr<Api>> Api::create(ApiOptions options, Metrics* metrics) {
   s->jobs_dir = s->options.jobs_dir;
   if (s->jobs_dir.empty()) {
     std::error_code ec;
-    std::filesystem::path dir = std::filesystem::temp_directory_path(ec) /
-                                ("gradus-jobs-" + std::to_string(::getpid()));
+    std::filesystem::path dir =
+        std::filesystem::temp_directory_path(ec) / ("gradus-jobs-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir, ec);
-    if (ec) return error(StatusCode::io_error, "无法创建任务目录 " + dir.string(), "cannot create the jobs directory " + dir.string());
+    if (ec)
+      return error(StatusCode::io_error, "无法创建任务目录 " + dir.string(),
+                   "cannot create the jobs directory " + dir.string());
     s->jobs_dir = dir.string();
   }
   s->register_routes();
@@ -349,7 +375,8 @@ HttpResponse Api::handle(HttpRequest& req) {
   State& s = *state_;
   RouteMatch m = s.router.match(req.method, req.path);
   if (!m.route) {
-    HttpResponse r = m.path_known ? problem(req, 405, "method_not_allowed") : problem(req, 404, "not_found");
+    HttpResponse r =
+        m.path_known ? problem(req, 405, "method_not_allowed") : problem(req, 404, "not_found");
     if (m.path_known) {
       std::string allow;
       for (const std::string& a : m.allowed) allow += (allow.empty() ? "" : ", ") + a;
@@ -364,7 +391,8 @@ HttpResponse Api::handle(HttpRequest& req) {
 }
 
 // The pipeline around an authenticated route: store connection, caller, CSRF, Idempotency-Key.
-using AuthedHandler = std::function<HttpResponse(HttpRequest&, const RouteParams&, const Caller&, store::Store&)>;
+using AuthedHandler =
+    std::function<HttpResponse(HttpRequest&, const RouteParams&, const Caller&, store::Store&)>;
 
 RouteHandler authed(Api::State& s, AuthedHandler h) {
   return [&s, h = std::move(h)](HttpRequest& req, const RouteParams& params) -> HttpResponse {
@@ -376,9 +404,10 @@ RouteHandler authed(Api::State& s, AuthedHandler h) {
       return store_problem(req, caller.error());
     }
     if (!caller->authenticated) {
-      HttpResponse r = problem(req, 401, "unauthenticated",
-                               Text{"请先登录（POST /api/v1/session）或使用 API 令牌（Authorization: Bearer）",
-                                    "log in first (POST /api/v1/session) or send an API token (Authorization: Bearer)"});
+      HttpResponse r = problem(
+          req, 401, "unauthenticated",
+          Text{"请先登录（POST /api/v1/session）或使用 API 令牌（Authorization: Bearer）",
+               "log in first (POST /api/v1/session) or send an API token (Authorization: Bearer)"});
       r.set_header("WWW-Authenticate", "Bearer realm=\"gradus\"");
       return r;
     }
@@ -386,9 +415,11 @@ RouteHandler authed(Api::State& s, AuthedHandler h) {
       std::string_view sent = req.header("x-csrf-token");
       if (sent.empty() || sent.size() != caller->csrf_token.size() ||
           sodium_memcmp(sent.data(), caller->csrf_token.data(), sent.size()) != 0) {
-        HttpResponse r = problem(req, 403, "csrf_failed",
-                                 Text{"带会话 Cookie 的修改请求须附 X-CSRF-Token（登录时返回的 csrf_token）",
-                                      "a change made with the session cookie must send X-CSRF-Token (the csrf_token of the login)"});
+        HttpResponse r =
+            problem(req, 403, "csrf_failed",
+                    Text{"带会话 Cookie 的修改请求须附 X-CSRF-Token（登录时返回的 csrf_token）",
+                         "a change made with the session cookie must send X-CSRF-Token (the "
+                         "csrf_token of the login)"});
         r.user = caller->user.name;
         return r;
       }
@@ -398,9 +429,14 @@ RouteHandler authed(Api::State& s, AuthedHandler h) {
     std::string request_hash;
     auth::Accounts accounts(**lease, s.options.accounts);
     if (!key.empty() && (req.method == "POST" || req.method == "PATCH")) {
-      if (key.size() > 200) return problem(req, 422, "invalid_parameter", Text{"Idempotency-Key 过长（最多 200 字符）", "Idempotency-Key is too long (200 characters at most)"});
-      request_hash = auth::token_hash(req.method + " " + req.target + "\n" + std::string(req.header("if-match")) + "\n" + req.body);
-      Result<std::optional<auth::Accounts::StoredResponse>> kept = accounts.find_response(caller->user.name, key);
+      if (key.size() > 200)
+        return problem(req, 422, "invalid_parameter",
+                       Text{"Idempotency-Key 过长（最多 200 字符）",
+                            "Idempotency-Key is too long (200 characters at most)"});
+      request_hash = auth::token_hash(req.method + " " + req.target + "\n" +
+                                      std::string(req.header("if-match")) + "\n" + req.body);
+      Result<std::optional<auth::Accounts::StoredResponse>> kept =
+          accounts.find_response(caller->user.name, key);
       if (!kept) return store_problem(req, kept.error());
       if (*kept) {
         if ((*kept)->request_hash != request_hash) {
@@ -443,9 +479,11 @@ void Api::State::register_routes() {
     return json_response(200, j);
   });
   router.add("GET", "/metrics", [this](HttpRequest&, const RouteParams&) {
-    return HttpResponse::text(200, metrics ? metrics->render() : "", "text/plain; version=0.0.4; charset=utf-8");
+    return HttpResponse::text(200, metrics ? metrics->render() : "",
+                              "text/plain; version=0.0.4; charset=utf-8");
   });
-  router.add("GET", "/api/v1/openapi.json", [this](HttpRequest&, const RouteParams&) { return HttpResponse::json(200, openapi); });
+  router.add("GET", "/api/v1/openapi.json",
+             [this](HttpRequest&, const RouteParams&) { return HttpResponse::json(200, openapi); });
   add_session_routes();
   add_enterprise_routes();
   add_pool_routes();
@@ -474,77 +512,96 @@ Json user_json(const auth::User& u) {
 Json user_to_json(const auth::User& u) { return user_json(u); }
 
 void Api::State::add_session_routes() {
-  router.add("POST", "/api/v1/session", [this](HttpRequest& req, const RouteParams&) -> HttpResponse {
-    Json body;
-    if (auto bad = read_json_body(*this, req, body)) return *bad;
-    if (!body.contains("username") || !body["username"].is_string() || !body.contains("password") ||
-        !body["password"].is_string())
-      return problem(req, 422, "validation_failed", Text{"须提供字符串 username 和 password", "username and password (strings) are required"});
-    for (auto it = body.begin(); it != body.end(); ++it)
-      if (it.key() != "username" && it.key() != "password")
-        return Problem{422, "validation_failed", Text{"未知字段：" + it.key(), "unknown field: " + it.key()}, {{it.key(), "", -1, "", "", "", "unknown field"}}}.response(request_lang(req));
-    const std::string name = body["username"], password = body["password"];
-    // Failed logins per address: too many in ten minutes and the address must wait.
-    const auto now = Clock::now();
-    {
-      std::lock_guard lock(rate_mu);
-      auto& q = failed_by_address[req.remote_address];
-      while (!q.empty() && now - q.front() > std::chrono::minutes(10)) q.pop_front();
-      if (q.size() >= options.login_attempts_per_address) {
-        HttpResponse r = problem(req, 429, "too_many_attempts",
-                                 Text{"此地址登录失败次数过多，请 10 分钟后再试", "too many failed logins from this address: try again in 10 minutes"});
-        r.set_header("Retry-After", "600");
-        return r;
-      }
-    }
-    Result<StoreLease> lease = stores->acquire();
-    if (!lease) return store_problem(req, lease.error());
-    auth::Accounts accounts(**lease, options.accounts);
-    Result<auth::Session> session = accounts.login(name, password);
-    if (!session) {
-      {
-        std::lock_guard lock(rate_mu);
-        failed_by_address[req.remote_address].push_back(now);
-      }
-      Result<std::optional<std::string>> locked = accounts.locked_until(name);
-      if (locked && *locked) {
-        HttpResponse r = problem(req, 429, "account_locked", session.error().message);
-        r.set_header("Retry-After", "900");
+  router.add(
+      "POST", "/api/v1/session", [this](HttpRequest& req, const RouteParams&) -> HttpResponse {
+        Json body;
+        if (auto bad = read_json_body(*this, req, body)) return *bad;
+        if (!body.contains("username") || !body["username"].is_string() ||
+            !body.contains("password") || !body["password"].is_string())
+          return problem(req, 422, "validation_failed",
+                         Text{"须提供字符串 username 和 password",
+                              "username and password (strings) are required"});
+        for (auto it = body.begin(); it != body.end(); ++it)
+          if (it.key() != "username" && it.key() != "password")
+            return Problem{422,
+                           "validation_failed",
+                           Text{"未知字段：" + it.key(), "unknown field: " + it.key()},
+                           {{it.key(), "", -1, "", "", "", "unknown field"}}}
+                .response(request_lang(req));
+        const std::string name = body["username"], password = body["password"];
+        // Failed logins per address: too many in ten minutes and the address must wait.
+        const auto now = Clock::now();
+        {
+          std::lock_guard lock(rate_mu);
+          auto& q = failed_by_address[req.remote_address];
+          while (!q.empty() && now - q.front() > std::chrono::minutes(10)) q.pop_front();
+          if (q.size() >= options.login_attempts_per_address) {
+            HttpResponse r =
+                problem(req, 429, "too_many_attempts",
+                        Text{"此地址登录失败次数过多，请 10 分钟后再试",
+                             "too many failed logins from this address: try again in 10 minutes"});
+            r.set_header("Retry-After", "600");
+            return r;
+          }
+        }
+        Result<StoreLease> lease = stores->acquire();
+        if (!lease) return store_problem(req, lease.error());
+        auth::Accounts accounts(**lease, options.accounts);
+        Result<auth::Session> session = accounts.login(name, password);
+        if (!session) {
+          {
+            std::lock_guard lock(rate_mu);
+            failed_by_address[req.remote_address].push_back(now);
+          }
+          Result<std::optional<std::string>> locked = accounts.locked_until(name);
+          if (locked && *locked) {
+            HttpResponse r = problem(req, 429, "account_locked", session.error().message);
+            r.set_header("Retry-After", "900");
+            r.user = name;
+            return r;
+          }
+          if (session.error().code == StatusCode::io_error ||
+              session.error().code == StatusCode::internal)
+            return store_problem(req, session.error());
+          HttpResponse r = problem(req, 401, "invalid_credentials", session.error().message);
+          r.user = name;
+          return r;
+        }
+        Json j;
+        j["csrf_token"] = session->csrf_token;
+        j["expires_at"] = session->expires_at;
+        j["user"] = user_json(session->user);
+        HttpResponse r = json_response(200, j);
+        const long long max_age =
+            std::chrono::duration_cast<std::chrono::seconds>(options.accounts.session_lifetime)
+                .count();
+        r.set_header("Set-Cookie",
+                     "gradus_session=" + session->token +
+                         "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age));
+        r.set_header("Cache-Control", "no-store");
         r.user = name;
         return r;
-      }
-      if (session.error().code == StatusCode::io_error || session.error().code == StatusCode::internal)
-        return store_problem(req, session.error());
-      HttpResponse r = problem(req, 401, "invalid_credentials", session.error().message);
-      r.user = name;
-      return r;
-    }
-    Json j;
-    j["csrf_token"] = session->csrf_token;
-    j["expires_at"] = session->expires_at;
-    j["user"] = user_json(session->user);
-    HttpResponse r = json_response(200, j);
-    const long long max_age = std::chrono::duration_cast<std::chrono::seconds>(options.accounts.session_lifetime).count();
-    r.set_header("Set-Cookie", "gradus_session=" + session->token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age));
-    r.set_header("Cache-Control", "no-store");
-    r.user = name;
-    return r;
-  });
-  router.add("GET", "/api/v1/session", authed(*this, [](HttpRequest&, const RouteParams&, const Caller& c, store::Store&) {
-    Json j;
-    j["user"] = user_json(c.user);
-    j["via"] = c.by_token ? "token" : "session";
-    if (!c.by_token) j["csrf_token"] = c.csrf_token;
-    return json_response(200, j);
-  }));
-  router.add("DELETE", "/api/v1/session", authed(*this, [](HttpRequest& req, const RouteParams&, const Caller& c, store::Store& db) {
-    if (c.by_token) return problem(req, 422, "validation_failed", Text{"API 令牌没有会话可注销", "an API token has no session to end"});
-    auth::Accounts accounts(db);
-    if (Status st = accounts.logout(c.session_token); !st.ok()) return store_problem(req, st);
-    HttpResponse r = HttpResponse::json(204, "");
-    r.set_header("Set-Cookie", "gradus_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
-    return r;
-  }));
+      });
+  router.add("GET", "/api/v1/session",
+             authed(*this, [](HttpRequest&, const RouteParams&, const Caller& c, store::Store&) {
+               Json j;
+               j["user"] = user_json(c.user);
+               j["via"] = c.by_token ? "token" : "session";
+               if (!c.by_token) j["csrf_token"] = c.csrf_token;
+               return json_response(200, j);
+             }));
+  router.add(
+      "DELETE", "/api/v1/session",
+      authed(*this, [](HttpRequest& req, const RouteParams&, const Caller& c, store::Store& db) {
+        if (c.by_token)
+          return problem(req, 422, "validation_failed",
+                         Text{"API 令牌没有会话可注销", "an API token has no session to end"});
+        auth::Accounts accounts(db);
+        if (Status st = accounts.logout(c.session_token); !st.ok()) return store_problem(req, st);
+        HttpResponse r = HttpResponse::json(204, "");
+        r.set_header("Set-Cookie", "gradus_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+        return r;
+      }));
 }
 
 }  // namespace gradus::server

@@ -27,10 +27,10 @@ class Metrics;
 
 struct ApiOptions {
   std::string db_url;
-  std::string jobs_dir;          // job results (CSV/XLSX downloads); empty: a temporary directory
-  unsigned threads = 0;          // for pool-wide work (assessment runs, potential); 0: all cores
+  std::string jobs_dir;  // job results (CSV/XLSX downloads); empty: a temporary directory
+  unsigned threads = 0;  // for pool-wide work (assessment runs, potential); 0: all cores
   auth::AccountsOptions accounts;
-  uint64_t json_body_limit = 1024 * 1024;  // bytes of a JSON request body
+  uint64_t json_body_limit = 1024 * 1024;    // bytes of a JSON request body
   uint32_t login_attempts_per_address = 20;  // failed logins per address per 10 minutes
 };
 

@@ -31,7 +31,8 @@ Json outcome_counts_json(const std::array<size_t, 4>& n) {
 
 // Whether every firm of an incoming pool is one the caller may write: in scope as the file gives
 // it and, when stored already, as stored (a firm cannot be moved into one's scope).
-std::vector<std::string> firms_out_of_scope(const Caller& c, const Pool& incoming, const Pool& stored) {
+std::vector<std::string> firms_out_of_scope(const Caller& c, const Pool& incoming,
+                                            const Pool& stored) {
   std::vector<std::string> out;
   if (c.user.role == auth::Role::admin) return out;
   for (uint32_t e = 0; e < incoming.size(); ++e) {
@@ -47,502 +48,627 @@ std::vector<std::string> firms_out_of_scope(const Caller& c, const Pool& incomin
 }  // namespace
 
 void Api::State::add_pool_routes() {
-  router.add("POST", "/api/v1/imports", authed(*this, [this](HttpRequest& req, const RouteParams&, const Caller& c, store::Store& db) -> HttpResponse {
-    const Lang lang = request_lang(req);
-    if (!has_role(c, {auth::Role::admin, auth::Role::official, auth::Role::enterprise}))
-      return problem(req, 403, "forbidden", Text{"评审员不能导入数据", "a reviewer may not import data"});
-    const std::string type(req.header("content-type"));
-    InputFormat format = InputFormat::automatic;
-    if (type.rfind("text/csv", 0) == 0) format = InputFormat::csv;
-    else if (type.rfind("application/json", 0) == 0) format = InputFormat::json;
-    else if (type.rfind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", 0) == 0) format = InputFormat::xlsx;
-    else
-      return problem(req, 415, "unsupported_media_type",
-                     Text{"导入文件的 Content-Type 须为 text/csv、application/json 或 application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          "an import's Content-Type must be text/csv, application/json or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"});
-    const std::string dry = req.param("dry_run").value_or("false");
-    if (dry != "true" && dry != "false") return problem(req, 422, "invalid_parameter", Text{"dry_run 须为 true 或 false", "dry_run must be true or false"});
-    const bool dry_run = dry == "true";
-    // The file's name for messages and the record: ?filename=, else one made from the format.
-    std::string name = req.param("filename").value_or("");
-    name = std::filesystem::path(name).filename().string();
-    if (name.empty() || name.find('\0') != std::string::npos || name == ".." || name == ".")
-      name = format == InputFormat::csv ? "upload.csv" : format == InputFormat::json ? "upload.json" : "upload.xlsx";
-    IngestOptions io;
-    io.ignore_unknown_columns = req.param("ignore_unknown_columns").value_or("false") == "true";
-    IngestReport report;
-    Result<Pool> incoming = format == InputFormat::automatic ? load_pool_text(req.body, name, report, io)
-                                                             : load_pool_text(req.body, format, name, report);
-    Problem refused{422, "import_failed", {}, {}};
-    for (const InputError& e : report.errors) refused.errors.push_back(field_problem(e, lang));
-    if (!incoming) {
-      refused.detail = incoming.error().message;
-      return refused.response(lang);
-    }
-    if (!report.errors.empty()) {
-      refused.detail = Text{"有 " + std::to_string(report.errors.size()) + " 处错误，整个文件未导入（改正后重新导入即可）",
-                            std::to_string(report.errors.size()) + " error(s): nothing from this file was imported (fix them and import it again)"};
-      return refused.response(lang);
-    }
-    Result<std::shared_ptr<const PoolSnapshot>> snap = current_pool(db);
-    if (!snap) return store_problem(req, snap.error());
-    std::vector<std::string> outside = firms_out_of_scope(c, *incoming, (*snap)->pool);
-    if (!outside.empty()) {
-      Problem pr{404, "not_found", Text{"文件中有 " + std::to_string(outside.size()) + " 家企业不在您的管辖范围内，整个文件未导入",
-                                         std::to_string(outside.size()) + " firm(s) of the file are outside your scope: nothing was imported"}, {}};
-      for (const std::string& u : outside) pr.errors.push_back({"", name, -1, "", "", u, lang == Lang::zh ? "不在您的管辖范围内" : "outside your scope"});
-      return pr.response(lang);
-    }
-    store::ImportOptions o;
-    o.actor = c.user.name;
-    o.source = name;
-    o.source_sha256 = store::sha256_hex(req.body);
-    o.rows_read = report.rows_read;
-    o.dry_run = dry_run;
-    o.kind = "import";
-    std::vector<InputError> conflicts;
-    o.conflicts = &conflicts;
-    if (report.enterprises_rejected == 0)
-      o.locate = [&report](uint32_t e, const FieldDef&, int year, InputError& where) { report.fact_rows.locate(e, year, where); };
-    Result<store::ImportSummary> sum = db.import_pool(*incoming, o);
-    if (!sum) {
-      if (!conflicts.empty()) {
-        Problem pr{422, "import_failed", sum.error().message, {}};
-        for (const InputError& e : conflicts) pr.errors.push_back(field_problem(e, lang));
-        return pr.response(lang);
-      }
-      return store_problem(req, sum.error());
-    }
-    Json j;
-    j["file"] = name;
-    j["dry_run"] = dry_run;
-    j["encoding"] = report.encoding;
-    j["rows_read"] = report.rows_read;
-    j["batch"] = sum->batch_id;
-    j["enterprises_in_input"] = sum->enterprises_in_input;
-    j["enterprises_new"] = sum->enterprises_new;
-    j["enterprises_changed"] = sum->enterprises_changed;
-    j["enterprises_unchanged"] = sum->enterprises_unchanged;
-    j["fields_changed"] = sum->fields_changed;
-    j["events_added"] = sum->events_added;
-    Json changes = Json::array();
-    for (size_t k = 0; k < sum->changes.size() && k < 1000; ++k) {
-      const store::FactChange& ch = sum->changes[k];
-      Json x;
-      x["uscc"] = ch.uscc;
-      x["field"] = ch.field;
-      if (ch.year) x["year"] = ch.year;
-      x["before"] = clean_utf8(ch.before);
-      x["after"] = clean_utf8(ch.after);
-      changes.push_back(std::move(x));
-    }
-    j["changes"] = std::move(changes);
-    Json warnings = Json::array();
-    for (const InputError& w : report.warnings) warnings.push_back(format_input_error(w, lang));
-    j["warnings"] = std::move(warnings);
-    j["ignored_columns"] = report.ignored_columns;
-    if (!dry_run && sum->batch_id > 0) (void)current_pool(db);  // the next read sees the write
-    return json_response(dry_run ? 200 : (sum->batch_id > 0 ? 201 : 200), j);
-  }));
+  router.add(
+      "POST", "/api/v1/imports",
+      authed(
+          *this,
+          [this](HttpRequest& req, const RouteParams&, const Caller& c,
+                 store::Store& db) -> HttpResponse {
+            const Lang lang = request_lang(req);
+            if (!has_role(c, {auth::Role::admin, auth::Role::official, auth::Role::enterprise}))
+              return problem(req, 403, "forbidden",
+                             Text{"评审员不能导入数据", "a reviewer may not import data"});
+            const std::string type(req.header("content-type"));
+            InputFormat format = InputFormat::automatic;
+            if (type.rfind("text/csv", 0) == 0)
+              format = InputFormat::csv;
+            else if (type.rfind("application/json", 0) == 0)
+              format = InputFormat::json;
+            else if (type.rfind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                0) == 0)
+              format = InputFormat::xlsx;
+            else
+              return problem(
+                  req, 415, "unsupported_media_type",
+                  Text{"导入文件的 Content-Type 须为 text/csv、application/json 或 "
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       "an import's Content-Type must be text/csv, application/json or "
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"});
+            const std::string dry = req.param("dry_run").value_or("false");
+            if (dry != "true" && dry != "false")
+              return problem(req, 422, "invalid_parameter",
+                             Text{"dry_run 须为 true 或 false", "dry_run must be true or false"});
+            const bool dry_run = dry == "true";
+            // The file's name for messages and the record: ?filename=, else one made from the
+            // format.
+            std::string name = req.param("filename").value_or("");
+            name = std::filesystem::path(name).filename().string();
+            if (name.empty() || name.find('\0') != std::string::npos || name == ".." || name == ".")
+              name = format == InputFormat::csv    ? "upload.csv"
+                     : format == InputFormat::json ? "upload.json"
+                                                   : "upload.xlsx";
+            IngestOptions io;
+            io.ignore_unknown_columns =
+                req.param("ignore_unknown_columns").value_or("false") == "true";
+            IngestReport report;
+            Result<Pool> incoming = format == InputFormat::automatic
+                                        ? load_pool_text(req.body, name, report, io)
+                                        : load_pool_text(req.body, format, name, report);
+            Problem refused{422, "import_failed", {}, {}};
+            for (const InputError& e : report.errors)
+              refused.errors.push_back(field_problem(e, lang));
+            if (!incoming) {
+              refused.detail = incoming.error().message;
+              return refused.response(lang);
+            }
+            if (!report.errors.empty()) {
+              refused.detail = Text{"有 " + std::to_string(report.errors.size()) +
+                                        " 处错误，整个文件未导入（改正后重新导入即可）",
+                                    std::to_string(report.errors.size()) +
+                                        " error(s): nothing from this file was imported (fix them "
+                                        "and import it again)"};
+              return refused.response(lang);
+            }
+            Result<std::shared_ptr<const PoolSnapshot>> snap = current_pool(db);
+            if (!snap) return store_problem(req, snap.error());
+            std::vector<std::string> outside = firms_out_of_scope(c, *incoming, (*snap)->pool);
+            if (!outside.empty()) {
+              Problem pr{
+                  404,
+                  "not_found",
+                  Text{"文件中有 " + std::to_string(outside.size()) +
+                           " 家企业不在您的管辖范围内，整个文件未导入",
+                       std::to_string(outside.size()) +
+                           " firm(s) of the file are outside your scope: nothing was imported"},
+                  {}};
+              for (const std::string& u : outside)
+                pr.errors.push_back(
+                    {"", name, -1, "", "", u,
+                     lang == Lang::zh ? "不在您的管辖范围内" : "outside your scope"});
+              return pr.response(lang);
+            }
+            store::ImportOptions o;
+            o.actor = c.user.name;
+            o.source = name;
+            o.source_sha256 = store::sha256_hex(req.body);
+            o.rows_read = report.rows_read;
+            o.dry_run = dry_run;
+            o.kind = "import";
+            std::vector<InputError> conflicts;
+            o.conflicts = &conflicts;
+            if (report.enterprises_rejected == 0)
+              o.locate = [&report](uint32_t e, const FieldDef&, int year, InputError& where) {
+                report.fact_rows.locate(e, year, where);
+              };
+            Result<store::ImportSummary> sum = db.import_pool(*incoming, o);
+            if (!sum) {
+              if (!conflicts.empty()) {
+                Problem pr{422, "import_failed", sum.error().message, {}};
+                for (const InputError& e : conflicts) pr.errors.push_back(field_problem(e, lang));
+                return pr.response(lang);
+              }
+              return store_problem(req, sum.error());
+            }
+            Json j;
+            j["file"] = name;
+            j["dry_run"] = dry_run;
+            j["encoding"] = report.encoding;
+            j["rows_read"] = report.rows_read;
+            j["batch"] = sum->batch_id;
+            j["enterprises_in_input"] = sum->enterprises_in_input;
+            j["enterprises_new"] = sum->enterprises_new;
+            j["enterprises_changed"] = sum->enterprises_changed;
+            j["enterprises_unchanged"] = sum->enterprises_unchanged;
+            j["fields_changed"] = sum->fields_changed;
+            j["events_added"] = sum->events_added;
+            Json changes = Json::array();
+            for (size_t k = 0; k < sum->changes.size() && k < 1000; ++k) {
+              const store::FactChange& ch = sum->changes[k];
+              Json x;
+              x["uscc"] = ch.uscc;
+              x["field"] = ch.field;
+              if (ch.year) x["year"] = ch.year;
+              x["before"] = clean_utf8(ch.before);
+              x["after"] = clean_utf8(ch.after);
+              changes.push_back(std::move(x));
+            }
+            j["changes"] = std::move(changes);
+            Json warnings = Json::array();
+            for (const InputError& w : report.warnings)
+              warnings.push_back(format_input_error(w, lang));
+            j["warnings"] = std::move(warnings);
+            j["ignored_columns"] = report.ignored_columns;
+            if (!dry_run && sum->batch_id > 0)
+              (void)current_pool(db);  // the next read sees the write
+            return json_response(dry_run ? 200 : (sum->batch_id > 0 ? 201 : 200), j);
+          }));
 
   // Assessment of the whole pool in the caller's scope, in the background.
-  router.add("POST", "/api/v1/assessment-runs", authed(*this, [this](HttpRequest& req, const RouteParams&, const Caller& c, store::Store& db) -> HttpResponse {
-    const Lang lang = request_lang(req);
-    Date as_of;
-    std::string mode;
-    if (auto bad = read_as_of_and_mode(req, as_of, mode)) return *bad;
-    Json body = Json::object();
-    if (!req.body.empty())
-      if (auto bad = read_json_body(*this, req, body)) return *bad;
-    for (auto it = body.begin(); it != body.end(); ++it)
-      if (it.key() != "policies" && it.key() != "as_of" && it.key() != "mode")
-        return Problem{422, "validation_failed", Text{"未知字段：" + it.key(), "unknown field: " + it.key()}, {{it.key(), "", -1, "", "", "", "unknown field"}}}.response(lang);
-    if (body.contains("as_of")) {
-      Result<Date> d = body["as_of"].is_string() ? Date::parse(body["as_of"].get<std::string>()) : Result<Date>(invalid("as_of 须为日期", "as_of must be a date"));
-      if (!d) return problem(req, 422, "validation_failed", d.error().message);
-      as_of = *d;
-    }
-    if (body.contains("mode")) {
-      if (!body["mode"].is_string() || (body["mode"] != "application" && body["mode"] != "review"))
-        return problem(req, 422, "validation_failed", Text{"mode 须为 application 或 review", "mode must be application or review"});
-      mode = body["mode"];
-    }
-    std::vector<std::shared_ptr<const Plan>> plans;
-    std::vector<std::string> specs;
-    if (body.contains("policies")) {
-      if (!body["policies"].is_array()) return problem(req, 422, "validation_failed", Text{"policies 须为数组", "policies must be an array"});
-      for (const Json& x : body["policies"]) {
-        if (!x.is_string()) return problem(req, 422, "validation_failed", Text{"policies 须为字符串数组", "policies must be strings"});
-        specs.push_back(x);
-      }
-    }
-    const bool all = specs.empty();
-    if (all) specs = registry->ids();
-    for (const std::string& spec : specs) {
-      Result<std::shared_ptr<const Plan>> p = plan(spec, as_of, mode);
-      if (!p) {
-        if (all) continue;
-        return problem(req, 422, "validation_failed", p.error().message);
-      }
-      plans.push_back(*p);
-    }
-    Result<std::shared_ptr<const PoolSnapshot>> snap = current_pool(db);
-    if (!snap) return store_problem(req, snap.error());
-    auto job = std::make_shared<Job>();
-    job->id = "run-" + std::to_string(++job_counter) + "-" + auth::token_hash(utc_now() + c.user.name).substr(0, 8);
-    job->owner = c.user.name;
-    job->kind = "assessment-run";
-    job->created_at = utc_now();
-    std::vector<uint32_t> rows = rows_in_scope(c, (*snap)->pool);
-    {
-      std::lock_guard lock(jobs_mu);
-      jobs[job->id] = job;
-      const std::string dir = jobs_dir;
-      job_threads.emplace_back([job, snapshot = *snap, rows = std::move(rows), plans, as_of, mode, lang, dir] {
-        {
-          std::lock_guard l(job->mu);
-          job->state = "running";
-        }
-        const Pool pool = snapshot->pool.subset(rows);
-        const std::string csv_path = dir + "/" + job->id + ".csv";
-        const std::string xlsx_path = dir + "/" + job->id + ".xlsx";
-        std::ofstream csv(csv_path, std::ios::binary);
-        std::string out(kUtf8Bom);
-        append_csv_header(lang, out);
-        Table table;
-        table.sheet = lang == Lang::zh ? "评价结果" : "results";
-        table.headers = lang == Lang::zh ? std::vector<std::string>{"统一社会信用代码", "企业名称", "政策", "版本", "结果", "得分"}
-                                         : std::vector<std::string>{"uscc", "name", "policy", "version", "outcome", "score"};
-        table.numeric = {false, false, false, false, false, true};
-        Json per_policy = Json::array();
-        const size_t steps = std::max<size_t>(1, plans.size() * ((pool.size() + kBatch - 1) / kBatch));
-        size_t done = 0;
-        for (const auto& plan : plans) {
-          std::array<size_t, 4> counts{};
-          BatchState st(*plan);
-          for (uint32_t begin = 0; begin < pool.size(); begin += kBatch) {
-            const uint32_t n = std::min<uint32_t>(kBatch, pool.size() - begin);
-            evaluate_batch(*plan, pool, begin, n, st);
-            for (uint32_t i = 0; i < n; ++i) {
-              AssessmentResult r = extract_result(*plan, pool, st, i);
-              ++counts[static_cast<size_t>(r.outcome)];
-              append_csv(r, lang, out);
-              table.rows.push_back({r.uscc, r.name, plan->policy->id, plan->policy->version,
-                                    outcome_label(r.outcome).in(lang), r.scored ? format_number(r.score_lo) : ""});
+  router.add(
+      "POST", "/api/v1/assessment-runs",
+      authed(
+          *this,
+          [this](HttpRequest& req, const RouteParams&, const Caller& c,
+                 store::Store& db) -> HttpResponse {
+            const Lang lang = request_lang(req);
+            Date as_of;
+            std::string mode;
+            if (auto bad = read_as_of_and_mode(req, as_of, mode)) return *bad;
+            Json body = Json::object();
+            if (!req.body.empty())
+              if (auto bad = read_json_body(*this, req, body)) return *bad;
+            for (auto it = body.begin(); it != body.end(); ++it)
+              if (it.key() != "policies" && it.key() != "as_of" && it.key() != "mode")
+                return Problem{422,
+                               "validation_failed",
+                               Text{"未知字段：" + it.key(), "unknown field: " + it.key()},
+                               {{it.key(), "", -1, "", "", "", "unknown field"}}}
+                    .response(lang);
+            if (body.contains("as_of")) {
+              Result<Date> d =
+                  body["as_of"].is_string()
+                      ? Date::parse(body["as_of"].get<std::string>())
+                      : Result<Date>(invalid("as_of 须为日期", "as_of must be a date"));
+              if (!d) return problem(req, 422, "validation_failed", d.error().message);
+              as_of = *d;
             }
-            csv << out;
-            out.clear();
-            std::lock_guard l(job->mu);
-            job->progress = static_cast<int>(++done * 95 / steps);
-          }
-          Json pj;
-          pj["policy"] = plan->policy->key();
-          pj["title"] = in_lang(plan->policy->title, lang);
-          pj["outcomes"] = outcome_counts_json(counts);
-          per_policy.push_back(std::move(pj));
-        }
-        csv.close();
-        Status xs = write_table_xlsx(xlsx_path, table);
-        std::lock_guard l(job->mu);
-        job->summary["enterprises"] = pool.size();
-        job->summary["as_of"] = as_of.to_string();
-        job->summary["mode"] = mode;
-        job->summary["known_batch"] = snapshot->head;
-        job->summary["policies"] = std::move(per_policy);
-        job->files["csv"] = csv_path;
-        if (xs.ok()) job->files["xlsx"] = xlsx_path;
-        job->progress = 100;
-        job->state = csv.fail() ? "failed" : "succeeded";
-        if (csv.fail()) job->error = Text{"结果文件写入失败", "writing the result file failed"};
-        job->finished_at = store::now_timestamp();
-      });
-    }
-    Json j;
-    j["id"] = job->id;
-    j["state"] = "queued";
-    j["location"] = "/api/v1/jobs/" + job->id;
-    HttpResponse r = json_response(202, j);
-    r.set_header("Location", "/api/v1/jobs/" + job->id);
-    return r;
-  }));
+            if (body.contains("mode")) {
+              if (!body["mode"].is_string() ||
+                  (body["mode"] != "application" && body["mode"] != "review"))
+                return problem(
+                    req, 422, "validation_failed",
+                    Text{"mode 须为 application 或 review", "mode must be application or review"});
+              mode = body["mode"];
+            }
+            std::vector<std::shared_ptr<const Plan>> plans;
+            std::vector<std::string> specs;
+            if (body.contains("policies")) {
+              if (!body["policies"].is_array())
+                return problem(req, 422, "validation_failed",
+                               Text{"policies 须为数组", "policies must be an array"});
+              for (const Json& x : body["policies"]) {
+                if (!x.is_string())
+                  return problem(req, 422, "validation_failed",
+                                 Text{"policies 须为字符串数组", "policies must be strings"});
+                specs.push_back(x);
+              }
+            }
+            const bool all = specs.empty();
+            if (all) specs = registry->ids();
+            for (const std::string& spec : specs) {
+              Result<std::shared_ptr<const Plan>> p = plan(spec, as_of, mode);
+              if (!p) {
+                if (all) continue;
+                return problem(req, 422, "validation_failed", p.error().message);
+              }
+              plans.push_back(*p);
+            }
+            Result<std::shared_ptr<const PoolSnapshot>> snap = current_pool(db);
+            if (!snap) return store_problem(req, snap.error());
+            auto job = std::make_shared<Job>();
+            job->id = "run-" + std::to_string(++job_counter) + "-" +
+                      auth::token_hash(utc_now() + c.user.name).substr(0, 8);
+            job->owner = c.user.name;
+            job->kind = "assessment-run";
+            job->created_at = utc_now();
+            std::vector<uint32_t> rows = rows_in_scope(c, (*snap)->pool);
+            {
+              std::lock_guard lock(jobs_mu);
+              jobs[job->id] = job;
+              const std::string dir = jobs_dir;
+              job_threads.emplace_back([job, snapshot = *snap, rows = std::move(rows), plans, as_of,
+                                        mode, lang, dir] {
+                {
+                  std::lock_guard l(job->mu);
+                  job->state = "running";
+                }
+                const Pool pool = snapshot->pool.subset(rows);
+                const std::string csv_path = dir + "/" + job->id + ".csv";
+                const std::string xlsx_path = dir + "/" + job->id + ".xlsx";
+                std::ofstream csv(csv_path, std::ios::binary);
+                std::string out(kUtf8Bom);
+                append_csv_header(lang, out);
+                Table table;
+                table.sheet = lang == Lang::zh ? "评价结果" : "results";
+                table.headers = lang == Lang::zh
+                                    ? std::vector<std::string>{"统一社会信用代码",
+                                                               "企业名称",
+                                                               "政策",
+                                                               "版本",
+                                                               "结果",
+                                                               "得分"}
+                                    : std::vector<std::string>{"uscc",    "name",    "policy",
+                                                               "version", "outcome", "score"};
+                table.numeric = {false, false, false, false, false, true};
+                Json per_policy = Json::array();
+                const size_t steps =
+                    std::max<size_t>(1, plans.size() * ((pool.size() + kBatch - 1) / kBatch));
+                size_t done = 0;
+                for (const auto& plan : plans) {
+                  std::array<size_t, 4> counts{};
+                  BatchState st(*plan);
+                  for (uint32_t begin = 0; begin < pool.size(); begin += kBatch) {
+                    const uint32_t n = std::min<uint32_t>(kBatch, pool.size() - begin);
+                    evaluate_batch(*plan, pool, begin, n, st);
+                    for (uint32_t i = 0; i < n; ++i) {
+                      AssessmentResult r = extract_result(*plan, pool, st, i);
+                      ++counts[static_cast<size_t>(r.outcome)];
+                      append_csv(r, lang, out);
+                      table.rows.push_back({r.uscc, r.name, plan->policy->id, plan->policy->version,
+                                            outcome_label(r.outcome).in(lang),
+                                            r.scored ? format_number(r.score_lo) : ""});
+                    }
+                    csv << out;
+                    out.clear();
+                    std::lock_guard l(job->mu);
+                    job->progress = static_cast<int>(++done * 95 / steps);
+                  }
+                  Json pj;
+                  pj["policy"] = plan->policy->key();
+                  pj["title"] = in_lang(plan->policy->title, lang);
+                  pj["outcomes"] = outcome_counts_json(counts);
+                  per_policy.push_back(std::move(pj));
+                }
+                csv.close();
+                Status xs = write_table_xlsx(xlsx_path, table);
+                std::lock_guard l(job->mu);
+                job->summary["enterprises"] = pool.size();
+                job->summary["as_of"] = as_of.to_string();
+                job->summary["mode"] = mode;
+                job->summary["known_batch"] = snapshot->head;
+                job->summary["policies"] = std::move(per_policy);
+                job->files["csv"] = csv_path;
+                if (xs.ok()) job->files["xlsx"] = xlsx_path;
+                job->progress = 100;
+                job->state = csv.fail() ? "failed" : "succeeded";
+                if (csv.fail())
+                  job->error = Text{"结果文件写入失败", "writing the result file failed"};
+                job->finished_at = store::now_timestamp();
+              });
+            }
+            Json j;
+            j["id"] = job->id;
+            j["state"] = "queued";
+            j["location"] = "/api/v1/jobs/" + job->id;
+            HttpResponse r = json_response(202, j);
+            r.set_header("Location", "/api/v1/jobs/" + job->id);
+            return r;
+          }));
 
   auto find_job = [this](const Caller& c, const std::string& id) -> std::shared_ptr<Job> {
     std::lock_guard lock(jobs_mu);
     auto it = jobs.find(id);
     // A job is its owner's (an admin sees every job); others are told it does not exist.
-    if (it == jobs.end() || (it->second->owner != c.user.name && c.user.role != auth::Role::admin)) return nullptr;
+    if (it == jobs.end() || (it->second->owner != c.user.name && c.user.role != auth::Role::admin))
+      return nullptr;
     return it->second;
   };
-  router.add("GET", "/api/v1/jobs/{id}", authed(*this, [find_job](HttpRequest& req, const RouteParams& p, const Caller& c, store::Store&) -> HttpResponse {
-    std::shared_ptr<Job> job = find_job(c, p.at("id"));
-    if (!job) return problem(req, 404, "not_found");
-    std::lock_guard lock(job->mu);
-    Json j;
-    j["id"] = job->id;
-    j["kind"] = job->kind;
-    j["owner"] = job->owner;
-    j["state"] = job->state;
-    j["progress"] = job->progress;
-    j["created_at"] = job->created_at;
-    if (!job->finished_at.empty()) j["finished_at"] = job->finished_at;
-    if (job->state == "succeeded") {
-      j["summary"] = job->summary;
-      Json links;
-      for (const auto& [format, path] : job->files) links[format] = "/api/v1/jobs/" + job->id + "/result?format=" + format;
-      j["downloads"] = std::move(links);
-    }
-    if (job->state == "failed") j["error"] = in_lang(job->error, request_lang(req));
-    return json_response(200, j);
-  }));
-  router.add("GET", "/api/v1/jobs/{id}/result", authed(*this, [find_job](HttpRequest& req, const RouteParams& p, const Caller& c, store::Store&) -> HttpResponse {
-    std::shared_ptr<Job> job = find_job(c, p.at("id"));
-    if (!job) return problem(req, 404, "not_found");
-    const std::string format = req.param("format").value_or("csv");
-    std::lock_guard lock(job->mu);
-    auto it = job->files.find(format);
-    if (job->state != "succeeded" || it == job->files.end())
-      return problem(req, 404, "not_found", Text{"任务尚未完成，或没有该格式的结果（csv、xlsx）", "the job has not finished, or has no result in that format (csv, xlsx)"});
-    HttpResponse r;
-    r.file_path = it->second;
-    r.content_type = format == "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    r.set_header("Content-Disposition", "attachment; filename=\"" + job->id + "." + format + "\"");
-    return r;
-  }));
+  router.add("GET", "/api/v1/jobs/{id}",
+             authed(*this,
+                    [find_job](HttpRequest& req, const RouteParams& p, const Caller& c,
+                               store::Store&) -> HttpResponse {
+                      std::shared_ptr<Job> job = find_job(c, p.at("id"));
+                      if (!job) return problem(req, 404, "not_found");
+                      std::lock_guard lock(job->mu);
+                      Json j;
+                      j["id"] = job->id;
+                      j["kind"] = job->kind;
+                      j["owner"] = job->owner;
+                      j["state"] = job->state;
+                      j["progress"] = job->progress;
+                      j["created_at"] = job->created_at;
+                      if (!job->finished_at.empty()) j["finished_at"] = job->finished_at;
+                      if (job->state == "succeeded") {
+                        j["summary"] = job->summary;
+                        Json links;
+                        for (const auto& [format, path] : job->files)
+                          links[format] = "/api/v1/jobs/" + job->id + "/result?format=" + format;
+                        j["downloads"] = std::move(links);
+                      }
+                      if (job->state == "failed")
+                        j["error"] = in_lang(job->error, request_lang(req));
+                      return json_response(200, j);
+                    }));
+  router.add(
+      "GET", "/api/v1/jobs/{id}/result",
+      authed(*this,
+             [find_job](HttpRequest& req, const RouteParams& p, const Caller& c,
+                        store::Store&) -> HttpResponse {
+               std::shared_ptr<Job> job = find_job(c, p.at("id"));
+               if (!job) return problem(req, 404, "not_found");
+               const std::string format = req.param("format").value_or("csv");
+               std::lock_guard lock(job->mu);
+               auto it = job->files.find(format);
+               if (job->state != "succeeded" || it == job->files.end())
+                 return problem(
+                     req, 404, "not_found",
+                     Text{"任务尚未完成，或没有该格式的结果（csv、xlsx）",
+                          "the job has not finished, or has no result in that format (csv, xlsx)"});
+               HttpResponse r;
+               r.file_path = it->second;
+               r.content_type =
+                   format == "csv"
+                       ? "text/csv; charset=utf-8"
+                       : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+               r.set_header("Content-Disposition",
+                            "attachment; filename=\"" + job->id + "." + format + "\"");
+               return r;
+             }));
 
-  router.add("GET", "/api/v1/potential", authed(*this, [this](HttpRequest& req, const RouteParams&, const Caller& c, store::Store& db) -> HttpResponse {
-    const Lang lang = request_lang(req);
-    Date as_of;
-    std::string mode;
-    if (auto bad = read_as_of_and_mode(req, as_of, mode)) return *bad;
-    std::optional<std::string> spec = req.param("policy");
-    if (!spec || spec->empty()) return problem(req, 422, "invalid_parameter", Text{"须给出 policy", "policy is required"});
-    Result<std::shared_ptr<const Plan>> plan = this->plan(*spec, as_of, mode);
-    if (!plan) return problem(req, 422, "invalid_parameter", plan.error().message);
-    if ((*plan)->policy->kind != Policy::Kind::tier) return problem(req, 422, "invalid_parameter", Text{"潜力排序只适用于层级政策", "potential ranks firms for a tier policy"});
-    size_t top = 50;
-    if (std::optional<std::string> t = req.param("top")) {
-      if (t->empty() || t->size() > 7 || t->find_first_not_of("0123456789") != std::string::npos)
-        return problem(req, 422, "invalid_parameter", Text{"top 须为非负整数", "top must be a whole number"});
-      top = std::stoul(*t);
-    }
-    Result<PoolFilter> filter = PoolFilter::make(req.param("region").value_or(""), req.param("park").value_or(""),
-                                                 req.param("industry").value_or(""), req.param("q").value_or(""));
-    if (!filter) return problem(req, 422, "invalid_parameter", filter.error().message);
-    Result<std::shared_ptr<const PoolSnapshot>> snap = current_pool(db);
-    if (!snap) return store_problem(req, snap.error());
-    const std::vector<uint32_t> rows = rows_in_scope(c, (*snap)->pool);
-    const Pool pool = (*snap)->pool.subset(rows);
-    PotentialOptions po;
-    po.filter = *filter;
-    po.top = top;
-    po.include_title_holders = req.param("include_holders").value_or("false") == "true";
-    po.threads = options.threads;
-    std::vector<PotentialRow> ranked = rank_potential(**plan, pool, po);
-    const FieldDef* name = find_field("name");
-    Json items = Json::array();
-    size_t rank = 0;
-    for (const PotentialRow& r : ranked) {
-      Json x;
-      x["rank"] = ++rank;
-      x["uscc"] = pool.uscc(r.enterprise);
-      x["name"] = name ? clean_utf8(pool.text(name->id, r.enterprise)) : "";
-      x["outcome"] = outcome_id(r.outcome);
-      x["not_met"] = r.not_met;
-      x["unknown"] = r.unknown;
-      x["manual"] = r.manual;
-      x["shortfall"] = r.shortfall;
-      Json blocking = Json::array();
-      for (const std::string& id : r.blocking) {
-        const Criterion* crit = find_criterion(**plan, id);
-        Json b;
-        b["id"] = id;
-        b["label"] = crit ? in_lang(crit->label, lang) : id;
-        blocking.push_back(std::move(b));
-      }
-      x["blocking"] = std::move(blocking);
-      items.push_back(std::move(x));
-    }
-    Json j;
-    j["policy"] = (*plan)->policy->key();
-    j["as_of"] = as_of.to_string();
-    j["items"] = std::move(items);
-    j["total"] = ranked.size();
-    return json_response(200, j);
-  }));
+  router.add(
+      "GET", "/api/v1/potential",
+      authed(*this,
+             [this](HttpRequest& req, const RouteParams&, const Caller& c,
+                    store::Store& db) -> HttpResponse {
+               const Lang lang = request_lang(req);
+               Date as_of;
+               std::string mode;
+               if (auto bad = read_as_of_and_mode(req, as_of, mode)) return *bad;
+               std::optional<std::string> spec = req.param("policy");
+               if (!spec || spec->empty())
+                 return problem(req, 422, "invalid_parameter",
+                                Text{"须给出 policy", "policy is required"});
+               Result<std::shared_ptr<const Plan>> plan = this->plan(*spec, as_of, mode);
+               if (!plan) return problem(req, 422, "invalid_parameter", plan.error().message);
+               if ((*plan)->policy->kind != Policy::Kind::tier)
+                 return problem(
+                     req, 422, "invalid_parameter",
+                     Text{"潜力排序只适用于层级政策", "potential ranks firms for a tier policy"});
+               size_t top = 50;
+               if (std::optional<std::string> t = req.param("top")) {
+                 if (t->empty() || t->size() > 7 ||
+                     t->find_first_not_of("0123456789") != std::string::npos)
+                   return problem(req, 422, "invalid_parameter",
+                                  Text{"top 须为非负整数", "top must be a whole number"});
+                 top = std::stoul(*t);
+               }
+               Result<PoolFilter> filter = PoolFilter::make(
+                   req.param("region").value_or(""), req.param("park").value_or(""),
+                   req.param("industry").value_or(""), req.param("q").value_or(""));
+               if (!filter) return problem(req, 422, "invalid_parameter", filter.error().message);
+               Result<std::shared_ptr<const PoolSnapshot>> snap = current_pool(db);
+               if (!snap) return store_problem(req, snap.error());
+               const std::vector<uint32_t> rows = rows_in_scope(c, (*snap)->pool);
+               const Pool pool = (*snap)->pool.subset(rows);
+               PotentialOptions po;
+               po.filter = *filter;
+               po.top = top;
+               po.include_title_holders = req.param("include_holders").value_or("false") == "true";
+               po.threads = options.threads;
+               std::vector<PotentialRow> ranked = rank_potential(**plan, pool, po);
+               const FieldDef* name = find_field("name");
+               Json items = Json::array();
+               size_t rank = 0;
+               for (const PotentialRow& r : ranked) {
+                 Json x;
+                 x["rank"] = ++rank;
+                 x["uscc"] = pool.uscc(r.enterprise);
+                 x["name"] = name ? clean_utf8(pool.text(name->id, r.enterprise)) : "";
+                 x["outcome"] = outcome_id(r.outcome);
+                 x["not_met"] = r.not_met;
+                 x["unknown"] = r.unknown;
+                 x["manual"] = r.manual;
+                 x["shortfall"] = r.shortfall;
+                 Json blocking = Json::array();
+                 for (const std::string& id : r.blocking) {
+                   const Criterion* crit = find_criterion(**plan, id);
+                   Json b;
+                   b["id"] = id;
+                   b["label"] = crit ? in_lang(crit->label, lang) : id;
+                   blocking.push_back(std::move(b));
+                 }
+                 x["blocking"] = std::move(blocking);
+                 items.push_back(std::move(x));
+               }
+               Json j;
+               j["policy"] = (*plan)->policy->key();
+               j["as_of"] = as_of.to_string();
+               j["items"] = std::move(items);
+               j["total"] = ranked.size();
+               return json_response(200, j);
+             }));
 
-  router.add("GET", "/api/v1/stats", authed(*this, [this](HttpRequest& req, const RouteParams&, const Caller& c, store::Store& db) -> HttpResponse {
-    const Lang lang = request_lang(req);
-    Date as_of;
-    std::string mode;
-    if (auto bad = read_as_of_and_mode(req, as_of, mode)) return *bad;
-    Result<std::shared_ptr<const PoolSnapshot>> snap = current_pool(db);
-    if (!snap) return store_problem(req, snap.error());
-    const std::vector<uint32_t> rows = rows_in_scope(c, (*snap)->pool);
-    const Pool pool = (*snap)->pool.subset(rows);
-    const FieldDef* region = find_field("region");
-    const FieldDef* park = find_field("park");
-    const FieldDef* industry = find_field("industry");
-    auto group_of = [&](const FieldDef* f, uint32_t e) -> std::string {
-      if (!f) return "";
-      if (f->kind == FieldKind::text) return clean_utf8(pool.text(f->id, e));
-      const Column& col = pool.column(f->id);
-      std::string v = e < col.present.size() && col.present[e] ? ingest::format_raw(*f, col.values[e]) : "";
-      if (f == industry && !v.empty()) v = v.substr(0, 3);  // the division (C34)
-      return v;
-    };
-    Json policies = Json::array();
-    for (const std::string& id : registry->ids()) {
-      Result<std::shared_ptr<const Plan>> plan = this->plan(id, as_of, mode);
-      if (!plan || (*plan)->policy->kind != Policy::Kind::tier) continue;
-      std::array<size_t, 4> total{};
-      std::map<std::string, std::array<size_t, 4>> by_region, by_park, by_industry;
-      size_t holders = 0;
-      BatchState st(**plan);
-      for (uint32_t begin = 0; begin < pool.size(); begin += kBatch) {
-        const uint32_t n = std::min<uint32_t>(kBatch, pool.size() - begin);
-        evaluate_batch(**plan, pool, begin, n, st);
-        for (uint32_t i = 0; i < n; ++i) {
-          const uint32_t e = begin + i;
-          const size_t o = static_cast<size_t>(root_outcome(st, i));
-          ++total[o];
-          ++by_region[group_of(region, e)][o];
-          ++by_park[group_of(park, e)][o];
-          ++by_industry[group_of(industry, e)][o];
-          if (holds_title(pool, e, as_of, {id})) ++holders;
-        }
-      }
-      Json pj;
-      pj["policy"] = (*plan)->policy->key();
-      pj["title"] = in_lang((*plan)->policy->title, lang);
-      pj["holders"] = holders;
-      pj["outcomes"] = outcome_counts_json(total);
-      for (const auto& [key, groups] : {std::pair{"by_region", &by_region}, std::pair{"by_park", &by_park}, std::pair{"by_industry", &by_industry}}) {
-        Json g = Json::array();
-        for (const auto& [name, counts] : *groups) {
-          Json x;
-          x["key"] = name;
-          x["outcomes"] = outcome_counts_json(counts);
-          g.push_back(std::move(x));
-        }
-        pj[key] = std::move(g);
-      }
-      policies.push_back(std::move(pj));
-    }
-    Json j;
-    j["as_of"] = as_of.to_string();
-    j["mode"] = mode;
-    j["enterprises"] = pool.size();
-    j["known_batch"] = (*snap)->head;
-    j["policies"] = std::move(policies);
-    return json_response(200, j);
-  }));
+  router.add("GET", "/api/v1/stats",
+             authed(*this,
+                    [this](HttpRequest& req, const RouteParams&, const Caller& c,
+                           store::Store& db) -> HttpResponse {
+                      const Lang lang = request_lang(req);
+                      Date as_of;
+                      std::string mode;
+                      if (auto bad = read_as_of_and_mode(req, as_of, mode)) return *bad;
+                      Result<std::shared_ptr<const PoolSnapshot>> snap = current_pool(db);
+                      if (!snap) return store_problem(req, snap.error());
+                      const std::vector<uint32_t> rows = rows_in_scope(c, (*snap)->pool);
+                      const Pool pool = (*snap)->pool.subset(rows);
+                      const FieldDef* region = find_field("region");
+                      const FieldDef* park = find_field("park");
+                      const FieldDef* industry = find_field("industry");
+                      auto group_of = [&](const FieldDef* f, uint32_t e) -> std::string {
+                        if (!f) return "";
+                        if (f->kind == FieldKind::text) return clean_utf8(pool.text(f->id, e));
+                        const Column& col = pool.column(f->id);
+                        std::string v = e < col.present.size() && col.present[e]
+                                            ? ingest::format_raw(*f, col.values[e])
+                                            : "";
+                        if (f == industry && !v.empty()) v = v.substr(0, 3);  // the division (C34)
+                        return v;
+                      };
+                      Json policies = Json::array();
+                      for (const std::string& id : registry->ids()) {
+                        Result<std::shared_ptr<const Plan>> plan = this->plan(id, as_of, mode);
+                        if (!plan || (*plan)->policy->kind != Policy::Kind::tier) continue;
+                        std::array<size_t, 4> total{};
+                        std::map<std::string, std::array<size_t, 4>> by_region, by_park,
+                            by_industry;
+                        size_t holders = 0;
+                        BatchState st(**plan);
+                        for (uint32_t begin = 0; begin < pool.size(); begin += kBatch) {
+                          const uint32_t n = std::min<uint32_t>(kBatch, pool.size() - begin);
+                          evaluate_batch(**plan, pool, begin, n, st);
+                          for (uint32_t i = 0; i < n; ++i) {
+                            const uint32_t e = begin + i;
+                            const size_t o = static_cast<size_t>(root_outcome(st, i));
+                            ++total[o];
+                            ++by_region[group_of(region, e)][o];
+                            ++by_park[group_of(park, e)][o];
+                            ++by_industry[group_of(industry, e)][o];
+                            if (holds_title(pool, e, as_of, {id})) ++holders;
+                          }
+                        }
+                        Json pj;
+                        pj["policy"] = (*plan)->policy->key();
+                        pj["title"] = in_lang((*plan)->policy->title, lang);
+                        pj["holders"] = holders;
+                        pj["outcomes"] = outcome_counts_json(total);
+                        for (const auto& [key, groups] :
+                             {std::pair{"by_region", &by_region}, std::pair{"by_park", &by_park},
+                              std::pair{"by_industry", &by_industry}}) {
+                          Json g = Json::array();
+                          for (const auto& [name, counts] : *groups) {
+                            Json x;
+                            x["key"] = name;
+                            x["outcomes"] = outcome_counts_json(counts);
+                            g.push_back(std::move(x));
+                          }
+                          pj[key] = std::move(g);
+                        }
+                        policies.push_back(std::move(pj));
+                      }
+                      Json j;
+                      j["as_of"] = as_of.to_string();
+                      j["mode"] = mode;
+                      j["enterprises"] = pool.size();
+                      j["known_batch"] = (*snap)->head;
+                      j["policies"] = std::move(policies);
+                      return json_response(200, j);
+                    }));
 
-  router.add("GET", "/api/v1/policies", authed(*this, [this](HttpRequest& req, const RouteParams&, const Caller&, store::Store&) -> HttpResponse {
-    const Lang lang = request_lang(req);
-    Date as_of;
-    std::string mode;
-    if (auto bad = read_as_of_and_mode(req, as_of, mode)) return *bad;
-    Json items = Json::array();
-    for (const Policy* p : registry->all()) {
-      Json x;
-      x["id"] = p->id;
-      x["version"] = p->version;
-      x["title"] = in_lang(p->title, lang);
-      x["kind"] = p->kind == Policy::Kind::tier ? "tier" : "classify";
-      Result<const Policy*> sel = registry->select(p->id, as_of, mode);
-      x["in_force"] = sel && *sel == p;
-      items.push_back(std::move(x));
-    }
-    Json j;
-    j["as_of"] = as_of.to_string();
-    j["items"] = std::move(items);
-    return json_response(200, j);
-  }));
+  router.add("GET", "/api/v1/policies",
+             authed(*this,
+                    [this](HttpRequest& req, const RouteParams&, const Caller&,
+                           store::Store&) -> HttpResponse {
+                      const Lang lang = request_lang(req);
+                      Date as_of;
+                      std::string mode;
+                      if (auto bad = read_as_of_and_mode(req, as_of, mode)) return *bad;
+                      Json items = Json::array();
+                      for (const Policy* p : registry->all()) {
+                        Json x;
+                        x["id"] = p->id;
+                        x["version"] = p->version;
+                        x["title"] = in_lang(p->title, lang);
+                        x["kind"] = p->kind == Policy::Kind::tier ? "tier" : "classify";
+                        Result<const Policy*> sel = registry->select(p->id, as_of, mode);
+                        x["in_force"] = sel && *sel == p;
+                        items.push_back(std::move(x));
+                      }
+                      Json j;
+                      j["as_of"] = as_of.to_string();
+                      j["items"] = std::move(items);
+                      return json_response(200, j);
+                    }));
 
-  router.add("GET", "/api/v1/policies/{id}/{version}", authed(*this, [this](HttpRequest& req, const RouteParams& p, const Caller&, store::Store&) -> HttpResponse {
-    const Lang lang = request_lang(req);
-    const Policy* policy = registry->find(p.at("id"), p.at("version"));
-    if (!policy) return problem(req, 404, "not_found");
-    Date as_of;
-    std::string mode;
-    if (auto bad = read_as_of_and_mode(req, as_of, mode)) return *bad;
-    Result<std::shared_ptr<const Plan>> plan = plan_of(*policy, as_of, mode);
-    if (!plan) return problem_from_status(req, plan.error());
-    Json j;
-    j["id"] = policy->id;
-    j["version"] = policy->version;
-    j["title"] = in_lang(policy->title, lang);
-    j["kind"] = policy->kind == Policy::Kind::tier ? "tier" : "classify";
-    Json criteria = Json::array();
-    // Root first, each criterion with its depth in the tree (the plan keeps them post-order).
-    for (auto it = (*plan)->criteria.rbegin(); it != (*plan)->criteria.rend(); ++it) {
-      if (!it->source) continue;
-      const Criterion& c = *it->source;
-      Json x;
-      x["id"] = c.id;
-      x["label"] = in_lang(c.label, lang);
-      x["cite"] = c.cite;
-      x["wording"] = clean_utf8(c.wording);
-      x["depth"] = it->depth;
-      if (!it->requirement.empty()) x["requirement"] = it->requirement;
-      criteria.push_back(std::move(x));
-    }
-    j["criteria"] = std::move(criteria);
-    return json_response(200, j);
-  }));
+  router.add("GET", "/api/v1/policies/{id}/{version}",
+             authed(*this,
+                    [this](HttpRequest& req, const RouteParams& p, const Caller&,
+                           store::Store&) -> HttpResponse {
+                      const Lang lang = request_lang(req);
+                      const Policy* policy = registry->find(p.at("id"), p.at("version"));
+                      if (!policy) return problem(req, 404, "not_found");
+                      Date as_of;
+                      std::string mode;
+                      if (auto bad = read_as_of_and_mode(req, as_of, mode)) return *bad;
+                      Result<std::shared_ptr<const Plan>> plan = plan_of(*policy, as_of, mode);
+                      if (!plan) return problem_from_status(req, plan.error());
+                      Json j;
+                      j["id"] = policy->id;
+                      j["version"] = policy->version;
+                      j["title"] = in_lang(policy->title, lang);
+                      j["kind"] = policy->kind == Policy::Kind::tier ? "tier" : "classify";
+                      Json criteria = Json::array();
+                      // Root first, each criterion with its depth in the tree (the plan keeps them
+                      // post-order).
+                      for (auto it = (*plan)->criteria.rbegin(); it != (*plan)->criteria.rend();
+                           ++it) {
+                        if (!it->source) continue;
+                        const Criterion& c = *it->source;
+                        Json x;
+                        x["id"] = c.id;
+                        x["label"] = in_lang(c.label, lang);
+                        x["cite"] = c.cite;
+                        x["wording"] = clean_utf8(c.wording);
+                        x["depth"] = it->depth;
+                        if (!it->requirement.empty()) x["requirement"] = it->requirement;
+                        criteria.push_back(std::move(x));
+                      }
+                      j["criteria"] = std::move(criteria);
+                      return json_response(200, j);
+                    }));
 
-  router.add("GET", "/api/v1/policy-diff", authed(*this, [this](HttpRequest& req, const RouteParams&, const Caller& c, store::Store& db) -> HttpResponse {
-    const Lang lang = request_lang(req);
-    Date as_of;
-    std::string mode;
-    if (auto bad = read_as_of_and_mode(req, as_of, mode)) return *bad;
-    std::optional<std::string> from = req.param("from"), to = req.param("to");
-    if (!from || !to || from->find('@') == std::string::npos || to->find('@') == std::string::npos)
-      return problem(req, 422, "invalid_parameter", Text{"须给出 from 和 to（ID@VERSION）", "from and to (ID@VERSION) are required"});
-    auto find = [&](const std::string& spec) { return registry->find(spec.substr(0, spec.find('@')), spec.substr(spec.find('@') + 1)); };
-    const Policy* a = find(*from);
-    const Policy* b = find(*to);
-    if (!a || !b) return problem(req, 404, "not_found", Text{"没有该政策版本", "no such policy version"});
-    Result<std::shared_ptr<const Plan>> pa = plan_of(*a, as_of, mode), pb = plan_of(*b, as_of, mode);
-    if (!pa) return problem_from_status(req, pa.error());
-    if (!pb) return problem_from_status(req, pb.error());
-    Result<std::shared_ptr<const PoolSnapshot>> snap = current_pool(db);
-    if (!snap) return store_problem(req, snap.error());
-    const Pool pool = (*snap)->pool.subset(rows_in_scope(c, (*snap)->pool));
-    PolicyDiff d = policy_diff(**pa, **pb, pool, options.threads);
-    size_t page = 1, page_size = 50;
-    if (auto bad = read_page(req, page, page_size)) return *bad;
-    Json transitions = Json::array();
-    for (int x = 0; x < 4; ++x)
-      for (int y = 0; y < 4; ++y) {
-        if (d.transitions[x][y] == 0) continue;
-        Json t;
-        t["before"] = outcome_id(static_cast<Outcome>(x));
-        t["after"] = outcome_id(static_cast<Outcome>(y));
-        t["count"] = d.transitions[x][y];
-        transitions.push_back(std::move(t));
-      }
-    const FieldDef* name = find_field("name");
-    Json items = Json::array();
-    const size_t first = (page - 1) * page_size;
-    for (size_t k = first; k < d.changed.size() && k < first + page_size; ++k) {
-      const PolicyDiffRow& r = d.changed[k];
-      Json x;
-      x["uscc"] = pool.uscc(r.enterprise);
-      x["name"] = name ? clean_utf8(pool.text(name->id, r.enterprise)) : "";
-      x["before"] = outcome_id(r.before);
-      x["after"] = outcome_id(r.after);
-      x["blocking_before"] = r.blocking_before;
-      x["blocking_after"] = r.blocking_after;
-      items.push_back(std::move(x));
-    }
-    Json j = page_json(std::move(items), d.changed.size(), page, page_size);
-    j["from"] = a->key();
-    j["to"] = b->key();
-    j["transitions"] = std::move(transitions);
-    (void)lang;
-    return json_response(200, j);
-  }));
+  router.add("GET", "/api/v1/policy-diff",
+             authed(*this,
+                    [this](HttpRequest& req, const RouteParams&, const Caller& c,
+                           store::Store& db) -> HttpResponse {
+                      const Lang lang = request_lang(req);
+                      Date as_of;
+                      std::string mode;
+                      if (auto bad = read_as_of_and_mode(req, as_of, mode)) return *bad;
+                      std::optional<std::string> from = req.param("from"), to = req.param("to");
+                      if (!from || !to || from->find('@') == std::string::npos ||
+                          to->find('@') == std::string::npos)
+                        return problem(req, 422, "invalid_parameter",
+                                       Text{"须给出 from 和 to（ID@VERSION）",
+                                            "from and to (ID@VERSION) are required"});
+                      auto find = [&](const std::string& spec) {
+                        return registry->find(spec.substr(0, spec.find('@')),
+                                              spec.substr(spec.find('@') + 1));
+                      };
+                      const Policy* a = find(*from);
+                      const Policy* b = find(*to);
+                      if (!a || !b)
+                        return problem(req, 404, "not_found",
+                                       Text{"没有该政策版本", "no such policy version"});
+                      Result<std::shared_ptr<const Plan>> pa = plan_of(*a, as_of, mode),
+                                                          pb = plan_of(*b, as_of, mode);
+                      if (!pa) return problem_from_status(req, pa.error());
+                      if (!pb) return problem_from_status(req, pb.error());
+                      Result<std::shared_ptr<const PoolSnapshot>> snap = current_pool(db);
+                      if (!snap) return store_problem(req, snap.error());
+                      const Pool pool = (*snap)->pool.subset(rows_in_scope(c, (*snap)->pool));
+                      PolicyDiff d = policy_diff(**pa, **pb, pool, options.threads);
+                      size_t page = 1, page_size = 50;
+                      if (auto bad = read_page(req, page, page_size)) return *bad;
+                      Json transitions = Json::array();
+                      for (int x = 0; x < 4; ++x)
+                        for (int y = 0; y < 4; ++y) {
+                          if (d.transitions[x][y] == 0) continue;
+                          Json t;
+                          t["before"] = outcome_id(static_cast<Outcome>(x));
+                          t["after"] = outcome_id(static_cast<Outcome>(y));
+                          t["count"] = d.transitions[x][y];
+                          transitions.push_back(std::move(t));
+                        }
+                      const FieldDef* name = find_field("name");
+                      Json items = Json::array();
+                      const size_t first = (page - 1) * page_size;
+                      for (size_t k = first; k < d.changed.size() && k < first + page_size; ++k) {
+                        const PolicyDiffRow& r = d.changed[k];
+                        Json x;
+                        x["uscc"] = pool.uscc(r.enterprise);
+                        x["name"] = name ? clean_utf8(pool.text(name->id, r.enterprise)) : "";
+                        x["before"] = outcome_id(r.before);
+                        x["after"] = outcome_id(r.after);
+                        x["blocking_before"] = r.blocking_before;
+                        x["blocking_after"] = r.blocking_after;
+                        items.push_back(std::move(x));
+                      }
+                      Json j = page_json(std::move(items), d.changed.size(), page, page_size);
+                      j["from"] = a->key();
+                      j["to"] = b->key();
+                      j["transitions"] = std::move(transitions);
+                      (void)lang;
+                      return json_response(200, j);
+                    }));
 }
 
 }  // namespace gradus::server

@@ -46,7 +46,8 @@ struct Caller {
 class StorePool;
 class StoreLease {
  public:
-  StoreLease(StorePool* pool, std::unique_ptr<store::Store> s) : pool_(pool), store_(std::move(s)) {}
+  StoreLease(StorePool* pool, std::unique_ptr<store::Store> s)
+      : pool_(pool), store_(std::move(s)) {}
   StoreLease(StoreLease&&) = default;
   ~StoreLease();
   store::Store& operator*() { return *store_; }
@@ -118,7 +119,8 @@ struct Api::State {
   // The pool as of the store's newest batch, reloaded when another write moved it.
   Result<std::shared_ptr<const PoolSnapshot>> current_pool(store::Store& db);
   // The compiled plan of a policy in the version selected for (as_of, mode); cached.
-  Result<std::shared_ptr<const Plan>> plan(const std::string& spec, Date as_of, const std::string& mode);
+  Result<std::shared_ptr<const Plan>> plan(const std::string& spec, Date as_of,
+                                           const std::string& mode);
   // The plan of a known policy version, compiled for (as_of, mode); cached.
   Result<std::shared_ptr<const Plan>> plan_of(const Policy& p, Date as_of, const std::string& mode);
 
@@ -148,7 +150,8 @@ std::vector<uint32_t> rows_in_scope(const Caller& c, const Pool& pool);
 std::optional<HttpResponse> read_json_body(const Api::State& s, const HttpRequest& req, Json& out);
 HttpResponse json_response(int status, const Json& j);
 // The as-of date (?as_of=, default today in UTC+8) and mode (?mode=application|review).
-std::optional<HttpResponse> read_as_of_and_mode(const HttpRequest& req, Date& as_of, std::string& mode);
+std::optional<HttpResponse> read_as_of_and_mode(const HttpRequest& req, Date& as_of,
+                                                std::string& mode);
 // ?page= and ?page_size= (1-based page; size 1–1000, default 50).
 std::optional<HttpResponse> read_page(const HttpRequest& req, size_t& page, size_t& page_size);
 Json page_json(Json items, size_t total, size_t page, size_t page_size);

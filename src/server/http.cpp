@@ -24,7 +24,8 @@ std::string HttpRequest::cookie(std::string_view name) const {
     all = semi == std::string_view::npos ? std::string_view{} : all.substr(semi + 1);
     while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
     size_t eq = part.find('=');
-    if (eq != std::string_view::npos && part.substr(0, eq) == name) return std::string(part.substr(eq + 1));
+    if (eq != std::string_view::npos && part.substr(0, eq) == name)
+      return std::string(part.substr(eq + 1));
   }
   return "";
 }
@@ -62,7 +63,9 @@ std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space
       if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) ||
           !std::isxdigit(static_cast<unsigned char>(s[i + 2])))
         return std::nullopt;
-      auto hex = [](char h) { return std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : (std::tolower(h) - 'a' + 10); };
+      auto hex = [](char h) {
+        return std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : (std::tolower(h) - 'a' + 10);
+      };
       out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
       i += 2;
     } else if (c == '+' && plus_is_space) {
@@ -74,7 +77,8 @@ std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space
   return out;
 }
 
-bool parse_target(std::string_view target, std::string& path, std::map<std::string, std::string>& query) {
+bool parse_target(std::string_view target, std::string& path,
+                  std::map<std::string, std::string>& query) {
   size_t q = target.find('?');
   std::optional<std::string> p = percent_decode(target.substr(0, q), false);
   if (!p || p->empty() || p->front() != '/') return false;
@@ -88,8 +92,8 @@ bool parse_target(std::string_view target, std::string& path, std::map<std::stri
     if (part.empty()) continue;
     size_t eq = part.find('=');
     std::optional<std::string> k = percent_decode(part.substr(0, eq), true);
-    std::optional<std::string> v =
-        percent_decode(eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1), true);
+    std::optional<std::string> v = percent_decode(
+        eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1), true);
     if (!k || !v) return false;
     query[*k] = std::move(*v);
   }
@@ -98,28 +102,50 @@ bool parse_target(std::string_view target, std::string& path, std::map<std::stri
 
 std::string_view status_reason(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 412: return "Precondition Failed";
-    case 413: return "Content Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Content";
-    case 428: return "Precondition Required";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 202:
+      return "Accepted";
+    case 204:
+      return "No Content";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 412:
+      return "Precondition Failed";
+    case 413:
+      return "Content Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Content";
+    case 428:
+      return "Precondition Required";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "";
   }
 }
 

@@ -21,9 +21,9 @@
 namespace gradus::server {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", …
-  std::string target;  // as sent: path and query
-  std::string path;    // percent-decoded path, without the query
+  std::string method;                          // "GET", "POST", …
+  std::string target;                          // as sent: path and query
+  std::string path;                            // percent-decoded path, without the query
   std::map<std::string, std::string> query;    // decoded query parameters (last one wins)
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
@@ -51,7 +51,8 @@ struct HttpResponse {
 
   void set_header(std::string name, std::string value);
   static HttpResponse json(int status, std::string body);
-  static HttpResponse text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  static HttpResponse text(int status, std::string body,
+                           std::string content_type = "text/plain; charset=utf-8");
 };
 
 // Percent-decodes `s` ('+' stays '+' in paths; in query strings it means a space). nullopt when an
@@ -59,7 +60,8 @@ struct HttpResponse {
 std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space);
 
 // Splits a request target into its decoded path and query parameters; false when malformed.
-bool parse_target(std::string_view target, std::string& path, std::map<std::string, std::string>& query);
+bool parse_target(std::string_view target, std::string& path,
+                  std::map<std::string, std::string>& query);
 
 // The reason phrase of a status code ("Not Found").
 std::string_view status_reason(int status);

@@ -32,11 +32,21 @@ std::string json_quote(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -56,8 +66,8 @@ std::string utc_now() {
   std::tm tm{};
   gmtime_r(&ts.tv_sec, &tm);
   char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
   return buf;
 }
 
@@ -88,7 +98,8 @@ namespace {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(tcp::socket socket, HttpServer::Impl& server) : stream_(std::move(socket)), server_(server) {}
+  Connection(tcp::socket socket, HttpServer::Impl& server)
+      : stream_(std::move(socket)), server_(server) {}
 
   void start() { read(); }
 
@@ -100,7 +111,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     // The first request of a connection and each following one must arrive in full before the
     // deadline: a client trickling bytes is cut off (a keep-alive wait counts as idle time).
     stream_.expires_after(first_ ? server_.options.request_timeout : server_.options.idle_timeout);
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Connection::on_read, shared_from_this()));
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Connection::on_read, shared_from_this()));
   }
 
   void on_read(beast::error_code ec, size_t) {
@@ -133,7 +145,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     keep_alive_ = msg.keep_alive();
     version_ = msg.version();
     if (server_.stopping) return refuse(503, "shutting_down", lang, req.get());
-    if (!parse_target(req->target, req->path, req->query)) return refuse(400, "malformed_request", lang, req.get());
+    if (!parse_target(req->target, req->path, req->query))
+      return refuse(400, "malformed_request", lang, req.get());
 
     // The request is handled on a worker; the answer is written back on this connection's strand.
     stream_.expires_never();
@@ -144,8 +157,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
       try {
         res = self->server_.handler(*req);
       } catch (const std::exception& e) {
-        res = self->server_.errors(500, "internal_error", std::string(req->header("accept-language")));
-        std::cerr << "gradus serve: " << req->method << " " << req->path << ": " << e.what() << "\n";
+        res = self->server_.errors(500, "internal_error",
+                                   std::string(req->header("accept-language")));
+        std::cerr << "gradus serve: " << req->method << " " << req->path << ": " << e.what()
+                  << "\n";
       }
       asio::post(self->stream_.get_executor(), [self, req, res = std::move(res)]() mutable {
         self->write(*req, std::move(res));
@@ -155,7 +170,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   // Answers an error the server detects itself, then closes the connection.
-  void refuse(int status, const std::string& code, const std::string& lang, const HttpRequest* req = nullptr) {
+  void refuse(int status, const std::string& code, const std::string& lang,
+              const HttpRequest* req = nullptr) {
     HttpRequest blank;
     keep_alive_ = false;
     HttpResponse res = server_.errors(status, code, lang);
@@ -171,7 +187,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
       msg.version(version_);
       msg.result(static_cast<unsigned>(res.status));
       msg.set(http::field::server, "gradus");
-      if (!res.content_type.empty() && res.status != 204) msg.set(http::field::content_type, res.content_type);
+      if (!res.content_type.empty() && res.status != 204)
+        msg.set(http::field::content_type, res.content_type);
       for (const auto& [name, value] : res.headers) msg.insert(name, value);
       msg.keep_alive(keep_alive_);
     };
@@ -190,7 +207,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
       bytes = msg->body().size();
       log_and_count(req, res, bytes, seconds);
       stream_.expires_after(server_.options.request_timeout * 4);
-      http::async_write(stream_, *msg, [self = shared_from_this(), msg](beast::error_code e, size_t) { self->after_write(e); });
+      http::async_write(
+          stream_, *msg,
+          [self = shared_from_this(), msg](beast::error_code e, size_t) { self->after_write(e); });
       return;
     }
     auto msg = std::make_shared<http::response<http::string_body>>();
@@ -200,11 +219,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
     bytes = msg->body().size();
     log_and_count(req, res, bytes, seconds);
     stream_.expires_after(server_.options.request_timeout * 4);
-    http::async_write(stream_, *msg, [self = shared_from_this(), msg](beast::error_code e, size_t) { self->after_write(e); });
+    http::async_write(stream_, *msg, [self = shared_from_this(), msg](beast::error_code e, size_t) {
+      self->after_write(e);
+    });
   }
 
-  void log_and_count(const HttpRequest& req, const HttpResponse& res, uint64_t bytes, double seconds) {
-    if (server_.metrics) server_.metrics->observe_request(res.route.empty() ? "(none)" : res.route, res.status, seconds);
+  void log_and_count(const HttpRequest& req, const HttpResponse& res, uint64_t bytes,
+                     double seconds) {
+    if (server_.metrics)
+      server_.metrics->observe_request(res.route.empty() ? "(none)" : res.route, res.status,
+                                       seconds);
     if (server_.options.access_log) server_.log(req, res, bytes, seconds);
   }
 
@@ -250,20 +274,24 @@ void HttpServer::Impl::begin_stop() {
   });
 }
 
-void HttpServer::Impl::log(const HttpRequest& req, const HttpResponse& res, uint64_t bytes, double seconds) {
+void HttpServer::Impl::log(const HttpRequest& req, const HttpResponse& res, uint64_t bytes,
+                           double seconds) {
   char dur[32];
   std::snprintf(dur, sizeof dur, "%.6f", seconds);
-  std::string line = "{\"time\":\"" + utc_now() + "\",\"user\":" + json_quote(clean_utf8(res.user)) +
-                     ",\"remote\":" + json_quote(req.remote_address) + ",\"method\":" + json_quote(clean_utf8(req.method)) +
-                     ",\"path\":" + json_quote(clean_utf8(req.path.empty() ? req.target : req.path)) +
-                     ",\"route\":" + json_quote(res.route) + ",\"status\":" + std::to_string(res.status) +
-                     ",\"bytes\":" + std::to_string(bytes) + ",\"duration\":" + dur + "}\n";
+  std::string line =
+      "{\"time\":\"" + utc_now() + "\",\"user\":" + json_quote(clean_utf8(res.user)) +
+      ",\"remote\":" + json_quote(req.remote_address) +
+      ",\"method\":" + json_quote(clean_utf8(req.method)) +
+      ",\"path\":" + json_quote(clean_utf8(req.path.empty() ? req.target : req.path)) +
+      ",\"route\":" + json_quote(res.route) + ",\"status\":" + std::to_string(res.status) +
+      ",\"bytes\":" + std::to_string(bytes) + ",\"duration\":" + dur + "}\n";
   std::lock_guard lock(log_mu);
   std::fwrite(line.data(), 1, line.size(), stderr);
   std::fflush(stderr);
 }
 
-HttpServer::HttpServer(ServerOptions options, Handler handler, ErrorResponder errors, Metrics* metrics)
+HttpServer::HttpServer(ServerOptions options, Handler handler, ErrorResponder errors,
+                       Metrics* metrics)
     : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   impl_->handler = std::move(handler);
@@ -292,9 +320,11 @@ Status HttpServer::listen() {
   if (!ec) impl_->acceptor.bind(endpoint, ec);
   if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec)
-    return error(StatusCode::io_error,
-                 "无法监听 " + where + "：" + ec.message() + "（端口是否已被占用？可用 --listen 换一个）",
-                 "cannot listen on " + where + ": " + ec.message() + " (is the port in use? choose another with --listen)");
+    return error(
+        StatusCode::io_error,
+        "无法监听 " + where + "：" + ec.message() + "（端口是否已被占用？可用 --listen 换一个）",
+        "cannot listen on " + where + ": " + ec.message() +
+            " (is the port in use? choose another with --listen)");
   impl_->bound_port = impl_->acceptor.local_endpoint().port();
   return Status::ok_status();
 }

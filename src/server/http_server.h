@@ -30,15 +30,15 @@ class Metrics;
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;
-  unsigned workers = 0;              // request handler threads; 0: the number of cores (at least 2)
-  unsigned network_threads = 1;      // threads running the sockets
-  uint32_t header_limit = 16 * 1024;            // bytes of request line + headers
-  uint64_t body_limit = 256ull * 1024 * 1024;   // bytes of a request body (imports are files)
-  std::chrono::seconds request_timeout{30};     // a request must have fully arrived by then
-  std::chrono::seconds idle_timeout{60};        // keep-alive connection without a request
-  std::chrono::seconds drain_timeout{60};       // on stop: how long requests in flight may take
-  bool access_log = true;                       // one JSON line per request on stderr
-  bool handle_signals = true;                   // stop on SIGTERM / SIGINT
+  unsigned workers = 0;          // request handler threads; 0: the number of cores (at least 2)
+  unsigned network_threads = 1;  // threads running the sockets
+  uint32_t header_limit = 16 * 1024;           // bytes of request line + headers
+  uint64_t body_limit = 256ull * 1024 * 1024;  // bytes of a request body (imports are files)
+  std::chrono::seconds request_timeout{30};    // a request must have fully arrived by then
+  std::chrono::seconds idle_timeout{60};       // keep-alive connection without a request
+  std::chrono::seconds drain_timeout{60};      // on stop: how long requests in flight may take
+  bool access_log = true;                      // one JSON line per request on stderr
+  bool handle_signals = true;                  // stop on SIGTERM / SIGINT
 };
 
 using Handler = std::function<HttpResponse(HttpRequest&)>;
@@ -49,7 +49,8 @@ using ErrorResponder = std::function<HttpResponse(int status, const std::string&
 
 class HttpServer {
  public:
-  HttpServer(ServerOptions options, Handler handler, ErrorResponder errors, Metrics* metrics = nullptr);
+  HttpServer(ServerOptions options, Handler handler, ErrorResponder errors,
+             Metrics* metrics = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

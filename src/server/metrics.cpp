@@ -7,7 +7,8 @@ namespace gradus::server {
 
 namespace {
 
-constexpr double kBounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+constexpr double kBounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                              0.1,    0.25,  0.5,    1,     2.5,  5,     10};
 
 std::string number(double v) {
   char buf[64];
@@ -76,11 +77,15 @@ std::string Metrics::render() const {
   for (const auto& [key, n] : requests_)
     out += "gradus_http_requests_total{route=\"" + label_value(key.first) + "\",status=\"" +
            std::to_string(key.second) + "\"} " + std::to_string(n) + "\n";
-  out += "# HELP gradus_http_request_duration_seconds Time from a request's arrival to its answer.\n";
+  out +=
+      "# HELP gradus_http_request_duration_seconds Time from a request's arrival to its answer.\n";
   out += "# TYPE gradus_http_request_duration_seconds histogram\n";
   for (const auto& [route, h] : latency_)
-    render_histogram(out, "gradus_http_request_duration_seconds", "route=\"" + label_value(route) + "\"", h);
-  out += "# HELP gradus_store_duration_seconds Time of one store round trip (head check, load, write).\n";
+    render_histogram(out, "gradus_http_request_duration_seconds",
+                     "route=\"" + label_value(route) + "\"", h);
+  out +=
+      "# HELP gradus_store_duration_seconds Time of one store round trip (head check, load, "
+      "write).\n";
   out += "# TYPE gradus_store_duration_seconds histogram\n";
   render_histogram(out, "gradus_store_duration_seconds", "", store_);
   for (const auto& [name, g] : gauges_) {

@@ -33,9 +33,12 @@ constexpr CodeTitle kTitles[] = {
     {"payload_too_large", "请求体过大", "the request body is too large"},
     {"headers_too_large", "请求头过大", "the request headers are too large"},
     {"malformed_request", "请求格式错误", "malformed HTTP request"},
-    {"precondition_required", "修改需要 If-Match（先读取得到 ETag）", "a change needs If-Match (read the ETag first)"},
-    {"precondition_failed", "数据已被他人修改，请重新读取后再改", "changed by someone else since you read it: read it again"},
-    {"idempotency_key_reused", "该 Idempotency-Key 已用于另一请求", "this Idempotency-Key was used for a different request"},
+    {"precondition_required", "修改需要 If-Match（先读取得到 ETag）",
+     "a change needs If-Match (read the ETag first)"},
+    {"precondition_failed", "数据已被他人修改，请重新读取后再改",
+     "changed by someone else since you read it: read it again"},
+    {"idempotency_key_reused", "该 Idempotency-Key 已用于另一请求",
+     "this Idempotency-Key was used for a different request"},
     {"import_failed", "导入被拒绝，未写入任何数据", "the import was refused; nothing was written"},
     {"conflict", "与现有数据冲突", "conflicts with existing data"},
     {"shutting_down", "服务器正在停止，请稍后重试", "the server is shutting down; retry shortly"},
@@ -47,7 +50,8 @@ constexpr CodeTitle kTitles[] = {
 
 Lang lang_of_header(std::string_view accept_language) {
   // The first language named decides; zh is the default (the users are Chinese offices).
-  while (!accept_language.empty() && (accept_language.front() == ' ')) accept_language.remove_prefix(1);
+  while (!accept_language.empty() && (accept_language.front() == ' '))
+    accept_language.remove_prefix(1);
   if (accept_language.size() >= 2 && (accept_language[0] == 'e' || accept_language[0] == 'E') &&
       (accept_language[1] == 'n' || accept_language[1] == 'N'))
     return Lang::en;
@@ -97,7 +101,8 @@ HttpResponse Problem::response(Lang lang) const {
   return r;
 }
 
-HttpResponse problem(const HttpRequest& req, int status, const std::string& code, const Text& detail) {
+HttpResponse problem(const HttpRequest& req, int status, const std::string& code,
+                     const Text& detail) {
   return Problem{status, code, detail, {}}.response(request_lang(req));
 }
 

@@ -29,15 +29,15 @@ Lang lang_of_header(std::string_view accept_language);
 struct FieldProblem {
   std::string field;  // JSON path or parameter name (or empty)
   std::string file;
-  int64_t row = -1;   // -1: not about a row
+  int64_t row = -1;  // -1: not about a row
   std::string column, value, uscc;
   std::string reason;
 };
 
 struct Problem {
   int status = 500;
-  std::string code;     // e.g. "not_found", "precondition_failed"
-  Text detail;          // empty: the code's standard sentence
+  std::string code;  // e.g. "not_found", "precondition_failed"
+  Text detail;       // empty: the code's standard sentence
   std::vector<FieldProblem> errors;
   HttpResponse response(Lang lang) const;
 };
@@ -45,7 +45,8 @@ struct Problem {
 // The standard title of a code (zh/en); codes without a title get a generic one.
 Text problem_title(const std::string& code);
 
-HttpResponse problem(const HttpRequest& req, int status, const std::string& code, const Text& detail = {});
+HttpResponse problem(const HttpRequest& req, int status, const std::string& code,
+                     const Text& detail = {});
 // The problem for a failed library status (invalid_argument → 422, not_found → 404, …).
 HttpResponse problem_from_status(const HttpRequest& req, const Status& s);
 // One per-field entry for an input error of a file.

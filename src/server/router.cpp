@@ -19,7 +19,9 @@ std::vector<std::string> split_path(const std::string& path) {
   return out;
 }
 
-bool is_capture(const std::string& s) { return s.size() > 2 && s.front() == '{' && s.back() == '}'; }
+bool is_capture(const std::string& s) {
+  return s.size() > 2 && s.front() == '{' && s.back() == '}';
+}
 
 }  // namespace
 
@@ -41,8 +43,10 @@ RouteMatch Router::match(const std::string& method, const std::string& path) con
     bool ok = true;
     for (size_t i = 0; i < parts.size() && ok; ++i) {
       if (is_capture(r.segments[i])) {
-        if (parts[i].empty()) ok = false;
-        else params[r.segments[i].substr(1, r.segments[i].size() - 2)] = parts[i];
+        if (parts[i].empty())
+          ok = false;
+        else
+          params[r.segments[i].substr(1, r.segments[i].size() - 2)] = parts[i];
       } else if (r.segments[i] == parts[i]) {
         ++literals;
       } else {
@@ -51,7 +55,8 @@ RouteMatch Router::match(const std::string& method, const std::string& path) con
     }
     if (!ok) continue;
     out.path_known = true;
-    if (std::find(out.allowed.begin(), out.allowed.end(), r.method) == out.allowed.end()) out.allowed.push_back(r.method);
+    if (std::find(out.allowed.begin(), out.allowed.end(), r.method) == out.allowed.end())
+      out.allowed.push_back(r.method);
     if (r.method != method || literals <= best_literals) continue;
     best_literals = literals;
     out.route = &r;

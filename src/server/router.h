@@ -32,7 +32,7 @@ struct Route {
 struct RouteMatch {
   const Route* route = nullptr;
   RouteParams params;
-  bool path_known = false;  // some route has this path (with another method): 405, not 404
+  bool path_known = false;           // some route has this path (with another method): 405, not 404
   std::vector<std::string> allowed;  // the methods of that path
 };
 

@@ -37,10 +37,22 @@ TEST(Http, ReadsOneCookieAmongSeveral) {
 TEST(Router, MatchesCapturesAndTellsMethodNotAllowed) {
   Router router;
   int which = 0;
-  router.add("GET", "/api/v1/enterprises/{uscc}", [&](HttpRequest&, const RouteParams&) { which = 1; return HttpResponse{}; });
-  router.add("GET", "/api/v1/enterprises/{uscc}/gaps", [&](HttpRequest&, const RouteParams&) { which = 2; return HttpResponse{}; });
-  router.add("PATCH", "/api/v1/enterprises/{uscc}", [&](HttpRequest&, const RouteParams&) { which = 3; return HttpResponse{}; });
-  router.add("GET", "/api/v1/jobs/{id}/result", [&](HttpRequest&, const RouteParams&) { which = 4; return HttpResponse{}; });
+  router.add("GET", "/api/v1/enterprises/{uscc}", [&](HttpRequest&, const RouteParams&) {
+    which = 1;
+    return HttpResponse{};
+  });
+  router.add("GET", "/api/v1/enterprises/{uscc}/gaps", [&](HttpRequest&, const RouteParams&) {
+    which = 2;
+    return HttpResponse{};
+  });
+  router.add("PATCH", "/api/v1/enterprises/{uscc}", [&](HttpRequest&, const RouteParams&) {
+    which = 3;
+    return HttpResponse{};
+  });
+  router.add("GET", "/api/v1/jobs/{id}/result", [&](HttpRequest&, const RouteParams&) {
+    which = 4;
+    return HttpResponse{};
+  });
   RouteMatch m = router.match("GET", "/api/v1/enterprises/91320505MA1P7K3C1N/gaps");
   ASSERT_NE(m.route, nullptr);
   EXPECT_EQ(m.route->pattern, "/api/v1/enterprises/{uscc}/gaps");
@@ -72,7 +84,8 @@ TEST(Problem, IsProblemJsonInTheCallersLanguage) {
 }
 
 TEST(Problem, FieldErrorsKeepRowColumnValueAndInvalidBytesAreCleaned) {
-  Problem p{422, "import_failed", {}, {{"", "a.csv", 4, "revenue", "12,3O0\xE7", "", "not a number"}}};
+  Problem p{
+      422, "import_failed", {}, {{"", "a.csv", 4, "revenue", "12,3O0\xE7", "", "not a number"}}};
   nlohmann::json j = nlohmann::json::parse(p.response(Lang::en).body);
   ASSERT_EQ(j["errors"].size(), 1u);
   EXPECT_EQ(j["errors"][0]["row"], 4);
@@ -89,10 +102,18 @@ TEST(Metrics, CountsByRouteAndStatusWithHistograms) {
   m.observe_request("/api/v1/enterprises/{uscc}", 404, 0.001);
   m.set_gauge("gradus_pool_enterprises", "Enterprises in memory", 913);
   const std::string text = m.render();
-  EXPECT_NE(text.find("gradus_http_requests_total{route=\"/api/v1/enterprises/{uscc}\",status=\"200\"} 2"), std::string::npos);
+  EXPECT_NE(
+      text.find(
+          "gradus_http_requests_total{route=\"/api/v1/enterprises/{uscc}\",status=\"200\"} 2"),
+      std::string::npos);
   EXPECT_NE(text.find("status=\"404\"} 1"), std::string::npos);
-  EXPECT_NE(text.find("gradus_http_request_duration_seconds_bucket{route=\"/api/v1/enterprises/{uscc}\",le=\"0.005\"} 2"), std::string::npos);
-  EXPECT_NE(text.find("gradus_http_request_duration_seconds_count{route=\"/api/v1/enterprises/{uscc}\"} 3"), std::string::npos);
+  EXPECT_NE(text.find("gradus_http_request_duration_seconds_bucket{route=\"/api/v1/enterprises/"
+                      "{uscc}\",le=\"0.005\"} 2"),
+            std::string::npos);
+  EXPECT_NE(
+      text.find(
+          "gradus_http_request_duration_seconds_count{route=\"/api/v1/enterprises/{uscc}\"} 3"),
+      std::string::npos);
   EXPECT_NE(text.find("gradus_pool_enterprises 913"), std::string::npos);
 }
 
