@@ -1,0 +1,839 @@
+#!/usr/bin/env python3
+# The HTTP API tests (issue 10), run by ctest (tests/api.cmake) on SQLite and on PostgreSQL:
+# a fresh store (init + demo of 200 firms), users made with the CLI (admin, an official of one
+# park, an official of one region, a reviewer, two enterprise users), `gradus serve` on a free
+# port, then real HTTP requests: sessions and tokens, every route, the access matrix of the roles,
+# If-Match and concurrent edits, imports and Idempotency-Key, assessment runs as jobs, bad input,
+# a slow client, 20 concurrent writers, SIGTERM during writes, and the OpenAPI document against
+# the routes. Every failed assertion is printed with its request and answer; the exit code is 1
+# when any failed (77: PostgreSQL asked for but not available, unless GRADUS_REQUIRE_PG=1).
+#
+#   python3 tests/api/api_test.py build/gradus . sqlite /tmp/api-work
+#   GRADUS_REQUIRE_PG=1 scripts/with-postgres.sh python3 tests/api/api_test.py build/gradus . postgresql /tmp/w
+import csv
+import io
+import os
+import re
+import shutil
+import socket
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gradus_http import Checks, Cli, Client, Failure, Server, Store  # noqa: E402
+
+PASSWORD = "api-test-password-1"
+
+
+def first_line_uscc(text):
+    return re.findall(r"\b[0-9A-HJ-NPQRTUWXY]{18}\b", text)
+
+
+class World:
+    """The store, the server and the users of one run."""
+
+    def __init__(self, gradus, source, backend, work):
+        self.gradus, self.source, self.backend, self.work = os.path.abspath(gradus), os.path.abspath(source), backend, work
+        shutil.rmtree(work, ignore_errors=True)
+        os.makedirs(os.path.join(work, "jobs"))
+        self.store = Store.make(backend, work)
+        self.cli = Cli(self.gradus, self.store.url, self.source)
+        self.servers = []
+
+    def serve(self, *extra):
+        s = Server(self.gradus, self.store.url, self.work, extra).start()
+        self.servers.append(s)
+        return s
+
+    def setup(self, check):
+        check.begin("setup")
+        out = self.cli.run("init").stdout
+        m = re.search(r"\n([A-Za-z0-9_-]{12,})\s*$", out)
+        if not m:
+            raise Failure("gradus init printed no admin password:\n" + out)
+        self.admin_password = m.group(1)
+        self.cli.run("demo", "--enterprises", "200")
+        self.server = self.serve()
+        self.admin = Client(self.server.url).login("admin", self.admin_password)
+        firms = self.all_firms(self.admin)
+        check.ok(len(firms) == 200, "the demo pool has %d firms, expected 200" % len(firms))
+        self.firms = firms
+        # A park and a region (province prefix) of the demo pool, each with some firms but not all.
+        parks = {}
+        regions = {}
+        for f in firms:
+            if f.get("park"):
+                parks.setdefault(f["park"], []).append(f["uscc"])
+            if f.get("region"):
+                regions.setdefault(str(f["region"])[:2], []).append(f["uscc"])
+        self.park = max((p for p in parks if len(parks[p]) < len(firms)), key=lambda p: len(parks[p]))
+        self.park_firms = set(parks[self.park])
+        self.region = max((r for r in regions if len(regions[r]) < len(firms)), key=lambda r: len(regions[r]))
+        self.region_firms = set(regions[self.region])
+        # Two firms for the enterprise users, one outside the park; firms for the edit tests.
+        outside = [f["uscc"] for f in firms if f["uscc"] not in self.park_firms and f["uscc"] not in self.region_firms]
+        self.firm_a = sorted(self.park_firms)[0]
+        self.firm_b = outside[0]
+        self.outside = outside[1]
+        print("park %s (%d firms), region %s (%d firms), firms %s %s" %
+              (self.park, len(self.park_firms), self.region, len(self.region_firms), self.firm_a, self.firm_b), flush=True)
+        pw = PASSWORD + "\n"
+        self.cli.run("user", "add", "parkofficial", "--role", "official", "--parks", self.park, "--password-stdin", stdin=pw)
+        self.cli.run("user", "add", "regionofficial", "--role", "official", "--regions", self.region, "--password-stdin", stdin=pw)
+        self.cli.run("user", "add", "rev", "--role", "reviewer", "--level", "province", "--password-stdin", stdin=pw)
+        self.cli.run("user", "add", "firma", "--role", "enterprise", "--uscc", self.firm_a, "--password-stdin", stdin=pw)
+        self.cli.run("user", "add", "firmb", "--role", "enterprise", "--uscc", self.firm_b, "--password-stdin", stdin=pw)
+        self.admin_token = self.cli.run("user", "token", "admin", "--label", "api-test").stdout.strip()
+        self.users = {
+            "admin": self.admin,
+            "parkofficial": Client(self.server.url).login("parkofficial", PASSWORD),
+            "regionofficial": Client(self.server.url).login("regionofficial", PASSWORD),
+            "rev": Client(self.server.url).login("rev", PASSWORD),
+            "firma": Client(self.server.url).login("firma", PASSWORD),
+            "firmb": Client(self.server.url).login("firmb", PASSWORD),
+        }
+        self.token_client = Client(self.server.url, token=self.admin_token)
+
+    def all_firms(self, client, **params):
+        out, page = [], 1
+        while True:
+            r = client.get("/api/v1/enterprises", page=page, page_size=1000, **params)
+            if r.status != 200:
+                raise Failure("listing firms failed:\n" + r.describe())
+            out += r.json["items"]
+            if len(out) >= r.json["total"] or not r.json["items"]:
+                return out
+            page += 1
+
+    def close(self):
+        for s in self.servers:
+            s.stop()
+        self.store.close()
+
+
+# --- sessions, tokens ---
+
+def test_sessions(w, check):
+    check.begin("sessions and tokens")
+    r = w.admin.login_response
+    cookies = r.headers_all("Set-Cookie")
+    cookie = next((c for c in cookies if c.startswith("gradus_session=")), "")
+    check.ok("HttpOnly" in cookie, "the session cookie is not HttpOnly: %r" % cookie, r)
+    check.ok("SameSite=Strict" in cookie, "the session cookie is not SameSite=Strict: %r" % cookie, r)
+    check.ok(isinstance(r.json.get("csrf_token"), str) and len(r.json["csrf_token"]) >= 16, "login returns no csrf_token", r)
+    check.ok(r.json.get("user", {}).get("role") == "admin", "login's user is not the admin", r)
+
+    anon = Client(w.server.url)
+    r = anon.request("POST", "/api/v1/session", {"username": "rev", "password": "wrong password here"})
+    check.problem(r, 401, "invalid_credentials", "wrong password")
+    check.ok(not any(c.startswith("gradus_session=") and "Max-Age=0" not in c and len(c.split(";")[0]) > 16
+                     for c in r.headers_all("Set-Cookie")), "a failed login sets a session cookie", r)
+    r = anon.get("/api/v1/session")
+    check.problem(r, 401, "unauthenticated", "no authentication")
+    check.ok(r.header("WWW-Authenticate") is not None, "401 without WWW-Authenticate", r)
+    r = anon.get("/api/v1/enterprises")
+    check.problem(r, 401, "unauthenticated", "list without authentication")
+
+    s = Client(w.server.url).login("parkofficial", PASSWORD)
+    r = s.get("/api/v1/session")
+    if check.status(r, 200, "GET session with the cookie"):
+        check.ok(r.json.get("via") == "session" and r.json.get("user", {}).get("name") == "parkofficial"
+                 and r.json.get("csrf_token") == s.csrf, "GET session: wrong user/via/csrf_token", r)
+    r = s.request("DELETE", "/api/v1/session", csrf=False)
+    check.problem(r, 403, "csrf_failed", "logout without X-CSRF-Token")
+    r = s.request("DELETE", "/api/v1/session")
+    check.status(r, 204, "logout")
+    r = s.get("/api/v1/session")
+    check.problem(r, 401, "unauthenticated", "the session after logout")
+
+    r = w.token_client.get("/api/v1/session")
+    if check.status(r, 200, "GET session with a bearer token"):
+        check.ok(r.json.get("via") == "token" and r.json.get("user", {}).get("name") == "admin", "bearer: wrong via/user", r)
+    r = w.token_client.get("/api/v1/enterprises", page_size=1)
+    check.status(r, 200, "list with a bearer token")
+    r = Client(w.server.url, token="gradus_00000000000000000000000000000000").get("/api/v1/session")
+    check.problem(r, 401, "unauthenticated", "an unknown bearer token")
+
+
+# --- every route ---
+
+def route_requests(w):
+    """One good request (as admin) per route pattern, and the keys its answer must have."""
+    u = w.firm_a
+    return {
+        ("GET", "/healthz"): (lambda c: c.get("/healthz"), 200, ["status", "head_batch"]),
+        ("GET", "/metrics"): (lambda c: c.get("/metrics"), 200, None),
+        ("GET", "/api/v1/openapi.json"): (lambda c: c.get("/api/v1/openapi.json"), 200, ["openapi", "paths"]),
+        ("POST", "/api/v1/session"): (lambda c: Client(w.server.url).request("POST", "/api/v1/session", {"username": "admin", "password": w.admin_password}), 200, ["csrf_token", "user"]),
+        ("GET", "/api/v1/session"): (lambda c: c.get("/api/v1/session"), 200, ["user", "via"]),
+        ("DELETE", "/api/v1/session"): (lambda c: Client(w.server.url).login("admin", w.admin_password).request("DELETE", "/api/v1/session"), 204, None),
+        ("GET", "/api/v1/enterprises"): (lambda c: c.get("/api/v1/enterprises", region=w.region, sort="-uscc", page_size=5), 200, ["items", "total", "page", "page_size"]),
+        ("GET", "/api/v1/enterprises/{uscc}"): (lambda c: c.get("/api/v1/enterprises/" + u), 200, ["uscc", "version"]),
+        ("PATCH", "/api/v1/enterprises/{uscc}"): (lambda c: patch_fact(c, u, "2023", 4321.5), 200, ["uscc", "version", "batch"]),
+        ("GET", "/api/v1/enterprises/{uscc}/assessments"): (lambda c: c.get("/api/v1/enterprises/%s/assessments" % u), 200, ["uscc", "results"]),
+        ("GET", "/api/v1/enterprises/{uscc}/explanation"): (lambda c: c.get("/api/v1/enterprises/%s/explanation" % u), 200, ["uscc", "results"]),
+        ("GET", "/api/v1/enterprises/{uscc}/gaps"): (lambda c: c.get("/api/v1/enterprises/%s/gaps" % u), 200, ["uscc", "gaps"]),
+        ("GET", "/api/v1/enterprises/{uscc}/path"): (lambda c: c.get("/api/v1/enterprises/%s/path" % u), 200, ["uscc", "steps"]),
+        ("POST", "/api/v1/enterprises/{uscc}/whatif"): (lambda c: c.request("POST", "/api/v1/enterprises/%s/whatif" % u, {"set": {"rd_expense@2025": "900"}}), 200, ["uscc", "results"]),
+        ("GET", "/api/v1/enterprises/{uscc}/history"): (lambda c: c.get("/api/v1/enterprises/%s/history" % u), 200, ["items"]),
+        ("POST", "/api/v1/imports"): (lambda c: c.request("POST", "/api/v1/imports", read_sample(w, "pool.csv"), {"Content-Type": "text/csv"}, {"dry_run": "true"}), 200, ["dry_run", "rows_read", "enterprises_in_input"]),
+        ("POST", "/api/v1/assessment-runs"): (lambda c: c.request("POST", "/api/v1/assessment-runs", {"policies": ["srdi-sme"]}), 202, ["id", "state", "location"]),
+        ("GET", "/api/v1/jobs/{id}"): (lambda c: c.get(start_job(c)), 200, ["id", "state", "progress"]),
+        ("GET", "/api/v1/jobs/{id}/result"): (lambda c: c.get(finished_job(c) + "/result", format="csv"), 200, None),
+        ("GET", "/api/v1/potential"): (lambda c: c.get("/api/v1/potential", policy=first_tier(c), top=5), 200, ["policy", "items", "total"]),
+        ("GET", "/api/v1/stats"): (lambda c: c.get("/api/v1/stats"), 200, ["enterprises", "policies"]),
+        ("GET", "/api/v1/policies"): (lambda c: c.get("/api/v1/policies"), 200, ["as_of", "items"]),
+        ("GET", "/api/v1/policies/{id}/{version}"): (lambda c: c.get("/api/v1/policies/%s/%s" % first_policy(c)), 200, ["id", "version", "criteria"]),
+        ("GET", "/api/v1/policy-diff"): (lambda c: c.get("/api/v1/policy-diff", **{"from": policy_key(c, 0), "to": policy_key(c, -1)}), 200, ["items", "total", "transitions"]),
+        ("GET", "/api/v1/audit"): (lambda c: c.get("/api/v1/audit", page_size=5), 200, ["items", "total"]),
+        ("GET", "/api/v1/users"): (lambda c: c.get("/api/v1/users"), 200, ["items", "total"]),
+        ("POST", "/api/v1/users"): (lambda c: c.request("POST", "/api/v1/users", {"name": "added%d" % time.monotonic_ns(), "role": "reviewer", "level": "province", "password": PASSWORD}), 201, ["name", "role"]),
+        ("PATCH", "/api/v1/users/{name}"): (lambda c: c.request("PATCH", "/api/v1/users/rev", {"level": "province"}), 200, ["name", "role"]),
+    }
+
+
+def read_sample(w, name):
+    with open(os.path.join(w.source, "samples", name), "rb") as f:
+        return f.read()
+
+
+def patch_fact(c, uscc, year, value, field="revenue", etag=None):
+    if etag is None:
+        g = c.get("/api/v1/enterprises/" + uscc)
+        etag = g.header("ETag")
+    return c.request("PATCH", "/api/v1/enterprises/" + uscc, {"years": {year: {field: value}}}, {"If-Match": etag})
+
+
+_policies = {}
+
+
+def policies(c):
+    if not _policies:
+        r = c.get("/api/v1/policies")
+        _policies["items"] = r.json.get("items", []) if r.status == 200 else []
+    return _policies["items"]
+
+
+def first_policy(c):
+    p = policies(c)[0] if policies(c) else {"id": "x", "version": "y"}
+    return p["id"], p["version"]
+
+
+def first_tier(c):
+    tiers = [p["id"] for p in policies(c) if p.get("kind") == "tier" and p.get("in_force")]
+    return tiers[0] if tiers else "srdi-sme"
+
+
+def policy_key(c, k):
+    # Two versions of one policy when there are, else the same version twice.
+    by_id = {}
+    for p in policies(c):
+        by_id.setdefault(p["id"], []).append(p["version"])
+    pid = max(by_id, key=lambda i: len(by_id[i])) if by_id else "x"
+    versions = by_id.get(pid, ["y"])
+    return "%s@%s" % (pid, versions[k])
+
+
+def start_job(c, body=None):
+    r = c.request("POST", "/api/v1/assessment-runs", body if body is not None else {"policies": ["srdi-sme"]})
+    if r.status != 202:
+        raise Failure("starting an assessment run failed:\n" + r.describe())
+    return r.header("Location")
+
+
+def wait_job(c, location, seconds=120):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        r = c.get(location)
+        if r.status != 200:
+            raise Failure("polling the job failed:\n" + r.describe())
+        if r.json.get("state") in ("succeeded", "failed"):
+            return r
+        time.sleep(0.1)
+    raise Failure("the job %s did not finish in %d s" % (location, seconds))
+
+
+def finished_job(c):
+    loc = start_job(c)
+    wait_job(c, loc)
+    return loc
+
+
+def run_routes(w, check):
+    check.begin("every route")
+    p = w.server.proc
+    routes = w.cli.run("serve", "--routes").stdout.split("\n")
+    routes = [tuple(x.split(" ", 1)) for x in routes if x.strip()]
+    table = route_requests(w)
+    for route in routes:
+        if route not in table:
+            check.fail("route %s %s has no test request (add one to route_requests)" % route)
+            continue
+        fn, status, keys = table[route]
+        try:
+            r = fn(w.admin)
+        except Failure as e:
+            check.fail("%s %s: %s" % (route[0], route[1], e))
+            continue
+        if check.status(r, status, "%s %s" % route) and keys:
+            check.keys(r, keys, "%s %s" % route)
+    for route in table:
+        check.ok(route in routes, "route %s %s is tested but `gradus serve --routes` does not list it" % route)
+    check.ok(p.poll() is None, "the server died")
+
+    # Errors: problem+json, and the language of Accept-Language.
+    en = Client(w.server.url, token=w.admin_token, lang="en").get("/api/v1/enterprises/91000000000000000X")
+    zh = Client(w.server.url, token=w.admin_token, lang="zh-CN").get("/api/v1/enterprises/91000000000000000X")
+    if check.problem(en, 404, "not_found", "unknown firm (en)") and check.problem(zh, 404, "not_found", "unknown firm (zh)"):
+        check.ok(en.json["detail"] != zh.json["detail"], "Accept-Language en and zh-CN give the same detail", en)
+        check.ok(re.search(r"[\u4e00-\u9fff]", zh.json["detail"]) is not None, "zh-CN detail has no Chinese: %r" % zh.json["detail"], zh)
+        check.ok(re.search(r"[\u4e00-\u9fff]", en.json["detail"]) is None, "en detail has Chinese: %r" % en.json["detail"], en)
+    r = w.admin.get("/api/v1/no-such-thing")
+    check.problem(r, 404, "not_found", "unknown path")
+    r = w.admin.request("PUT", "/api/v1/enterprises")
+    check.problem(r, 405, "method_not_allowed", "PUT on the list")
+    check.ok(r.header("Allow") is not None and "GET" in (r.header("Allow") or ""), "405 without Allow: GET", r)
+    r = w.admin.get("/api/v1/enterprises", page="0")
+    check.problem(r, 422, "invalid_parameter", "page=0")
+    r = w.admin.get("/api/v1/enterprises", as_of="2026-13-45")
+    check.problem(r, 422, "invalid_parameter", "as_of=2026-13-45")
+
+
+# --- access matrix ---
+
+FIRM_ROUTES = [("GET", ""), ("GET", "/assessments"), ("GET", "/gaps"), ("GET", "/path"),
+               ("POST", "/whatif"), ("GET", "/explanation"), ("GET", "/history"), ("PATCH", "")]
+
+
+def firm_request(c, method, suffix, uscc):
+    path = "/api/v1/enterprises/" + uscc + suffix
+    if method == "GET":
+        return c.get(path)
+    if method == "POST":
+        return c.request("POST", path, {"set": {"rd_expense@2025": "900"}})
+    return c.request("PATCH", path, {"years": {"2024": {"revenue": 777.5}}}, {"If-Match": '"1"'})
+
+
+def test_access(w, check):
+    check.begin("access matrix")
+    admin_park = w.admin.get("/api/v1/enterprises", park=w.park, page_size=1)
+    check.ok(admin_park.json.get("total") == len(w.park_firms), "admin's park filter total %r != %d" %
+             (admin_park.json.get("total"), len(w.park_firms)), admin_park)
+    scopes = {"parkofficial": w.park_firms, "regionofficial": w.region_firms,
+              "firma": {w.firm_a}, "firmb": {w.firm_b}, "rev": {f["uscc"] for f in w.firms}, "admin": {f["uscc"] for f in w.firms}}
+    for name, expected in scopes.items():
+        c = w.users[name]
+        seen = {f["uscc"] for f in w.all_firms(c)}
+        check.ok(seen == expected, "%s sees %d firms, expected %d (extra %s, missing %s)" %
+                 (name, len(seen), len(expected), sorted(seen - expected)[:3], sorted(expected - seen)[:3]))
+        inside = sorted(expected)[0]
+        outside = w.outside if name not in ("rev", "admin") else None
+        for method, suffix in FIRM_ROUTES:
+            if method == "PATCH":
+                continue
+            r = firm_request(c, method, suffix, inside)
+            check.status(r, 200, "%s %s %s of a firm in scope (%s)" % (name, method, suffix or "/", inside))
+            if outside:
+                r = firm_request(c, method, suffix, outside)
+                check.problem(r, 404, "not_found", "%s %s %s of a firm outside its scope" % (name, method, suffix or "/"))
+        if outside:
+            r = firm_request(c, "PATCH", "", outside)
+            check.problem(r, 404, "not_found", "%s PATCH of a firm outside its scope" % name)
+        # Statistics and potential only over the scope.
+        r = c.get("/api/v1/stats")
+        if check.status(r, 200, "%s stats" % name):
+            check.ok(r.json.get("enterprises") == len(expected), "%s stats counts %r firms, expected %d" %
+                     (name, r.json.get("enterprises"), len(expected)), r)
+        r = c.get("/api/v1/potential", policy=first_tier(c), top=1000, include_holders="true")
+        if check.status(r, 200, "%s potential" % name):
+            got = {x["uscc"] for x in r.json.get("items", [])}
+            check.ok(got <= expected, "%s potential ranks firms outside its scope: %s" % (name, sorted(got - expected)[:3]), r)
+        # Admin-only routes.
+        for method, path, body in [("GET", "/api/v1/users", None), ("GET", "/api/v1/audit", None),
+                                   ("POST", "/api/v1/users", {"name": "x" + name, "role": "reviewer", "level": "province", "password": PASSWORD}),
+                                   ("PATCH", "/api/v1/users/rev", {"level": "ministry"})]:
+            r = c.request(method, path, body)
+            if name == "admin":
+                check.status(r, (200, 201), "admin %s %s" % (method, path))
+            else:
+                check.problem(r, 403, "forbidden", "%s %s %s" % (name, method, path))
+
+    # An enterprise user asking for the other firm.
+    a = w.users["firma"]
+    r = a.get("/api/v1/enterprises/" + w.firm_b)
+    check.problem(r, 404, "not_found", "firma GET firmb's firm")
+    r = a.get("/api/v1/enterprises", q=w.firm_b)
+    check.ok(r.status == 200 and r.json.get("total") == 0 and r.json.get("items") == [],
+             "firma's list with q=firmb's USCC is not empty", r)
+    r = w.admin.get("/api/v1/enterprises", q=w.firm_b)
+    check.ok(r.status == 200 and r.json.get("total") == 1, "admin's list with q=USCC finds not exactly 1", r)
+    loc = start_job(a, {})
+    job = wait_job(a, loc)
+    check.ok(job.json.get("state") == "succeeded", "firma's assessment run did not succeed", job)
+    check.ok(job.json.get("summary", {}).get("enterprises") == 1, "firma's run covers %r firms" % job.json.get("summary", {}).get("enterprises"), job)
+    r = a.get(loc + "/result", format="csv")
+    if check.status(r, 200, "firma downloads its run"):
+        found = set(first_line_uscc(r.text))
+        check.ok(found == {w.firm_a}, "firma's run CSV names firms %s, expected only %s" % (sorted(found)[:5], w.firm_a), r)
+    # Another user cannot see the job.
+    r = w.users["firmb"].get(loc)
+    check.problem(r, 404, "not_found", "firmb polls firma's job")
+    r = w.users["firmb"].get(loc + "/result")
+    check.problem(r, 404, "not_found", "firmb downloads firma's job")
+    # The reviewer may not change anything.
+    rev = w.users["rev"]
+    r = patch_fact(rev, w.firm_a, "2024", 555.5)
+    check.problem(r, 403, "forbidden", "reviewer PATCH")
+    r = rev.request("POST", "/api/v1/imports", read_sample(w, "pool.csv"), {"Content-Type": "text/csv"}, {"dry_run": "true"})
+    check.problem(r, 403, "forbidden", "reviewer import")
+    # An official's import of firms outside its park is refused whole.
+    r = w.users["parkofficial"].request("POST", "/api/v1/imports", read_sample(w, "pool.csv"), {"Content-Type": "text/csv"})
+    check.ok(r.status in (403, 404) and r.status != 201, "an official imports firms outside its scope", r)
+    # An enterprise user cannot grant itself titles.
+    a_etag = a.get("/api/v1/enterprises/" + w.firm_a).header("ETag")
+    r = a.request("PATCH", "/api/v1/enterprises/" + w.firm_a, {"titles": [{"tier": "srdi-sme", "since": "2025-01-01"}]}, {"If-Match": a_etag})
+    check.problem(r, 403, "forbidden", "an enterprise user sets its own titles")
+
+
+# --- If-Match ---
+
+def test_if_match(w, check):
+    check.begin("ETag / If-Match")
+    u = w.firm_a
+    c = w.users["parkofficial"]
+    g = c.get("/api/v1/enterprises/" + u)
+    if not check.status(g, 200, "GET firm"):
+        return
+    etag = g.header("ETag")
+    check.ok(etag is not None and re.fullmatch(r'"[0-9]+"', etag) is not None, "ETag %r is not a quoted version" % etag, g)
+    r = c.request("PATCH", "/api/v1/enterprises/" + u, {"years": {"2024": {"revenue": 1234.5}}}, {"If-Match": etag})
+    if check.status(r, 200, "PATCH with the ETag"):
+        check.ok(r.header("ETag") not in (None, etag), "PATCH kept the ETag %r" % etag, r)
+        check.ok(r.json.get("years", {}).get("2024", {}).get("revenue") == 1234.5, "PATCH answer lacks revenue 1234.5", r)
+    g2 = c.get("/api/v1/enterprises/" + u)
+    check.ok(g2.json.get("years", {}).get("2024", {}).get("revenue") == 1234.5, "GET after PATCH lacks revenue 1234.5", g2)
+    check.ok(g2.header("ETag") == r.header("ETag"), "GET's ETag %r != PATCH's %r" % (g2.header("ETag"), r.header("ETag")), g2)
+    r = c.request("PATCH", "/api/v1/enterprises/" + u, {"years": {"2024": {"revenue": 2345.5}}}, {"If-Match": etag})
+    check.problem(r, 412, "precondition_failed", "PATCH with the stale ETag")
+    r = c.request("PATCH", "/api/v1/enterprises/" + u, {"years": {"2024": {"revenue": 2345.5}}})
+    check.problem(r, 428, "precondition_required", "PATCH without If-Match")
+    r = c.request("PATCH", "/api/v1/enterprises/" + u, {"years": {"2024": {"revenue": 2345.5}}}, {"If-Match": g2.header("ETag")}, csrf=False)
+    check.problem(r, 403, "csrf_failed", "PATCH with the cookie and no X-CSRF-Token")
+    r = c.request("PATCH", "/api/v1/enterprises/" + u, {"years": {"2024": {"revenue": 2345.5}}},
+                  {"If-Match": g2.header("ETag"), "X-CSRF-Token": "0" * len(c.csrf or "x")})
+    check.problem(r, 403, "csrf_failed", "PATCH with a wrong X-CSRF-Token")
+    g3 = c.get("/api/v1/enterprises/" + u)
+    check.ok(g3.json.get("years", {}).get("2024", {}).get("revenue") == 1234.5, "a refused PATCH changed the firm", g3)
+    # The enterprise user edits its own firm.
+    a = w.users["firma"]
+    r = patch_fact(a, u, "2024", 1500.5)
+    check.status(r, 200, "firma PATCHes its own firm")
+
+    # Two edits with the same ETag at once: one wins.
+    for attempt in range(3):
+        etag = c.get("/api/v1/enterprises/" + u).header("ETag")
+        results = [None, None]
+        barrier = threading.Barrier(2)
+
+        def edit(k):
+            barrier.wait()
+            results[k] = c.request("PATCH", "/api/v1/enterprises/" + u, {"years": {"2024": {"revenue": 3000.5 + k + attempt * 10}}}, {"If-Match": etag})
+
+        ts = [threading.Thread(target=edit, args=(k,)) for k in range(2)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        statuses = sorted(r.status for r in results)
+        check.ok(statuses == [200, 412], "two concurrent PATCHes with one ETag answered %s, expected [200, 412]" % statuses,
+                 results[0] if results[0].status != 200 else results[1])
+        winner = next((r for r in results if r.status == 200), None)
+        if winner:
+            now = c.get("/api/v1/enterprises/" + u)
+            check.ok(now.json["years"]["2024"]["revenue"] == winner.json["years"]["2024"]["revenue"],
+                     "the firm does not hold the winning PATCH's value", now)
+
+
+# --- imports ---
+
+def test_imports(w, check):
+    check.begin("imports")
+    c = w.admin
+    body = read_sample(w, "pool.csv")
+    uscc = first_line_uscc(body.decode("utf-8").split("\n", 2)[1])[0]
+    before = c.get("/api/v1/enterprises", q=uscc)
+    check.ok(before.json.get("total") == 0, "the sample firm %s is in the demo pool already" % uscc, before)
+    head = c.get("/healthz").json.get("head_batch")
+    r = c.request("POST", "/api/v1/imports", body, {"Content-Type": "text/csv"}, {"dry_run": "true", "filename": "pool.csv"})
+    if check.status(r, 200, "dry run"):
+        check.ok(r.json.get("dry_run") is True and r.json.get("enterprises_new", 0) > 0, "dry run reports no new firms", r)
+    after = c.get("/api/v1/enterprises", q=uscc)
+    check.ok(after.json.get("total") == 0, "the dry run wrote the firm", after)
+    check.ok(c.get("/healthz").json.get("head_batch") == head, "the dry run moved the head batch")
+    r = c.request("POST", "/api/v1/imports", body, {"Content-Type": "text/csv"}, {"filename": "../../etc/pool.csv"})
+    if check.status(r, 201, "import"):
+        check.ok(r.json.get("batch", 0) > 0 and r.json.get("dry_run") is False, "import reports no batch", r)
+        check.ok(r.json.get("file") == "pool.csv", "import's file %r is not the file name alone" % r.json.get("file"), r)
+    got = c.get("/api/v1/enterprises", q=uscc)
+    check.ok(got.json.get("total") == 1, "the imported firm is not listed", got)
+    h = c.get("/api/v1/enterprises/%s/history" % uscc)
+    if check.status(h, 200, "history of the imported firm"):
+        check.ok(any(x.get("actor") == "admin" and x.get("kind") == "import" for x in h.json.get("items", [])),
+                 "history does not show admin as the importing actor", h)
+
+    bad = read_sample(w, "bad.csv")
+    r = c.request("POST", "/api/v1/imports", bad, {"Content-Type": "text/csv"}, {"filename": "bad.csv"})
+    if check.problem(r, 422, "import_failed", "a bad CSV"):
+        errs = r.json.get("errors", [])
+        check.ok(len(errs) > 0 and all("reason" in e for e in errs), "import_failed without errors[] reasons", r)
+        check.ok(any("row" in e and "column" in e for e in errs), "no error of the bad CSV has row and column", r)
+    check.ok(c.get("/api/v1/enterprises", q="91110108MA0BAD015J").json.get("total") == 0, "the refused file wrote its good firm")
+    r = c.request("POST", "/api/v1/imports", b"\x00\x01garbage", {"Content-Type": "text/csv"})
+    check.problem(r, 422, "import_failed", "a binary CSV")
+    r = c.request("POST", "/api/v1/imports", body, {"Content-Type": "application/x-foo"})
+    check.problem(r, 415, "unsupported_media_type", "an import of unknown type")
+
+    # Idempotency-Key: replay and reuse.
+    edit = ("uscc,year,revenue\n%s,2024,988888.5\n" % uscc).encode("utf-8")
+    key = "api-test-key-%d" % os.getpid()
+    r1 = c.request("POST", "/api/v1/imports", edit, {"Content-Type": "text/csv", "Idempotency-Key": key})
+    check.status(r1, 201, "import with an Idempotency-Key")
+    r2 = c.request("POST", "/api/v1/imports", edit, {"Content-Type": "text/csv", "Idempotency-Key": key})
+    if check.status(r2, r1.status, "the replay of the Idempotency-Key"):
+        check.ok(r2.body == r1.body, "the replay's body differs from the first answer", r2)
+        check.ok((r2.header("Idempotent-Replayed") or "").lower() == "true", "the replay lacks Idempotent-Replayed: true", r2)
+        check.ok(r1.header("Idempotent-Replayed") is None, "the first answer says Idempotent-Replayed", r1)
+    h = c.get("/api/v1/enterprises/%s/history" % uscc).json.get("items", [])
+    check.ok(sum(1 for x in h if x.get("field") == "revenue" and x.get("year") == 2024 and x.get("after", "").replace(",", "") in ("988888.5", "988888.50")) == 1,
+             "the replayed import was written %d times" % sum(1 for x in h if x.get("field") == "revenue" and x.get("year") == 2024 and "988888" in x.get("after", "")))
+    other = ("uscc,year,revenue\n%s,2024,999999.5\n" % uscc).encode("utf-8")
+    r3 = c.request("POST", "/api/v1/imports", other, {"Content-Type": "text/csv", "Idempotency-Key": key})
+    check.problem(r3, 422, "idempotency_key_reused", "the key with another body")
+    r4 = w.token_client.request("POST", "/api/v1/imports", edit, {"Content-Type": "text/csv", "Idempotency-Key": "x" * 201})
+    check.problem(r4, 422, None, "an Idempotency-Key of 201 characters")
+
+
+# --- jobs ---
+
+def test_jobs(w, check):
+    check.begin("assessment runs")
+    c = w.users["regionofficial"]
+    r = c.request("POST", "/api/v1/assessment-runs", {"policies": ["srdi-sme"], "mode": "application"})
+    if not check.status(r, 202, "assessment run"):
+        return
+    loc = r.header("Location")
+    check.ok(loc == "/api/v1/jobs/" + r.json.get("id", "?"), "Location %r does not name the job" % loc, r)
+    job = wait_job(c, loc)
+    # The region's firms now (the imports added some).
+    region_firms = {f["uscc"] for f in w.all_firms(w.admin) if str(f.get("region") or "").startswith(w.region)}
+    if check.ok(job.json.get("state") == "succeeded", "the job did not succeed", job):
+        check.ok(job.json.get("progress") == 100, "a finished job's progress is not 100", job)
+        check.ok(job.json.get("summary", {}).get("enterprises") == len(region_firms), "the run covers %r firms, expected %d" %
+                 (job.json.get("summary", {}).get("enterprises"), len(region_firms)), job)
+        d = c.get(loc + "/result", format="csv")
+        if check.status(d, 200, "download the CSV"):
+            check.ok((d.header("Content-Type") or "").startswith("text/csv"), "the result is not text/csv", d)
+            found = set(first_line_uscc(d.text))
+            check.ok(found == region_firms, "the CSV names firms outside the region %s or lacks some %s" % (sorted(found - region_firms)[:3], sorted(region_firms - found)[:3]), d)
+            rows = list(csv.reader(io.StringIO(d.text.lstrip("\ufeff"))))
+            check.ok(len(rows) == 1 + len(region_firms), "the CSV has %d rows, expected %d" % (len(rows), 1 + len(region_firms)), d)
+        x = c.get(loc + "/result", format="xlsx")
+        check.ok(x.status == 200 and x.body[:2] == b"PK", "the XLSX result is not a workbook", x)
+        r = c.get(loc + "/result", format="pdf")
+        check.problem(r, 404, "not_found", "a result format that does not exist")
+    r = c.request("POST", "/api/v1/assessment-runs", {"policies": ["no-such-policy"]})
+    check.problem(r, 422, "validation_failed", "a run of an unknown policy")
+    r = c.request("POST", "/api/v1/assessment-runs", {"polices": ["srdi-sme"]})
+    check.problem(r, 422, "validation_failed", "a run with an unknown field")
+    r = c.get("/api/v1/jobs/run-999-deadbeef")
+    check.problem(r, 404, "not_found", "an unknown job")
+
+
+# --- bad input ---
+
+def test_bad_input(w, check):
+    check.begin("bad input")
+    c = w.token_client
+    u = w.firm_a
+    r = Client(w.server.url).request("POST", "/api/v1/session", b'{"username": "admin", "password": ', {"Content-Type": "application/json"})
+    check.problem(r, 400, "invalid_json", "malformed JSON login")
+    etag = c.get("/api/v1/enterprises/" + u).header("ETag")
+    r = c.request("PATCH", "/api/v1/enterprises/" + u, b'{"years": {"2024": ', {"Content-Type": "application/json", "If-Match": etag})
+    check.problem(r, 400, "invalid_json", "malformed JSON PATCH")
+    r = c.request("PATCH", "/api/v1/enterprises/" + u, b'[1, 2]', {"Content-Type": "application/json", "If-Match": etag})
+    check.problem(r, 400, "invalid_json", "a JSON array as PATCH body")
+    r = c.request("PATCH", "/api/v1/enterprises/" + u, {"years": {"2024": {"revenu": 5}}}, {"If-Match": etag})
+    if check.problem(r, 422, "validation_failed", "PATCH with an unknown field"):
+        check.ok(any("revenu" in (e.get("field", "") + e.get("column", "") + e.get("reason", "")) for e in r.json.get("errors", [])),
+                 "the unknown field is not named in errors[]", r)
+    r = c.request("PATCH", "/api/v1/enterprises/" + u, {"uscc": w.firm_b}, {"If-Match": etag})
+    check.problem(r, 422, "validation_failed", "PATCH changing the USCC")
+    r = c.request("PATCH", "/api/v1/enterprises/" + u, "revenue=5", {"Content-Type": "text/plain", "If-Match": etag})
+    check.problem(r, 415, "unsupported_media_type", "PATCH with text/plain")
+    r = Client(w.server.url).request("POST", "/api/v1/session", {"username": "admin", "password": "x", "remember": True})
+    check.problem(r, 422, "validation_failed", "login with an unknown field")
+    r = c.request("POST", "/api/v1/enterprises/%s/whatif" % u, {"sett": {}})
+    check.problem(r, 422, "validation_failed", "whatif with an unknown field")
+    r = c.request("POST", "/api/v1/users", {"name": "z", "role": "wizard", "password": PASSWORD})
+    check.problem(r, 422, "validation_failed", "a user with an unknown role")
+    big = {"set": {"note": "x" * (1024 * 1024 + 10)}}
+    r = c.request("POST", "/api/v1/enterprises/%s/whatif" % u, big)
+    check.problem(r, 413, "payload_too_large", "a JSON body over 1 MiB")
+
+    # Path and query parameters with .., NUL and SQL: refused, and the server keeps serving.
+    for path in ["/api/v1/enterprises/..%2F..%2Fetc%2Fpasswd", "/api/v1/enterprises/../../etc/passwd",
+                 "/api/v1/enterprises/%00", "/api/v1/enterprises/x%00y/history",
+                 "/api/v1/enterprises/'%20OR%20'1'%3D'1", "/api/v1/enterprises/1%3BDROP%20TABLE%20facts",
+                 "/api/v1/jobs/..%2F..%2Fetc%2Fpasswd/result", "/api/v1/policies/..%2F..%2Fetc/passwd",
+                 "/api/v1/users/..%2Fadmin"]:
+        r = c.request("GET", path)
+        check.ok(r.status in (404, 405, 422) and (r.header("Content-Type") or "").startswith("application/problem+json"),
+                 "GET %s answered %d" % (path, r.status), r)
+    for params in [{"q": "' OR '1'='1"}, {"q": "x\x00y"}, {"region": "32'; DROP TABLE facts; --"},
+                   {"park": "../../etc"}, {"industry": "%"}, {"sort": "name; DROP TABLE facts"},
+                   {"title": "' OR 1=1 --"}, {"q": "_"}, {"q": "%"}]:
+        r = c.get("/api/v1/enterprises", **params)
+        check.ok(r.status in (404, 422) or (r.status == 200 and r.json.get("total") == 0),
+                 "the list with %r answered %d total %r" % (params, r.status, r.json.get("total")), r)
+    r = c.get("/api/v1/enterprises", page_size=1)
+    check.ok(r.status == 200 and r.json.get("total", 0) >= 200, "the server stopped serving the list after hostile input", r)
+
+    # A slow client (one byte a second) does not hold up the others.
+    s = socket.create_connection(("127.0.0.1", w.server.port))
+    stop = threading.Event()
+
+    def trickle():
+        msg = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100
+        for b in msg:
+            if stop.is_set():
+                return
+            try:
+                s.send(bytes([b]))
+            except OSError:
+                return
+            time.sleep(1)
+
+    t = threading.Thread(target=trickle, daemon=True)
+    t.start()
+    time.sleep(1.5)
+    for k in range(4):
+        t0 = time.time()
+        r = c.get("/healthz")
+        check.ok(r.status == 200 and time.time() - t0 < 3, "healthz during a slow client: %d after %.1f s" % (r.status, time.time() - t0), r)
+        time.sleep(0.5)
+    stop.set()
+    s.close()
+
+    # The body limit of the server (--body-limit-mb 1) on a second server.
+    small = w.serve("--body-limit-mb", "1", "--no-access-log")
+    sc = Client(small.url, token=w.admin_token)
+    data = b"uscc,year,revenue\n" + b"x" * (2 * 1024 * 1024)
+    try:
+        r = sc.request("POST", "/api/v1/imports", data, {"Content-Type": "text/csv"})
+        check.problem(r, 413, "payload_too_large", "an import over --body-limit-mb 1")
+    except (ConnectionError, OSError) as e:
+        check.fail("an import over --body-limit-mb 1: the connection failed (%s) instead of a 413" % e)
+    r = sc.get("/healthz")
+    check.status(r, 200, "the small server serves after a body over the limit")
+    check.ok(small.terminate() == 0, "the second server did not exit 0 on SIGTERM")
+
+
+# --- 20 concurrent writers ---
+
+def test_concurrent_writers(w, check):
+    check.begin("20 threads x 10 edits")
+    firms = [f["uscc"] for f in w.firms][20:40]
+    acked = {u: [] for u in firms}
+    errors = []
+
+    def writer(k, u):
+        c = Client(w.server.url, token=w.admin_token)
+        for i in range(10):
+            value = 1000000.5 + k * 100 + i
+            for attempt in range(50):
+                r = patch_fact(c, u, "2025", value)
+                if r.status == 200:
+                    acked[u].append(value)
+                    break
+                if r.status != 412:
+                    errors.append(r)
+                    break
+            else:
+                errors.append("firm %s edit %d: 50 times 412" % (u, i))
+
+    ts = [threading.Thread(target=writer, args=(k, u)) for k, u in enumerate(firms)]
+    t0 = time.time()
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    print("  200 edits in %.1f s" % (time.time() - t0), flush=True)
+    for e in errors[:5]:
+        check.fail("a concurrent edit failed", e if not isinstance(e, str) else None) if not isinstance(e, str) else check.fail(e)
+    check.ok(not errors, "%d concurrent edits failed" % len(errors))
+    for u in firms:
+        check.ok(len(acked[u]) == 10, "firm %s: %d of 10 edits acknowledged" % (u, len(acked[u])))
+        r = w.admin.get("/api/v1/enterprises/" + u)
+        if acked[u]:
+            check.ok(r.json.get("years", {}).get("2025", {}).get("revenue") == acked[u][-1],
+                     "firm %s holds revenue %r, the last acknowledged was %r" % (u, r.json.get("years", {}).get("2025", {}).get("revenue"), acked[u][-1]), r)
+        h = w.admin.get("/api/v1/enterprises/%s/history" % u)
+        after = [float(x["after"].replace(",", "")) for x in h.json.get("items", []) if x.get("field") == "revenue" and x.get("year") == 2025 and x.get("after")]
+        missing = [v for v in acked[u] if v not in after]
+        check.ok(not missing, "firm %s: acknowledged writes %s are not in its history" % (u, missing), h)
+
+
+# --- SIGTERM during writes ---
+
+def test_sigterm(w, check):
+    check.begin("SIGTERM during writes")
+    srv = w.serve("--no-access-log")
+    firms = [f["uscc"] for f in w.firms][40:48]
+    acked = {u: [] for u in firms}
+    broken = []  # requests begun well before the signal that got no HTTP answer
+    signal_at = [None]
+    stop = threading.Event()
+
+    def writer(k, u):
+        c = Client(srv.url, token=w.admin_token)
+        i = 0
+        while not stop.is_set():
+            value = 2000000.5 + k * 1000 + i
+            i += 1
+            t0 = time.time()
+            try:
+                r = patch_fact(c, u, "2022", value)
+            except (ConnectionError, OSError) as e:
+                if signal_at[0] is None or t0 < signal_at[0] - 0.2:
+                    broken.append("%s at %.3f (signal %.3f): %s" % (u, t0, signal_at[0] or 0, e))
+                return
+            if r.status == 200:
+                acked[u].append(value)
+            elif r.status == 503:
+                return
+            elif r.status != 412:
+                broken.append("%s: %d %s" % (u, r.status, r.text[:200]))
+
+    ts = [threading.Thread(target=writer, args=(k, u)) for k, u in enumerate(firms)]
+    for t in ts:
+        t.start()
+    time.sleep(1.5)
+    signal_at[0] = time.time()
+    code = srv.terminate()
+    stop.set()
+    for t in ts:
+        t.join()
+    check.ok(code == 0, "gradus serve exited %r on SIGTERM, expected 0" % code)
+    for b in broken:
+        check.fail("during SIGTERM: " + b)
+    total = sum(len(v) for v in acked.values())
+    print("  %d writes acknowledged before the server stopped" % total, flush=True)
+    check.ok(total > 0, "no write was acknowledged before the SIGTERM")
+    for u in firms:
+        p = w.cli.run("history", "--uscc", u, "--format", "json", expect=None)
+        if p.returncode != 0:
+            p = w.cli.run("history", "--uscc", u)
+        text = p.stdout
+        missing = [v for v in acked[u] if ("%g" % v) not in text and ("%.1f" % v) not in text]
+        check.ok(not missing, "firm %s: writes acknowledged before SIGTERM are not stored: %s" % (u, missing[:5]))
+
+
+# --- OpenAPI ---
+
+def test_openapi(w, check):
+    check.begin("OpenAPI document")
+    routes = w.cli.run("serve", "--routes").stdout.split("\n")
+    routes = {tuple(x.split(" ", 1)) for x in routes if x.strip()}
+    r = Client(w.server.url).get("/api/v1/openapi.json")
+    if not check.status(r, 200, "GET openapi.json"):
+        return
+    doc = r.json
+    check.ok(str(doc.get("openapi", "")).startswith("3.1"), "openapi is %r, expected 3.1.x" % doc.get("openapi"))
+    documented = set()
+    for path, item in doc.get("paths", {}).items():
+        for method in item:
+            if method in ("get", "post", "put", "patch", "delete", "head", "options"):
+                documented.add((method.upper(), path))
+    for x in sorted(routes - documented):
+        check.fail("route %s %s is not in docs/openapi.yaml" % x)
+    for x in sorted(documented - routes):
+        check.fail("docs/openapi.yaml documents %s %s, which is no route" % x)
+    check.ok(routes == documented, "routes and documented paths differ")
+    schemes = doc.get("components", {}).get("securitySchemes", {})
+    check.ok(any(s.get("in") == "cookie" and s.get("name") == "gradus_session" for s in schemes.values()), "no cookie security scheme gradus_session")
+    check.ok(any(s.get("scheme") == "bearer" for s in schemes.values()), "no bearer security scheme")
+    problem = doc.get("components", {}).get("schemas", {}).get("Problem", {}).get("properties", {})
+    check.ok(all(k in problem for k in ("type", "title", "status", "code", "detail", "errors")), "the Problem schema lacks fields")
+    # Every $ref resolves.
+    refs = re.findall(r'"\$ref":\s*"#/([^"]+)"', r.text)
+    for ref in set(refs):
+        node = doc
+        for part in ref.split("/"):
+            node = node.get(part) if isinstance(node, dict) else None
+        check.ok(node is not None, "$ref #/%s does not resolve" % ref)
+
+
+def test_metrics_and_log(w, check):
+    check.begin("metrics and access log")
+    r = Client(w.server.url).get("/metrics")
+    if check.status(r, 200, "GET /metrics"):
+        check.ok("gradus_http_requests_total{" in r.text, "metrics lack gradus_http_requests_total", r)
+        check.ok('route="/api/v1/enterprises/{uscc}"' in r.text, "metrics do not label requests by route pattern", r)
+        check.ok("gradus_pool_enterprises" in r.text, "metrics lack gradus_pool_enterprises", r)
+    log = w.server.access_log()
+    lines = [x for x in log.split("\n") if x.startswith("{")]
+    check.ok(len(lines) > 100, "the access log has only %d JSON lines" % len(lines))
+    import json as _json
+    bad = []
+    for x in lines:
+        try:
+            j = _json.loads(x)
+            if not all(k in j for k in ("time", "user", "remote", "method", "path", "route", "status", "bytes", "duration")):
+                bad.append(x)
+        except ValueError:
+            bad.append(x)
+    check.ok(not bad, "access log lines without the fields: %s" % bad[:2])
+    check.ok(w.admin_password not in log and PASSWORD not in log and w.admin_token not in log, "the access log holds a password or token")
+
+
+def main():
+    if len(sys.argv) != 5:
+        print("usage: api_test.py GRADUS SOURCE_DIR sqlite|postgresql WORK_DIR", file=sys.stderr)
+        return 2
+    w = World(*sys.argv[1:5])
+    check = Checks()
+    tests = [test_sessions, run_routes, test_openapi, test_access, test_if_match, test_imports, test_jobs,
+             test_bad_input, test_concurrent_writers, test_metrics_and_log, test_sigterm]
+    only = os.environ.get("API_TEST_ONLY")
+    try:
+        w.setup(check)
+        for t in tests:
+            if only and t.__name__ not in only.split(","):
+                continue
+            try:
+                t(w, check)
+            except Failure as e:
+                check.fail("%s stopped: %s" % (t.__name__, e))
+            except Exception as e:  # a broken answer (KeyError on a missing field, …) fails the test
+                import traceback
+                check.fail("%s raised %s: %s\n%s" % (t.__name__, type(e).__name__, e, traceback.format_exc()))
+            if w.server.proc.poll() is not None:
+                check.fail("the server exited (%r) during %s; log %s" % (w.server.proc.returncode, t.__name__, w.server.log_path))
+                break
+    except Failure as e:
+        check.fail("setup: %s" % e)
+    finally:
+        w.close()
+    print("%d checks passed, %d failed (%s)" % (check.passed, len(check.failures), w.backend))
+    if check.failures:
+        print("\nFAILURES:")
+        for f in check.failures:
+            print(" - " + f)
+        return 1
+    shutil.rmtree(w.work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
