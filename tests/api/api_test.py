@@ -349,6 +349,18 @@ def test_access(w, check):
         if check.status(r, 200, "%s potential" % name):
             got = {x["uscc"] for x in r.json.get("items", [])}
             check.ok(got <= expected, "%s potential ranks firms outside its scope: %s" % (name, sorted(got - expected)[:3]), r)
+        # Routes every role may use; the policy diff only over the scope.
+        for path in ["/api/v1/session", "/api/v1/policies", "/api/v1/policies/%s/%s" % first_policy(c)]:
+            check.status(c.get(path), 200, "%s GET %s" % (name, path))
+        r = c.get("/api/v1/policy-diff", page_size=1000, **{"from": policy_key(c, 0), "to": policy_key(c, -1)})
+        if check.status(r, 200, "%s policy-diff" % name):
+            got = {x["uscc"] for x in r.json.get("items", [])}
+            check.ok(got <= expected, "%s policy-diff lists firms outside its scope: %s" % (name, sorted(got - expected)[:3]), r)
+        r = c.request("POST", "/api/v1/assessment-runs", {"policies": ["srdi-sme"]})
+        if check.status(r, 202, "%s assessment run" % name):
+            job = wait_job(c, r.header("Location"))
+            check.ok(job.json.get("summary", {}).get("enterprises") == len(expected), "%s's run covers %r firms, expected %d" %
+                     (name, job.json.get("summary", {}).get("enterprises"), len(expected)), job)
         # Admin-only routes.
         for method, path, body in [("GET", "/api/v1/users", None), ("GET", "/api/v1/audit", None),
                                    ("POST", "/api/v1/users", {"name": "x" + name, "role": "reviewer", "level": "province", "password": PASSWORD}),
@@ -510,6 +522,28 @@ def test_imports(w, check):
     other = ("uscc,year,revenue\n%s,2024,999999.5\n" % uscc).encode("utf-8")
     r3 = c.request("POST", "/api/v1/imports", other, {"Content-Type": "text/csv", "Idempotency-Key": key})
     check.problem(r3, 422, "idempotency_key_reused", "the key with another body")
+    # The same key sent twice at once: the import runs once — the other answer is the replay of
+    # the first, or 409 while the first is in progress — never a second execution.
+    for attempt in range(5):
+        body2 = ("uscc,year,revenue\n%s,2023,%d.5\n" % (uscc, 977000 + attempt)).encode("utf-8")
+        key2 = "api-test-race-%d-%d" % (os.getpid(), attempt)
+        out = [None, None]
+        barrier = threading.Barrier(2)
+
+        def send(k):
+            barrier.wait()
+            out[k] = c.request("POST", "/api/v1/imports", body2, {"Content-Type": "text/csv", "Idempotency-Key": key2})
+
+        ts = [threading.Thread(target=send, args=(k,)) for k in range(2)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        first, second = sorted(out, key=lambda r: (r.header("Idempotent-Replayed") is not None, r.status))
+        executed_once = first.status == 201 and (second.status == 409 or (second.status == 201 and second.body == first.body))
+        if not check.ok(executed_once, "two concurrent imports with one Idempotency-Key answered %d and %d (the second is neither "
+                        "the replay nor 409: it ran again)\n  the other: %s" % (first.status, second.status, first.describe()), second):
+            break
     r4 = w.token_client.request("POST", "/api/v1/imports", edit, {"Content-Type": "text/csv", "Idempotency-Key": "x" * 201})
     check.problem(r4, 422, None, "an Idempotency-Key of 201 characters")
 
