@@ -155,6 +155,16 @@ def test_sessions(w, check):
     r = Client(w.server.url, token="gradus_00000000000000000000000000000000").get("/api/v1/session")
     check.problem(r, 401, "unauthenticated", "an unknown bearer token")
 
+    # Five wrong passwords in a row lock the account, even for the right password afterwards.
+    r = w.admin.request("POST", "/api/v1/users", {"name": "locky", "role": "reviewer", "level": "province", "password": PASSWORD})
+    check.status(r, 201, "admin adds a user")
+    for k in range(5):
+        r = anon.request("POST", "/api/v1/session", {"username": "locky", "password": "not the password %d" % k})
+        check.ok(r.status in (401, 429), "wrong password %d for locky: %d" % (k, r.status), r)
+    r = anon.request("POST", "/api/v1/session", {"username": "locky", "password": PASSWORD})
+    if check.problem(r, 429, "account_locked", "the right password after five wrong ones"):
+        check.ok(r.header("Retry-After") is not None, "account_locked without Retry-After", r)
+
 
 # --- every route ---
 
@@ -615,6 +625,24 @@ def test_bad_input(w, check):
     r = c.request("POST", "/api/v1/enterprises/%s/whatif" % u, big)
     check.problem(r, 413, "payload_too_large", "a JSON body over 1 MiB")
 
+    # Headers over 16 KiB, and bytes that are not HTTP.
+    r = c.request("GET", "/healthz", headers={"X-Big": "a" * (20 * 1024)})
+    check.problem(r, 431, "headers_too_large", "20 KiB of headers")
+    raw = socket.create_connection(("127.0.0.1", w.server.port), timeout=10)
+    raw.sendall(b"\x16\x03\x01 this is not HTTP\r\n\r\n")
+    answer = b""
+    try:
+        while True:
+            chunk = raw.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+    except OSError:
+        pass
+    raw.close()
+    check.ok(answer.startswith(b"HTTP/1.1 400") and b"malformed_request" in answer,
+             "bytes that are not HTTP answered %r" % answer[:200])
+
     # Path and query parameters with .., NUL and SQL: refused, and the server keeps serving.
     for path in ["/api/v1/enterprises/..%2F..%2Fetc%2Fpasswd", "/api/v1/enterprises/../../etc/passwd",
                  "/api/v1/enterprises/%00", "/api/v1/enterprises/x%00y/history",
@@ -671,6 +699,44 @@ def test_bad_input(w, check):
     r = sc.get("/healthz")
     check.status(r, 200, "the small server serves after a body over the limit")
     check.ok(small.terminate() == 0, "the second server did not exit 0 on SIGTERM")
+
+
+# --- two processes on one store ---
+
+def test_two_processes(w, check):
+    check.begin("two server processes on one store")
+    other = w.serve("--no-access-log")
+    a = w.token_client
+    b = Client(other.url, token=w.admin_token)
+    u = w.firms[60]["uscc"]
+    r = patch_fact(a, u, "2024", 1500000.5)
+    check.status(r, 200, "PATCH through the first process")
+    g = b.get("/api/v1/enterprises/" + u)
+    check.ok(g.status == 200 and g.json.get("years", {}).get("2024", {}).get("revenue") == 1500000.5,
+             "the second process does not show the first one's write", g)
+    check.ok(g.header("ETag") == r.header("ETag"), "the processes give different ETags %r / %r" % (r.header("ETag"), g.header("ETag")), g)
+    for attempt in range(3):
+        etag = a.get("/api/v1/enterprises/" + u).header("ETag")
+        out = [None, None]
+        barrier = threading.Barrier(2)
+
+        def edit(k):
+            barrier.wait()
+            out[k] = patch_fact((a, b)[k], u, "2024", 1600000.5 + k + 10 * attempt, etag=etag)
+
+        ts = [threading.Thread(target=edit, args=(k,)) for k in range(2)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        statuses = sorted(x.status for x in out)
+        check.ok(statuses == [200, 412], "one ETag PATCHed through two processes at once answered %s, expected [200, 412]" % statuses,
+                 out[0] if out[0].status != 200 else out[1])
+    r = b.request("POST", "/api/v1/imports", ("uscc,year,revenue\n%s,2024,1700000.5\n" % u).encode(), {"Content-Type": "text/csv"})
+    check.status(r, 201, "import through the second process")
+    g = a.get("/api/v1/enterprises/" + u)
+    check.ok(g.json.get("years", {}).get("2024", {}).get("revenue") == 1700000.5, "the first process does not show the second one's import", g)
+    check.ok(other.terminate() == 0, "the second process did not exit 0 on SIGTERM")
 
 
 # --- 20 concurrent writers ---
@@ -838,7 +904,7 @@ def main():
     w = World(*sys.argv[1:5])
     check = Checks()
     tests = [test_sessions, run_routes, test_openapi, test_access, test_if_match, test_imports, test_jobs,
-             test_bad_input, test_concurrent_writers, test_metrics_and_log, test_sigterm]
+             test_bad_input, test_two_processes, test_concurrent_writers, test_metrics_and_log, test_sigterm]
     only = os.environ.get("API_TEST_ONLY")
     try:
         w.setup(check)
