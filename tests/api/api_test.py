@@ -94,6 +94,7 @@ class World:
             "firmb": Client(self.server.url).login("firmb", PASSWORD),
         }
         self.token_client = Client(self.server.url, token=self.admin_token)
+        self.openapi = Client(self.server.url).get("/api/v1/openapi.json").json
 
     def all_firms(self, client, **params):
         out, page = [], 1
@@ -288,6 +289,12 @@ def run_routes(w, check):
             continue
         if check.status(r, status, "%s %s" % route) and keys:
             check.keys(r, keys, "%s %s" % route)
+        check_documented(w, check, route, r)
+        # An error of the route, as documented.
+        if route[1].startswith("/api/v1/") and route not in (("POST", "/api/v1/session"), ("GET", "/api/v1/openapi.json")):
+            anon = Client(w.server.url).request(route[0], route[1].replace("{", "x").replace("}", ""), {})
+            check.problem(anon, (401, 404, 405), None, "%s %s without authentication" % route)
+            check_documented(w, check, route, anon)
     for route in table:
         check.ok(route in routes, "route %s %s is tested but `gradus serve --routes` does not list it" % route)
     check.ok(p.poll() is None, "the server died")
@@ -308,6 +315,70 @@ def run_routes(w, check):
     check.problem(r, 422, "invalid_parameter", "page=0")
     r = w.admin.get("/api/v1/enterprises", as_of="2026-13-45")
     check.problem(r, 422, "invalid_parameter", "as_of=2026-13-45")
+
+
+def schema_errors(doc, schema, value, where="$", depth=0):
+    """The places where `value` breaks the documented schema (a small subset of JSON Schema:
+    $ref, allOf, oneOf, type, const, enum, required, properties, items)."""
+    if depth > 40 or not isinstance(schema, dict):
+        return []
+    if "$ref" in schema:
+        node = doc
+        for part in schema["$ref"].lstrip("#/").split("/"):
+            node = node.get(part, {}) if isinstance(node, dict) else {}
+        return schema_errors(doc, node, value, where, depth + 1)
+    errs = []
+    for sub in schema.get("allOf", []):
+        errs += schema_errors(doc, sub, value, where, depth + 1)
+    if "oneOf" in schema and all(schema_errors(doc, sub, value, where, depth + 1) for sub in schema["oneOf"]):
+        errs.append("%s: matches none of oneOf" % where)
+    types = schema.get("type")
+    if types is not None:
+        types = types if isinstance(types, list) else [types]
+        kinds = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "array": list, "object": dict, "null": type(None)}
+        ok = any(isinstance(value, kinds[t]) and not (t in ("integer", "number") and isinstance(value, bool)) for t in types if t in kinds)
+        if not ok:
+            return errs + ["%s: %r is not %s" % (where, value if not isinstance(value, (dict, list)) else type(value).__name__, "/".join(types))]
+    if "const" in schema and value != schema["const"]:
+        errs.append("%s: %r is not %r" % (where, value, schema["const"]))
+    if "enum" in schema and value not in schema["enum"]:
+        errs.append("%s: %r is not one of %s" % (where, value, schema["enum"]))
+    if isinstance(value, dict):
+        for k in schema.get("required", []):
+            if k not in value:
+                errs.append("%s: lacks %s" % (where, k))
+        for k, sub in schema.get("properties", {}).items():
+            if k in value:
+                errs += schema_errors(doc, sub, value[k], where + "." + k, depth + 1)
+    if isinstance(value, list) and "items" in schema:
+        for i, x in enumerate(value[:50]):
+            errs += schema_errors(doc, schema["items"], x, "%s[%d]" % (where, i), depth + 1)
+    return errs
+
+
+def check_documented(w, check, route, r):
+    """The answer `r` of `route` (METHOD, PATTERN) has a documented status and, for JSON, the
+    documented shape (docs/openapi.yaml as served)."""
+    doc = w.openapi
+    op = doc.get("paths", {}).get(route[1], {}).get(route[0].lower())
+    if op is None:
+        return  # test_openapi reports the undocumented route
+    if r.status in (431, 503) or (r.status == 400 and r.json.get("code") == "malformed_request"):
+        return  # answered by the HTTP server before any route (docs/server.md, Errors)
+    resp = op.get("responses", {}).get(str(r.status))
+    if not check.ok(resp is not None, "%s %s answered %d, which docs/openapi.yaml does not list" % (route[0], route[1], r.status), r):
+        return
+    if "$ref" in resp:
+        resp = doc["components"]["responses"][resp["$ref"].rsplit("/", 1)[1]]
+    ctype = (r.header("Content-Type") or "").split(";")[0].strip()
+    content = resp.get("content", {})
+    if not content:
+        return
+    if not check.ok(ctype in content, "%s %s %d: Content-Type %s is not documented (%s)" % (route[0], route[1], r.status, ctype, ", ".join(content)), r):
+        return
+    if ctype.endswith("json"):
+        errs = schema_errors(doc, content[ctype].get("schema", {}), r.json)
+        check.ok(not errs, "%s %s %d: the answer does not match docs/openapi.yaml: %s" % (route[0], route[1], r.status, "; ".join(errs[:5])), r)
 
 
 # --- access matrix ---
@@ -874,6 +945,28 @@ def test_openapi(w, check):
         check.ok(node is not None, "$ref #/%s does not resolve" % ref)
 
 
+def test_documented_answers(w, check):
+    check.begin("every answer as documented")
+    doc = w.openapi
+    patterns = []
+    for path, item in doc.get("paths", {}).items():
+        rx = "^" + re.sub(r"\\{[a-z_]+\\}", "[^/]+", re.escape(path)) + "$"
+        for method in item:
+            patterns.append((method.upper(), path, re.compile(rx)))
+    seen = set()
+    for r in list(Client.answers):
+        path = r.target.split("?", 1)[0]
+        route = next(((m, p) for m, p, rx in patterns if m == r.method and rx.match(path)), None)
+        if route is None or r.status in (404, 405) and "%" in path:
+            continue
+        key = (route, r.status, (r.header("Content-Type") or "").split(";")[0])
+        if key in seen:
+            continue
+        seen.add(key)
+        check_documented(w, check, route, r)
+    print("  %d answers, %d kinds checked" % (len(Client.answers), len(seen)), flush=True)
+
+
 def test_metrics_and_log(w, check):
     check.begin("metrics and access log")
     r = Client(w.server.url).get("/metrics")
@@ -904,7 +997,8 @@ def main():
     w = World(*sys.argv[1:5])
     check = Checks()
     tests = [test_sessions, run_routes, test_openapi, test_access, test_if_match, test_imports, test_jobs,
-             test_bad_input, test_two_processes, test_concurrent_writers, test_metrics_and_log, test_sigterm]
+             test_bad_input, test_two_processes, test_concurrent_writers, test_metrics_and_log,
+             test_documented_answers, test_sigterm]
     only = os.environ.get("API_TEST_ONLY")
     try:
         w.setup(check)
