@@ -483,6 +483,34 @@ def test_access(w, check):
     # An official's import of firms outside its park is refused whole.
     r = w.users["parkofficial"].request("POST", "/api/v1/imports", read_sample(w, "pool.csv"), {"Content-Type": "text/csv"})
     check.ok(r.status in (403, 404) and r.status != 201, "an official imports firms outside its scope", r)
+    # An enterprise user's import of another firm, and an official's import moving a firm into its
+    # park, are refused and change nothing.
+    r = a.request("POST", "/api/v1/imports", ("uscc,year,revenue\n%s,2024,1900000.5\n" % w.firm_b).encode(), {"Content-Type": "text/csv"})
+    check.problem(r, 404, "not_found", "firma imports firmb's figures")
+    moved = w.admin.get("/api/v1/enterprises/" + w.outside).json
+    r = w.users["parkofficial"].request("POST", "/api/v1/imports", ("uscc,park\n%s,%s\n" % (w.outside, w.park)).encode(), {"Content-Type": "text/csv"})
+    check.problem(r, 404, "not_found", "an official's import moving a firm into its park")
+    after = w.admin.get("/api/v1/enterprises/" + w.outside).json
+    check.ok(after.get("park") == moved.get("park") and after.get("version") == moved.get("version"), "a refused import moved the firm %s" % w.outside)
+    # Disabling a user, changing its password and revoking a token end its access at once.
+    r = w.admin.request("POST", "/api/v1/users", {"name": "temp", "role": "official", "parks": [w.park], "password": PASSWORD})
+    check.status(r, 201, "admin adds an official")
+    t = Client(w.server.url).login("temp", PASSWORD)
+    check.status(t.get("/api/v1/session"), 200, "the new official's session")
+    r = w.admin.request("PATCH", "/api/v1/users/temp", {"password": PASSWORD + "-new"})
+    check.status(r, 200, "admin sets the official's password")
+    check.problem(t.get("/api/v1/session"), 401, "unauthenticated", "the session after a password change")
+    t = Client(w.server.url).login("temp", PASSWORD + "-new")
+    r = w.admin.request("PATCH", "/api/v1/users/temp", {"disabled": True})
+    check.ok(r.status == 200 and r.json.get("disabled") is True, "admin disables the official", r)
+    check.problem(t.get("/api/v1/session"), 401, "unauthenticated", "the session of a disabled user")
+    r = Client(w.server.url).request("POST", "/api/v1/session", {"username": "temp", "password": PASSWORD + "-new"})
+    check.problem(r, 401, "invalid_credentials", "the login of a disabled user")
+    token = w.cli.run("user", "token", "firmb", "--label", "revoke-me").stdout.strip()
+    tc = Client(w.server.url, token=token)
+    check.status(tc.get("/api/v1/session"), 200, "a new token")
+    w.cli.run("user", "revoke-token", "firmb", "--label", "revoke-me")
+    check.problem(tc.get("/api/v1/session"), 401, "unauthenticated", "a revoked token")
     # An enterprise user cannot grant itself titles.
     a_etag = a.get("/api/v1/enterprises/" + w.firm_a).header("ETag")
     r = a.request("PATCH", "/api/v1/enterprises/" + w.firm_a, {"titles": [{"tier": "srdi-sme", "since": "2025-01-01"}]}, {"If-Match": a_etag})
