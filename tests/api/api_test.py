@@ -4,8 +4,8 @@
 # park, an official of one region, a reviewer, two enterprise users), `gradus serve` on a free
 # port, then real HTTP requests: sessions and tokens, every route, the access matrix of the roles,
 # If-Match and concurrent edits, imports and Idempotency-Key, assessment runs as jobs, bad input,
-# a slow client, 20 concurrent writers, SIGTERM during writes, and the OpenAPI document against
-# the routes. Every failed assertion is printed with its request and answer; the exit code is 1
+# a slow client, two processes on one store, 20 concurrent writers, SIGTERM during writes, and the
+# OpenAPI document against the routes and every answer. Every failed assertion is printed with its request and answer; the exit code is 1
 # when any failed (77: PostgreSQL asked for but not available, unless GRADUS_REQUIRE_PG=1).
 #
 #   python3 tests/api/api_test.py build/gradus . sqlite /tmp/api-work
@@ -95,6 +95,7 @@ class World:
         }
         self.token_client = Client(self.server.url, token=self.admin_token)
         self.openapi = Client(self.server.url).get("/api/v1/openapi.json").json
+        self.trickler = Trickler(self.server.port)
 
     def all_firms(self, client, **params):
         out, page = [], 1
@@ -111,6 +112,33 @@ class World:
         for s in self.servers:
             s.stop()
         self.store.close()
+
+
+class Trickler:
+    """A client sending a request one byte a second, for the whole run: the server must cut it
+    off at its request deadline (30 s) while serving everyone else."""
+
+    def __init__(self, port):
+        self.started = time.time()
+        self.closed_after = None
+        self.sock = socket.create_connection(("127.0.0.1", port))
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self):
+        msg = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 120
+        for b in msg:
+            try:
+                self.sock.send(bytes([b]))
+                self.sock.settimeout(1.0)
+                try:
+                    if self.sock.recv(4096) == b"":
+                        break  # closed by the server
+                except socket.timeout:
+                    pass
+            except OSError:
+                break
+        self.closed_after = time.time() - self.started
+        self.sock.close()
 
 
 # --- sessions, tokens ---
@@ -995,6 +1023,15 @@ def test_documented_answers(w, check):
     print("  %d answers, %d kinds checked" % (len(Client.answers), len(seen)), flush=True)
 
 
+def test_slow_client_cut_off(w, check):
+    check.begin("a client sending one byte a second")
+    while w.trickler.closed_after is None and time.time() - w.trickler.started < 45:
+        time.sleep(0.5)
+    after = w.trickler.closed_after
+    check.ok(after is not None and 25 <= after <= 40, "the slow client was cut off after %s s, expected about 30" %
+             ("%.1f" % after if after is not None else "more than 45"))
+
+
 def test_metrics_and_log(w, check):
     check.begin("metrics and access log")
     r = Client(w.server.url).get("/metrics")
@@ -1026,7 +1063,7 @@ def main():
     check = Checks()
     tests = [test_sessions, run_routes, test_openapi, test_access, test_if_match, test_imports, test_jobs,
              test_bad_input, test_two_processes, test_concurrent_writers, test_metrics_and_log,
-             test_documented_answers, test_sigterm]
+             test_documented_answers, test_slow_client_cut_off, test_sigterm]
     only = os.environ.get("API_TEST_ONLY")
     try:
         w.setup(check)
