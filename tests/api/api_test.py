@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gradus_http import Checks, Cli, Client, Failure, Server, Store  # noqa: E402
 
