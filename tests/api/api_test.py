@@ -4,8 +4,8 @@
 # park, an official of one region, a reviewer, two enterprise users), `gradus serve` on a free
 # port, then real HTTP requests: sessions and tokens, every route, the access matrix of the roles,
 # If-Match and concurrent edits, imports and Idempotency-Key, assessment runs as jobs, bad input,
-# a slow client, 20 concurrent writers, SIGTERM during writes, and the OpenAPI document against
-# the routes. Every failed assertion is printed with its request and answer; the exit code is 1
+# a slow client, two processes on one store, 20 concurrent writers, SIGTERM during writes, and the
+# OpenAPI document against the routes and every answer. Every failed assertion is printed with its request and answer; the exit code is 1
 # when any failed (77: PostgreSQL asked for but not available, unless GRADUS_REQUIRE_PG=1).
 #
 #   python3 tests/api/api_test.py build/gradus . sqlite /tmp/api-work
@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gradus_http import Checks, Cli, Client, Failure, Server, Store  # noqa: E402
 
@@ -94,6 +95,8 @@ class World:
             "firmb": Client(self.server.url).login("firmb", PASSWORD),
         }
         self.token_client = Client(self.server.url, token=self.admin_token)
+        self.openapi = Client(self.server.url).get("/api/v1/openapi.json").json
+        self.trickler = Trickler(self.server.port)
 
     def all_firms(self, client, **params):
         out, page = [], 1
@@ -110,6 +113,33 @@ class World:
         for s in self.servers:
             s.stop()
         self.store.close()
+
+
+class Trickler:
+    """A client sending a request one byte a second, for the whole run: the server must cut it
+    off at its request deadline (30 s) while serving everyone else."""
+
+    def __init__(self, port):
+        self.started = time.time()
+        self.closed_after = None
+        self.sock = socket.create_connection(("127.0.0.1", port))
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self):
+        msg = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 120
+        for b in msg:
+            try:
+                self.sock.send(bytes([b]))
+                self.sock.settimeout(1.0)
+                try:
+                    if self.sock.recv(4096) == b"":
+                        break  # closed by the server
+                except socket.timeout:
+                    pass
+            except OSError:
+                break
+        self.closed_after = time.time() - self.started
+        self.sock.close()
 
 
 # --- sessions, tokens ---
@@ -154,6 +184,16 @@ def test_sessions(w, check):
     check.status(r, 200, "list with a bearer token")
     r = Client(w.server.url, token="gradus_00000000000000000000000000000000").get("/api/v1/session")
     check.problem(r, 401, "unauthenticated", "an unknown bearer token")
+
+    # Five wrong passwords in a row lock the account, even for the right password afterwards.
+    r = w.admin.request("POST", "/api/v1/users", {"name": "locky", "role": "reviewer", "level": "province", "password": PASSWORD})
+    check.status(r, 201, "admin adds a user")
+    for k in range(5):
+        r = anon.request("POST", "/api/v1/session", {"username": "locky", "password": "not the password %d" % k})
+        check.ok(r.status in (401, 429), "wrong password %d for locky: %d" % (k, r.status), r)
+    r = anon.request("POST", "/api/v1/session", {"username": "locky", "password": PASSWORD})
+    if check.problem(r, 429, "account_locked", "the right password after five wrong ones"):
+        check.ok(r.header("Retry-After") is not None, "account_locked without Retry-After", r)
 
 
 # --- every route ---
@@ -278,6 +318,12 @@ def run_routes(w, check):
             continue
         if check.status(r, status, "%s %s" % route) and keys:
             check.keys(r, keys, "%s %s" % route)
+        check_documented(w, check, route, r)
+        # An error of the route, as documented.
+        if route[1].startswith("/api/v1/") and route not in (("POST", "/api/v1/session"), ("GET", "/api/v1/openapi.json")):
+            anon = Client(w.server.url).request(route[0], route[1].replace("{", "x").replace("}", ""), {})
+            check.problem(anon, (401, 404, 405), None, "%s %s without authentication" % route)
+            check_documented(w, check, route, anon)
     for route in table:
         check.ok(route in routes, "route %s %s is tested but `gradus serve --routes` does not list it" % route)
     check.ok(p.poll() is None, "the server died")
@@ -298,6 +344,70 @@ def run_routes(w, check):
     check.problem(r, 422, "invalid_parameter", "page=0")
     r = w.admin.get("/api/v1/enterprises", as_of="2026-13-45")
     check.problem(r, 422, "invalid_parameter", "as_of=2026-13-45")
+
+
+def schema_errors(doc, schema, value, where="$", depth=0):
+    """The places where `value` breaks the documented schema (a small subset of JSON Schema:
+    $ref, allOf, oneOf, type, const, enum, required, properties, items)."""
+    if depth > 40 or not isinstance(schema, dict):
+        return []
+    if "$ref" in schema:
+        node = doc
+        for part in schema["$ref"].lstrip("#/").split("/"):
+            node = node.get(part, {}) if isinstance(node, dict) else {}
+        return schema_errors(doc, node, value, where, depth + 1)
+    errs = []
+    for sub in schema.get("allOf", []):
+        errs += schema_errors(doc, sub, value, where, depth + 1)
+    if "oneOf" in schema and all(schema_errors(doc, sub, value, where, depth + 1) for sub in schema["oneOf"]):
+        errs.append("%s: matches none of oneOf" % where)
+    types = schema.get("type")
+    if types is not None:
+        types = types if isinstance(types, list) else [types]
+        kinds = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "array": list, "object": dict, "null": type(None)}
+        ok = any(isinstance(value, kinds[t]) and not (t in ("integer", "number") and isinstance(value, bool)) for t in types if t in kinds)
+        if not ok:
+            return errs + ["%s: %r is not %s" % (where, value if not isinstance(value, (dict, list)) else type(value).__name__, "/".join(types))]
+    if "const" in schema and value != schema["const"]:
+        errs.append("%s: %r is not %r" % (where, value, schema["const"]))
+    if "enum" in schema and value not in schema["enum"]:
+        errs.append("%s: %r is not one of %s" % (where, value, schema["enum"]))
+    if isinstance(value, dict):
+        for k in schema.get("required", []):
+            if k not in value:
+                errs.append("%s: lacks %s" % (where, k))
+        for k, sub in schema.get("properties", {}).items():
+            if k in value:
+                errs += schema_errors(doc, sub, value[k], where + "." + k, depth + 1)
+    if isinstance(value, list) and "items" in schema:
+        for i, x in enumerate(value[:50]):
+            errs += schema_errors(doc, schema["items"], x, "%s[%d]" % (where, i), depth + 1)
+    return errs
+
+
+def check_documented(w, check, route, r):
+    """The answer `r` of `route` (METHOD, PATTERN) has a documented status and, for JSON, the
+    documented shape (docs/openapi.yaml as served)."""
+    doc = w.openapi
+    op = doc.get("paths", {}).get(route[1], {}).get(route[0].lower())
+    if op is None:
+        return  # test_openapi reports the undocumented route
+    if r.status in (431, 503) or (r.status == 400 and r.json.get("code") == "malformed_request"):
+        return  # answered by the HTTP server before any route (docs/server.md, Errors)
+    resp = op.get("responses", {}).get(str(r.status))
+    if not check.ok(resp is not None, "%s %s answered %d, which docs/openapi.yaml does not list" % (route[0], route[1], r.status), r):
+        return
+    if "$ref" in resp:
+        resp = doc["components"]["responses"][resp["$ref"].rsplit("/", 1)[1]]
+    ctype = (r.header("Content-Type") or "").split(";")[0].strip()
+    content = resp.get("content", {})
+    if not content:
+        return
+    if not check.ok(ctype in content, "%s %s %d: Content-Type %s is not documented (%s)" % (route[0], route[1], r.status, ctype, ", ".join(content)), r):
+        return
+    if ctype.endswith("json"):
+        errs = schema_errors(doc, content[ctype].get("schema", {}), r.json)
+        check.ok(not errs, "%s %s %d: the answer does not match docs/openapi.yaml: %s" % (route[0], route[1], r.status, "; ".join(errs[:5])), r)
 
 
 # --- access matrix ---
@@ -349,6 +459,18 @@ def test_access(w, check):
         if check.status(r, 200, "%s potential" % name):
             got = {x["uscc"] for x in r.json.get("items", [])}
             check.ok(got <= expected, "%s potential ranks firms outside its scope: %s" % (name, sorted(got - expected)[:3]), r)
+        # Routes every role may use; the policy diff only over the scope.
+        for path in ["/api/v1/session", "/api/v1/policies", "/api/v1/policies/%s/%s" % first_policy(c)]:
+            check.status(c.get(path), 200, "%s GET %s" % (name, path))
+        r = c.get("/api/v1/policy-diff", page_size=1000, **{"from": policy_key(c, 0), "to": policy_key(c, -1)})
+        if check.status(r, 200, "%s policy-diff" % name):
+            got = {x["uscc"] for x in r.json.get("items", [])}
+            check.ok(got <= expected, "%s policy-diff lists firms outside its scope: %s" % (name, sorted(got - expected)[:3]), r)
+        r = c.request("POST", "/api/v1/assessment-runs", {"policies": ["srdi-sme"]})
+        if check.status(r, 202, "%s assessment run" % name):
+            job = wait_job(c, r.header("Location"))
+            check.ok(job.json.get("summary", {}).get("enterprises") == len(expected), "%s's run covers %r firms, expected %d" %
+                     (name, job.json.get("summary", {}).get("enterprises"), len(expected)), job)
         # Admin-only routes.
         for method, path, body in [("GET", "/api/v1/users", None), ("GET", "/api/v1/audit", None),
                                    ("POST", "/api/v1/users", {"name": "x" + name, "role": "reviewer", "level": "province", "password": PASSWORD}),
@@ -390,6 +512,34 @@ def test_access(w, check):
     # An official's import of firms outside its park is refused whole.
     r = w.users["parkofficial"].request("POST", "/api/v1/imports", read_sample(w, "pool.csv"), {"Content-Type": "text/csv"})
     check.ok(r.status in (403, 404) and r.status != 201, "an official imports firms outside its scope", r)
+    # An enterprise user's import of another firm, and an official's import moving a firm into its
+    # park, are refused and change nothing.
+    r = a.request("POST", "/api/v1/imports", ("uscc,year,revenue\n%s,2024,1900000.5\n" % w.firm_b).encode(), {"Content-Type": "text/csv"})
+    check.problem(r, 404, "not_found", "firma imports firmb's figures")
+    moved = w.admin.get("/api/v1/enterprises/" + w.outside).json
+    r = w.users["parkofficial"].request("POST", "/api/v1/imports", ("uscc,park\n%s,%s\n" % (w.outside, w.park)).encode(), {"Content-Type": "text/csv"})
+    check.problem(r, 404, "not_found", "an official's import moving a firm into its park")
+    after = w.admin.get("/api/v1/enterprises/" + w.outside).json
+    check.ok(after.get("park") == moved.get("park") and after.get("version") == moved.get("version"), "a refused import moved the firm %s" % w.outside)
+    # Disabling a user, changing its password and revoking a token end its access at once.
+    r = w.admin.request("POST", "/api/v1/users", {"name": "temp", "role": "official", "parks": [w.park], "password": PASSWORD})
+    check.status(r, 201, "admin adds an official")
+    t = Client(w.server.url).login("temp", PASSWORD)
+    check.status(t.get("/api/v1/session"), 200, "the new official's session")
+    r = w.admin.request("PATCH", "/api/v1/users/temp", {"password": PASSWORD + "-new"})
+    check.status(r, 200, "admin sets the official's password")
+    check.problem(t.get("/api/v1/session"), 401, "unauthenticated", "the session after a password change")
+    t = Client(w.server.url).login("temp", PASSWORD + "-new")
+    r = w.admin.request("PATCH", "/api/v1/users/temp", {"disabled": True})
+    check.ok(r.status == 200 and r.json.get("disabled") is True, "admin disables the official", r)
+    check.problem(t.get("/api/v1/session"), 401, "unauthenticated", "the session of a disabled user")
+    r = Client(w.server.url).request("POST", "/api/v1/session", {"username": "temp", "password": PASSWORD + "-new"})
+    check.problem(r, 401, "invalid_credentials", "the login of a disabled user")
+    token = w.cli.run("user", "token", "firmb", "--label", "revoke-me").stdout.strip()
+    tc = Client(w.server.url, token=token)
+    check.status(tc.get("/api/v1/session"), 200, "a new token")
+    w.cli.run("user", "revoke-token", "firmb", "--label", "revoke-me")
+    check.problem(tc.get("/api/v1/session"), 401, "unauthenticated", "a revoked token")
     # An enterprise user cannot grant itself titles.
     a_etag = a.get("/api/v1/enterprises/" + w.firm_a).header("ETag")
     r = a.request("PATCH", "/api/v1/enterprises/" + w.firm_a, {"titles": [{"tier": "srdi-sme", "since": "2025-01-01"}]}, {"If-Match": a_etag})
@@ -510,6 +660,28 @@ def test_imports(w, check):
     other = ("uscc,year,revenue\n%s,2024,999999.5\n" % uscc).encode("utf-8")
     r3 = c.request("POST", "/api/v1/imports", other, {"Content-Type": "text/csv", "Idempotency-Key": key})
     check.problem(r3, 422, "idempotency_key_reused", "the key with another body")
+    # The same key sent twice at once: the import runs once — the other answer is the replay of
+    # the first, or 409 while the first is in progress — never a second execution.
+    for attempt in range(5):
+        body2 = ("uscc,year,revenue\n%s,2023,%d.5\n" % (uscc, 977000 + attempt)).encode("utf-8")
+        key2 = "api-test-race-%d-%d" % (os.getpid(), attempt)
+        out = [None, None]
+        barrier = threading.Barrier(2)
+
+        def send(k):
+            barrier.wait()
+            out[k] = c.request("POST", "/api/v1/imports", body2, {"Content-Type": "text/csv", "Idempotency-Key": key2})
+
+        ts = [threading.Thread(target=send, args=(k,)) for k in range(2)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        first, second = sorted(out, key=lambda r: (r.header("Idempotent-Replayed") is not None, r.status))
+        executed_once = first.status == 201 and (second.status == 409 or (second.status == 201 and second.body == first.body))
+        if not check.ok(executed_once, "two concurrent imports with one Idempotency-Key answered %d and %d (the second is neither "
+                        "the replay nor 409: it ran again)\n  the other: %s" % (first.status, second.status, first.describe()), second):
+            break
     r4 = w.token_client.request("POST", "/api/v1/imports", edit, {"Content-Type": "text/csv", "Idempotency-Key": "x" * 201})
     check.problem(r4, 422, None, "an Idempotency-Key of 201 characters")
 
@@ -581,6 +753,24 @@ def test_bad_input(w, check):
     r = c.request("POST", "/api/v1/enterprises/%s/whatif" % u, big)
     check.problem(r, 413, "payload_too_large", "a JSON body over 1 MiB")
 
+    # Headers over 16 KiB, and bytes that are not HTTP.
+    r = c.request("GET", "/healthz", headers={"X-Big": "a" * (20 * 1024)})
+    check.problem(r, 431, "headers_too_large", "20 KiB of headers")
+    raw = socket.create_connection(("127.0.0.1", w.server.port), timeout=10)
+    raw.sendall(b"\x16\x03\x01 this is not HTTP\r\n\r\n")
+    answer = b""
+    try:
+        while True:
+            chunk = raw.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+    except OSError:
+        pass
+    raw.close()
+    check.ok(answer.startswith(b"HTTP/1.1 400") and b"malformed_request" in answer,
+             "bytes that are not HTTP answered %r" % answer[:200])
+
     # Path and query parameters with .., NUL and SQL: refused, and the server keeps serving.
     for path in ["/api/v1/enterprises/..%2F..%2Fetc%2Fpasswd", "/api/v1/enterprises/../../etc/passwd",
                  "/api/v1/enterprises/%00", "/api/v1/enterprises/x%00y/history",
@@ -628,15 +818,77 @@ def test_bad_input(w, check):
     # The body limit of the server (--body-limit-mb 1) on a second server.
     small = w.serve("--body-limit-mb", "1", "--no-access-log")
     sc = Client(small.url, token=w.admin_token)
+    # Sent on a raw socket while reading: the 413 may come before the body is all sent, and a
+    # client must still be able to read it (the server closes gracefully, not with a reset).
     data = b"uscc,year,revenue\n" + b"x" * (2 * 1024 * 1024)
+    head = ("POST /api/v1/imports HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: text/csv\r\n"
+            "Content-Length: %d\r\n\r\n" % (w.admin_token, len(data))).encode()
+    raw = socket.create_connection(("127.0.0.1", small.port), timeout=20)
+
+    def send_all():
+        try:
+            raw.sendall(head + data)
+        except OSError:
+            pass
+
+    sender = threading.Thread(target=send_all, daemon=True)
+    sender.start()
+    answer, error = b"", None
     try:
-        r = sc.request("POST", "/api/v1/imports", data, {"Content-Type": "text/csv"})
-        check.problem(r, 413, "payload_too_large", "an import over --body-limit-mb 1")
-    except (ConnectionError, OSError) as e:
-        check.fail("an import over --body-limit-mb 1: the connection failed (%s) instead of a 413" % e)
+        while True:
+            chunk = raw.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+            if b"\r\n\r\n" in answer and b"payload_too_large" in answer:
+                break
+    except OSError as e:
+        error = e
+    raw.close()
+    sender.join(5)
+    check.ok(answer.startswith(b"HTTP/1.1 413") and b"payload_too_large" in answer,
+             "an import of 2 MiB to a server with --body-limit-mb 1 answered %r%s" % (answer[:120], " (%s)" % error if error else ""))
     r = sc.get("/healthz")
     check.status(r, 200, "the small server serves after a body over the limit")
     check.ok(small.terminate() == 0, "the second server did not exit 0 on SIGTERM")
+
+
+# --- two processes on one store ---
+
+def test_two_processes(w, check):
+    check.begin("two server processes on one store")
+    other = w.serve("--no-access-log")
+    a = w.token_client
+    b = Client(other.url, token=w.admin_token)
+    u = w.firms[60]["uscc"]
+    r = patch_fact(a, u, "2024", 1500000.5)
+    check.status(r, 200, "PATCH through the first process")
+    g = b.get("/api/v1/enterprises/" + u)
+    check.ok(g.status == 200 and g.json.get("years", {}).get("2024", {}).get("revenue") == 1500000.5,
+             "the second process does not show the first one's write", g)
+    check.ok(g.header("ETag") == r.header("ETag"), "the processes give different ETags %r / %r" % (r.header("ETag"), g.header("ETag")), g)
+    for attempt in range(3):
+        etag = a.get("/api/v1/enterprises/" + u).header("ETag")
+        out = [None, None]
+        barrier = threading.Barrier(2)
+
+        def edit(k):
+            barrier.wait()
+            out[k] = patch_fact((a, b)[k], u, "2024", 1600000.5 + k + 10 * attempt, etag=etag)
+
+        ts = [threading.Thread(target=edit, args=(k,)) for k in range(2)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        statuses = sorted(x.status for x in out)
+        check.ok(statuses == [200, 412], "one ETag PATCHed through two processes at once answered %s, expected [200, 412]" % statuses,
+                 out[0] if out[0].status != 200 else out[1])
+    r = b.request("POST", "/api/v1/imports", ("uscc,year,revenue\n%s,2024,1700000.5\n" % u).encode(), {"Content-Type": "text/csv"})
+    check.status(r, 201, "import through the second process")
+    g = a.get("/api/v1/enterprises/" + u)
+    check.ok(g.json.get("years", {}).get("2024", {}).get("revenue") == 1700000.5, "the first process does not show the second one's import", g)
+    check.ok(other.terminate() == 0, "the second process did not exit 0 on SIGTERM")
 
 
 # --- 20 concurrent writers ---
@@ -774,6 +1026,37 @@ def test_openapi(w, check):
         check.ok(node is not None, "$ref #/%s does not resolve" % ref)
 
 
+def test_documented_answers(w, check):
+    check.begin("every answer as documented")
+    doc = w.openapi
+    patterns = []
+    for path, item in doc.get("paths", {}).items():
+        rx = "^" + re.sub(r"\\{[a-z_]+\\}", "[^/]+", re.escape(path)) + "$"
+        for method in item:
+            patterns.append((method.upper(), path, re.compile(rx)))
+    seen = set()
+    for r in list(Client.answers):
+        path = r.target.split("?", 1)[0]
+        route = next(((m, p) for m, p, rx in patterns if m == r.method and rx.match(path)), None)
+        if route is None or r.status in (404, 405) and "%" in path:
+            continue
+        key = (route, r.status, (r.header("Content-Type") or "").split(";")[0])
+        if key in seen:
+            continue
+        seen.add(key)
+        check_documented(w, check, route, r)
+    print("  %d answers, %d kinds checked" % (len(Client.answers), len(seen)), flush=True)
+
+
+def test_slow_client_cut_off(w, check):
+    check.begin("a client sending one byte a second")
+    while w.trickler.closed_after is None and time.time() - w.trickler.started < 45:
+        time.sleep(0.5)
+    after = w.trickler.closed_after
+    check.ok(after is not None and 25 <= after <= 40, "the slow client was cut off after %s s, expected about 30" %
+             ("%.1f" % after if after is not None else "more than 45"))
+
+
 def test_metrics_and_log(w, check):
     check.begin("metrics and access log")
     r = Client(w.server.url).get("/metrics")
@@ -804,7 +1087,8 @@ def main():
     w = World(*sys.argv[1:5])
     check = Checks()
     tests = [test_sessions, run_routes, test_openapi, test_access, test_if_match, test_imports, test_jobs,
-             test_bad_input, test_concurrent_writers, test_metrics_and_log, test_sigterm]
+             test_bad_input, test_two_processes, test_concurrent_writers, test_metrics_and_log,
+             test_documented_answers, test_slow_client_cut_off, test_sigterm]
     only = os.environ.get("API_TEST_ONLY")
     try:
         w.setup(check)

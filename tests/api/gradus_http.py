@@ -173,7 +173,11 @@ class Response:
 
 
 class Client:
-    """One caller of the API: anonymous, a session (cookie + CSRF token) or a bearer token."""
+    """One caller of the API: anonymous, a session (cookie + CSRF token) or a bearer token.
+    Every answer is also appended to Client.answers (for the check against the OpenAPI document)."""
+
+    answers = []
+    _answers_mu = threading.Lock()
 
     def __init__(self, base, token=None, lang=None):
         u = urllib.parse.urlsplit(base)
@@ -218,7 +222,11 @@ class Client:
             conn.request(method, target, body=body, headers=h)
             r = conn.getresponse()
             data = r.read()
-            return Response(method, target, h, body, r.status, r.getheaders(), data)
+            out = Response(method, target, h, body, r.status, r.getheaders(), data)
+            with Client._answers_mu:
+                if len(Client.answers) < 20000:
+                    Client.answers.append(out)
+            return out
         finally:
             conn.close()
 
