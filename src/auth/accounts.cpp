@@ -591,16 +591,23 @@ Result<std::optional<User>> Accounts::token_user(std::string_view token) {
   const std::string hash = token_hash(token);
   const SqlParam p[] = {hash};
   auto rows = store_.connection().query(
-      "SELECT u.name, u.role, u.regions, u.parks, u.level, u.uscc, u.disabled, u.created_at "
-      "FROM api_tokens t JOIN users u ON u.name = t.user_name "
+      "SELECT u.name, u.role, u.regions, u.parks, u.level, u.uscc, u.disabled, u.created_at, "
+      "t.last_used_at FROM api_tokens t JOIN users u ON u.name = t.user_name "
       "WHERE t.token_hash = ? AND t.revoked = 0 AND u.disabled = 0",
       p);
   if (!rows) return rows.error();
   std::optional<User> out;
-  if ((*rows)->next()) out = user_from_row(**rows);
+  std::string last_used;
+  if ((*rows)->next()) {
+    out = user_from_row(**rows);
+    last_used = std::string((*rows)->text(8));
+  }
   if (Status s = finish(**rows); !s.ok()) return s;
-  if (out) {
-    const SqlParam used[] = {now(), hash};
+  // The time of use is written at most once a minute: a write per request would make every
+  // integration call a write transaction (on SQLite, one writer at a time for the whole store).
+  const std::string at = now();
+  if (out && (last_used.size() < 16 || last_used.compare(0, 16, at, 0, 16) != 0)) {
+    const SqlParam used[] = {at, hash};
     if (Status s = store_.connection().run(
             "UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?", used);
         !s.ok())
@@ -686,6 +693,97 @@ Status Accounts::keep_response(std::string_view user, std::string_view key,
       "body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_name, request_key) DO "
       "NOTHING",
       p);
+}
+
+namespace {
+// A claim in progress: status 0 and the claim's token in `body`.
+constexpr std::string_view kClaimPrefix = "claim:";
+}  // namespace
+
+Result<Accounts::Claim> Accounts::claim_response(std::string_view user, std::string_view key,
+                                                 std::string_view request_hash,
+                                                 std::chrono::seconds stale_after) {
+  Claim claim;
+  const std::string token = std::string(kClaimPrefix) + random_hex(16);
+  const std::string at = now();
+  {
+    const SqlParam p[] = {std::string(user), std::string(key), std::string(request_hash), int64_t{0},
+                          std::string(), token, at};
+    if (Status s = store_.connection().run(
+            "INSERT INTO idempotency_keys (user_name, request_key, request_hash, status, content_type, "
+            "body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_name, request_key) DO "
+            "NOTHING",
+            p);
+        !s.ok())
+      return s;
+  }
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const SqlParam p[] = {std::string(user), std::string(key)};
+    auto rows = store_.connection().query(
+        "SELECT request_hash, status, content_type, body, created_at FROM idempotency_keys "
+        "WHERE user_name = ? AND request_key = ?",
+        p);
+    if (!rows) return rows.error();
+    if (!(*rows)->next()) {
+      if (Status s = finish(**rows); !s.ok()) return s;
+      // Released between our insert and this read: the next request claims it anew.
+      claim.kind = Claim::Kind::running;
+      return claim;
+    }
+    StoredResponse r;
+    r.request_hash = (*rows)->text(0);
+    r.status = static_cast<int>((*rows)->integer(1));
+    r.content_type = (*rows)->text(2);
+    r.body = (*rows)->text(3);
+    const std::string created = std::string((*rows)->text(4));
+    if (Status s = finish(**rows); !s.ok()) return s;
+    if (r.status != 0) {
+      claim.kind = Claim::Kind::replay;
+      claim.stored = std::move(r);
+      return claim;
+    }
+    if (r.body == token) {
+      claim.kind = Claim::Kind::run;
+      claim.token = token;
+      return claim;
+    }
+    // Another claim: running, unless it is so old that its process must have died.
+    const auto age = std::chrono::system_clock::now() - std::chrono::seconds(stale_after);
+    const std::time_t cut = std::chrono::system_clock::to_time_t(age);
+    std::tm tm{};
+    gmtime_r(&cut, &tm);
+    char limit[32];
+    std::strftime(limit, sizeof limit, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (attempt > 0 || created >= limit) {
+      claim.kind = Claim::Kind::running;
+      return claim;
+    }
+    const SqlParam take[] = {token, at, std::string(user), std::string(key), r.body};
+    if (Status s = store_.connection().run(
+            "UPDATE idempotency_keys SET body = ?, created_at = ? WHERE user_name = ? AND "
+            "request_key = ? AND status = 0 AND body = ?",
+            take);
+        !s.ok())
+      return s;
+  }
+  claim.kind = Claim::Kind::running;
+  return claim;
+}
+
+Status Accounts::complete_response(std::string_view user, std::string_view key, const std::string& claim_token,
+                                   const StoredResponse& r) {
+  const SqlParam p[] = {r.request_hash, int64_t{r.status}, r.content_type, r.body,
+                        std::string(user), std::string(key), claim_token};
+  return store_.connection().run(
+      "UPDATE idempotency_keys SET request_hash = ?, status = ?, content_type = ?, body = ? "
+      "WHERE user_name = ? AND request_key = ? AND status = 0 AND body = ?",
+      p);
+}
+
+Status Accounts::release_claim(std::string_view user, std::string_view key, const std::string& claim_token) {
+  const SqlParam p[] = {std::string(user), std::string(key), claim_token};
+  return store_.connection().run(
+      "DELETE FROM idempotency_keys WHERE user_name = ? AND request_key = ? AND status = 0 AND body = ?", p);
 }
 
 }  // namespace gradus::auth

@@ -126,7 +126,7 @@ class Accounts {
   Result<std::string> create_token(std::string_view user, std::string_view label,
                                    std::string_view actor);
   // The user of an unrevoked token (nullopt when unknown, revoked, or its user disabled); records
-  // the time of use in last_used_at.
+  // the time of use in last_used_at (to the minute: written at most once a minute).
   Result<std::optional<User>> token_user(std::string_view token);
   // Revokes the user's unrevoked token of that label (not_found when there is none).
   Status revoke_token(std::string_view user, std::string_view label, std::string_view actor);
@@ -145,6 +145,26 @@ class Accounts {
   };
   Result<std::optional<StoredResponse>> find_response(std::string_view user, std::string_view key);
   Status keep_response(std::string_view user, std::string_view key, const StoredResponse& r);
+
+  // The same key sent twice at once must run once. Before running a request the server claims
+  // its (user, key): the first claim wins (one row, inserted under the table's primary key, so
+  // also across server processes). The outcome says what to do:
+  //   run       this request runs; then complete_response() (or release_claim() when it failed
+  //             in a way a retry may fix, so that the key can be used again);
+  //   replay    a response is stored: answer it when request_hash matches (else the key was used
+  //             for another request);
+  //   running   another request with the key is still running: answer 409 and let the client
+  //             retry. A claim left by a crashed process is taken over after `stale_after`.
+  struct Claim {
+    enum class Kind { run, replay, running } kind = Kind::run;
+    std::string token;               // run: identifies this claim for complete/release
+    std::optional<StoredResponse> stored;  // replay
+  };
+  Result<Claim> claim_response(std::string_view user, std::string_view key, std::string_view request_hash,
+                               std::chrono::seconds stale_after = std::chrono::minutes(10));
+  Status complete_response(std::string_view user, std::string_view key, const std::string& claim_token,
+                           const StoredResponse& r);
+  Status release_claim(std::string_view user, std::string_view key, const std::string& claim_token);
 
  private:
   std::string now() const;

@@ -426,7 +426,7 @@ RouteHandler authed(Api::State& s, AuthedHandler h) {
     }
     // Idempotency-Key: a replay of the same request answers what the first one did.
     std::string key(req.header("idempotency-key"));
-    std::string request_hash;
+    std::string request_hash, claim_token;
     auth::Accounts accounts(**lease, s.options.accounts);
     if (!key.empty() && (req.method == "POST" || req.method == "PATCH")) {
       if (key.size() > 200)
@@ -435,27 +435,40 @@ RouteHandler authed(Api::State& s, AuthedHandler h) {
                             "Idempotency-Key is too long (200 characters at most)"});
       request_hash = auth::token_hash(req.method + " " + req.target + "\n" +
                                       std::string(req.header("if-match")) + "\n" + req.body);
-      Result<std::optional<auth::Accounts::StoredResponse>> kept =
-          accounts.find_response(caller->user.name, key);
-      if (!kept) return store_problem(req, kept.error());
-      if (*kept) {
-        if ((*kept)->request_hash != request_hash) {
+      // Claimed before the handler runs, so that the same key sent twice at once runs once.
+      Result<auth::Accounts::Claim> claim = accounts.claim_response(caller->user.name, key, request_hash);
+      if (!claim) return store_problem(req, claim.error());
+      if (claim->kind == auth::Accounts::Claim::Kind::running) {
+        HttpResponse r = problem(req, 409, "idempotency_key_in_use");
+        r.set_header("Retry-After", "1");
+        r.user = caller->user.name;
+        return r;
+      }
+      if (claim->kind == auth::Accounts::Claim::Kind::replay) {
+        const auth::Accounts::StoredResponse& kept = *claim->stored;
+        if (kept.request_hash != request_hash) {
           HttpResponse r = problem(req, 422, "idempotency_key_reused");
           r.user = caller->user.name;
           return r;
         }
-        HttpResponse r = HttpResponse::json((*kept)->status, (*kept)->body);
-        r.content_type = (*kept)->content_type;
+        HttpResponse r = HttpResponse::json(kept.status, kept.body);
+        r.content_type = kept.content_type;
         r.set_header("Idempotent-Replayed", "true");
         r.user = caller->user.name;
         return r;
       }
+      claim_token = claim->token;
     }
     HttpResponse r = h(req, params, *caller, **lease);
     r.user = caller->user.name;
-    if (!request_hash.empty() && r.status < 500 && r.file_path.empty()) {
-      auth::Accounts::StoredResponse keep{request_hash, r.status, r.content_type, r.body};
-      (void)accounts.keep_response(caller->user.name, key, keep);
+    if (!claim_token.empty()) {
+      // A server error may be worth retrying under the same key: the claim is released.
+      if (r.status < 500 && r.file_path.empty()) {
+        auth::Accounts::StoredResponse keep{request_hash, r.status, r.content_type, r.body};
+        (void)accounts.complete_response(caller->user.name, key, claim_token, keep);
+      } else {
+        (void)accounts.release_claim(caller->user.name, key, claim_token);
+      }
     }
     return r;
   };

@@ -404,19 +404,24 @@ void Api::State::add_enterprise_routes() {
                       if (!e) return problem(req, 404, "not_found");
                       std::vector<std::shared_ptr<const Plan>> plans;
                       if (auto bad = plans_for(*this, req, as_of, mode, plans)) return *bad;
-                      Json results = Json::array();
-                      for (const auto& plan : plans) {
+                      // The result objects are spliced in as append_json writes them (no
+                      // second parse): this is the route integrations call per firm.
+                      Json head;
+                      head["uscc"] = pool.uscc(*e);
+                      head["as_of"] = as_of.to_string();
+                      head["mode"] = mode;
+                      head["known_batch"] = (*snap)->head;
+                      std::string body = head.dump();
+                      body.pop_back();
+                      body += ",\"results\":[";
+                      for (size_t k = 0; k < plans.size(); ++k) {
                         std::shared_ptr<const Plan> used =
-                            plan_for_firm(*this, plan, pool, *e, as_of, mode);
-                        results.push_back(result_json(assess_one(*used, pool, *e), lang));
+                            plan_for_firm(*this, plans[k], pool, *e, as_of, mode);
+                        if (k) body += ',';
+                        append_json(assess_one(*used, pool, *e), lang, body);
                       }
-                      Json j;
-                      j["uscc"] = pool.uscc(*e);
-                      j["as_of"] = as_of.to_string();
-                      j["mode"] = mode;
-                      j["known_batch"] = (*snap)->head;
-                      j["results"] = std::move(results);
-                      return json_response(200, j);
+                      body += "]}";
+                      return HttpResponse::json(200, std::move(body));
                     }));
 
   router.add("GET", "/api/v1/enterprises/{uscc}/explanation",

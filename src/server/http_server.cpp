@@ -174,6 +174,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
               const HttpRequest* req = nullptr) {
     HttpRequest blank;
     keep_alive_ = false;
+    // The client may still be sending (a body over the limit): after the answer, the rest is
+    // read and dropped for a while before closing, so that the client reads the answer instead
+    // of a reset connection.
+    drain_ = true;
     HttpResponse res = server_.errors(status, code, lang);
     res.route = "(refused)";
     write(req ? *req : blank, std::move(res));
@@ -233,8 +237,28 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void after_write(beast::error_code ec) {
+    if (!ec && drain_) return drain();
     if (ec || !keep_alive_) return close();
     read();
+  }
+
+  // Half-closes, then discards what the client still sends, for at most kDrainTime or kDrainBytes.
+  static constexpr auto kDrainTime = std::chrono::seconds(5);
+  static constexpr size_t kDrainBytes = 64ull * 1024 * 1024;
+  void drain() {
+    beast::error_code ignore;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignore);
+    stream_.expires_after(kDrainTime);
+    discard_.resize(64 * 1024);
+    stream_.async_read_some(asio::buffer(discard_),
+                            beast::bind_front_handler(&Connection::on_drain, shared_from_this()));
+  }
+
+  void on_drain(beast::error_code ec, size_t n) {
+    drained_ += n;
+    if (ec || drained_ > kDrainBytes) return close();
+    stream_.async_read_some(asio::buffer(discard_),
+                            beast::bind_front_handler(&Connection::on_drain, shared_from_this()));
   }
 
   void close() {
@@ -249,6 +273,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::optional<http::request_parser<http::string_body>> parser_;
   bool keep_alive_ = true;
   bool first_ = true;
+  bool drain_ = false;
+  std::vector<char> discard_;
+  size_t drained_ = 0;
   unsigned version_ = 11;
 };
 

@@ -39,6 +39,8 @@ constexpr CodeTitle kTitles[] = {
      "changed by someone else since you read it: read it again"},
     {"idempotency_key_reused", "该 Idempotency-Key 已用于另一请求",
      "this Idempotency-Key was used for a different request"},
+    {"idempotency_key_in_use", "使用该 Idempotency-Key 的请求仍在处理，请稍后重试",
+     "a request with this Idempotency-Key is still running: retry shortly"},
     {"import_failed", "导入被拒绝，未写入任何数据", "the import was refused; nothing was written"},
     {"conflict", "与现有数据冲突", "conflicts with existing data"},
     {"shutting_down", "服务器正在停止，请稍后重试", "the server is shutting down; retry shortly"},
