@@ -5,12 +5,18 @@
 #include <array>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <mutex>
+#include <unordered_map>
 
 #include "analysis/pool_views.h"
+#include "analysis/whatif.h"
 #include "engine/format.h"
 #include "engine/result.h"
 #include "engine/row_facts.h"
 #include "export/export.h"
+#include "ingest/csv_reader.h"
+#include "ingest/encoding.h"
 #include "ingest/ingest.h"
 #include "ingest/values.h"
 #include "server/api_state.h"
@@ -43,6 +49,31 @@ std::vector<std::string> firms_out_of_scope(const Caller& c, const Pool& incomin
     if (!ok) out.push_back(incoming.uscc(e));
   }
   return out;
+}
+
+// A CSV written by an assessment run as a workbook: the same header and rows, the score a number.
+Status csv_file_to_xlsx(const std::string& csv_path, const std::string& xlsx_path, Lang lang) {
+  std::ifstream in(csv_path, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof())
+    return error(StatusCode::io_error, "无法读取结果文件 " + csv_path, "cannot read the result file " + csv_path);
+  Result<std::string_view> body = check_text_encoding(text);
+  if (!body) return body.error();
+  CsvReader reader(*body);
+  CsvRecord rec;
+  Table table;
+  table.sheet = lang == Lang::zh ? "评价结果" : "results";
+  while (reader.next(rec)) {
+    if (rec.blank()) continue;
+    if (table.headers.empty()) {
+      table.headers = rec.cells;
+      table.numeric.assign(rec.cells.size(), false);
+      if (table.numeric.size() > 7) table.numeric[7] = true;  // the score (append_csv_header)
+      continue;
+    }
+    table.rows.push_back(std::move(rec.cells));
+  }
+  return write_table_xlsx(xlsx_path, table);
 }
 
 }  // namespace
@@ -243,6 +274,13 @@ void Api::State::add_pool_routes() {
               }
               plans.push_back(*p);
             }
+            // Each tier's review version, for the firms that hold its title (application mode).
+            std::vector<std::shared_ptr<const Plan>> reviews(plans.size());
+            for (size_t k = 0; k < plans.size() && mode == "application"; ++k) {
+              if (plans[k]->policy->kind != Policy::Kind::tier) continue;
+              Result<std::shared_ptr<const Plan>> r = plan(plans[k]->policy->id, as_of, "review");
+              if (r) reviews[k] = *r;
+            }
             Result<std::shared_ptr<const PoolSnapshot>> snap = current_pool(db);
             if (!snap) return store_problem(req, snap.error());
             auto job = std::make_shared<Job>();
@@ -256,61 +294,77 @@ void Api::State::add_pool_routes() {
               std::lock_guard lock(jobs_mu);
               jobs[job->id] = job;
               const std::string dir = jobs_dir;
-              job_threads.emplace_back([job, snapshot = *snap, rows = std::move(rows), plans, as_of,
-                                        mode, lang, dir] {
+              const unsigned threads = options.threads;
+              job_threads.emplace_back([job, snapshot = *snap, rows = std::move(rows), plans, reviews,
+                                        as_of, mode, lang, dir, threads] {
                 {
                   std::lock_guard l(job->mu);
                   job->state = "running";
                 }
                 const Pool pool = snapshot->pool.subset(rows);
                 const std::string csv_path = dir + "/" + job->id + ".csv";
-                const std::string xlsx_path = dir + "/" + job->id + ".xlsx";
                 std::ofstream csv(csv_path, std::ios::binary);
-                std::string out(kUtf8Bom);
-                append_csv_header(lang, out);
-                Table table;
-                table.sheet = lang == Lang::zh ? "评价结果" : "results";
-                table.headers = lang == Lang::zh
-                                    ? std::vector<std::string>{"统一社会信用代码",
-                                                               "企业名称",
-                                                               "政策",
-                                                               "版本",
-                                                               "结果",
-                                                               "得分"}
-                                    : std::vector<std::string>{"uscc",    "name",    "policy",
-                                                               "version", "outcome", "score"};
-                table.numeric = {false, false, false, false, false, true};
-                Json per_policy = Json::array();
-                const size_t steps =
-                    std::max<size_t>(1, plans.size() * ((pool.size() + kBatch - 1) / kBatch));
-                size_t done = 0;
-                for (const auto& plan : plans) {
-                  std::array<size_t, 4> counts{};
-                  BatchState st(*plan);
-                  for (uint32_t begin = 0; begin < pool.size(); begin += kBatch) {
-                    const uint32_t n = std::min<uint32_t>(kBatch, pool.size() - begin);
-                    evaluate_batch(*plan, pool, begin, n, st);
-                    for (uint32_t i = 0; i < n; ++i) {
-                      AssessmentResult r = extract_result(*plan, pool, st, i);
-                      ++counts[static_cast<size_t>(r.outcome)];
-                      append_csv(r, lang, out);
-                      table.rows.push_back({r.uscc, r.name, plan->policy->id, plan->policy->version,
-                                            outcome_label(r.outcome).in(lang),
-                                            r.scored ? format_number(r.score_lo) : ""});
+                std::string head(kUtf8Bom);
+                append_csv_header(lang, head);
+                csv << head;
+                std::vector<const Plan*> raw;
+                for (const auto& p : plans) raw.push_back(p.get());
+                // Holders of a tier's title are assessed by its review version, as `gradus
+                // assess` does (they are few: assessed one by one first).
+                std::vector<std::unordered_map<uint32_t, AssessmentResult>> held(plans.size());
+                for (size_t k = 0; k < plans.size(); ++k) {
+                  if (!reviews[k]) continue;
+                  for (uint32_t e = 0; e < pool.size(); ++e)
+                    if (holds_title(pool, e, as_of, {plans[k]->policy->id}))
+                      held[k].emplace(e, assess_one(*reviews[k], pool, e));
+                }
+                std::vector<std::array<size_t, 4>> counts(plans.size());
+                std::vector<size_t> holders(plans.size());
+                std::mutex counts_mu;
+                const size_t batches = (pool.size() + kBatch - 1) / kBatch;
+                constexpr size_t kChunk = 64;  // batches evaluated in parallel, then written in order
+                for (size_t chunk = 0; chunk < batches; chunk += kChunk) {
+                  const size_t last = std::min(batches, chunk + kChunk);
+                  std::vector<std::string> outs(last - chunk);
+                  evaluate_batches(raw, pool, chunk, last, threads, [&](size_t b, const BatchView& v) {
+                    std::string& out = outs[b - chunk];
+                    std::vector<std::array<size_t, 4>> local(plans.size());
+                    std::vector<size_t> local_holders(plans.size());
+                    for (uint32_t i = 0; i < v.count; ++i) {
+                      const uint32_t e = v.begin + i;
+                      for (size_t k = 0; k < raw.size(); ++k) {
+                        auto h = held[k].find(e);
+                        if (h != held[k].end()) {
+                          ++local_holders[k];
+                          ++local[k][static_cast<size_t>(h->second.outcome)];
+                          append_csv(h->second, lang, out);
+                          continue;
+                        }
+                        AssessmentResult r = extract_result(*raw[k], pool, *v.states[k], i);
+                        ++local[k][static_cast<size_t>(r.outcome)];
+                        append_csv(r, lang, out);
+                      }
                     }
-                    csv << out;
-                    out.clear();
-                    std::lock_guard l(job->mu);
-                    job->progress = static_cast<int>(++done * 95 / steps);
-                  }
-                  Json pj;
-                  pj["policy"] = plan->policy->key();
-                  pj["title"] = in_lang(plan->policy->title, lang);
-                  pj["outcomes"] = outcome_counts_json(counts);
-                  per_policy.push_back(std::move(pj));
+                    std::lock_guard l(counts_mu);
+                    for (size_t k = 0; k < raw.size(); ++k) {
+                      holders[k] += local_holders[k];
+                      for (size_t o = 0; o < 4; ++o) counts[k][o] += local[k][o];
+                    }
+                  });
+                  for (const std::string& out : outs) csv << out;
+                  std::lock_guard l(job->mu);
+                  job->progress = static_cast<int>(last * 99 / std::max<size_t>(1, batches));
                 }
                 csv.close();
-                Status xs = write_table_xlsx(xlsx_path, table);
+                Json per_policy = Json::array();
+                for (size_t k = 0; k < plans.size(); ++k) {
+                  Json pj;
+                  pj["policy"] = plans[k]->policy->key();
+                  pj["title"] = in_lang(plans[k]->policy->title, lang);
+                  pj["outcomes"] = outcome_counts_json(counts[k]);
+                  pj["holders_by_review"] = holders[k];
+                  per_policy.push_back(std::move(pj));
+                }
                 std::lock_guard l(job->mu);
                 job->summary["enterprises"] = pool.size();
                 job->summary["as_of"] = as_of.to_string();
@@ -318,7 +372,8 @@ void Api::State::add_pool_routes() {
                 job->summary["known_batch"] = snapshot->head;
                 job->summary["policies"] = std::move(per_policy);
                 job->files["csv"] = csv_path;
-                if (xs.ok()) job->files["xlsx"] = xlsx_path;
+                // The workbook is made from the CSV when first asked for (GET …/result?format=xlsx).
+                job->files["xlsx"] = "";
                 job->progress = 100;
                 job->state = csv.fail() ? "failed" : "succeeded";
                 if (csv.fail())
@@ -384,6 +439,13 @@ void Api::State::add_pool_routes() {
                      req, 404, "not_found",
                      Text{"任务尚未完成，或没有该格式的结果（csv、xlsx）",
                           "the job has not finished, or has no result in that format (csv, xlsx)"});
+               if (format == "xlsx" && it->second.empty()) {
+                 // Made once, from the run's CSV, on the first request for it.
+                 const std::string xlsx_path = job->files["csv"].substr(0, job->files["csv"].size() - 4) + ".xlsx";
+                 Status made = csv_file_to_xlsx(job->files["csv"], xlsx_path, request_lang(req));
+                 if (!made.ok()) return problem_from_status(req, made);
+                 it->second = xlsx_path;
+               }
                HttpResponse r;
                r.file_path = it->second;
                r.content_type =
