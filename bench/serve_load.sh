@@ -5,8 +5,11 @@
 #      driven by wrk (Debian's `wrk`, installed when missing) with an API token: requests/s and
 #      latency percentiles;
 #   2. a whole-pool assessment run through the API (POST /api/v1/assessment-runs, polled until
-#      done) against `gradus assess --db … --format csv` on the same store: the ratio.
-# Usage: bench/serve_load.sh [FIRMS] [SECONDS]   (GRADUS_BIN=path uses an existing binary)
+#      done) against `gradus assess --db … --format csv` on the same store: the ratio;
+#   3. CLIENTS (default 200) clients editing their own firm for EDIT_SECONDS (default 60) with
+#      If-Match (bench/serve_edits.py): errors, and every acknowledged write read back.
+# Usage: bench/serve_load.sh [FIRMS] [SECONDS]   (GRADUS_BIN=path uses an existing binary;
+#        CLIENTS=N EDIT_SECONDS=S for step 3)
 set -eu
 cd "$(dirname "$0")/.."
 FIRMS="${1:-100000}"
@@ -53,3 +56,9 @@ start=$(date +%s.%N)
 $G assess --db "$DB" --format csv > /dev/null
 cli=$(echo "$(date +%s.%N) - $start" | bc)
 echo "API job ${api} s, CLI ${cli} s, ratio $(echo "scale=2; $api / $cli" | bc) (target ≤ 1.5)"
+CLIENTS="${CLIENTS:-200}"
+EDIT_SECONDS="${EDIT_SECONDS:-60}"
+echo "== 3. $CLIENTS clients editing facts for $EDIT_SECONDS s (If-Match, keep-alive, API token) =="
+FIRMS_TO_EDIT=$($G assess --db "$DB" --policy little-giant --format csv --lang en | awk -F, -v n="$CLIENTS" 'NR > 1 && NR <= n + 1 { print $1 }')
+# shellcheck disable=SC2086
+python3 bench/serve_edits.py "http://127.0.0.1:$PORT" "$TOKEN" "$CLIENTS" "$EDIT_SECONDS" $FIRMS_TO_EDIT
