@@ -119,7 +119,8 @@ usage / 用法:
       服务端账户：添加、改密码、停用/启用、列出、创建/吊销 API 令牌（令牌只显示一次）。
   gradus demo [--enterprises N] [--seed S] [--db URL]
       Fill the store with a synthetic demo pool (default 913 firms). 生成演示企业库。
-  gradus serve [--listen HOST:PORT] [--db URL] [--workers N] [--jobs-dir DIR] [--no-access-log] [--routes]
+  gradus serve [--listen HOST:PORT] [--db URL] [--workers N] [--jobs-dir DIR] [--body-limit-mb N]
+               [--no-access-log] [--routes] [--lang zh|en]
       The platform server: the HTTP API /api/v1 (docs/openapi.yaml, docs/server.md) for officials,
       firms, reviewers and integrations, each seeing only its scope (default 127.0.0.1:8080).
       平台服务器：HTTP API，按角色与辖区隔离数据。

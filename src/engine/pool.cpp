@@ -2,6 +2,7 @@
 #include "engine/pool.h"
 
 #include <algorithm>
+#include <type_traits>
 
 namespace gradus {
 
@@ -120,6 +121,100 @@ Pool Pool::subset(std::span<const uint32_t> rows) const {
     for (uint32_t r : rows) out.texts_[f].push_back(texts_[f][r]);
   }
   for (uint32_t i = 0; i < out.size_; ++i) out.index_.emplace(out.uscc(i), i);
+  return out;
+}
+
+Pool Pool::with_firms(const Pool& changed) const {
+  // Where each changed firm goes: its row here, or a new row after the others.
+  std::vector<uint32_t> target(changed.size_);
+  uint32_t n = size_;
+  for (uint32_t i = 0; i < changed.size_; ++i) {
+    std::optional<uint32_t> e = find(changed.uscc(i));
+    target[i] = e ? *e : n++;
+  }
+  std::vector<int32_t> from_changed(n, -1);  // row → index in `changed`, -1 = kept
+  for (uint32_t i = 0; i < changed.size_; ++i) from_changed[target[i]] = static_cast<int32_t>(i);
+
+  Pool out;
+  out.size_ = n;
+  // The years: both pools' ranges.
+  const bool mine = first_year_ <= last_year_, theirs = changed.first_year_ <= changed.last_year_;
+  out.first_year_ = !mine ? changed.first_year_ : !theirs ? first_year_ : std::min(first_year_, changed.first_year_);
+  out.last_year_ = !mine ? changed.last_year_ : !theirs ? last_year_ : std::max(last_year_, changed.last_year_);
+  if (!mine && !theirs) {
+    out.first_year_ = first_year_;
+    out.last_year_ = last_year_;
+  }
+  // One column: this pool's (or an empty one) grown to n rows, the changed firms' rows written
+  // from theirs (absent where they have no value).
+  auto merge_column = [&](const Column* base, const Column* from) {
+    Column c;
+    const bool base_has = base && !base->values.empty();
+    const bool from_has = from && !from->values.empty();
+    if (!base_has && !from_has) return c;
+    if (base_has) c = *base;
+    c.values.resize(n, 0);
+    c.present.resize(n, 0);
+    for (uint32_t i = 0; i < changed.size_; ++i) {
+      c.values[target[i]] = from_has ? from->values[i] : 0;
+      c.present[target[i]] = from_has ? from->present[i] : 0;
+    }
+    return c;
+  };
+  const size_t fields = std::max(columns_.size(), changed.columns_.size());
+  out.columns_.resize(fields);
+  for (size_t f = 0; f < fields; ++f)
+    out.columns_[f] = merge_column(f < columns_.size() ? &columns_[f] : nullptr,
+                                   f < changed.columns_.size() ? &changed.columns_[f] : nullptr);
+  const size_t yfields = std::max(yearly_.size(), changed.yearly_.size());
+  out.yearly_.resize(yfields);
+  for (size_t f = 0; f < yfields; ++f) {
+    const bool base_has = f < yearly_.size() && !yearly_[f].empty();
+    const bool from_has = f < changed.yearly_.size() && !changed.yearly_[f].empty();
+    if (!base_has && !from_has) continue;
+    std::vector<Column>& years = out.yearly_[f];
+    years.resize(static_cast<size_t>(out.last_year_ - out.first_year_ + 1));
+    for (int y = out.first_year_; y <= out.last_year_; ++y) {
+      const Column* base = base_has && y >= first_year_ && y <= last_year_ ? &yearly_[f][y - first_year_] : nullptr;
+      const Column* from = from_has && y >= changed.first_year_ && y <= changed.last_year_
+                               ? &changed.yearly_[f][y - changed.first_year_]
+                               : nullptr;
+      years[y - out.first_year_] = merge_column(base, from);
+    }
+  }
+  const size_t tfields = std::max(texts_.size(), changed.texts_.size());
+  out.texts_.resize(tfields);
+  for (size_t f = 0; f < tfields; ++f) {
+    const bool base_has = f < texts_.size() && !texts_[f].empty();
+    const bool from_has = f < changed.texts_.size() && !changed.texts_[f].empty();
+    if (!base_has && !from_has) continue;
+    if (base_has) out.texts_[f] = texts_[f];
+    out.texts_[f].resize(n);
+    for (uint32_t i = 0; i < changed.size_; ++i)
+      out.texts_[f][target[i]] = from_has ? changed.texts_[f][i] : std::string();
+  }
+  out.index_ = index_;
+  for (uint32_t i = 0; i < changed.size_; ++i) out.index_.emplace(changed.uscc(i), target[i]);
+  auto lists = [&](const auto& base, const auto& from) {
+    std::remove_cvref_t<decltype(base)> merged;
+    merged.offsets.reserve(n + 1);
+    merged.items.reserve(base.items.size() + from.items.size());
+    for (uint32_t e = 0; e < n; ++e) {
+      if (from_changed[e] >= 0) {
+        for (const auto& item : from.of(static_cast<uint32_t>(from_changed[e]))) merged.items.push_back(item);
+      } else {
+        for (const auto& item : base.of(e)) merged.items.push_back(item);
+      }
+      merged.offsets.push_back(static_cast<uint32_t>(merged.items.size()));
+    }
+    return merged;
+  };
+  out.titles_ = lists(titles_, changed.titles_);
+  out.incidents_ = lists(incidents_, changed.incidents_);
+  out.awards_ = lists(awards_, changed.awards_);
+  out.maker_china_ = lists(maker_china_, changed.maker_china_);
+  out.honours_ = lists(honours_, changed.honours_);
+  out.ip_items_ = lists(ip_items_, changed.ip_items_);
   return out;
 }
 

@@ -121,6 +121,12 @@ class Pool {
   // on it.
   Pool subset_for_evaluation(std::span<const uint32_t> rows) const;
 
+  // A new pool: this one with the enterprises of `changed` put in — each replacing the firm of
+  // the same USCC entirely (every fact and event list as `changed` has it), or appended after the
+  // others when new. Firms not in `changed` are kept as they are, in their order. This is how the
+  // server brings its pool up to date with a few edited firms without loading the whole store.
+  Pool with_firms(const Pool& changed) const;
+
   // Approximate heap bytes held by the pool.
   size_t memory_bytes() const;
 

@@ -20,6 +20,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Up to this many firms changed since the pool in memory was loaded, only they are read again.
+constexpr size_t kIncrementalLimit = 2000;
+
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
@@ -115,9 +118,28 @@ Result<std::shared_ptr<const PoolSnapshot>> Api::State::current_pool(store::Stor
   std::lock_guard lock(pool_mu);
   if (snapshot && snapshot->head >= *head) return snapshot;  // reloaded meanwhile
   const auto t1 = Clock::now();
-  // The head is read again inside the load's view: the batch the loaded facts are as of.
-  Result<Pool> pool = db.load_pool({.known_batch = *head});
-  if (metrics) metrics->observe_store(seconds_since(t1));
+  Result<Pool> pool = Pool();
+  // A few firms changed since the pool was loaded (the usual case: edits and small imports): only
+  // they are read from the store and put into a copy of the pool. Otherwise the whole pool.
+  bool whole = true;
+  if (snapshot) {
+    Result<std::vector<std::string>> changed = db.enterprises_changed(snapshot->head, *head);
+    if (!changed) return changed.error();
+    if (changed->size() <= kIncrementalLimit) {
+      Result<Pool> firms = db.load_pool({.known_batch = *head, .only = std::move(*changed)});
+      if (!firms) return firms.error();
+      pool = snapshot->pool.with_firms(*firms);
+      whole = false;
+    }
+  }
+  if (whole) pool = db.load_pool({.known_batch = *head});
+  if (metrics) {
+    metrics->observe_store(seconds_since(t1));
+    metrics->set_gauge(whole ? "gradus_pool_full_loads_last_seconds" : "gradus_pool_updates_last_seconds",
+                       whole ? "Seconds of the last load of the whole pool from the store"
+                             : "Seconds of the last update of the pool with the firms changed by other writes",
+                       seconds_since(t1));
+  }
   if (!pool) return pool.error();
   auto snap = std::make_shared<PoolSnapshot>();
   snap->pool = std::move(*pool);

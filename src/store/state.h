@@ -27,8 +27,10 @@ struct StoredState {
   std::vector<int64_t> title_ids, incident_ids, award_ids, honour_ids, maker_ids, ip_ids;
 };
 
-// Reads the current rows (or those visible right after `known_batch`).
-Result<StoredState> load_state(SqlConnection& c, std::optional<int64_t> known_batch);
+// Reads the current rows (or those visible right after `known_batch`); with `only`, of those
+// enterprises alone (by USCC; unknown ones are skipped).
+Result<StoredState> load_state(SqlConnection& c, std::optional<int64_t> known_batch,
+                               const std::vector<std::string>* only = nullptr);
 
 // A raw value as people read it: exact decimals, true/false, enum ids, ISO dates, codes.
 std::string display_value(const FieldDef& f, int64_t raw);

@@ -108,15 +108,29 @@ std::string select_columns(const TableLayout& t, size_t skip) {
 
 }  // namespace
 
-Result<StoredState> load_state(SqlConnection& c, std::optional<int64_t> known_batch) {
+Result<StoredState> load_state(SqlConnection& c, std::optional<int64_t> known_batch,
+                               const std::vector<std::string>* only) {
   StoredState st;
   const int64_t b = known_batch.value_or(INT64_MAX);
   const SqlParam vis[] = {b, b};
   PoolBuilder builder;
   std::vector<uint32_t> index_of_id;  // enterprise id → builder index (+1; 0 = not loaded)
+  // With `only`: the enterprises' ids, as an SQL list every table's query is narrowed to (ids
+  // are integers read from the database, so they are written into the text).
+  std::string narrow;
   {
-    const SqlParam p[] = {b};
-    auto rows = c.query("SELECT id, uscc FROM enterprises WHERE first_batch <= ? ORDER BY id", p);
+    std::vector<SqlParam> p = {b};
+    std::string sql = "SELECT id, uscc FROM enterprises WHERE first_batch <= ?";
+    if (only) {
+      sql += " AND uscc IN (";
+      for (size_t k = 0; k < only->size(); ++k) {
+        sql += k ? ", ?" : "?";
+        p.emplace_back((*only)[k]);
+      }
+      if (only->empty()) sql += "NULL";
+      sql += ")";
+    }
+    auto rows = c.query(sql + " ORDER BY id", p);
     if (!rows) return rows.error();
     SqlRows& r = **rows;
     while (r.next()) {
@@ -127,6 +141,13 @@ Result<StoredState> load_state(SqlConnection& c, std::optional<int64_t> known_ba
       st.enterprise_ids.push_back(id);
     }
     if (Status s = r.status(); !s.ok()) return s;
+    if (only) {
+      narrow = " AND enterprise_id IN (";
+      for (size_t k = 0; k < st.enterprise_ids.size(); ++k)
+        narrow += (k ? ", " : "") + std::to_string(st.enterprise_ids[k]);
+      if (st.enterprise_ids.empty()) narrow += "NULL";
+      narrow += ")";
+    }
   }
   auto pool_index = [&](int64_t id) -> std::optional<uint32_t> {
     if (id < 0 || static_cast<size_t>(id) >= index_of_id.size() || index_of_id[static_cast<size_t>(id)] == 0) {
@@ -138,7 +159,7 @@ Result<StoredState> load_state(SqlConnection& c, std::optional<int64_t> known_ba
   {
     const TableLayout& t = table_layout("enterprise_versions");
     auto rows = c.query("SELECT id, enterprise_id, " + select_columns(t, 3) +
-                            " FROM enterprise_versions WHERE" + std::string(kVisible),
+                            " FROM enterprise_versions WHERE" + std::string(kVisible) + narrow,
                         vis);
     if (!rows) return rows.error();
     SqlRows& r = **rows;
@@ -167,7 +188,7 @@ Result<StoredState> load_state(SqlConnection& c, std::optional<int64_t> known_ba
   {
     const TableLayout& t = table_layout("yearly_facts");
     auto rows = c.query("SELECT id, enterprise_id, " + select_columns(t, 3) +
-                            " FROM yearly_facts WHERE" + std::string(kVisible),
+                            " FROM yearly_facts WHERE" + std::string(kVisible) + narrow,
                         vis);
     if (!rows) return rows.error();
     SqlRows& r = **rows;
@@ -190,7 +211,7 @@ Result<StoredState> load_state(SqlConnection& c, std::optional<int64_t> known_ba
                     auto&& add) -> Status {
     const TableLayout& t = table_layout(table);
     auto rows = c.query("SELECT id, enterprise_id, " + select_columns(t, 3) + " FROM " +
-                            std::string(table) + " WHERE" + std::string(kVisible) +
+                            std::string(table) + " WHERE" + std::string(kVisible) + narrow +
                             " ORDER BY enterprise_id, id",
                         vis);
     if (!rows) return rows.error();
@@ -300,9 +321,31 @@ Result<StoredState> load_state(SqlConnection& c, std::optional<int64_t> known_ba
 }
 
 Result<Pool> Store::load_pool(const LoadOptions& options) {
-  Result<StoredState> st = load_state(*conn_, options.known_batch);
+  Result<StoredState> st =
+      load_state(*conn_, options.known_batch, options.only ? &*options.only : nullptr);
   if (!st) return st.error();
   return std::move(st->pool);
+}
+
+Result<std::vector<std::string>> Store::enterprises_changed(int64_t after, int64_t up_to) {
+  // A firm changed when a batch in (after, up_to] created it, or wrote or retired any of its rows.
+  std::string sql = "SELECT uscc FROM enterprises WHERE first_batch > ? AND first_batch <= ?";
+  std::vector<SqlParam> p = {after, up_to};
+  for (const TableLayout& t : written_tables()) {
+    if (!t.versioned) continue;
+    sql += " UNION SELECT e.uscc FROM " + t.name + " x JOIN enterprises e ON e.id = x.enterprise_id WHERE "
+           "(x.from_batch > ? AND x.from_batch <= ?) OR (x.to_batch > ? AND x.to_batch <= ?)";
+    for (int k = 0; k < 2; ++k) {
+      p.emplace_back(after);
+      p.emplace_back(up_to);
+    }
+  }
+  auto rows = conn_->query(sql, p);
+  if (!rows) return rows.error();
+  std::vector<std::string> out;
+  while ((*rows)->next()) out.emplace_back((*rows)->text(0));
+  if (Status s = (*rows)->status(); !s.ok()) return s;
+  return out;
 }
 
 Result<std::optional<int64_t>> Store::batch_at(std::string_view timestamp) {

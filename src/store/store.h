@@ -90,7 +90,9 @@ struct ImportSummary {
 
 struct LoadOptions {
   // The store as it was right after this batch (nullopt: now). See batch_at().
-  std::optional<int64_t> known_batch;
+  std::optional<int64_t> known_batch = std::nullopt;
+  // Only these enterprises (by USCC; those the store does not have are left out).
+  std::optional<std::vector<std::string>> only = std::nullopt;
 };
 
 struct BatchInfo {
@@ -253,6 +255,10 @@ class Store {
   // The last batch that wrote or retired any fact or event of the enterprise (its version: an
   // edit of it from anywhere raises it); not_found when the store has no such enterprise.
   Result<int64_t> enterprise_version(std::string_view uscc);
+  // The enterprises (USCCs) that a batch after `after`, up to `up_to`, created or changed (wrote
+  // or retired a row of): with load_pool({.known_batch = up_to, .only = them}) and
+  // Pool::with_firms, a pool loaded after `after` is brought up to `up_to`.
+  Result<std::vector<std::string>> enterprises_changed(int64_t after, int64_t up_to);
   // The newest batch of the store (0 when empty): what the server compares to know whether the
   // pool it holds in memory is still current.
   Result<int64_t> head_batch();

@@ -273,6 +273,65 @@ TEST_P(StoreTest, ReimportingTheSameFileIsANoOp) {
   EXPECT_EQ(s->audit_log()->size(), 1u);
 }
 
+// What the server builds on: the head batch, a firm's version (ETag), the firms changed between
+// two batches loaded alone and put into the older pool giving the newer one, and a precondition
+// that refuses an import inside its transaction.
+TEST_P(StoreTest, ChangedFirmsBringAnOlderPoolUpToDate) {
+  auto s = open();
+  ASSERT_TRUE(s);
+  EXPECT_EQ(*s->head_batch(), 0);
+  const std::string original = sample_csv();
+  ASSERT_TRUE(s->import_pool(pool_from_csv(original), options("v1.csv")).ok());
+  EXPECT_EQ(*s->head_batch(), 1);
+  Result<Pool> old_pool = s->load_pool();
+  ASSERT_TRUE(old_pool.ok());
+  std::string corrected = original;
+  const size_t at = corrected.find(",2024,11743.12,");
+  ASSERT_NE(at, std::string::npos);
+  corrected.replace(at, 15, ",2024,11800.00,");
+  const Pool second = pool_from_csv(corrected);
+  // A failing precondition refuses the import and writes nothing.
+  ImportOptions refused = options("v2.csv");
+  refused.precondition = [] { return error(StatusCode::failed_precondition, "旧", "stale"); };
+  Result<ImportSummary> no = s->import_pool(second, refused);
+  ASSERT_FALSE(no.ok());
+  EXPECT_EQ(no.error().code, StatusCode::failed_precondition);
+  EXPECT_EQ(*s->head_batch(), 1);
+  ASSERT_TRUE(s->import_pool(second, options("v2.csv")).ok());
+  EXPECT_EQ(*s->head_batch(), 2);
+  Result<std::vector<std::string>> changed = s->enterprises_changed(1, 2);
+  ASSERT_TRUE(changed.ok());
+  ASSERT_EQ(changed->size(), 1u);
+  EXPECT_EQ(*s->enterprise_version((*changed)[0]), 2);
+  for (uint32_t e = 0; e < old_pool->size(); ++e)
+    if (old_pool->uscc(e) != (*changed)[0]) {
+      EXPECT_EQ(*s->enterprise_version(old_pool->uscc(e)), 1);
+    }
+  EXPECT_EQ(s->enterprise_version("91000000000000000X").error().code, StatusCode::not_found);
+  EXPECT_TRUE(s->enterprises_changed(2, 2)->empty());
+  Result<Pool> firms = s->load_pool({.only = *changed});
+  ASSERT_TRUE(firms.ok());
+  ASSERT_EQ(firms->size(), 1u);
+  const Pool updated = old_pool->with_firms(*firms);
+  Result<Pool> fresh = s->load_pool();
+  ASSERT_TRUE(fresh.ok());
+  ASSERT_EQ(updated.size(), fresh->size());
+  const FieldId revenue = find_field("revenue")->id;
+  for (uint32_t e = 0; e < fresh->size(); ++e) {
+    std::optional<uint32_t> u = updated.find(fresh->uscc(e));
+    ASSERT_TRUE(u);
+    for (int y = fresh->first_year(); y <= fresh->last_year(); ++y) {
+      const Column* a = fresh->yearly(revenue, y);
+      const Column* b = updated.yearly(revenue, y);
+      ASSERT_EQ(a == nullptr, b == nullptr);
+      if (!a) continue;
+      EXPECT_EQ(a->present[e], b->present[*u]);
+      EXPECT_EQ(a->values[e], b->values[*u]) << fresh->uscc(e) << " " << y;
+    }
+    EXPECT_EQ(fresh->titles().of(e).size(), updated.titles().of(*u).size());
+  }
+}
+
 TEST_P(StoreTest, CorrectedFileUpdatesOnlyWhatChangedAndKeepsHistory) {
   auto s = open();
   ASSERT_TRUE(s);
