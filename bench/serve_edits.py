@@ -76,7 +76,7 @@ def main():
         conn.request("GET", "/api/v1/enterprises/" + uscc, headers=headers)
         r = conn.getresponse()
         got = json.loads(r.read()).get("years", {}).get("2023", {}).get("revenue")
-        if got != value:
+        if got is None or got < value:  # a later attempt whose answer was lost may have landed
             missing.append("%s: acknowledged %s, stored %s" % (uscc, value, got))
     print("%d clients for %.0f s: %d edits acknowledged (%.0f/s), %d errors, %d acknowledged writes missing"
           % (clients, took, counts["ok"], counts["ok"] / took, counts["errors"], len(missing)))

@@ -118,12 +118,18 @@ Result<std::shared_ptr<const PoolSnapshot>> Api::State::current_pool(store::Stor
   std::lock_guard lock(pool_mu);
   if (snapshot && snapshot->head >= *head) return snapshot;  // reloaded meanwhile
   const auto t1 = Clock::now();
+  // The marks first, then the head: every row of a batch up to the head is at or below the marks
+  // or above them (then written since, and read again next time) — none is missed.
+  Result<std::vector<int64_t>> marks = db.row_marks();
+  if (!marks) return marks.error();
+  head = db.head_batch();
+  if (!head) return head.error();
   Result<Pool> pool = Pool();
-  // A few firms changed since the pool was loaded (the usual case: edits and small imports): only
+  // A few firms written since the pool was loaded (the usual case: edits and small imports): only
   // they are read from the store and put into a copy of the pool. Otherwise the whole pool.
   bool whole = true;
   if (snapshot) {
-    Result<std::vector<std::string>> changed = db.enterprises_changed(snapshot->head, *head);
+    Result<std::vector<std::string>> changed = db.enterprises_written_since(snapshot->marks);
     if (!changed) return changed.error();
     if (changed->size() <= kIncrementalLimit) {
       Result<Pool> firms = db.load_pool({.known_batch = *head, .only = std::move(*changed)});
@@ -144,6 +150,7 @@ Result<std::shared_ptr<const PoolSnapshot>> Api::State::current_pool(store::Stor
   auto snap = std::make_shared<PoolSnapshot>();
   snap->pool = std::move(*pool);
   snap->head = *head;
+  snap->marks = std::move(*marks);
   snapshot = snap;
   if (metrics) {
     metrics->set_gauge("gradus_pool_enterprises", "Enterprises in the pool held in memory",

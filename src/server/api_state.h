@@ -78,6 +78,7 @@ class StorePool {
 struct PoolSnapshot {
   Pool pool;
   int64_t head = 0;
+  std::vector<int64_t> marks;  // Store::row_marks() read before the head: what the pool holds
 };
 
 // A whole-pool task run in the background (assessment runs): progress, then a summary and files.

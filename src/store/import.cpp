@@ -803,7 +803,16 @@ Result<ImportSummary> Store::import_pool(const Pool& incoming, const ImportOptio
                             "sqlite:demo.db)"));
     }
   }
-  Result<StoredState> st = load_state(*conn_, std::nullopt);
+  // Everything an import compares is about its own firms: a small import (an edit through the
+  // server, a corrected file of a few firms) reads only those from the store, not the whole pool.
+  constexpr uint32_t kNarrowImport = 2000;
+  std::vector<std::string> own;
+  if (incoming.size() <= kNarrowImport) {
+    own.reserve(incoming.size());
+    for (uint32_t i = 0; i < incoming.size(); ++i) own.push_back(incoming.uscc(i));
+  }
+  Result<StoredState> st =
+      load_state(*conn_, std::nullopt, incoming.size() <= kNarrowImport ? &own : nullptr);
   if (!st) return fail(st.error());
   {
     std::vector<InputError> conflicts;

@@ -327,18 +327,31 @@ Result<Pool> Store::load_pool(const LoadOptions& options) {
   return std::move(st->pool);
 }
 
-Result<std::vector<std::string>> Store::enterprises_changed(int64_t after, int64_t up_to) {
-  // A firm changed when a batch in (after, up_to] created it, or wrote or retired any of its rows.
-  std::string sql = "SELECT uscc FROM enterprises WHERE first_batch > ? AND first_batch <= ?";
-  std::vector<SqlParam> p = {after, up_to};
+Result<std::vector<int64_t>> Store::row_marks() {
+  std::vector<int64_t> marks;
+  Result<std::optional<int64_t>> e = query_integer(*conn_, "SELECT MAX(id) FROM enterprises");
+  if (!e) return e.error();
+  marks.push_back(e->value_or(0));
   for (const TableLayout& t : written_tables()) {
     if (!t.versioned) continue;
-    sql += " UNION SELECT e.uscc FROM " + t.name + " x JOIN enterprises e ON e.id = x.enterprise_id WHERE "
-           "(x.from_batch > ? AND x.from_batch <= ?) OR (x.to_batch > ? AND x.to_batch <= ?)";
-    for (int k = 0; k < 2; ++k) {
-      p.emplace_back(after);
-      p.emplace_back(up_to);
-    }
+    Result<std::optional<int64_t>> m = query_integer(*conn_, "SELECT MAX(id) FROM " + t.name);
+    if (!m) return m.error();
+    marks.push_back(m->value_or(0));
+  }
+  return marks;
+}
+
+Result<std::vector<std::string>> Store::enterprises_written_since(const std::vector<int64_t>& marks) {
+  // Every write adds rows (a replaced fact or event gets a new row; the old one is only marked
+  // retired), and row ids only grow: the firms with a row above a mark are the firms written since.
+  std::string sql = "SELECT uscc FROM enterprises WHERE id > ?";
+  std::vector<SqlParam> p = {marks.empty() ? int64_t{0} : marks[0]};
+  size_t k = 1;
+  for (const TableLayout& t : written_tables()) {
+    if (!t.versioned) continue;
+    sql += " UNION SELECT e.uscc FROM " + t.name + " x JOIN enterprises e ON e.id = x.enterprise_id WHERE x.id > ?";
+    p.emplace_back(k < marks.size() ? marks[k] : int64_t{0});
+    ++k;
   }
   auto rows = conn_->query(sql, p);
   if (!rows) return rows.error();

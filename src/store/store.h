@@ -255,10 +255,13 @@ class Store {
   // The last batch that wrote or retired any fact or event of the enterprise (its version: an
   // edit of it from anywhere raises it); not_found when the store has no such enterprise.
   Result<int64_t> enterprise_version(std::string_view uscc);
-  // The enterprises (USCCs) that a batch after `after`, up to `up_to`, created or changed (wrote
-  // or retired a row of): with load_pool({.known_batch = up_to, .only = them}) and
-  // Pool::with_firms, a pool loaded after `after` is brought up to `up_to`.
-  Result<std::vector<std::string>> enterprises_changed(int64_t after, int64_t up_to);
+  // The newest row id of the enterprises table and of every versioned table (each by its primary
+  // key: instant). Read before head_batch() and a load, they mark what the loaded pool holds.
+  Result<std::vector<int64_t>> row_marks();
+  // The enterprises (USCCs) with a row written after the marks — created, or any fact or event
+  // written or replaced (a write always adds rows): load_pool({.known_batch = head, .only = them})
+  // and Pool::with_firms bring a pool loaded at those marks up to `head`.
+  Result<std::vector<std::string>> enterprises_written_since(const std::vector<int64_t>& marks);
   // The newest batch of the store (0 when empty): what the server compares to know whether the
   // pool it holds in memory is still current.
   Result<int64_t> head_batch();

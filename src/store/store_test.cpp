@@ -283,8 +283,11 @@ TEST_P(StoreTest, ChangedFirmsBringAnOlderPoolUpToDate) {
   const std::string original = sample_csv();
   ASSERT_TRUE(s->import_pool(pool_from_csv(original), options("v1.csv")).ok());
   EXPECT_EQ(*s->head_batch(), 1);
+  Result<std::vector<int64_t>> marks = s->row_marks();
+  ASSERT_TRUE(marks.ok());
   Result<Pool> old_pool = s->load_pool();
   ASSERT_TRUE(old_pool.ok());
+  EXPECT_TRUE(s->enterprises_written_since(*marks)->empty());
   std::string corrected = original;
   const size_t at = corrected.find(",2024,11743.12,");
   ASSERT_NE(at, std::string::npos);
@@ -299,7 +302,7 @@ TEST_P(StoreTest, ChangedFirmsBringAnOlderPoolUpToDate) {
   EXPECT_EQ(*s->head_batch(), 1);
   ASSERT_TRUE(s->import_pool(second, options("v2.csv")).ok());
   EXPECT_EQ(*s->head_batch(), 2);
-  Result<std::vector<std::string>> changed = s->enterprises_changed(1, 2);
+  Result<std::vector<std::string>> changed = s->enterprises_written_since(*marks);
   ASSERT_TRUE(changed.ok());
   ASSERT_EQ(changed->size(), 1u);
   EXPECT_EQ(*s->enterprise_version((*changed)[0]), 2);
@@ -308,7 +311,7 @@ TEST_P(StoreTest, ChangedFirmsBringAnOlderPoolUpToDate) {
       EXPECT_EQ(*s->enterprise_version(old_pool->uscc(e)), 1);
     }
   EXPECT_EQ(s->enterprise_version("91000000000000000X").error().code, StatusCode::not_found);
-  EXPECT_TRUE(s->enterprises_changed(2, 2)->empty());
+  EXPECT_TRUE(s->enterprises_written_since(*s->row_marks())->empty());
   Result<Pool> firms = s->load_pool({.only = *changed});
   ASSERT_TRUE(firms.ok());
   ASSERT_EQ(firms->size(), 1u);
