@@ -1,9 +1,10 @@
 // Tests of Pool::with_firms: changed firms replace their rows entirely (facts, years, texts,
 // events), new ones are appended, the others are kept, and the years widen as needed.
+#include "engine/pool.h"
+
 #include <gtest/gtest.h>
 
 #include "core/fields.h"
-#include "engine/pool.h"
 
 namespace gradus {
 namespace {
@@ -27,14 +28,16 @@ TEST(PoolWithFirms, ReplacesAppendsAndKeeps) {
   edits.set_yearly(b, fid("revenue"), 2025, 7);
   uint32_t d = edits.enterprise("D");  // new
   edits.set_text(d, fid("name"), "firm D");
-  edits.add_title(d, TitleRecord{"little-giant", Date::from_ymd(2025, 7, 1), std::nullopt, 0, "", ""});
+  edits.add_title(d,
+                  TitleRecord{"little-giant", Date::from_ymd(2025, 7, 1), std::nullopt, 0, "", ""});
   const Pool changed = std::move(edits).finish();
 
   const Pool after = before.with_firms(changed);
   ASSERT_EQ(after.size(), 4u);
   EXPECT_EQ(after.first_year(), 2024);
   EXPECT_EQ(after.last_year(), 2025);
-  const uint32_t ia = *after.find("A"), ib = *after.find("B"), ic = *after.find("C"), id = *after.find("D");
+  const uint32_t ia = *after.find("A"), ib = *after.find("B"), ic = *after.find("C"),
+                 id = *after.find("D");
   EXPECT_EQ(ia, 0u);
   EXPECT_EQ(ib, 1u);
   EXPECT_EQ(ic, 2u);

@@ -141,10 +141,11 @@ Result<std::shared_ptr<const PoolSnapshot>> Api::State::current_pool(store::Stor
   if (whole) pool = db.load_pool({.known_batch = *head});
   if (metrics) {
     metrics->observe_store(seconds_since(t1));
-    metrics->set_gauge(whole ? "gradus_pool_full_loads_last_seconds" : "gradus_pool_updates_last_seconds",
-                       whole ? "Seconds of the last load of the whole pool from the store"
-                             : "Seconds of the last update of the pool with the firms changed by other writes",
-                       seconds_since(t1));
+    metrics->set_gauge(
+        whole ? "gradus_pool_full_loads_last_seconds" : "gradus_pool_updates_last_seconds",
+        whole ? "Seconds of the last load of the whole pool from the store"
+              : "Seconds of the last update of the pool with the firms changed by other writes",
+        seconds_since(t1));
   }
   if (!pool) return pool.error();
   auto snap = std::make_shared<PoolSnapshot>();
@@ -465,7 +466,8 @@ RouteHandler authed(Api::State& s, AuthedHandler h) {
       request_hash = auth::token_hash(req.method + " " + req.target + "\n" +
                                       std::string(req.header("if-match")) + "\n" + req.body);
       // Claimed before the handler runs, so that the same key sent twice at once runs once.
-      Result<auth::Accounts::Claim> claim = accounts.claim_response(caller->user.name, key, request_hash);
+      Result<auth::Accounts::Claim> claim =
+          accounts.claim_response(caller->user.name, key, request_hash);
       if (!claim) return store_problem(req, claim.error());
       if (claim->kind == auth::Accounts::Claim::Kind::running) {
         HttpResponse r = problem(req, 409, "idempotency_key_in_use");

@@ -56,7 +56,8 @@ Status csv_file_to_xlsx(const std::string& csv_path, const std::string& xlsx_pat
   std::ifstream in(csv_path, std::ios::binary);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (!in.good() && !in.eof())
-    return error(StatusCode::io_error, "无法读取结果文件 " + csv_path, "cannot read the result file " + csv_path);
+    return error(StatusCode::io_error, "无法读取结果文件 " + csv_path,
+                 "cannot read the result file " + csv_path);
   Result<std::string_view> body = check_text_encoding(text);
   if (!body) return body.error();
   CsvReader reader(*body);
@@ -217,178 +218,181 @@ void Api::State::add_pool_routes() {
   // Assessment of the whole pool in the caller's scope, in the background.
   router.add(
       "POST", "/api/v1/assessment-runs",
-      authed(
-          *this,
-          [this](HttpRequest& req, const RouteParams&, const Caller& c,
-                 store::Store& db) -> HttpResponse {
-            const Lang lang = request_lang(req);
-            Date as_of;
-            std::string mode;
-            if (auto bad = read_as_of_and_mode(req, as_of, mode)) return *bad;
-            Json body = Json::object();
-            if (!req.body.empty())
-              if (auto bad = read_json_body(*this, req, body)) return *bad;
-            for (auto it = body.begin(); it != body.end(); ++it)
-              if (it.key() != "policies" && it.key() != "as_of" && it.key() != "mode")
-                return Problem{422,
-                               "validation_failed",
-                               Text{"未知字段：" + it.key(), "unknown field: " + it.key()},
-                               {{it.key(), "", -1, "", "", "", "unknown field"}}}
-                    .response(lang);
-            if (body.contains("as_of")) {
-              Result<Date> d =
-                  body["as_of"].is_string()
-                      ? Date::parse(body["as_of"].get<std::string>())
-                      : Result<Date>(invalid("as_of 须为日期", "as_of must be a date"));
-              if (!d) return problem(req, 422, "validation_failed", d.error().message);
-              as_of = *d;
-            }
-            if (body.contains("mode")) {
-              if (!body["mode"].is_string() ||
-                  (body["mode"] != "application" && body["mode"] != "review"))
-                return problem(
-                    req, 422, "validation_failed",
-                    Text{"mode 须为 application 或 review", "mode must be application or review"});
-              mode = body["mode"];
-            }
-            std::vector<std::shared_ptr<const Plan>> plans;
-            std::vector<std::string> specs;
-            if (body.contains("policies")) {
-              if (!body["policies"].is_array())
-                return problem(req, 422, "validation_failed",
-                               Text{"policies 须为数组", "policies must be an array"});
-              for (const Json& x : body["policies"]) {
-                if (!x.is_string())
-                  return problem(req, 422, "validation_failed",
-                                 Text{"policies 须为字符串数组", "policies must be strings"});
-                specs.push_back(x);
-              }
-            }
-            const bool all = specs.empty();
-            if (all) specs = registry->ids();
-            for (const std::string& spec : specs) {
-              Result<std::shared_ptr<const Plan>> p = plan(spec, as_of, mode);
-              if (!p) {
-                if (all) continue;
-                return problem(req, 422, "validation_failed", p.error().message);
-              }
-              plans.push_back(*p);
-            }
-            // Each tier's review version, for the firms that hold its title (application mode).
-            std::vector<std::shared_ptr<const Plan>> reviews(plans.size());
-            for (size_t k = 0; k < plans.size() && mode == "application"; ++k) {
-              if (plans[k]->policy->kind != Policy::Kind::tier) continue;
-              Result<std::shared_ptr<const Plan>> r = plan(plans[k]->policy->id, as_of, "review");
-              if (r) reviews[k] = *r;
-            }
-            Result<std::shared_ptr<const PoolSnapshot>> snap = current_pool(db);
-            if (!snap) return store_problem(req, snap.error());
-            auto job = std::make_shared<Job>();
-            job->id = "run-" + std::to_string(++job_counter) + "-" +
-                      auth::token_hash(utc_now() + c.user.name).substr(0, 8);
-            job->owner = c.user.name;
-            job->kind = "assessment-run";
-            job->created_at = utc_now();
-            std::vector<uint32_t> rows = rows_in_scope(c, (*snap)->pool);
-            {
-              std::lock_guard lock(jobs_mu);
-              jobs[job->id] = job;
-              const std::string dir = jobs_dir;
-              const unsigned threads = options.threads;
-              job_threads.emplace_back([job, snapshot = *snap, rows = std::move(rows), plans, reviews,
-                                        as_of, mode, lang, dir, threads] {
-                {
-                  std::lock_guard l(job->mu);
-                  job->state = "running";
-                }
-                const Pool pool = snapshot->pool.subset(rows);
-                const std::string csv_path = dir + "/" + job->id + ".csv";
-                std::ofstream csv(csv_path, std::ios::binary);
-                std::string head(kUtf8Bom);
-                append_csv_header(lang, head);
-                csv << head;
-                std::vector<const Plan*> raw;
-                for (const auto& p : plans) raw.push_back(p.get());
-                // Holders of a tier's title are assessed by its review version, as `gradus
-                // assess` does (they are few: assessed one by one first).
-                std::vector<std::unordered_map<uint32_t, AssessmentResult>> held(plans.size());
-                for (size_t k = 0; k < plans.size(); ++k) {
-                  if (!reviews[k]) continue;
-                  for (uint32_t e = 0; e < pool.size(); ++e)
-                    if (holds_title(pool, e, as_of, {plans[k]->policy->id}))
-                      held[k].emplace(e, assess_one(*reviews[k], pool, e));
-                }
-                std::vector<std::array<size_t, 4>> counts(plans.size());
-                std::vector<size_t> holders(plans.size());
-                std::mutex counts_mu;
-                const size_t batches = (pool.size() + kBatch - 1) / kBatch;
-                constexpr size_t kChunk = 64;  // batches evaluated in parallel, then written in order
-                for (size_t chunk = 0; chunk < batches; chunk += kChunk) {
-                  const size_t last = std::min(batches, chunk + kChunk);
-                  std::vector<std::string> outs(last - chunk);
-                  evaluate_batches(raw, pool, chunk, last, threads, [&](size_t b, const BatchView& v) {
-                    std::string& out = outs[b - chunk];
-                    std::vector<std::array<size_t, 4>> local(plans.size());
-                    std::vector<size_t> local_holders(plans.size());
-                    for (uint32_t i = 0; i < v.count; ++i) {
-                      const uint32_t e = v.begin + i;
-                      for (size_t k = 0; k < raw.size(); ++k) {
-                        auto h = held[k].find(e);
-                        if (h != held[k].end()) {
-                          ++local_holders[k];
-                          ++local[k][static_cast<size_t>(h->second.outcome)];
-                          append_csv(h->second, lang, out);
-                          continue;
-                        }
-                        AssessmentResult r = extract_result(*raw[k], pool, *v.states[k], i);
-                        ++local[k][static_cast<size_t>(r.outcome)];
-                        append_csv(r, lang, out);
-                      }
-                    }
-                    std::lock_guard l(counts_mu);
-                    for (size_t k = 0; k < raw.size(); ++k) {
-                      holders[k] += local_holders[k];
-                      for (size_t o = 0; o < 4; ++o) counts[k][o] += local[k][o];
-                    }
-                  });
-                  for (const std::string& out : outs) csv << out;
-                  std::lock_guard l(job->mu);
-                  job->progress = static_cast<int>(last * 99 / std::max<size_t>(1, batches));
-                }
-                csv.close();
-                Json per_policy = Json::array();
-                for (size_t k = 0; k < plans.size(); ++k) {
-                  Json pj;
-                  pj["policy"] = plans[k]->policy->key();
-                  pj["title"] = in_lang(plans[k]->policy->title, lang);
-                  pj["outcomes"] = outcome_counts_json(counts[k]);
-                  pj["holders_by_review"] = holders[k];
-                  per_policy.push_back(std::move(pj));
-                }
-                std::lock_guard l(job->mu);
-                job->summary["enterprises"] = pool.size();
-                job->summary["as_of"] = as_of.to_string();
-                job->summary["mode"] = mode;
-                job->summary["known_batch"] = snapshot->head;
-                job->summary["policies"] = std::move(per_policy);
-                job->files["csv"] = csv_path;
-                // The workbook is made from the CSV when first asked for (GET …/result?format=xlsx).
-                job->files["xlsx"] = "";
-                job->progress = 100;
-                job->state = csv.fail() ? "failed" : "succeeded";
-                if (csv.fail())
-                  job->error = Text{"结果文件写入失败", "writing the result file failed"};
-                job->finished_at = store::now_timestamp();
-              });
-            }
-            Json j;
-            j["id"] = job->id;
-            j["state"] = "queued";
-            j["location"] = "/api/v1/jobs/" + job->id;
-            HttpResponse r = json_response(202, j);
-            r.set_header("Location", "/api/v1/jobs/" + job->id);
-            return r;
-          }));
+      authed(*this,
+             [this](HttpRequest& req, const RouteParams&, const Caller& c,
+                    store::Store& db) -> HttpResponse {
+               const Lang lang = request_lang(req);
+               Date as_of;
+               std::string mode;
+               if (auto bad = read_as_of_and_mode(req, as_of, mode)) return *bad;
+               Json body = Json::object();
+               if (!req.body.empty())
+                 if (auto bad = read_json_body(*this, req, body)) return *bad;
+               for (auto it = body.begin(); it != body.end(); ++it)
+                 if (it.key() != "policies" && it.key() != "as_of" && it.key() != "mode")
+                   return Problem{422,
+                                  "validation_failed",
+                                  Text{"未知字段：" + it.key(), "unknown field: " + it.key()},
+                                  {{it.key(), "", -1, "", "", "", "unknown field"}}}
+                       .response(lang);
+               if (body.contains("as_of")) {
+                 Result<Date> d =
+                     body["as_of"].is_string()
+                         ? Date::parse(body["as_of"].get<std::string>())
+                         : Result<Date>(invalid("as_of 须为日期", "as_of must be a date"));
+                 if (!d) return problem(req, 422, "validation_failed", d.error().message);
+                 as_of = *d;
+               }
+               if (body.contains("mode")) {
+                 if (!body["mode"].is_string() ||
+                     (body["mode"] != "application" && body["mode"] != "review"))
+                   return problem(req, 422, "validation_failed",
+                                  Text{"mode 须为 application 或 review",
+                                       "mode must be application or review"});
+                 mode = body["mode"];
+               }
+               std::vector<std::shared_ptr<const Plan>> plans;
+               std::vector<std::string> specs;
+               if (body.contains("policies")) {
+                 if (!body["policies"].is_array())
+                   return problem(req, 422, "validation_failed",
+                                  Text{"policies 须为数组", "policies must be an array"});
+                 for (const Json& x : body["policies"]) {
+                   if (!x.is_string())
+                     return problem(req, 422, "validation_failed",
+                                    Text{"policies 须为字符串数组", "policies must be strings"});
+                   specs.push_back(x);
+                 }
+               }
+               const bool all = specs.empty();
+               if (all) specs = registry->ids();
+               for (const std::string& spec : specs) {
+                 Result<std::shared_ptr<const Plan>> p = plan(spec, as_of, mode);
+                 if (!p) {
+                   if (all) continue;
+                   return problem(req, 422, "validation_failed", p.error().message);
+                 }
+                 plans.push_back(*p);
+               }
+               // Each tier's review version, for the firms that hold its title (application mode).
+               std::vector<std::shared_ptr<const Plan>> reviews(plans.size());
+               for (size_t k = 0; k < plans.size() && mode == "application"; ++k) {
+                 if (plans[k]->policy->kind != Policy::Kind::tier) continue;
+                 Result<std::shared_ptr<const Plan>> r =
+                     plan(plans[k]->policy->id, as_of, "review");
+                 if (r) reviews[k] = *r;
+               }
+               Result<std::shared_ptr<const PoolSnapshot>> snap = current_pool(db);
+               if (!snap) return store_problem(req, snap.error());
+               auto job = std::make_shared<Job>();
+               job->id = "run-" + std::to_string(++job_counter) + "-" +
+                         auth::token_hash(utc_now() + c.user.name).substr(0, 8);
+               job->owner = c.user.name;
+               job->kind = "assessment-run";
+               job->created_at = utc_now();
+               std::vector<uint32_t> rows = rows_in_scope(c, (*snap)->pool);
+               {
+                 std::lock_guard lock(jobs_mu);
+                 jobs[job->id] = job;
+                 const std::string dir = jobs_dir;
+                 const unsigned threads = options.threads;
+                 job_threads.emplace_back([job, snapshot = *snap, rows = std::move(rows), plans,
+                                           reviews, as_of, mode, lang, dir, threads] {
+                   {
+                     std::lock_guard l(job->mu);
+                     job->state = "running";
+                   }
+                   const Pool pool = snapshot->pool.subset(rows);
+                   const std::string csv_path = dir + "/" + job->id + ".csv";
+                   std::ofstream csv(csv_path, std::ios::binary);
+                   std::string head(kUtf8Bom);
+                   append_csv_header(lang, head);
+                   csv << head;
+                   std::vector<const Plan*> raw;
+                   for (const auto& p : plans) raw.push_back(p.get());
+                   // Holders of a tier's title are assessed by its review version, as `gradus
+                   // assess` does (they are few: assessed one by one first).
+                   std::vector<std::unordered_map<uint32_t, AssessmentResult>> held(plans.size());
+                   for (size_t k = 0; k < plans.size(); ++k) {
+                     if (!reviews[k]) continue;
+                     for (uint32_t e = 0; e < pool.size(); ++e)
+                       if (holds_title(pool, e, as_of, {plans[k]->policy->id}))
+                         held[k].emplace(e, assess_one(*reviews[k], pool, e));
+                   }
+                   std::vector<std::array<size_t, 4>> counts(plans.size());
+                   std::vector<size_t> holders(plans.size());
+                   std::mutex counts_mu;
+                   const size_t batches = (pool.size() + kBatch - 1) / kBatch;
+                   constexpr size_t kChunk =
+                       64;  // batches evaluated in parallel, then written in order
+                   for (size_t chunk = 0; chunk < batches; chunk += kChunk) {
+                     const size_t last = std::min(batches, chunk + kChunk);
+                     std::vector<std::string> outs(last - chunk);
+                     evaluate_batches(
+                         raw, pool, chunk, last, threads, [&](size_t b, const BatchView& v) {
+                           std::string& out = outs[b - chunk];
+                           std::vector<std::array<size_t, 4>> local(plans.size());
+                           std::vector<size_t> local_holders(plans.size());
+                           for (uint32_t i = 0; i < v.count; ++i) {
+                             const uint32_t e = v.begin + i;
+                             for (size_t k = 0; k < raw.size(); ++k) {
+                               auto h = held[k].find(e);
+                               if (h != held[k].end()) {
+                                 ++local_holders[k];
+                                 ++local[k][static_cast<size_t>(h->second.outcome)];
+                                 append_csv(h->second, lang, out);
+                                 continue;
+                               }
+                               AssessmentResult r = extract_result(*raw[k], pool, *v.states[k], i);
+                               ++local[k][static_cast<size_t>(r.outcome)];
+                               append_csv(r, lang, out);
+                             }
+                           }
+                           std::lock_guard l(counts_mu);
+                           for (size_t k = 0; k < raw.size(); ++k) {
+                             holders[k] += local_holders[k];
+                             for (size_t o = 0; o < 4; ++o) counts[k][o] += local[k][o];
+                           }
+                         });
+                     for (const std::string& out : outs) csv << out;
+                     std::lock_guard l(job->mu);
+                     job->progress = static_cast<int>(last * 99 / std::max<size_t>(1, batches));
+                   }
+                   csv.close();
+                   Json per_policy = Json::array();
+                   for (size_t k = 0; k < plans.size(); ++k) {
+                     Json pj;
+                     pj["policy"] = plans[k]->policy->key();
+                     pj["title"] = in_lang(plans[k]->policy->title, lang);
+                     pj["outcomes"] = outcome_counts_json(counts[k]);
+                     pj["holders_by_review"] = holders[k];
+                     per_policy.push_back(std::move(pj));
+                   }
+                   std::lock_guard l(job->mu);
+                   job->summary["enterprises"] = pool.size();
+                   job->summary["as_of"] = as_of.to_string();
+                   job->summary["mode"] = mode;
+                   job->summary["known_batch"] = snapshot->head;
+                   job->summary["policies"] = std::move(per_policy);
+                   job->files["csv"] = csv_path;
+                   // The workbook is made from the CSV when first asked for (GET
+                   // …/result?format=xlsx).
+                   job->files["xlsx"] = "";
+                   job->progress = 100;
+                   job->state = csv.fail() ? "failed" : "succeeded";
+                   if (csv.fail())
+                     job->error = Text{"结果文件写入失败", "writing the result file failed"};
+                   job->finished_at = store::now_timestamp();
+                 });
+               }
+               Json j;
+               j["id"] = job->id;
+               j["state"] = "queued";
+               j["location"] = "/api/v1/jobs/" + job->id;
+               HttpResponse r = json_response(202, j);
+               r.set_header("Location", "/api/v1/jobs/" + job->id);
+               return r;
+             }));
 
   auto find_job = [this](const Caller& c, const std::string& id) -> std::shared_ptr<Job> {
     std::lock_guard lock(jobs_mu);
@@ -441,7 +445,8 @@ void Api::State::add_pool_routes() {
                           "the job has not finished, or has no result in that format (csv, xlsx)"});
                if (format == "xlsx" && it->second.empty()) {
                  // Made once, from the run's CSV, on the first request for it.
-                 const std::string xlsx_path = job->files["csv"].substr(0, job->files["csv"].size() - 4) + ".xlsx";
+                 const std::string xlsx_path =
+                     job->files["csv"].substr(0, job->files["csv"].size() - 4) + ".xlsx";
                  Status made = csv_file_to_xlsx(job->files["csv"], xlsx_path, request_lang(req));
                  if (!made.ok()) return problem_from_status(req, made);
                  it->second = xlsx_path;
