@@ -167,6 +167,10 @@ Status in_write(store::SqlConnection& c, F&& body) {
   return c.execute("COMMIT");
 }
 
+// The same columns as kUserColumns (below), of `users u` joined to sessions or tokens.
+constexpr std::string_view kJoinedUserColumns =
+    "u.name, u.role, u.regions, u.parks, u.level, u.uscc, u.disabled, u.created_at";
+
 User user_from_row(SqlRows& r) {
   // name, role, regions, parks, level, uscc, disabled, created_at
   User u;
@@ -518,9 +522,10 @@ Result<Session> Accounts::login(std::string_view name, std::string_view password
 Result<std::optional<Session>> Accounts::session(std::string_view token) {
   const SqlParam p[] = {token_hash(token), now()};
   auto rows = store_.connection().query(
-      "SELECT u.name, u.role, u.regions, u.parks, u.level, u.uscc, u.disabled, u.created_at, "
-      "s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.name = s.user_name "
-      "WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0",
+      "SELECT " + std::string(kJoinedUserColumns) +
+          ", "
+          "s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.name = s.user_name "
+          "WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0",
       p);
   if (!rows) return rows.error();
   std::optional<Session> out;
@@ -591,9 +596,10 @@ Result<std::optional<User>> Accounts::token_user(std::string_view token) {
   const std::string hash = token_hash(token);
   const SqlParam p[] = {hash};
   auto rows = store_.connection().query(
-      "SELECT u.name, u.role, u.regions, u.parks, u.level, u.uscc, u.disabled, u.created_at, "
-      "t.last_used_at FROM api_tokens t JOIN users u ON u.name = t.user_name "
-      "WHERE t.token_hash = ? AND t.revoked = 0 AND u.disabled = 0",
+      "SELECT " + std::string(kJoinedUserColumns) +
+          ", "
+          "t.last_used_at FROM api_tokens t JOIN users u ON u.name = t.user_name "
+          "WHERE t.token_hash = ? AND t.revoked = 0 AND u.disabled = 0",
       p);
   if (!rows) return rows.error();
   std::optional<User> out;
@@ -707,13 +713,19 @@ Result<Accounts::Claim> Accounts::claim_response(std::string_view user, std::str
   const std::string token = std::string(kClaimPrefix) + random_hex(16);
   const std::string at = now();
   {
-    const SqlParam p[] = {std::string(user), std::string(key), std::string(request_hash), int64_t{0},
-                          std::string(), token, at};
-    if (Status s = store_.connection().run(
-            "INSERT INTO idempotency_keys (user_name, request_key, request_hash, status, content_type, "
-            "body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_name, request_key) DO "
-            "NOTHING",
-            p);
+    const SqlParam p[] = {std::string(user),
+                          std::string(key),
+                          std::string(request_hash),
+                          int64_t{0},
+                          std::string(),
+                          token,
+                          at};
+    if (Status s = store_.connection().run("INSERT INTO idempotency_keys (user_name, request_key, "
+                                           "request_hash, status, content_type, "
+                                           "body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON "
+                                           "CONFLICT (user_name, request_key) DO "
+                                           "NOTHING",
+                                           p);
         !s.ok())
       return s;
   }
@@ -770,20 +782,23 @@ Result<Accounts::Claim> Accounts::claim_response(std::string_view user, std::str
   return claim;
 }
 
-Status Accounts::complete_response(std::string_view user, std::string_view key, const std::string& claim_token,
-                                   const StoredResponse& r) {
-  const SqlParam p[] = {r.request_hash, int64_t{r.status}, r.content_type, r.body,
-                        std::string(user), std::string(key), claim_token};
+Status Accounts::complete_response(std::string_view user, std::string_view key,
+                                   const std::string& claim_token, const StoredResponse& r) {
+  const SqlParam p[] = {r.request_hash,    int64_t{r.status}, r.content_type, r.body,
+                        std::string(user), std::string(key),  claim_token};
   return store_.connection().run(
       "UPDATE idempotency_keys SET request_hash = ?, status = ?, content_type = ?, body = ? "
       "WHERE user_name = ? AND request_key = ? AND status = 0 AND body = ?",
       p);
 }
 
-Status Accounts::release_claim(std::string_view user, std::string_view key, const std::string& claim_token) {
+Status Accounts::release_claim(std::string_view user, std::string_view key,
+                               const std::string& claim_token) {
   const SqlParam p[] = {std::string(user), std::string(key), claim_token};
   return store_.connection().run(
-      "DELETE FROM idempotency_keys WHERE user_name = ? AND request_key = ? AND status = 0 AND body = ?", p);
+      "DELETE FROM idempotency_keys WHERE user_name = ? AND request_key = ? AND status = 0 AND "
+      "body = ?",
+      p);
 }
 
 }  // namespace gradus::auth

@@ -189,7 +189,61 @@ Result<std::shared_ptr<const Plan>> Api::State::plan(const std::string& spec, Da
   return plan_of(**p, as_of, mode);
 }
 
+std::optional<HttpResponse> Api::State::plans_for(const HttpRequest& req,
+                                                  std::vector<std::string> specs, Date as_of,
+                                                  const std::string& mode,
+                                                  std::vector<std::shared_ptr<const Plan>>& plans,
+                                                  const std::string& code,
+                                                  const std::string& field) {
+  const bool all = specs.empty();
+  if (all) specs = registry->ids();
+  for (const std::string& spec : specs) {
+    Result<std::shared_ptr<const Plan>> p = plan(spec, as_of, mode);
+    if (!p) {
+      if (all) continue;
+      const Lang lang = request_lang(req);
+      return Problem{
+          422, code, p.error().message, {{field, "", -1, "", spec, "", p.error().message.in(lang)}}}
+          .response(lang);
+    }
+    plans.push_back(std::move(*p));
+  }
+  return std::nullopt;
+}
+
+std::shared_ptr<const Plan> Api::State::review_plan(const Plan& p, Date as_of,
+                                                    const std::string& mode) {
+  if (mode != "application" || p.policy->kind != Policy::Kind::tier) return nullptr;
+  Result<std::shared_ptr<const Plan>> review = plan(p.policy->id, as_of, "review");
+  return review ? *review : nullptr;
+}
+
 // --- helpers ---
+
+std::vector<std::string> policy_param(const HttpRequest& req) {
+  std::vector<std::string> specs;
+  const std::string list = req.param("policy").value_or("");
+  for (size_t i = 0; i <= list.size();) {
+    size_t comma = list.find(',', i);
+    if (comma == std::string::npos) comma = list.size();
+    if (comma > i) specs.push_back(list.substr(i, comma - i));
+    i = comma + 1;
+  }
+  return specs;
+}
+
+std::optional<HttpResponse> begin_firm_read(Api::State& s, const HttpRequest& req,
+                                            const RouteParams& p, const Caller& c, store::Store& db,
+                                            FirmRead& out) {
+  out.lang = request_lang(req);
+  if (auto bad = read_as_of_and_mode(req, out.as_of, out.mode)) return bad;
+  Result<std::shared_ptr<const PoolSnapshot>> snap = s.current_pool(db);
+  if (!snap) return store_problem(req, snap.error());
+  out.snap = std::move(*snap);
+  out.e = firm_in_scope(c, out.snap->pool, p.at("uscc"));
+  if (!out.e) return problem(req, 404, "not_found");
+  return std::nullopt;
+}
 
 Result<Caller> identify(Api::State& s, store::Store& db, const HttpRequest& req) {
   Caller c;
@@ -536,9 +590,7 @@ void Api::State::register_routes() {
 
 // --- sessions ---
 
-namespace {
-
-Json user_json(const auth::User& u) {
+Json user_to_json(const auth::User& u) {
   Json j;
   j["name"] = u.name;
   j["role"] = std::string(auth::role_id(u.role));
@@ -550,10 +602,6 @@ Json user_json(const auth::User& u) {
   if (!u.created_at.empty()) j["created_at"] = u.created_at;
   return j;
 }
-
-}  // namespace
-
-Json user_to_json(const auth::User& u) { return user_json(u); }
 
 void Api::State::add_session_routes() {
   router.add(
@@ -614,7 +662,7 @@ void Api::State::add_session_routes() {
         Json j;
         j["csrf_token"] = session->csrf_token;
         j["expires_at"] = session->expires_at;
-        j["user"] = user_json(session->user);
+        j["user"] = user_to_json(session->user);
         HttpResponse r = json_response(200, j);
         const long long max_age =
             std::chrono::duration_cast<std::chrono::seconds>(options.accounts.session_lifetime)
@@ -629,7 +677,7 @@ void Api::State::add_session_routes() {
   router.add("GET", "/api/v1/session",
              authed(*this, [](HttpRequest&, const RouteParams&, const Caller& c, store::Store&) {
                Json j;
-               j["user"] = user_json(c.user);
+               j["user"] = user_to_json(c.user);
                j["via"] = c.by_token ? "token" : "session";
                if (!c.by_token) j["csrf_token"] = c.csrf_token;
                return json_response(200, j);

@@ -73,6 +73,13 @@ std::optional<HttpResponse> read_user_fields(const HttpRequest& req, const Json&
   return std::nullopt;
 }
 
+// Users are managed by admins only (403 forbidden for any other role).
+std::optional<HttpResponse> admin_only(const HttpRequest& req, const Caller& c) {
+  if (has_role(c, {auth::Role::admin})) return std::nullopt;
+  return problem(req, 403, "forbidden",
+                 Text{"只有管理员可管理用户", "only an admin may manage users"});
+}
+
 }  // namespace
 
 void Api::State::add_admin_routes() {
@@ -115,10 +122,7 @@ void Api::State::add_admin_routes() {
              authed(*this,
                     [this](HttpRequest& req, const RouteParams&, const Caller& c,
                            store::Store& db) -> HttpResponse {
-                      if (!has_role(c, {auth::Role::admin}))
-                        return problem(
-                            req, 403, "forbidden",
-                            Text{"只有管理员可管理用户", "only an admin may manage users"});
+                      if (auto no = admin_only(req, c)) return *no;
                       auth::Accounts accounts(db, options.accounts);
                       Result<std::vector<auth::User>> users = accounts.list_users();
                       if (!users) return store_problem(req, users.error());
@@ -132,10 +136,7 @@ void Api::State::add_admin_routes() {
              authed(*this,
                     [this](HttpRequest& req, const RouteParams&, const Caller& c,
                            store::Store& db) -> HttpResponse {
-                      if (!has_role(c, {auth::Role::admin}))
-                        return problem(
-                            req, 403, "forbidden",
-                            Text{"只有管理员可管理用户", "only an admin may manage users"});
+                      if (auto no = admin_only(req, c)) return *no;
                       Json body;
                       if (auto bad = read_json_body(*this, req, body)) return *bad;
                       auth::User u;
@@ -161,10 +162,7 @@ void Api::State::add_admin_routes() {
              authed(*this,
                     [this](HttpRequest& req, const RouteParams& p, const Caller& c,
                            store::Store& db) -> HttpResponse {
-                      if (!has_role(c, {auth::Role::admin}))
-                        return problem(
-                            req, 403, "forbidden",
-                            Text{"只有管理员可管理用户", "only an admin may manage users"});
+                      if (auto no = admin_only(req, c)) return *no;
                       Json body;
                       if (auto bad = read_json_body(*this, req, body)) return *bad;
                       auth::Accounts accounts(db, options.accounts);

@@ -18,35 +18,6 @@ namespace gradus::server {
 
 namespace {
 
-// The policies named by ?policy=a,b (each ID or ID@VERSION), or every policy in force.
-std::optional<HttpResponse> plans_for(Api::State& s, const HttpRequest& req, Date as_of,
-                                      const std::string& mode,
-                                      std::vector<std::shared_ptr<const Plan>>& plans) {
-  std::vector<std::string> specs;
-  std::string list = req.param("policy").value_or("");
-  for (size_t i = 0; i <= list.size();) {
-    size_t comma = list.find(',', i);
-    if (comma == std::string::npos) comma = list.size();
-    if (comma > i) specs.push_back(list.substr(i, comma - i));
-    i = comma + 1;
-  }
-  const bool all = specs.empty();
-  if (all) specs = s.registry->ids();
-  for (const std::string& spec : specs) {
-    Result<std::shared_ptr<const Plan>> p = s.plan(spec, as_of, mode);
-    if (!p) {
-      if (all) continue;
-      return Problem{422,
-                     "invalid_parameter",
-                     p.error().message,
-                     {{"policy", "", -1, "", spec, "", p.error().message.in(request_lang(req))}}}
-          .response(request_lang(req));
-    }
-    plans.push_back(std::move(*p));
-  }
-  return std::nullopt;
-}
-
 Json criterion_gap_json(const CriterionGap& g, Lang lang) {
   Json j;
   j["id"] = g.id;
@@ -127,10 +98,8 @@ Json result_json(const AssessmentResult& r, Lang lang) {
 std::shared_ptr<const Plan> plan_for_firm(Api::State& s, const std::shared_ptr<const Plan>& plan,
                                           const Pool& pool, uint32_t e, Date as_of,
                                           const std::string& mode) {
-  if (mode != "application" || plan->policy->kind != Policy::Kind::tier) return plan;
-  if (!holds_title(pool, e, as_of, {plan->policy->id})) return plan;
-  Result<std::shared_ptr<const Plan>> review = s.plan(plan->policy->id, as_of, "review");
-  return review ? *review : plan;
+  std::shared_ptr<const Plan> review = s.review_plan(*plan, as_of, mode);
+  return review && holds_title(pool, e, as_of, {plan->policy->id}) ? review : plan;
 }
 
 const char* kEditForbiddenLists[] = {"titles", "incidents"};
@@ -144,7 +113,6 @@ void Api::State::add_enterprise_routes() {
           *this,
           [this](HttpRequest& req, const RouteParams&, const Caller& c,
                  store::Store& db) -> HttpResponse {
-            const Lang lang = request_lang(req);
             size_t page = 1, page_size = 50;
             if (auto bad = read_page(req, page, page_size)) return *bad;
             Result<PoolFilter> filter =
@@ -258,7 +226,6 @@ void Api::State::add_enterprise_routes() {
               x["titles_held"] = std::move(titles);
               items.push_back(std::move(x));
             }
-            (void)lang;
             return json_response(200, page_json(std::move(items), rows.size(), page, page_size));
           }));
 
@@ -393,24 +360,20 @@ void Api::State::add_enterprise_routes() {
              authed(*this,
                     [this](HttpRequest& req, const RouteParams& p, const Caller& c,
                            store::Store& db) -> HttpResponse {
-                      const Lang lang = request_lang(req);
-                      Date as_of;
-                      std::string mode;
-                      if (auto bad = read_as_of_and_mode(req, as_of, mode)) return *bad;
-                      Result<std::shared_ptr<const PoolSnapshot>> snap = current_pool(db);
-                      if (!snap) return store_problem(req, snap.error());
-                      const Pool& pool = (*snap)->pool;
-                      std::optional<uint32_t> e = firm_in_scope(c, pool, p.at("uscc"));
-                      if (!e) return problem(req, 404, "not_found");
+                      FirmRead f;
+                      if (auto bad = begin_firm_read(*this, req, p, c, db, f)) return *bad;
+                      const auto& [lang, as_of, mode, snap, e] = f;
+                      const Pool& pool = snap->pool;
                       std::vector<std::shared_ptr<const Plan>> plans;
-                      if (auto bad = plans_for(*this, req, as_of, mode, plans)) return *bad;
+                      if (auto bad = plans_for(req, policy_param(req), as_of, mode, plans))
+                        return *bad;
                       // The result objects are spliced in as append_json writes them (no
                       // second parse): this is the route integrations call per firm.
                       Json head;
                       head["uscc"] = pool.uscc(*e);
                       head["as_of"] = as_of.to_string();
                       head["mode"] = mode;
-                      head["known_batch"] = (*snap)->head;
+                      head["known_batch"] = snap->head;
                       std::string body = head.dump();
                       body.pop_back();
                       body += ",\"results\":[";
@@ -428,22 +391,18 @@ void Api::State::add_enterprise_routes() {
              authed(*this,
                     [this](HttpRequest& req, const RouteParams& p, const Caller& c,
                            store::Store& db) -> HttpResponse {
-                      const Lang lang = request_lang(req);
-                      Date as_of;
-                      std::string mode;
-                      if (auto bad = read_as_of_and_mode(req, as_of, mode)) return *bad;
+                      FirmRead f;
+                      if (auto bad = begin_firm_read(*this, req, p, c, db, f)) return *bad;
+                      const auto& [lang, as_of, mode, snap, e] = f;
+                      const Pool& pool = snap->pool;
                       const std::string format = req.param("format").value_or("json");
                       if (format != "json" && format != "text")
                         return problem(
                             req, 422, "invalid_parameter",
                             Text{"format 须为 json 或 text", "format must be json or text"});
-                      Result<std::shared_ptr<const PoolSnapshot>> snap = current_pool(db);
-                      if (!snap) return store_problem(req, snap.error());
-                      const Pool& pool = (*snap)->pool;
-                      std::optional<uint32_t> e = firm_in_scope(c, pool, p.at("uscc"));
-                      if (!e) return problem(req, 404, "not_found");
                       std::vector<std::shared_ptr<const Plan>> plans;
-                      if (auto bad = plans_for(*this, req, as_of, mode, plans)) return *bad;
+                      if (auto bad = plans_for(req, policy_param(req), as_of, mode, plans))
+                        return *bad;
                       std::string text;
                       Json results = Json::array();
                       for (const auto& plan : plans) {
@@ -480,17 +439,13 @@ void Api::State::add_enterprise_routes() {
              authed(*this,
                     [this](HttpRequest& req, const RouteParams& p, const Caller& c,
                            store::Store& db) -> HttpResponse {
-                      const Lang lang = request_lang(req);
-                      Date as_of;
-                      std::string mode;
-                      if (auto bad = read_as_of_and_mode(req, as_of, mode)) return *bad;
-                      Result<std::shared_ptr<const PoolSnapshot>> snap = current_pool(db);
-                      if (!snap) return store_problem(req, snap.error());
-                      const Pool& pool = (*snap)->pool;
-                      std::optional<uint32_t> e = firm_in_scope(c, pool, p.at("uscc"));
-                      if (!e) return problem(req, 404, "not_found");
+                      FirmRead f;
+                      if (auto bad = begin_firm_read(*this, req, p, c, db, f)) return *bad;
+                      const auto& [lang, as_of, mode, snap, e] = f;
+                      const Pool& pool = snap->pool;
                       std::vector<std::shared_ptr<const Plan>> plans;
-                      if (auto bad = plans_for(*this, req, as_of, mode, plans)) return *bad;
+                      if (auto bad = plans_for(req, policy_param(req), as_of, mode, plans))
+                        return *bad;
                       const bool forced =
                           req.param("policy").value_or("").find('@') != std::string::npos;
                       Json items = Json::array();
@@ -532,15 +487,10 @@ void Api::State::add_enterprise_routes() {
              authed(*this,
                     [this](HttpRequest& req, const RouteParams& p, const Caller& c,
                            store::Store& db) -> HttpResponse {
-                      const Lang lang = request_lang(req);
-                      Date as_of;
-                      std::string mode;
-                      if (auto bad = read_as_of_and_mode(req, as_of, mode)) return *bad;
-                      Result<std::shared_ptr<const PoolSnapshot>> snap = current_pool(db);
-                      if (!snap) return store_problem(req, snap.error());
-                      const Pool& pool = (*snap)->pool;
-                      std::optional<uint32_t> e = firm_in_scope(c, pool, p.at("uscc"));
-                      if (!e) return problem(req, 404, "not_found");
+                      FirmRead f;
+                      if (auto bad = begin_firm_read(*this, req, p, c, db, f)) return *bad;
+                      const auto& [lang, as_of, mode, snap, e] = f;
+                      const Pool& pool = snap->pool;
                       AssessOptions o;
                       o.as_of = as_of;
                       o.mode = mode;
@@ -587,15 +537,10 @@ void Api::State::add_enterprise_routes() {
       authed(*this,
              [this](HttpRequest& req, const RouteParams& p, const Caller& c,
                     store::Store& db) -> HttpResponse {
-               const Lang lang = request_lang(req);
-               Date as_of;
-               std::string mode;
-               if (auto bad = read_as_of_and_mode(req, as_of, mode)) return *bad;
-               Result<std::shared_ptr<const PoolSnapshot>> snap = current_pool(db);
-               if (!snap) return store_problem(req, snap.error());
-               const Pool& pool = (*snap)->pool;
-               std::optional<uint32_t> e = firm_in_scope(c, pool, p.at("uscc"));
-               if (!e) return problem(req, 404, "not_found");
+               FirmRead f;
+               if (auto bad = begin_firm_read(*this, req, p, c, db, f)) return *bad;
+               const auto& [lang, as_of, mode, snap, e] = f;
+               const Pool& pool = snap->pool;
                Json body;
                if (auto bad = read_json_body(*this, req, body)) return *bad;
                std::vector<FactOverride> overrides;
@@ -659,7 +604,7 @@ void Api::State::add_enterprise_routes() {
                }
                if (!bad.errors.empty()) return bad.response(lang);
                std::vector<std::shared_ptr<const Plan>> plans;
-               if (auto badp = plans_for(*this, req, as_of, mode, plans)) return *badp;
+               if (auto badp = plans_for(req, policy_param(req), as_of, mode, plans)) return *badp;
                std::vector<const Plan*> raw;
                for (const auto& pl : plans) raw.push_back(pl.get());
                Result<std::vector<WhatIfResult>> results =

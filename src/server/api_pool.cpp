@@ -264,24 +264,12 @@ void Api::State::add_pool_routes() {
                    specs.push_back(x);
                  }
                }
-               const bool all = specs.empty();
-               if (all) specs = registry->ids();
-               for (const std::string& spec : specs) {
-                 Result<std::shared_ptr<const Plan>> p = plan(spec, as_of, mode);
-                 if (!p) {
-                   if (all) continue;
-                   return problem(req, 422, "validation_failed", p.error().message);
-                 }
-                 plans.push_back(*p);
-               }
+               if (auto bad =
+                       plans_for(req, specs, as_of, mode, plans, "validation_failed", "policies"))
+                 return *bad;
                // Each tier's review version, for the firms that hold its title (application mode).
-               std::vector<std::shared_ptr<const Plan>> reviews(plans.size());
-               for (size_t k = 0; k < plans.size() && mode == "application"; ++k) {
-                 if (plans[k]->policy->kind != Policy::Kind::tier) continue;
-                 Result<std::shared_ptr<const Plan>> r =
-                     plan(plans[k]->policy->id, as_of, "review");
-                 if (r) reviews[k] = *r;
-               }
+               std::vector<std::shared_ptr<const Plan>> reviews;
+               for (const auto& pl : plans) reviews.push_back(review_plan(*pl, as_of, mode));
                Result<std::shared_ptr<const PoolSnapshot>> snap = current_pool(db);
                if (!snap) return store_problem(req, snap.error());
                auto job = std::make_shared<Job>();
@@ -676,7 +664,6 @@ void Api::State::add_pool_routes() {
              authed(*this,
                     [this](HttpRequest& req, const RouteParams&, const Caller& c,
                            store::Store& db) -> HttpResponse {
-                      const Lang lang = request_lang(req);
                       Date as_of;
                       std::string mode;
                       if (auto bad = read_as_of_and_mode(req, as_of, mode)) return *bad;
@@ -733,7 +720,6 @@ void Api::State::add_pool_routes() {
                       j["from"] = a->key();
                       j["to"] = b->key();
                       j["transitions"] = std::move(transitions);
-                      (void)lang;
                       return json_response(200, j);
                     }));
 }

@@ -124,6 +124,16 @@ struct Api::State {
                                            const std::string& mode);
   // The plan of a known policy version, compiled for (as_of, mode); cached.
   Result<std::shared_ptr<const Plan>> plan_of(const Policy& p, Date as_of, const std::string& mode);
+  // The plans of `specs` (ID or ID@VERSION; none: every policy with a version in force). A spec
+  // that selects nothing is a 422 with `code`, naming `field`.
+  std::optional<HttpResponse> plans_for(const HttpRequest& req, std::vector<std::string> specs,
+                                        Date as_of, const std::string& mode,
+                                        std::vector<std::shared_ptr<const Plan>>& plans,
+                                        const std::string& code = "invalid_parameter",
+                                        const std::string& field = "policy");
+  // A tier's review version, by which a holder of its title is assessed in application mode (as
+  // `gradus assess` does); null when that does not apply.
+  std::shared_ptr<const Plan> review_plan(const Plan& plan, Date as_of, const std::string& mode);
 
   void register_routes();
   void add_session_routes();
@@ -156,6 +166,21 @@ std::optional<HttpResponse> read_as_of_and_mode(const HttpRequest& req, Date& as
 // ?page= and ?page_size= (1-based page; size 1–1000, default 50).
 std::optional<HttpResponse> read_page(const HttpRequest& req, size_t& page, size_t& page_size);
 Json page_json(Json items, size_t total, size_t page, size_t page_size);
+// What a read about one firm starts with: the caller's language, ?as_of= and ?mode=, the pool as
+// of now, and the firm of {uscc} in the caller's scope (404 otherwise: existence is not revealed).
+// Handlers take it apart: `const auto& [lang, as_of, mode, snap, e] = f;`.
+struct FirmRead {
+  Lang lang = Lang::zh;
+  Date as_of;
+  std::string mode;
+  std::shared_ptr<const PoolSnapshot> snap;
+  std::optional<uint32_t> e;
+};
+std::optional<HttpResponse> begin_firm_read(Api::State& s, const HttpRequest& req,
+                                            const RouteParams& p, const Caller& c, store::Store& db,
+                                            FirmRead& out);
+// The comma-separated list of ?policy= (empty when absent).
+std::vector<std::string> policy_param(const HttpRequest& req);
 // A firm of the pool by USCC, in the caller's scope; 404 otherwise (existence is not revealed).
 std::optional<uint32_t> firm_in_scope(const Caller& c, const Pool& pool, const std::string& uscc);
 // The JSON of a Text in the caller's language.
