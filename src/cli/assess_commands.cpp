@@ -16,7 +16,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/progress.h"
-#include "cli/run_outcomes.h"
+#include "analysis/run_outcomes.h"
 #include "core/fields.h"
 #include "core/industry.h"
 #include "core/region.h"
@@ -55,14 +55,12 @@ std::string group_of(const Pool& pool, uint32_t e, const std::string& by, Lang l
 // or when the command already assesses reviews).
 std::vector<std::unique_ptr<Plan>> review_plans(const std::vector<const Plan*>& plans, Common& c) {
   std::vector<std::unique_ptr<Plan>> review(plans.size());
-  if (c.options.mode != "application") return review;
-  AssessOptions o = c.options;
-  o.mode = "review";
   for (size_t k = 0; k < plans.size(); ++k) {
-    if (plans[k]->policy->kind != Policy::Kind::tier) continue;
-    Result<const Policy*> p = c.registry->select(plans[k]->policy->id, o.as_of, o.mode);
-    if (!p) continue;
-    Result<std::unique_ptr<Plan>> plan = compile_plan(**p, *c.registry, o);
+    const Policy* p = holder_review_policy(*plans[k], *c.registry);
+    if (p == nullptr) continue;
+    AssessOptions o = plans[k]->options;
+    o.mode = "review";
+    Result<std::unique_ptr<Plan>> plan = compile_plan(*p, *c.registry, o);
     if (plan) review[k] = std::move(*plan);
   }
   return review;

@@ -1,6 +1,6 @@
 // The gradus command line: the usage text and the dispatch of each command to its family's file
-// (assess_commands, policy_commands, analysis_commands, store_commands); export and template are
-// here until they move to their own file.
+// (assess_commands, policy_commands, analysis_commands, store_commands, export_commands,
+// user_commands, serve_commands).
 //
 // Exit codes: 0 everything succeeded; 1 some input rows or cases failed (results for the rest are
 // still printed); 2 the command could not run (bad arguments, unreadable file, invalid policy).
@@ -135,95 +135,6 @@ postgresql://USER@HOST:PORT/DBNAME). The actor is --actor, else $GRADUS_ACTOR, e
 The as-of date defaults to today (UTC+8); the mode to application; the language to zh.
 Exit codes: 0 ok; 1 some rows, firms or cases failed; 2 the command could not run.
 )";
-
-// gradus export: the stored pool (as known at --known-at) as XLSX or CSV, with outcome columns
-// for the policies named by --with-assessment.
-int cmd_export(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2,
-                      {"db", "format", "output", "with-assessment", "as-of", "mode", "known-at",
-                       "lang", "policy-file", "region", "park", "industry"},
-                      {});
-  if (!a.error.empty()) return usage_error(a.error);
-  const std::string fmt = a.get("format", "xlsx");
-  if (fmt != "xlsx" && fmt != "csv") return usage_error("--format must be xlsx or csv");
-  const std::string out = a.get("output", fmt == "xlsx" ? "gradus-export.xlsx" : "gradus-export");
-  Common c;
-  if (!read_common(a, c)) return kFailed;
-  std::vector<std::unique_ptr<Plan>> owned;
-  Args policies = a;
-  policies.options.erase("policy");
-  if (a.has("with-assessment")) policies.options["policy"] = a.all("with-assessment");
-  if (a.has("with-assessment") && !select_plans(policies, c, owned)) return kFailed;
-  auto db = open_store_or_report(a, c.lang);
-  if (!db) return kFailed;
-  Pool pool;
-  int64_t known_batch = 0;
-  if (!load_from_store(a, c.lang, *db, pool, known_batch) || !apply_filter(a, c.lang, pool))
-    return kFailed;
-  ExportOptions options;
-  options.lang = c.lang;
-  Progress progress(c.lang == Lang::zh ? "导出" : "exporting",
-                    c.lang == Lang::zh ? "张表" : "tables", c.lang);
-  options.progress = [&](uint64_t done, uint64_t total) {
-    if (done < total)
-      progress.update(done, total);
-    else
-      progress.finish(total);
-  };
-  // Held titles by their tier's name in the user's language (the policy file's tier_name, else
-  // its title).
-  for (const Policy* p : c.registry->all()) {
-    if (p->kind != Policy::Kind::tier) continue;
-    const std::string& name = (p->tier_name.empty() ? p->title : p->tier_name).in(c.lang);
-    if (!name.empty()) options.tier_labels[p->id] = name;
-  }
-  if (!owned.empty()) {
-    const bool zh = c.lang == Lang::zh;
-    for (const auto& p : owned) {
-      const std::string name =
-          p->policy->title.in(c.lang) + (zh ? "（" : " (") + p->policy->key() + (zh ? "）" : ")");
-      options.extra.headers.push_back(name + (zh ? " 结果" : " outcome"));
-      options.extra.headers.push_back(name + (zh ? " 得分" : " score"));
-    }
-    options.extra.headers.push_back(zh ? "评价日" : "as of");
-    options.extra.cells.assign(pool.size(), {});
-    std::vector<const Plan*> plans;
-    for (auto& p : owned) plans.push_back(p.get());
-    evaluate_pool(plans, pool, 0, [&](size_t, const BatchView& v) {
-      for (uint32_t i = 0; i < v.count; ++i) {
-        std::vector<std::string>& row = options.extra.cells[v.begin + i];
-        for (size_t k = 0; k < plans.size(); ++k) {
-          AssessmentResult r = extract_result(*plans[k], pool, *v.states[k], i);
-          row.push_back(outcome_label(r.outcome).in(c.lang));
-          row.push_back(r.scored ? format_number(r.score_lo) : std::string());
-        }
-        row.push_back(c.options.as_of.to_string());
-      }
-    });
-  }
-  Status s =
-      fmt == "xlsx" ? export_pool_xlsx(pool, out, options) : export_pool_csv(pool, out, options);
-  if (!s.ok()) return std::cerr << "gradus: " << s.message.in(c.lang) << "\n", kFailed;
-  std::cerr << (c.lang == Lang::zh
-                    ? "已导出 " + std::to_string(pool.size()) + " 家企业到 " + out + "\n"
-                    : "exported " + std::to_string(pool.size()) + " enterprises to " + out + "\n");
-  return kOk;
-}
-
-// gradus template: the empty import workbook.
-int cmd_template(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2, {"output", "lang"}, {});
-  if (!a.error.empty()) return usage_error(a.error);
-  Lang lang = Lang::zh;
-  if (a.has("lang") && !parse_lang(a.get("lang"), &lang))
-    return usage_error("--lang must be zh or en");
-  const std::string out =
-      a.get("output", lang == Lang::zh ? "gradus-导入模板.xlsx" : "gradus-import-template.xlsx");
-  Status s = write_import_template(out, lang);
-  if (!s.ok()) return std::cerr << "gradus: " << s.message.in(lang) << "\n", kFailed;
-  std::cerr << out << "\n";
-  return kOk;
-}
 
 }  // namespace gradus
 

@@ -9,12 +9,15 @@
 #include <iostream>
 #include <map>
 
+#include "analysis/run_diff.h"
+#include "analysis/title_import.h"
 #include "auth/accounts.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/progress.h"
 #include "demo/generate.h"
 #include "engine/format.h"
+#include "export/csv_text.h"
 #include "export/export.h"
 #include "ingest/ingest.h"
 #include "ingest/title_list.h"
@@ -332,89 +335,6 @@ int cmd_audit(int argc, char** argv) {
   return kOk;
 }
 
-namespace {
-
-// `gradus runs diff`: one changed (firm, policy) as table cells in the user's language — outcome
-// labels, the policy's title (zh) or key (en), the criteria that changed by their labels (zh) or
-// ids (en).
-class RunDiffTable {
- public:
-  explicit RunDiffTable(Lang lang) : lang_(lang) {
-    std::string errors;
-    registry_ = std::make_unique<PolicyRegistry>(PolicyRegistry::shipped(&errors));
-  }
-
-  std::vector<std::string> headers() const {
-    if (lang_ == Lang::zh) {
-      return {"统一社会信用代码", "企业名称", "政策", "原结果", "新结果", "新增未满足的条件",
-              "不再未满足的条件", "新增缺少数据的条件", "不再缺少数据的条件"};
-    }
-    return {"uscc", "name", "policy", "before", "after", "newly_not_met", "no_longer_not_met",
-            "newly_unknown", "no_longer_unknown"};
-  }
-
-  std::vector<std::string> row(const store::OutcomeChange& c) const {
-    const Policy* p = registry_->find(c.policy, c.version_after.empty() ? c.version_before : c.version_after);
-    std::string policy = c.policy + "@" + (c.version_after.empty() ? c.version_before : c.version_after);
-    if (lang_ == Lang::zh && p != nullptr && !p->title.zh.empty()) policy = p->title.zh;
-    if (!c.version_before.empty() && !c.version_after.empty() && c.version_before != c.version_after) {
-      policy += lang_ == Lang::zh ? "（版本 " + c.version_before + " → " + c.version_after + "）"
-                                  : " (version " + c.version_before + " → " + c.version_after + ")";
-    }
-    std::vector<std::string> out = {c.uscc, c.name, policy, outcome(c.before), outcome(c.after)};
-    const bool known = c.recorded_before && c.recorded_after;
-    const std::string unrecorded = lang_ == Lang::zh ? "（该次评价未记录条件）" : "(criteria not recorded)";
-    auto changed = [&](const std::vector<std::string>& from, const std::vector<std::string>& to) {
-      if (!known) return unrecorded;
-      std::string cells;
-      for (const std::string& id : to) {
-        if (std::find(from.begin(), from.end(), id) != from.end()) continue;
-        if (!cells.empty()) cells += lang_ == Lang::zh ? "；" : "; ";
-        cells += criterion(c, id);
-      }
-      return cells;
-    };
-    out.push_back(changed(c.not_met_before, c.not_met_after));
-    out.push_back(changed(c.not_met_after, c.not_met_before));
-    out.push_back(changed(c.unknown_before, c.unknown_after));
-    out.push_back(changed(c.unknown_after, c.unknown_before));
-    return out;
-  }
-
- private:
-  std::string outcome(const std::string& id) const {
-    if (id.empty()) return lang_ == Lang::zh ? "（无）" : "(none)";
-    for (Outcome o : {Outcome::not_met, Outcome::met, Outcome::unknown, Outcome::manual}) {
-      if (id == outcome_id(o)) return outcome_label(o).in(lang_);
-    }
-    return id;
-  }
-  // The criterion's label in Chinese (its id in English), searched in either run's version.
-  std::string criterion(const store::OutcomeChange& c, const std::string& id) const {
-    if (lang_ != Lang::zh) return id;
-    for (const std::string& v : {c.version_after, c.version_before}) {
-      const Policy* p = registry_->find(c.policy, v);
-      if (p == nullptr) continue;
-      if (const Criterion* found = find_criterion(p->criteria, id); found != nullptr && !found->label.zh.empty()) {
-        return found->label.zh;
-      }
-    }
-    return id;
-  }
-  static const Criterion* find_criterion(const Criterion& at, const std::string& id) {
-    if (at.id == id) return &at;
-    for (const Criterion& child : at.children) {
-      if (const Criterion* found = find_criterion(child, id)) return found;
-    }
-    return nullptr;
-  }
-
-  Lang lang_;
-  std::unique_ptr<PolicyRegistry> registry_;
-};
-
-}  // namespace
-
 int cmd_runs(int argc, char** argv) {
   Args a = parse_args(argc, argv, 3, {"db", "lang", "format", "output"}, {});
   if (!a.error.empty()) return usage_error(a.error);
@@ -445,10 +365,11 @@ int cmd_runs(int argc, char** argv) {
   Result<std::vector<store::OutcomeChange>> d =
       s->diff_runs(std::atoll(a.positional[0].c_str()), std::atoll(a.positional[1].c_str()));
   if (!d) return std::cerr << "gradus: " << d.error().message.in(lang) << "\n", kFailed;
-  RunDiffTable table(lang);
-  size_t outcome_changes = 0;
-  for (const store::OutcomeChange& c : *d) outcome_changes += c.before != c.after;
-  const size_t criteria_only = d->size() - outcome_changes;
+  std::string errors;
+  const PolicyRegistry registry = PolicyRegistry::shipped(&errors);
+  RunDiffTable table(registry, lang);
+  const RunDiffCounts counts = count_run_diff(*d);
+  const size_t outcome_changes = counts.outcomes, criteria_only = counts.criteria_only;
   std::string summary = zh ? "共 " + std::to_string(outcome_changes) + " 项结果变化"
                            : std::to_string(outcome_changes) + " outcome(s) changed";
   if (criteria_only > 0) {
@@ -555,8 +476,7 @@ int cmd_import_titles(int argc, char** argv) {
   if (!pool) return std::cerr << "gradus: " << pool.error().message.in(lang) << "\n", kFailed;
   std::vector<TitleMatch> matches = match_title_list(*list, *pool);
 
-  std::map<TitleMatchKind, size_t> count;
-  for (const TitleMatch& m : matches) count[m.kind]++;
+  std::map<TitleMatchKind, size_t> count = count_title_matches(matches);
   std::printf(zh ? "%s：%zu 行；已匹配 %zu（代码 %zu，全称 %zu，简称 %zu）；多家符合 %zu；库中没有 %zu；公示名单 %zu；错误 %zu\n"
                  : "%s: %zu rows; matched %zu (by USCC %zu, by name %zu, by short name %zu); ambiguous %zu; not in the pool %zu; proposed (公示) %zu; errors %zu\n",
               file.c_str(), matches.size(),
@@ -590,40 +510,23 @@ int cmd_import_titles(int argc, char** argv) {
                 detail.c_str());
   }
   if (a.has("report")) {
+    std::string text(kUtf8Bom);
+    text += csv_record(title_report_headers(), "\n");
+    for (const TitleMatch& m : matches) text += csv_record(title_report_row(m, *pool, lang), "\n");
     std::FILE* f = std::fopen(a.get("report").c_str(), "wb");
-    if (f == nullptr) {
+    if (f == nullptr || std::fwrite(text.data(), 1, text.size(), f) != text.size() ||
+        std::fclose(f) != 0) {
       std::cerr << (zh ? "gradus: 无法写入 " + a.get("report") + "\n" : "gradus: cannot write " + a.get("report") + "\n");
       return kFailed;
     }
-    std::fputs("\xEF\xBB\xBFsheet,row,name,tier,year_or_date,result,result_zh,uscc,matched_name,candidates,notes\n", f);
-    for (const TitleMatch& m : matches) {
-      std::string cands, notes;
-      for (uint32_t c : m.candidates) cands += (cands.empty() ? "" : ";") + pool->uscc(c);
-      if (m.row->problem) notes = m.row->problem->in(lang);
-      for (const Text& n : m.row->notes) notes += (notes.empty() ? "" : "; ") + n.in(lang);
-      const std::string since = m.row->problem ? "" : m.row->title.since.to_string();
-      std::fprintf(f, "%s,%u,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", csv_cell(m.row->sheet).c_str(), m.row->row,
-                   csv_cell(m.row->name).c_str(), csv_cell(m.row->tier_written).c_str(), since.c_str(),
-                   title_match_id(m.kind), csv_cell(title_match_label(m.kind).zh).c_str(),
-                   m.enterprise ? pool->uscc(*m.enterprise).c_str() : "",
-                   csv_cell(m.enterprise ? pool->text(name_field, *m.enterprise) : "").c_str(), csv_cell(cands).c_str(),
-                   csv_cell(notes).c_str());
-    }
-    std::fclose(f);
   }
   // The matched titles, written as one batch.
-  PoolBuilder b;
   size_t titles = 0;
-  for (const TitleMatch& m : matches) {
-    if (!m.enterprise) continue;
-    b.add_title(b.enterprise(pool->uscc(*m.enterprise)), m.row->title);
-    ++titles;
-  }
+  Pool incoming = matched_titles(matches, *pool, &titles);
   if (titles == 0) {
     std::printf(zh ? "没有可导入的称号\n" : "no titles to import\n");
     return count[TitleMatchKind::invalid] > 0 ? kPartial : kOk;
   }
-  Pool incoming = std::move(b).finish();
   store::ImportOptions o;
   o.actor = actor_name(a);
   o.kind = "titles";

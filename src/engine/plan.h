@@ -169,4 +169,11 @@ const Criterion* find_criterion(const Plan& plan, std::string_view id);
 Result<std::unique_ptr<Plan>> compile_plan(const Policy& policy, const PolicyRegistry& registry,
                                            const AssessOptions& options);
 
+// The version by which a holder of the plan's tier title is assessed: a holder is not a new
+// applicant, so in application mode it is judged by the tier's review (复核) version in force on
+// the plan's as-of date (compile it with the plan's options and mode "review"). Null when the
+// plan is not a tier's in application mode, or the tier has no review version then. `gradus
+// assess`, its saved runs and the server's assessments all choose by this.
+const Policy* holder_review_policy(const Plan& plan, const PolicyRegistry& registry);
+
 }  // namespace gradus

@@ -13,6 +13,7 @@
 
 #include "core/embedded.h"
 #include "server/api_state.h"
+#include "store/schema.h"
 
 namespace gradus::server {
 
@@ -211,10 +212,10 @@ std::optional<HttpResponse> Api::State::plans_for(const HttpRequest& req,
   return std::nullopt;
 }
 
-std::shared_ptr<const Plan> Api::State::review_plan(const Plan& p, Date as_of,
-                                                    const std::string& mode) {
-  if (mode != "application" || p.policy->kind != Policy::Kind::tier) return nullptr;
-  Result<std::shared_ptr<const Plan>> review = plan(p.policy->id, as_of, "review");
+std::shared_ptr<const Plan> Api::State::review_plan(const Plan& p) {
+  const Policy* policy = holder_review_policy(p, *registry);
+  if (policy == nullptr) return nullptr;
+  Result<std::shared_ptr<const Plan>> review = plan_of(*policy, p.options.as_of, "review");
   return review ? *review : nullptr;
 }
 
@@ -396,6 +397,39 @@ HttpResponse store_problem(const HttpRequest& req, const Status& s) {
 
 bool has_role(const Caller& c, std::initializer_list<auth::Role> roles) {
   return std::find(roles.begin(), roles.end(), c.user.role) != roles.end();
+}
+
+HttpResponse Api::State::start_job(const Caller& c, const std::string& kind,
+                                   const std::string& prefix, std::function<Status(Job*)> work) {
+  auto job = std::make_shared<Job>();
+  job->id = prefix + "-" + std::to_string(++job_counter) + "-" +
+            auth::token_hash(store::now_timestamp() + c.user.name).substr(0, 8);
+  job->owner = c.user.name;
+  job->kind = kind;
+  job->created_at = store::now_timestamp();
+  {
+    std::lock_guard lock(jobs_mu);
+    jobs[job->id] = job;
+    job_threads.emplace_back([job, work = std::move(work)] {
+      {
+        std::lock_guard l(job->mu);
+        job->state = "running";
+      }
+      Status done = work(job.get());
+      std::lock_guard l(job->mu);
+      job->progress = 100;
+      job->state = done.ok() ? "succeeded" : "failed";
+      if (!done.ok()) job->error = done.message;
+      job->finished_at = store::now_timestamp();
+    });
+  }
+  Json j;
+  j["id"] = job->id;
+  j["state"] = "queued";
+  j["location"] = "/api/v1/jobs/" + job->id;
+  HttpResponse r = json_response(202, j);
+  r.set_header("Location", "/api/v1/jobs/" + job->id);
+  return r;
 }
 
 // --- the API object ---
@@ -586,6 +620,7 @@ void Api::State::register_routes() {
   add_enterprise_routes();
   add_pool_routes();
   add_admin_routes();
+  add_report_routes();
 }
 
 // --- sessions ---

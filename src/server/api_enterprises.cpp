@@ -96,9 +96,8 @@ Json result_json(const AssessmentResult& r, Lang lang) {
 // The plan a firm is assessed by: a holder of the tier's title, in application mode, by the
 // tier's review version (as `gradus assess` does).
 std::shared_ptr<const Plan> plan_for_firm(Api::State& s, const std::shared_ptr<const Plan>& plan,
-                                          const Pool& pool, uint32_t e, Date as_of,
-                                          const std::string& mode) {
-  std::shared_ptr<const Plan> review = s.review_plan(*plan, as_of, mode);
+                                          const Pool& pool, uint32_t e, Date as_of) {
+  std::shared_ptr<const Plan> review = s.review_plan(*plan);
   return review && holds_title(pool, e, as_of, {plan->policy->id}) ? review : plan;
 }
 
@@ -106,128 +105,127 @@ const char* kEditForbiddenLists[] = {"titles", "incidents"};
 
 }  // namespace
 
+std::optional<HttpResponse> listed_rows(Api::State& s, const HttpRequest& req, const Caller& c,
+                                        const Pool& pool, Date as_of, const std::string& mode,
+                                        std::vector<uint32_t>& rows) {
+  Result<PoolFilter> filter =
+      PoolFilter::make(req.param("region").value_or(""), req.param("park").value_or(""),
+                       req.param("industry").value_or(""), req.param("q").value_or(""));
+  if (!filter) return problem(req, 422, "invalid_parameter", filter.error().message);
+  rows.clear();
+  for (uint32_t e : rows_in_scope(c, pool))
+    if (filter->keeps(pool, e)) rows.push_back(e);
+  if (std::optional<std::string> title = req.param("title"); title && !title->empty()) {
+    std::erase_if(rows, [&](uint32_t e) { return !holds_title(pool, e, as_of, {*title}); });
+  }
+  // ?policy=ID&outcome=met|not_met|unknown|manual: the firms with that outcome for the
+  // tier; ?size_class=micro|small|medium|…: the class the SME size standard gives.
+  auto keep_by = [&](const std::string& spec, auto&& keep) -> std::optional<HttpResponse> {
+    Result<std::shared_ptr<const Plan>> plan = s.plan(spec, as_of, mode);
+    if (!plan) return problem(req, 422, "invalid_parameter", plan.error().message);
+    const Pool sub = pool.subset(rows);
+    BatchState st(**plan);
+    std::vector<uint32_t> kept;
+    for (uint32_t begin = 0; begin < sub.size(); begin += kBatch) {
+      const uint32_t n = std::min<uint32_t>(kBatch, sub.size() - begin);
+      evaluate_batch(**plan, sub, begin, n, st);
+      for (uint32_t i = 0; i < n; ++i)
+        if (keep(**plan, st, i)) kept.push_back(rows[begin + i]);
+    }
+    rows = std::move(kept);
+    return std::nullopt;
+  };
+  if (std::optional<std::string> outcome = req.param("outcome"); outcome && !outcome->empty()) {
+    std::optional<std::string> spec = req.param("policy");
+    if (!spec || spec->empty())
+      return problem(req, 422, "invalid_parameter",
+                     Text{"按结果筛选须同时给出 policy", "filtering by outcome needs policy"});
+    if (*outcome != "met" && *outcome != "not_met" && *outcome != "unknown" && *outcome != "manual")
+      return problem(req, 422, "invalid_parameter",
+                     Text{"outcome 须为 met、not_met、unknown 或 manual",
+                          "outcome must be met, not_met, unknown or manual"});
+    if (auto bad = keep_by(*spec, [&](const Plan&, const BatchState& st, uint32_t i) {
+          return outcome_id(root_outcome(st, i)) == *outcome;
+        }))
+      return *bad;
+  }
+  if (std::optional<std::string> size = req.param("size_class"); size && !size->empty()) {
+    if (auto bad = keep_by("sme-size", [&](const Plan& plan, const BatchState& st, uint32_t i) {
+          const int k = st.result[i];
+          return k >= 0 && plan.policy->classify &&
+                 plan.policy->classify->classes[static_cast<size_t>(k)].id == *size;
+        }))
+      return *bad;
+  }
+  const std::string sort = req.param("sort").value_or("name");
+  const bool desc = !sort.empty() && sort[0] == '-';
+  const std::string key = desc ? sort.substr(1) : sort;
+  const FieldDef* sort_field = find_field(key);
+  if (key != "uscc" && (!sort_field || sort_field->scope != FieldScope::enterprise))
+    return problem(
+        req, 422, "invalid_parameter",
+        Text{"无法按 " + key + " 排序（可用 uscc、name、region、park、industry 等企业字段）",
+             "cannot sort by " + key +
+                 " (use uscc, name, region, park, industry or another enterprise field)"});
+  auto sort_text = [&](uint32_t e) -> std::string {
+    if (key == "uscc") return pool.uscc(e);
+    if (sort_field->kind == FieldKind::text) return pool.text(sort_field->id, e);
+    const Column& col = pool.column(sort_field->id);
+    return e < col.present.size() && col.present[e] ? ingest::format_raw(*sort_field, col.values[e])
+                                                    : std::string();
+  };
+  std::stable_sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) {
+    std::string x = sort_text(a), y = sort_text(b);
+    return desc ? y < x : x < y;
+  });
+  return std::nullopt;
+}
+
 void Api::State::add_enterprise_routes() {
-  router.add(
-      "GET", "/api/v1/enterprises",
-      authed(
-          *this,
-          [this](HttpRequest& req, const RouteParams&, const Caller& c,
-                 store::Store& db) -> HttpResponse {
-            size_t page = 1, page_size = 50;
-            if (auto bad = read_page(req, page, page_size)) return *bad;
-            Result<PoolFilter> filter =
-                PoolFilter::make(req.param("region").value_or(""), req.param("park").value_or(""),
-                                 req.param("industry").value_or(""), req.param("q").value_or(""));
-            if (!filter) return problem(req, 422, "invalid_parameter", filter.error().message);
-            Result<std::shared_ptr<const PoolSnapshot>> snap = current_pool(db);
-            if (!snap) return store_problem(req, snap.error());
-            const Pool& pool = (*snap)->pool;
-            Date as_of;
-            std::string mode;
-            if (auto bad = read_as_of_and_mode(req, as_of, mode)) return *bad;
-            std::vector<uint32_t> rows;
-            for (uint32_t e : rows_in_scope(c, pool))
-              if (filter->keeps(pool, e)) rows.push_back(e);
-            if (std::optional<std::string> title = req.param("title"); title && !title->empty()) {
-              std::erase_if(rows,
-                            [&](uint32_t e) { return !holds_title(pool, e, as_of, {*title}); });
-            }
-            // ?policy=ID&outcome=met|not_met|unknown|manual: the firms with that outcome for the
-            // tier; ?size_class=micro|small|medium|…: the class the SME size standard gives.
-            auto keep_by = [&](const std::string& spec,
-                               auto&& keep) -> std::optional<HttpResponse> {
-              Result<std::shared_ptr<const Plan>> plan = this->plan(spec, as_of, mode);
-              if (!plan) return problem(req, 422, "invalid_parameter", plan.error().message);
-              const Pool sub = pool.subset(rows);
-              BatchState st(**plan);
-              std::vector<uint32_t> kept;
-              for (uint32_t begin = 0; begin < sub.size(); begin += kBatch) {
-                const uint32_t n = std::min<uint32_t>(kBatch, sub.size() - begin);
-                evaluate_batch(**plan, sub, begin, n, st);
-                for (uint32_t i = 0; i < n; ++i)
-                  if (keep(**plan, st, i)) kept.push_back(rows[begin + i]);
-              }
-              rows = std::move(kept);
-              return std::nullopt;
-            };
-            if (std::optional<std::string> outcome = req.param("outcome");
-                outcome && !outcome->empty()) {
-              std::optional<std::string> spec = req.param("policy");
-              if (!spec || spec->empty())
-                return problem(
-                    req, 422, "invalid_parameter",
-                    Text{"按结果筛选须同时给出 policy", "filtering by outcome needs policy"});
-              if (*outcome != "met" && *outcome != "not_met" && *outcome != "unknown" &&
-                  *outcome != "manual")
-                return problem(req, 422, "invalid_parameter",
-                               Text{"outcome 须为 met、not_met、unknown 或 manual",
-                                    "outcome must be met, not_met, unknown or manual"});
-              if (auto bad = keep_by(*spec, [&](const Plan&, const BatchState& st, uint32_t i) {
-                    return outcome_id(root_outcome(st, i)) == *outcome;
-                  }))
-                return *bad;
-            }
-            if (std::optional<std::string> size = req.param("size_class"); size && !size->empty()) {
-              if (auto bad =
-                      keep_by("sme-size", [&](const Plan& plan, const BatchState& st, uint32_t i) {
-                        const int k = st.result[i];
-                        return k >= 0 && plan.policy->classify &&
-                               plan.policy->classify->classes[static_cast<size_t>(k)].id == *size;
-                      }))
-                return *bad;
-            }
-            const std::string sort = req.param("sort").value_or("name");
-            const bool desc = !sort.empty() && sort[0] == '-';
-            const std::string key = desc ? sort.substr(1) : sort;
-            const FieldDef* sort_field = find_field(key);
-            if (key != "uscc" && (!sort_field || sort_field->scope != FieldScope::enterprise))
-              return problem(
-                  req, 422, "invalid_parameter",
-                  Text{
-                      "无法按 " + key +
-                          " 排序（可用 uscc、name、region、park、industry 等企业字段）",
-                      "cannot sort by " + key +
-                          " (use uscc, name, region, park, industry or another enterprise field)"});
-            auto sort_text = [&](uint32_t e) -> std::string {
-              if (key == "uscc") return pool.uscc(e);
-              if (sort_field->kind == FieldKind::text) return pool.text(sort_field->id, e);
-              const Column& col = pool.column(sort_field->id);
-              return e < col.present.size() && col.present[e]
-                         ? ingest::format_raw(*sort_field, col.values[e])
-                         : std::string();
-            };
-            std::stable_sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) {
-              std::string x = sort_text(a), y = sort_text(b);
-              return desc ? y < x : x < y;
-            });
-            Json items = Json::array();
-            const size_t first = (page - 1) * page_size;
-            for (size_t k = first; k < rows.size() && k < first + page_size; ++k) {
-              const uint32_t e = rows[k];
-              Json x;
-              x["uscc"] = pool.uscc(e);
-              for (const char* name : {"name", "region", "park", "industry"}) {
-                const FieldDef* f = find_field(name);
-                if (!f) continue;
-                if (f->kind == FieldKind::text) {
-                  x[name] = clean_utf8(pool.text(f->id, e));
-                } else {
-                  const Column& col = pool.column(f->id);
-                  x[name] = e < col.present.size() && col.present[e]
-                                ? Json(ingest::format_raw(*f, col.values[e]))
-                                : Json(nullptr);
-                }
-              }
-              Json titles = Json::array();
-              for (const TitleRecord& t : pool.titles().of(e))
-                if (holds_title(pool, e, as_of, {t.tier}) &&
-                    std::find(titles.begin(), titles.end(), t.tier) == titles.end())
-                  titles.push_back(t.tier);
-              x["titles_held"] = std::move(titles);
-              items.push_back(std::move(x));
-            }
-            return json_response(200, page_json(std::move(items), rows.size(), page, page_size));
-          }));
+  router.add("GET", "/api/v1/enterprises",
+             authed(*this,
+                    [this](HttpRequest& req, const RouteParams&, const Caller& c,
+                           store::Store& db) -> HttpResponse {
+                      size_t page = 1, page_size = 50;
+                      if (auto bad = read_page(req, page, page_size)) return *bad;
+                      Date as_of;
+                      std::string mode;
+                      if (auto bad = read_as_of_and_mode(req, as_of, mode)) return *bad;
+                      Result<std::shared_ptr<const PoolSnapshot>> snap = current_pool(db);
+                      if (!snap) return store_problem(req, snap.error());
+                      const Pool& pool = (*snap)->pool;
+                      std::vector<uint32_t> rows;
+                      if (auto bad = listed_rows(*this, req, c, pool, as_of, mode, rows))
+                        return *bad;
+                      Json items = Json::array();
+                      const size_t first = (page - 1) * page_size;
+                      for (size_t k = first; k < rows.size() && k < first + page_size; ++k) {
+                        const uint32_t e = rows[k];
+                        Json x;
+                        x["uscc"] = pool.uscc(e);
+                        for (const char* name : {"name", "region", "park", "industry"}) {
+                          const FieldDef* f = find_field(name);
+                          if (!f) continue;
+                          if (f->kind == FieldKind::text) {
+                            x[name] = clean_utf8(pool.text(f->id, e));
+                          } else {
+                            const Column& col = pool.column(f->id);
+                            x[name] = e < col.present.size() && col.present[e]
+                                          ? Json(ingest::format_raw(*f, col.values[e]))
+                                          : Json(nullptr);
+                          }
+                        }
+                        Json titles = Json::array();
+                        for (const TitleRecord& t : pool.titles().of(e))
+                          if (holds_title(pool, e, as_of, {t.tier}) &&
+                              std::find(titles.begin(), titles.end(), t.tier) == titles.end())
+                            titles.push_back(t.tier);
+                        x["titles_held"] = std::move(titles);
+                        items.push_back(std::move(x));
+                      }
+                      return json_response(
+                          200, page_json(std::move(items), rows.size(), page, page_size));
+                    }));
 
   router.add("GET", "/api/v1/enterprises/{uscc}",
              authed(*this,
@@ -335,7 +333,14 @@ void Api::State::add_enterprise_routes() {
                if (stale) return problem(req, 412, "precondition_failed");
                if (!sum) {
                  if (!conflicts.empty()) {
-                   Problem pr{422, "validation_failed", sum.error().message, {}};
+                   // The store's message speaks of a file; an edit is no file.
+                   const std::string n = std::to_string(conflicts.size());
+                   Problem pr{422,
+                              "validation_failed",
+                              Text{n + " 处修改与企业库中已有的数据矛盾，未作任何修改（见 errors）",
+                                   n + " change(s) contradict the stored facts: nothing was "
+                                       "changed (see errors)"},
+                              {}};
                    for (const InputError& e : conflicts)
                      pr.errors.push_back(field_problem(e, lang));
                    return pr.response(lang);
@@ -379,7 +384,7 @@ void Api::State::add_enterprise_routes() {
                       body += ",\"results\":[";
                       for (size_t k = 0; k < plans.size(); ++k) {
                         std::shared_ptr<const Plan> used =
-                            plan_for_firm(*this, plans[k], pool, *e, as_of, mode);
+                            plan_for_firm(*this, plans[k], pool, *e, as_of);
                         if (k) body += ',';
                         append_json(assess_one(*used, pool, *e), lang, body);
                       }
@@ -387,53 +392,51 @@ void Api::State::add_enterprise_routes() {
                       return HttpResponse::json(200, std::move(body));
                     }));
 
-  router.add("GET", "/api/v1/enterprises/{uscc}/explanation",
-             authed(*this,
-                    [this](HttpRequest& req, const RouteParams& p, const Caller& c,
-                           store::Store& db) -> HttpResponse {
-                      FirmRead f;
-                      if (auto bad = begin_firm_read(*this, req, p, c, db, f)) return *bad;
-                      const auto& [lang, as_of, mode, snap, e] = f;
-                      const Pool& pool = snap->pool;
-                      const std::string format = req.param("format").value_or("json");
-                      if (format != "json" && format != "text")
-                        return problem(
-                            req, 422, "invalid_parameter",
-                            Text{"format 须为 json 或 text", "format must be json or text"});
-                      std::vector<std::shared_ptr<const Plan>> plans;
-                      if (auto bad = plans_for(req, policy_param(req), as_of, mode, plans))
-                        return *bad;
-                      std::string text;
-                      Json results = Json::array();
-                      for (const auto& plan : plans) {
-                        std::shared_ptr<const Plan> used =
-                            plan_for_firm(*this, plan, pool, *e, as_of, mode);
-                        AssessmentResult r = assess_one(*used, pool, *e);
-                        extract_inputs(*used, pool, r);
-                        if (format == "text") {
-                          append_explanation(r, lang, text);
-                          text += "\n";
-                        } else {
-                          Json x = result_json(r, lang);
-                          Json inputs = Json::array();
-                          for (const InputValue& v : r.inputs) {
-                            Json i;
-                            i["field"] = field_ref_text(v.ref, lang);
-                            i["value"] = clean_utf8(v.value);
-                            inputs.push_back(std::move(i));
-                          }
-                          x["inputs"] = std::move(inputs);
-                          results.push_back(std::move(x));
-                        }
-                      }
-                      if (format == "text") return HttpResponse::text(200, clean_utf8(text));
-                      Json j;
-                      j["uscc"] = pool.uscc(*e);
-                      j["as_of"] = as_of.to_string();
-                      j["mode"] = mode;
-                      j["results"] = std::move(results);
-                      return json_response(200, j);
-                    }));
+  router.add(
+      "GET", "/api/v1/enterprises/{uscc}/explanation",
+      authed(*this,
+             [this](HttpRequest& req, const RouteParams& p, const Caller& c,
+                    store::Store& db) -> HttpResponse {
+               FirmRead f;
+               if (auto bad = begin_firm_read(*this, req, p, c, db, f)) return *bad;
+               const auto& [lang, as_of, mode, snap, e] = f;
+               const Pool& pool = snap->pool;
+               const std::string format = req.param("format").value_or("json");
+               if (format != "json" && format != "text")
+                 return problem(req, 422, "invalid_parameter",
+                                Text{"format 须为 json 或 text", "format must be json or text"});
+               std::vector<std::shared_ptr<const Plan>> plans;
+               if (auto bad = plans_for(req, policy_param(req), as_of, mode, plans)) return *bad;
+               std::string text;
+               Json results = Json::array();
+               for (const auto& plan : plans) {
+                 std::shared_ptr<const Plan> used = plan_for_firm(*this, plan, pool, *e, as_of);
+                 AssessmentResult r = assess_one(*used, pool, *e);
+                 extract_inputs(*used, pool, r);
+                 if (format == "text") {
+                   append_explanation(r, lang, text);
+                   text += "\n";
+                 } else {
+                   Json x = result_json(r, lang);
+                   Json inputs = Json::array();
+                   for (const InputValue& v : r.inputs) {
+                     Json i;
+                     i["field"] = field_ref_text(v.ref, lang);
+                     i["value"] = clean_utf8(v.value);
+                     inputs.push_back(std::move(i));
+                   }
+                   x["inputs"] = std::move(inputs);
+                   results.push_back(std::move(x));
+                 }
+               }
+               if (format == "text") return HttpResponse::text(200, clean_utf8(text));
+               Json j;
+               j["uscc"] = pool.uscc(*e);
+               j["as_of"] = as_of.to_string();
+               j["mode"] = mode;
+               j["results"] = std::move(results);
+               return json_response(200, j);
+             }));
 
   router.add("GET", "/api/v1/enterprises/{uscc}/gaps",
              authed(*this,

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "analysis/pool_views.h"
+#include "analysis/run_outcomes.h"
 #include "analysis/whatif.h"
 #include "engine/format.h"
 #include "engine/result.h"
@@ -26,8 +27,6 @@
 namespace gradus::server {
 
 namespace {
-
-std::string utc_now() { return store::now_timestamp(); }
 
 Json outcome_counts_json(const std::array<size_t, 4>& n) {
   Json j;
@@ -51,8 +50,10 @@ std::vector<std::string> firms_out_of_scope(const Caller& c, const Pool& incomin
   return out;
 }
 
-// A CSV written by an assessment run as a workbook: the same header and rows, the score a number.
-Status csv_file_to_xlsx(const std::string& csv_path, const std::string& xlsx_path, Lang lang) {
+// A job's CSV as a workbook: the same header and rows on sheet `sheet`, the columns `numbers`
+// as number cells.
+Status csv_file_to_xlsx(const std::string& csv_path, const std::string& xlsx_path,
+                        const std::string& sheet, const std::vector<size_t>& numbers) {
   std::ifstream in(csv_path, std::ios::binary);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (!in.good() && !in.eof())
@@ -63,13 +64,14 @@ Status csv_file_to_xlsx(const std::string& csv_path, const std::string& xlsx_pat
   CsvReader reader(*body);
   CsvRecord rec;
   Table table;
-  table.sheet = lang == Lang::zh ? "评价结果" : "results";
+  table.sheet = sheet;
   while (reader.next(rec)) {
     if (rec.blank()) continue;
     if (table.headers.empty()) {
       table.headers = rec.cells;
       table.numeric.assign(rec.cells.size(), false);
-      if (table.numeric.size() > 7) table.numeric[7] = true;  // the score (append_csv_header)
+      for (size_t k : numbers)
+        if (k < table.numeric.size()) table.numeric[k] = true;
       continue;
     }
     table.rows.push_back(std::move(rec.cells));
@@ -218,169 +220,198 @@ void Api::State::add_pool_routes() {
   // Assessment of the whole pool in the caller's scope, in the background.
   router.add(
       "POST", "/api/v1/assessment-runs",
-      authed(*this,
-             [this](HttpRequest& req, const RouteParams&, const Caller& c,
-                    store::Store& db) -> HttpResponse {
-               const Lang lang = request_lang(req);
-               Date as_of;
-               std::string mode;
-               if (auto bad = read_as_of_and_mode(req, as_of, mode)) return *bad;
-               Json body = Json::object();
-               if (!req.body.empty())
-                 if (auto bad = read_json_body(*this, req, body)) return *bad;
-               for (auto it = body.begin(); it != body.end(); ++it)
-                 if (it.key() != "policies" && it.key() != "as_of" && it.key() != "mode")
-                   return Problem{422,
-                                  "validation_failed",
-                                  Text{"未知字段：" + it.key(), "unknown field: " + it.key()},
-                                  {{it.key(), "", -1, "", "", "", "unknown field"}}}
-                       .response(lang);
-               if (body.contains("as_of")) {
-                 Result<Date> d =
-                     body["as_of"].is_string()
-                         ? Date::parse(body["as_of"].get<std::string>())
-                         : Result<Date>(invalid("as_of 须为日期", "as_of must be a date"));
-                 if (!d) return problem(req, 422, "validation_failed", d.error().message);
-                 as_of = *d;
-               }
-               if (body.contains("mode")) {
-                 if (!body["mode"].is_string() ||
-                     (body["mode"] != "application" && body["mode"] != "review"))
-                   return problem(req, 422, "validation_failed",
-                                  Text{"mode 须为 application 或 review",
-                                       "mode must be application or review"});
-                 mode = body["mode"];
-               }
-               std::vector<std::shared_ptr<const Plan>> plans;
-               std::vector<std::string> specs;
-               if (body.contains("policies")) {
-                 if (!body["policies"].is_array())
-                   return problem(req, 422, "validation_failed",
-                                  Text{"policies 须为数组", "policies must be an array"});
-                 for (const Json& x : body["policies"]) {
-                   if (!x.is_string())
-                     return problem(req, 422, "validation_failed",
-                                    Text{"policies 须为字符串数组", "policies must be strings"});
-                   specs.push_back(x);
-                 }
-               }
-               if (auto bad =
-                       plans_for(req, specs, as_of, mode, plans, "validation_failed", "policies"))
-                 return *bad;
-               // Each tier's review version, for the firms that hold its title (application mode).
-               std::vector<std::shared_ptr<const Plan>> reviews;
-               for (const auto& pl : plans) reviews.push_back(review_plan(*pl, as_of, mode));
-               Result<std::shared_ptr<const PoolSnapshot>> snap = current_pool(db);
-               if (!snap) return store_problem(req, snap.error());
-               auto job = std::make_shared<Job>();
-               job->id = "run-" + std::to_string(++job_counter) + "-" +
-                         auth::token_hash(utc_now() + c.user.name).substr(0, 8);
-               job->owner = c.user.name;
-               job->kind = "assessment-run";
-               job->created_at = utc_now();
-               std::vector<uint32_t> rows = rows_in_scope(c, (*snap)->pool);
-               {
-                 std::lock_guard lock(jobs_mu);
-                 jobs[job->id] = job;
-                 const std::string dir = jobs_dir;
-                 const unsigned threads = options.threads;
-                 job_threads.emplace_back([job, snapshot = *snap, rows = std::move(rows), plans,
-                                           reviews, as_of, mode, lang, dir, threads] {
-                   {
-                     std::lock_guard l(job->mu);
-                     job->state = "running";
-                   }
-                   const Pool pool = snapshot->pool.subset(rows);
-                   const std::string csv_path = dir + "/" + job->id + ".csv";
-                   std::ofstream csv(csv_path, std::ios::binary);
-                   std::string head(kUtf8Bom);
-                   append_csv_header(lang, head);
-                   csv << head;
-                   std::vector<const Plan*> raw;
-                   for (const auto& p : plans) raw.push_back(p.get());
-                   // Holders of a tier's title are assessed by its review version, as `gradus
-                   // assess` does (they are few: assessed one by one first).
-                   std::vector<std::unordered_map<uint32_t, AssessmentResult>> held(plans.size());
-                   for (size_t k = 0; k < plans.size(); ++k) {
-                     if (!reviews[k]) continue;
-                     for (uint32_t e = 0; e < pool.size(); ++e)
-                       if (holds_title(pool, e, as_of, {plans[k]->policy->id}))
-                         held[k].emplace(e, assess_one(*reviews[k], pool, e));
-                   }
-                   std::vector<std::array<size_t, 4>> counts(plans.size());
-                   std::vector<size_t> holders(plans.size());
-                   std::mutex counts_mu;
-                   const size_t batches = (pool.size() + kBatch - 1) / kBatch;
-                   constexpr size_t kChunk =
-                       64;  // batches evaluated in parallel, then written in order
-                   for (size_t chunk = 0; chunk < batches; chunk += kChunk) {
-                     const size_t last = std::min(batches, chunk + kChunk);
-                     std::vector<std::string> outs(last - chunk);
-                     evaluate_batches(
-                         raw, pool, chunk, last, threads, [&](size_t b, const BatchView& v) {
-                           std::string& out = outs[b - chunk];
-                           std::vector<std::array<size_t, 4>> local(plans.size());
-                           std::vector<size_t> local_holders(plans.size());
-                           for (uint32_t i = 0; i < v.count; ++i) {
-                             const uint32_t e = v.begin + i;
-                             for (size_t k = 0; k < raw.size(); ++k) {
-                               auto h = held[k].find(e);
-                               if (h != held[k].end()) {
-                                 ++local_holders[k];
-                                 ++local[k][static_cast<size_t>(h->second.outcome)];
-                                 append_csv(h->second, lang, out);
-                                 continue;
-                               }
-                               AssessmentResult r = extract_result(*raw[k], pool, *v.states[k], i);
-                               ++local[k][static_cast<size_t>(r.outcome)];
-                               append_csv(r, lang, out);
-                             }
-                           }
-                           std::lock_guard l(counts_mu);
-                           for (size_t k = 0; k < raw.size(); ++k) {
-                             holders[k] += local_holders[k];
-                             for (size_t o = 0; o < 4; ++o) counts[k][o] += local[k][o];
-                           }
-                         });
-                     for (const std::string& out : outs) csv << out;
-                     std::lock_guard l(job->mu);
-                     job->progress = static_cast<int>(last * 99 / std::max<size_t>(1, batches));
-                   }
-                   csv.close();
-                   Json per_policy = Json::array();
-                   for (size_t k = 0; k < plans.size(); ++k) {
-                     Json pj;
-                     pj["policy"] = plans[k]->policy->key();
-                     pj["title"] = in_lang(plans[k]->policy->title, lang);
-                     pj["outcomes"] = outcome_counts_json(counts[k]);
-                     pj["holders_by_review"] = holders[k];
-                     per_policy.push_back(std::move(pj));
-                   }
-                   std::lock_guard l(job->mu);
-                   job->summary["enterprises"] = pool.size();
-                   job->summary["as_of"] = as_of.to_string();
-                   job->summary["mode"] = mode;
-                   job->summary["known_batch"] = snapshot->head;
-                   job->summary["policies"] = std::move(per_policy);
-                   job->files["csv"] = csv_path;
-                   // The workbook is made from the CSV when first asked for (GET
-                   // …/result?format=xlsx).
-                   job->files["xlsx"] = "";
-                   job->progress = 100;
-                   job->state = csv.fail() ? "failed" : "succeeded";
-                   if (csv.fail())
-                     job->error = Text{"结果文件写入失败", "writing the result file failed"};
-                   job->finished_at = store::now_timestamp();
-                 });
-               }
-               Json j;
-               j["id"] = job->id;
-               j["state"] = "queued";
-               j["location"] = "/api/v1/jobs/" + job->id;
-               HttpResponse r = json_response(202, j);
-               r.set_header("Location", "/api/v1/jobs/" + job->id);
-               return r;
-             }));
+      authed(
+          *this,
+          [this](HttpRequest& req, const RouteParams&, const Caller& c,
+                 store::Store& db) -> HttpResponse {
+            const Lang lang = request_lang(req);
+            Date as_of;
+            std::string mode;
+            if (auto bad = read_as_of_and_mode(req, as_of, mode)) return *bad;
+            Json body = Json::object();
+            if (!req.body.empty())
+              if (auto bad = read_json_body(*this, req, body)) return *bad;
+            for (auto it = body.begin(); it != body.end(); ++it)
+              if (it.key() != "policies" && it.key() != "as_of" && it.key() != "mode" &&
+                  it.key() != "save_run")
+                return Problem{422,
+                               "validation_failed",
+                               Text{"未知字段：" + it.key(), "unknown field: " + it.key()},
+                               {{it.key(), "", -1, "", "", "", "unknown field"}}}
+                    .response(lang);
+            if (body.contains("as_of")) {
+              Result<Date> d =
+                  body["as_of"].is_string()
+                      ? Date::parse(body["as_of"].get<std::string>())
+                      : Result<Date>(invalid("as_of 须为日期", "as_of must be a date"));
+              if (!d) return problem(req, 422, "validation_failed", d.error().message);
+              as_of = *d;
+            }
+            if (body.contains("mode")) {
+              if (!body["mode"].is_string() ||
+                  (body["mode"] != "application" && body["mode"] != "review"))
+                return problem(
+                    req, 422, "validation_failed",
+                    Text{"mode 须为 application 或 review", "mode must be application or review"});
+              mode = body["mode"];
+            }
+            // save_run: the outcomes are kept as a dated run (`gradus assess --save-run`; GET
+            // /api/v1/runs), of the firms in the caller's scope.
+            bool save_run = false;
+            if (body.contains("save_run")) {
+              if (!body["save_run"].is_boolean())
+                return problem(req, 422, "validation_failed",
+                               Text{"save_run 须为 true 或 false", "save_run must be a boolean"});
+              save_run = body["save_run"].get<bool>();
+            }
+            if (save_run && !has_role(c, {auth::Role::admin, auth::Role::official}))
+              return problem(req, 403, "forbidden",
+                             Text{"只有管理员和主管部门人员可以保存评价结果",
+                                  "only admins and officials may save a run"});
+            std::vector<std::shared_ptr<const Plan>> plans;
+            std::vector<std::string> specs;
+            if (body.contains("policies")) {
+              if (!body["policies"].is_array())
+                return problem(req, 422, "validation_failed",
+                               Text{"policies 须为数组", "policies must be an array"});
+              for (const Json& x : body["policies"]) {
+                if (!x.is_string())
+                  return problem(req, 422, "validation_failed",
+                                 Text{"policies 须为字符串数组", "policies must be strings"});
+                specs.push_back(x);
+              }
+            }
+            if (auto bad =
+                    plans_for(req, specs, as_of, mode, plans, "validation_failed", "policies"))
+              return *bad;
+            // Each tier's review version, for the firms that hold its title (application mode).
+            std::vector<std::shared_ptr<const Plan>> reviews;
+            for (const auto& pl : plans) reviews.push_back(review_plan(*pl));
+            Result<std::shared_ptr<const PoolSnapshot>> snap = current_pool(db);
+            if (!snap) return store_problem(req, snap.error());
+            std::vector<uint32_t> rows = rows_in_scope(c, (*snap)->pool);
+            const std::string dir = jobs_dir;
+            const unsigned threads = options.threads;
+            const std::string actor = c.user.name;
+            return start_job(
+                c, "assessment-run", "run",
+                [this, snapshot = *snap, rows = std::move(rows), plans, reviews, as_of, mode, lang,
+                 dir, threads, save_run, actor](Job* job) -> Status {
+                  const Pool pool = snapshot->pool.subset(rows);
+                  const std::string csv_path = dir + "/" + job->id + ".csv";
+                  std::ofstream csv(csv_path, std::ios::binary);
+                  std::string head(kUtf8Bom);
+                  append_csv_header(lang, head);
+                  csv << head;
+                  std::vector<const Plan*> raw;
+                  for (const auto& p : plans) raw.push_back(p.get());
+                  // Holders of a tier's title are assessed by its review version, as `gradus
+                  // assess` does (they are few: assessed one by one first).
+                  std::vector<std::unordered_map<uint32_t, AssessmentResult>> held(plans.size());
+                  for (size_t k = 0; k < plans.size(); ++k) {
+                    if (!reviews[k]) continue;
+                    for (uint32_t e = 0; e < pool.size(); ++e)
+                      if (holds_title(pool, e, as_of, {plans[k]->policy->id}))
+                        held[k].emplace(e, assess_one(*reviews[k], pool, e));
+                  }
+                  // save_run: the outcomes go into one run, chunk by chunk, as `gradus assess
+                  // --save-run` writes them (every firm under the versions the run names).
+                  std::optional<StoreLease> lease;
+                  std::optional<std::unique_ptr<store::RunWriter>> writer;
+                  if (save_run) {
+                    Result<StoreLease> l = stores->acquire();
+                    if (!l) return Status(l.error());
+                    lease.emplace(std::move(*l));
+                    store::RunInfo info;
+                    info.actor = actor;
+                    info.as_of = as_of.to_string();
+                    info.mode = mode;
+                    info.known_batch = snapshot->head;
+                    for (const Plan* p : raw)
+                      info.policies += (info.policies.empty() ? "" : ",") + p->policy->key();
+                    for (const Plan* p : raw) add_run_criteria(*p, info);
+                    Result<std::unique_ptr<store::RunWriter>> w = (*lease)->begin_run(
+                        pool, info, static_cast<uint64_t>(pool.size()) * raw.size());
+                    if (!w) return Status(w.error());
+                    writer.emplace(std::move(*w));
+                  }
+                  std::vector<std::array<size_t, 4>> counts(plans.size());
+                  std::vector<size_t> holders(plans.size());
+                  std::mutex counts_mu;
+                  const size_t batches = (pool.size() + kBatch - 1) / kBatch;
+                  constexpr size_t kChunk =
+                      64;  // batches evaluated in parallel, then written in order
+                  for (size_t chunk = 0; chunk < batches; chunk += kChunk) {
+                    const size_t last = std::min(batches, chunk + kChunk);
+                    std::vector<std::string> outs(last - chunk);
+                    std::vector<std::vector<store::StoredOutcome>> kept(writer ? last - chunk : 0);
+                    evaluate_batches(
+                        raw, pool, chunk, last, threads, [&](size_t b, const BatchView& v) {
+                          std::string& out = outs[b - chunk];
+                          if (writer)
+                            for (uint32_t i = 0; i < v.count; ++i)
+                              for (size_t k = 0; k < raw.size(); ++k)
+                                kept[b - chunk].push_back(stored_outcome(*raw[k], *v.states[k], i));
+                          std::vector<std::array<size_t, 4>> local(plans.size());
+                          std::vector<size_t> local_holders(plans.size());
+                          for (uint32_t i = 0; i < v.count; ++i) {
+                            const uint32_t e = v.begin + i;
+                            for (size_t k = 0; k < raw.size(); ++k) {
+                              auto h = held[k].find(e);
+                              if (h != held[k].end()) {
+                                ++local_holders[k];
+                                ++local[k][static_cast<size_t>(h->second.outcome)];
+                                append_csv(h->second, lang, out);
+                                continue;
+                              }
+                              AssessmentResult r = extract_result(*raw[k], pool, *v.states[k], i);
+                              ++local[k][static_cast<size_t>(r.outcome)];
+                              append_csv(r, lang, out);
+                            }
+                          }
+                          std::lock_guard l(counts_mu);
+                          for (size_t k = 0; k < raw.size(); ++k) {
+                            holders[k] += local_holders[k];
+                            for (size_t o = 0; o < 4; ++o) counts[k][o] += local[k][o];
+                          }
+                        });
+                    for (const std::string& out : outs) csv << out;
+                    for (const auto& part : kept)
+                      for (const store::StoredOutcome& o : part)
+                        if (Status st = (*writer)->add(o); !st.ok()) return st;
+                    std::lock_guard l(job->mu);
+                    job->progress = static_cast<int>(last * 99 / std::max<size_t>(1, batches));
+                  }
+                  csv.close();
+                  Json per_policy = Json::array();
+                  for (size_t k = 0; k < plans.size(); ++k) {
+                    Json pj;
+                    pj["policy"] = plans[k]->policy->key();
+                    pj["title"] = in_lang(plans[k]->policy->title, lang);
+                    pj["outcomes"] = outcome_counts_json(counts[k]);
+                    pj["holders_by_review"] = holders[k];
+                    per_policy.push_back(std::move(pj));
+                  }
+                  Result<int64_t> run = int64_t{0};
+                  if (writer) run = (*writer)->commit();
+                  if (!run) return Status(run.error());
+                  if (csv.fail())
+                    return error(StatusCode::io_error, "结果文件写入失败",
+                                 "writing the result file failed");
+                  std::lock_guard l(job->mu);
+                  job->summary["enterprises"] = pool.size();
+                  job->summary["as_of"] = as_of.to_string();
+                  job->summary["mode"] = mode;
+                  job->summary["known_batch"] = snapshot->head;
+                  job->summary["policies"] = std::move(per_policy);
+                  if (writer) job->summary["run"] = *run;
+                  job->files["csv"] = csv_path;
+                  // The workbook is made from the CSV when first asked for (GET
+                  // …/result?format=xlsx).
+                  job->files["xlsx"] = "";
+                  return Status::ok_status();
+                });
+          }));
 
   auto find_job = [this](const Caller& c, const std::string& id) -> std::shared_ptr<Job> {
     std::lock_guard lock(jobs_mu);
@@ -435,7 +466,9 @@ void Api::State::add_pool_routes() {
                  // Made once, from the run's CSV, on the first request for it.
                  const std::string xlsx_path =
                      job->files["csv"].substr(0, job->files["csv"].size() - 4) + ".xlsx";
-                 Status made = csv_file_to_xlsx(job->files["csv"], xlsx_path, request_lang(req));
+                 Status made =
+                     csv_file_to_xlsx(job->files["csv"], xlsx_path,
+                                      job->xlsx_sheet.in(request_lang(req)), job->xlsx_numbers);
                  if (!made.ok()) return problem_from_status(req, made);
                  it->second = xlsx_path;
                }

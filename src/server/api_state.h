@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -90,7 +91,10 @@ struct Job {
   std::string finished_at;
   Json summary;
   Text error;
-  std::map<std::string, std::string> files;  // format (csv, xlsx) → path
+  std::map<std::string, std::string> files;  // format (csv, xlsx) → path ("": made on demand)
+  // How the workbook is made from the CSV on demand: its sheet and the columns that are numbers.
+  Text xlsx_sheet{"评价结果", "results"};
+  std::vector<size_t> xlsx_numbers{7};  // the score (append_csv_header)
 };
 
 struct Api::State {
@@ -131,15 +135,23 @@ struct Api::State {
                                         std::vector<std::shared_ptr<const Plan>>& plans,
                                         const std::string& code = "invalid_parameter",
                                         const std::string& field = "policy");
-  // A tier's review version, by which a holder of its title is assessed in application mode (as
-  // `gradus assess` does); null when that does not apply.
-  std::shared_ptr<const Plan> review_plan(const Plan& plan, Date as_of, const std::string& mode);
+  // A tier's review version, by which a holder of its title is assessed in application mode
+  // (holder_review_policy, as `gradus assess` does), compiled and cached; null when that does not
+  // apply.
+  std::shared_ptr<const Plan> review_plan(const Plan& plan);
+
+  // Starts `work` on a thread of its own as a job of the caller's (its id "PREFIX-N-…"); the job
+  // succeeds when work returns ok, else fails with its message. Work sets the job's progress,
+  // summary and files under job->mu. Answers 202 with the Location of GET /api/v1/jobs/{id}.
+  HttpResponse start_job(const Caller& c, const std::string& kind, const std::string& prefix,
+                         std::function<Status(Job*)> work);
 
   void register_routes();
   void add_session_routes();
   void add_enterprise_routes();
   void add_pool_routes();
   void add_admin_routes();
+  void add_report_routes();
 };
 
 // --- helpers shared by the handlers (api.cpp) ---
@@ -179,6 +191,12 @@ struct FirmRead {
 std::optional<HttpResponse> begin_firm_read(Api::State& s, const HttpRequest& req,
                                             const RouteParams& p, const Caller& c, store::Store& db,
                                             FirmRead& out);
+// The firms of GET /api/v1/enterprises (and of its export), in the caller's scope, filtered by
+// ?region= ?park= ?industry= ?q= ?title= ?policy=&outcome= ?size_class= and sorted by ?sort=;
+// a 422 for a filter that cannot be read.
+std::optional<HttpResponse> listed_rows(Api::State& s, const HttpRequest& req, const Caller& c,
+                                        const Pool& pool, Date as_of, const std::string& mode,
+                                        std::vector<uint32_t>& rows);
 // The comma-separated list of ?policy= (empty when absent).
 std::vector<std::string> policy_param(const HttpRequest& req);
 // A firm of the pool by USCC, in the caller's scope; 404 otherwise (existence is not revealed).

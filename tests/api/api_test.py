@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -230,7 +231,38 @@ def route_requests(w):
         ("GET", "/api/v1/users"): (lambda c: c.get("/api/v1/users"), 200, ["items", "total"]),
         ("POST", "/api/v1/users"): (lambda c: c.request("POST", "/api/v1/users", {"name": "added%d" % time.monotonic_ns(), "role": "reviewer", "level": "province", "password": PASSWORD}), 201, ["name", "role"]),
         ("PATCH", "/api/v1/users/{name}"): (lambda c: c.request("PATCH", "/api/v1/users/rev", {"level": "province"}), 200, ["name", "role"]),
+        ("GET", "/api/v1/export"): (lambda c: c.get("/api/v1/export", format="xlsx", park=w.park), 200, None),
+        ("GET", "/api/v1/import-template"): (lambda c: c.get("/api/v1/import-template"), 200, None),
+        ("GET", "/api/v1/runs"): (lambda c: c.get("/api/v1/runs"), 200, ["items"]),
+        ("GET", "/api/v1/runs/{before}/diff/{after}"): (lambda c: c.get("/api/v1/runs/%d/diff/%d" % saved_runs(c)), 200, ["before", "after", "outcome_changes", "items"]),
+        ("POST", "/api/v1/title-imports"): (lambda c: c.request("POST", "/api/v1/title-imports", title_list(w, [w.firm_a]), {"Content-Type": "text/csv"}, {"dry_run": "true"}), 200, ["rows", "counts", "report", "titles"]),
+        ("GET", "/api/v1/audit/verify"): (lambda c: c.get("/api/v1/audit/verify"), 200, ["ok", "entries", "head_hash"]),
+        ("POST", "/api/v1/gap-reports"): (lambda c: c.request("POST", "/api/v1/gap-reports", {"policies": ["srdi-sme"], "summary": True}), 202, ["id", "state", "location"]),
     }
+
+
+def saved_runs(c):
+    """Two saved runs of srdi-sme (their numbers)."""
+    ids = []
+    for _ in range(2):
+        r = c.request("POST", "/api/v1/assessment-runs", {"policies": ["srdi-sme"], "save_run": True})
+        if r.status != 202:
+            raise Failure("saving a run failed:\n" + r.describe())
+        job = wait_job(c, r.header("Location"))
+        if job.json.get("state") != "succeeded" or "run" not in job.json.get("summary", {}):
+            raise Failure("the saved run's job did not succeed with a run number:\n" + job.describe())
+        ids.append(job.json["summary"]["run"])
+    return tuple(ids)
+
+
+def title_list(w, firms, tier="专精特新中小企业", year="2025"):
+    """A published list naming `firms` (by their names in the pool) and one firm nobody has."""
+    names = {f["uscc"]: f["name"] for f in w.firms}
+    rows = ["企业名称,称号,批次,年度,省份"]
+    for u in firms:
+        rows.append("%s,%s,%s年第一批,%s,江苏省" % (names[u], tier, year, year))
+    rows.append("无此企业有限公司,%s,%s年第一批,%s,江苏省" % (tier, year, year))
+    return ("\n".join(rows) + "\n").encode("utf-8")
 
 
 def read_sample(w, name):
@@ -544,6 +576,164 @@ def test_access(w, check):
     a_etag = a.get("/api/v1/enterprises/" + w.firm_a).header("ETag")
     r = a.request("PATCH", "/api/v1/enterprises/" + w.firm_a, {"titles": [{"tier": "srdi-sme", "since": "2025-01-01"}]}, {"If-Match": a_etag})
     check.problem(r, 403, "forbidden", "an enterprise user sets its own titles")
+
+
+# --- the CLI's other commands through the API: export, template, runs, title lists, audit, gaps ---
+
+def csv_usccs(text, column=0):
+    """The USCCs of a CSV's first column (after the header)."""
+
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    return [r[column] for r in rows[1:] if r]
+
+
+def test_reports(w, check):
+    check.begin("export, template, runs, title lists, audit verify, gap reports")
+    en = Client(w.server.url, token=w.admin_token, lang="en")
+    # Export: exactly the firms the same list shows, in scope, in its order.
+    for name, expected in [("admin", {f["uscc"] for f in w.firms}), ("parkofficial", w.park_firms), ("firma", {w.firm_a})]:
+        c = w.users[name]
+        r = c.get("/api/v1/export", format="csv", sort="-uscc")
+        if check.status(r, 200, "%s exports the enterprises table" % name):
+            got = csv_usccs(r.text)
+            check.ok(set(got) == expected and len(got) == len(expected), "%s's export holds %d firms, expected %d (extra %s)" %
+                     (name, len(got), len(expected), sorted(set(got) - expected)[:3]), r)
+            check.ok(got == sorted(got, reverse=True), "%s's export is not in the list's order (sort=-uscc)" % name, r)
+            check.ok("attachment" in (r.header("Content-Disposition") or ""), "the export is not an attachment", r)
+    listed = [f["uscc"] for f in w.all_firms(w.admin, region=w.region, sort="uscc")]
+    r = w.admin.get("/api/v1/export", format="csv", region=w.region, sort="uscc")
+    check.ok(r.status == 200 and csv_usccs(r.text) == listed, "the export with region=%s differs from the list" % w.region, r)
+    r = en.get("/api/v1/export", format="csv", table="assessment", with_assessment="srdi-sme", park=w.park)
+    if check.status(r, 200, "export with an assessment column"):
+        head = r.text.lstrip("\ufeff").split("\n", 1)[0]
+        check.ok("srdi-sme" in head and "outcome" in head, "the assessment table lacks the policy's outcome column: %r" % head[:200], r)
+        check.ok(set(csv_usccs(r.text)) == w.park_firms, "the assessment table's firms differ from the park's", r)
+    r = w.admin.get("/api/v1/export", format="xlsx", park=w.park)
+    check.ok(r.status == 200 and r.body[:2] == b"PK" and "spreadsheetml" in (r.header("Content-Type") or ""), "the xlsx export is no workbook", r)
+    r = w.admin.get("/api/v1/export", format="csv", table="../etc/passwd")
+    check.problem(r, 422, "invalid_parameter", "export of an unknown table")
+    r = w.admin.get("/api/v1/export", format="pdf")
+    check.problem(r, 422, "invalid_parameter", "export as pdf")
+    r = w.admin.get("/api/v1/export", format="csv", with_assessment="no-such-policy")
+    check.problem(r, 422, "invalid_parameter", "export with an unknown policy")
+    r = w.admin.get("/api/v1/export", format="csv", known_at="2000-01-01")
+    check.problem(r, 422, "invalid_parameter", "export known at a time before any data")
+    # The template: the CLI's workbook.
+    for name in ("firma", "rev"):
+        r = w.users[name].get("/api/v1/import-template")
+        check.ok(r.status == 200 and r.body[:2] == b"PK", "%s cannot download the import template" % name, r)
+    cli_template = os.path.join(w.work, "template.xlsx")
+    subprocess.run([w.gradus, "template", "--output", cli_template, "--lang", "en"], check=True, capture_output=True)
+    import zipfile
+    api_sheets = sorted(zipfile.ZipFile(io.BytesIO(en.get("/api/v1/import-template").body)).namelist())
+    cli_sheets = sorted(zipfile.ZipFile(cli_template).namelist())
+    check.ok(api_sheets == cli_sheets, "the API's template has other parts than the CLI's: %s vs %s" % (api_sheets, cli_sheets))
+
+    # Saved runs: a change between two runs shows in the diff, the same as the CLI's, in scope only.
+    r1 = en.request("POST", "/api/v1/assessment-runs", {"policies": ["srdi-sme"], "save_run": True})
+    j1 = wait_job(en, r1.header("Location"))
+    # Make one park firm miss another srdi-sme criterion for sure: main-business revenue of 1 (万元)
+    # is far below 80 % of its revenue last year.
+    r = patch_fact(w.admin, w.firm_a, "2025", 1, field="main_revenue")
+    check.status(r, 200, "admin edits a park firm between two runs")
+    r2 = en.request("POST", "/api/v1/assessment-runs", {"policies": ["srdi-sme"], "save_run": True})
+    j2 = wait_job(en, r2.header("Location"))
+    a, b = j1.json.get("summary", {}).get("run"), j2.json.get("summary", {}).get("run")
+    if check.ok(isinstance(a, int) and isinstance(b, int) and b > a, "saved runs have no numbers: %r %r" % (a, b), j2):
+        r = w.admin.get("/api/v1/runs")
+        ids = [x["id"] for x in r.json.get("items", [])] if r.status == 200 else []
+        check.ok(a in ids and b in ids, "GET /runs does not list runs %d and %d" % (a, b), r)
+        runs_cli = w.cli.run("runs", "list").stdout
+        check.ok("run %d " % b in runs_cli, "the CLI does not list the API's run %d" % b)
+        d = en.get("/api/v1/runs/%d/diff/%d" % (a, b))
+        if check.status(d, 200, "runs diff"):
+            check.ok(any(x["uscc"] == w.firm_a for x in d.json.get("items", [])), "the diff misses the edited firm %s" % w.firm_a, d)
+        api_csv = en.get("/api/v1/runs/%d/diff/%d" % (a, b), format="csv")
+        cli_csv = w.cli.run("runs", "diff", str(a), str(b), "--format", "csv").stdout
+        check.ok(api_csv.status == 200 and api_csv.text.replace("\r\n", "\n") == cli_csv, "the API's run diff CSV differs from `gradus runs diff`", api_csv)
+        x = en.get("/api/v1/runs/%d/diff/%d" % (a, b), format="xlsx")
+        check.ok(x.status == 200 and x.body[:2] == b"PK", "the run diff as xlsx is no workbook", x)
+        po = w.users["parkofficial"].get("/api/v1/runs/%d/diff/%d" % (a, b))
+        if check.status(po, 200, "the park official's runs diff"):
+            got = {i["uscc"] for i in po.json.get("items", [])}
+            check.ok(got <= w.park_firms and w.firm_a in got, "the park official's diff shows %s" % sorted(got)[:5], po)
+        check.problem(en.get("/api/v1/runs/%d/diff/999999" % a), 404, "not_found", "diff with a missing run")
+        check.problem(en.get("/api/v1/runs/x/diff/1"), 404, "not_found", "diff with a run that is no number")
+    for name in ("firma", "rev"):
+        check.problem(w.users[name].get("/api/v1/runs"), 403, "forbidden", "%s lists saved runs" % name)
+        r = w.users[name].request("POST", "/api/v1/assessment-runs", {"policies": ["srdi-sme"], "save_run": True})
+        check.problem(r, 403, "forbidden", "%s saves a run" % name)
+    r = w.admin.request("POST", "/api/v1/assessment-runs", {"save_run": "yes"})
+    check.problem(r, 422, "validation_failed", "save_run that is no boolean")
+
+    # A published title list: matched within the caller's scope; written as one batch.
+    body = title_list(w, [w.firm_a, w.outside])
+    po = w.users["parkofficial"].request("POST", "/api/v1/title-imports", body, {"Content-Type": "text/csv"}, {"dry_run": "true"})
+    if check.status(po, 200, "the park official's dry run of a title list"):
+        matched = {x["uscc"] for x in po.json.get("report", []) if x.get("uscc")}
+        check.ok(matched == {w.firm_a}, "the park official's list matched %s, expected only %s" % (sorted(matched), w.firm_a), po)
+        check.ok(po.json.get("counts", {}).get("unmatched") == 2, "the firm outside the park and the unknown firm are not both unmatched", po)
+    r = en.request("POST", "/api/v1/title-imports", body, {"Content-Type": "text/csv"}, {"filename": "第一批.csv"})
+    if check.status(r, 201, "admin imports a title list"):
+        check.ok(r.json.get("titles") == 2 and r.json.get("batch", 0) > 0, "admin's list wrote %r titles" % r.json.get("titles"), r)
+        g = w.admin.get("/api/v1/enterprises/" + w.outside)
+        check.ok(any(t.get("tier") == "srdi-sme" for t in g.json.get("titles", [])), "the imported title is not on the firm", g)
+        h = w.admin.get("/api/v1/enterprises/%s/history" % w.outside)
+        check.ok("第一批.csv" in h.text, "the firm's history does not name the list's file", h)
+    r = en.request("POST", "/api/v1/title-imports", body, {"Content-Type": "text/csv"})
+    check.ok(r.status == 200 and r.json.get("batch") == 0, "importing the same list twice wrote a batch", r)
+    for name in ("firma", "rev"):
+        r = w.users[name].request("POST", "/api/v1/title-imports", body, {"Content-Type": "text/csv"})
+        check.problem(r, 403, "forbidden", "%s imports a title list" % name)
+    r = w.admin.request("POST", "/api/v1/title-imports", b"{}", {"Content-Type": "application/json"})
+    check.problem(r, 415, "unsupported_media_type", "a title list as JSON")
+    r = w.admin.request("POST", "/api/v1/title-imports", b"PK\x03\x04broken", {"Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+    check.problem(r, 422, "import_failed", "a broken workbook as title list")
+
+    # Audit verification: the CLI's verdict and head hash.
+    r = w.admin.get("/api/v1/audit/verify")
+    if check.status(r, 200, "audit verify"):
+        check.ok(r.json.get("ok") is True, "the audit chain of an untouched store does not verify", r)
+        cli = w.cli.run("audit", "verify").stdout
+        check.ok(r.json.get("head_hash", "-") in cli, "the API's head hash is not the CLI's", r)
+        bad = w.admin.get("/api/v1/audit/verify", expect_head="0" * 64)
+        check.ok(bad.status == 200 and bad.json.get("ok") is False and bad.json.get("problem"), "a wrong expect_head verifies", bad)
+    for name in ("parkofficial", "firma", "rev"):
+        check.problem(w.users[name].get("/api/v1/audit/verify"), 403, "forbidden", "%s verifies the audit log" % name)
+
+    # The whole pool's gap report: the CLI's CSV, over the caller's scope.
+    po = Client(w.server.url, lang="en").login("parkofficial", PASSWORD)
+    r = po.request("POST", "/api/v1/gap-reports", {"policies": ["srdi-sme"], "summary": True, "as_of": "2026-06-30"})
+    if check.status(r, 202, "the park official's gap report"):
+        job = wait_job(po, r.header("Location"))
+        check.ok(job.json.get("state") == "succeeded" and job.json.get("kind") == "gap-report", "the gap report job failed", job)
+        got = po.get(r.header("Location") + "/result", format="csv")
+        if check.status(got, 200, "the gap report's CSV"):
+            firms = set(csv_usccs(got.text))
+            check.ok(firms == w.park_firms, "the park official's gap report covers %d firms, expected %d" % (len(firms), len(w.park_firms)), got)
+            cli = w.cli.run("gap", "--all", "--summary", "--policy", "srdi-sme", "--as-of", "2026-06-30", "--park", w.park).stdout
+            check.ok(got.text == cli, "the API's gap report differs from `gradus gap --all --summary --park`", got)
+        x = po.get(r.header("Location") + "/result", format="xlsx")
+        check.ok(x.status == 200 and x.body[:2] == b"PK", "the gap report as xlsx is no workbook", x)
+    r = po.request("POST", "/api/v1/gap-reports", {"policies": ["no-such-tier"]})
+    check.problem(r, 422, "validation_failed", "a gap report of an unknown tier")
+    r = po.request("POST", "/api/v1/gap-reports", {"summary": 1})
+    check.problem(r, 422, "validation_failed", "a gap report with summary that is no boolean")
+    r = w.users["firmb"].request("POST", "/api/v1/gap-reports", {"policies": ["srdi-sme"], "summary": True})
+    if check.status(r, 202, "an enterprise user's gap report"):
+        job = wait_job(w.users["firmb"], r.header("Location"))
+        got = w.users["firmb"].get(r.header("Location") + "/result")
+        check.ok(set(csv_usccs(got.text)) == {w.firm_b}, "firmb's gap report names other firms", got)
+
+    # An edit that contradicts a stored fact is refused as an edit (not "the file").
+    firm = en.get("/api/v1/enterprises/" + w.firm_b).json
+    year = next((y for y, f in sorted(firm.get("years", {}).items()) if f.get("main_revenue") not in (None, "", 0, "0")), None)
+    if check.ok(year is not None, "firmb has no year with main_revenue", None):
+        r = patch_fact(en, w.firm_b, year, 0.5)
+        if check.problem(r, 422, "validation_failed", "an edit making revenue less than main_revenue"):
+            check.ok("nothing was changed" in r.json.get("detail", "") and "file" not in r.json.get("detail", ""),
+                     "the refused edit's detail speaks of a file: %r" % r.json.get("detail"), r)
+            check.ok(any(e.get("column", "").startswith("revenue") for e in r.json.get("errors", [])), "the refused edit names no revenue column", r)
 
 
 # --- If-Match ---
@@ -1162,7 +1352,7 @@ def main():
         return 2
     w = World(*sys.argv[1:5])
     check = Checks()
-    tests = [test_sessions, run_routes, test_openapi, test_access, test_if_match, test_imports, test_jobs,
+    tests = [test_sessions, run_routes, test_openapi, test_access, test_reports, test_if_match, test_imports, test_jobs,
              test_bad_input, test_two_processes, test_concurrent_writers, test_metrics_and_log,
              test_documented_answers, test_slow_client_cut_off, test_sigterm, test_sigkill]
     only = os.environ.get("API_TEST_ONLY")

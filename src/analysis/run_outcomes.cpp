@@ -1,6 +1,6 @@
 // stored_outcome: a firm's outcome, score, result and blocking criteria from the batch state
 // (see run_outcomes.h).
-#include "cli/run_outcomes.h"
+#include "analysis/run_outcomes.h"
 
 #include <charconv>
 #include <vector>
