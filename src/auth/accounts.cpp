@@ -546,6 +546,26 @@ Status Accounts::logout(std::string_view token) {
   return store_.connection().run("DELETE FROM sessions WHERE token_hash = ?", p);
 }
 
+Result<std::vector<Accounts::TokenInfo>> Accounts::tokens(std::string_view user) {
+  const SqlParam p[] = {std::string(user)};
+  auto rows = store_.connection().query(
+      "SELECT label, created_at, last_used_at, revoked FROM api_tokens WHERE user_name = ? "
+      "ORDER BY id",
+      p);
+  if (!rows) return rows.error();
+  std::vector<TokenInfo> out;
+  while ((*rows)->next()) {
+    TokenInfo t;
+    t.label = (*rows)->text(0);
+    t.created_at = (*rows)->text(1);
+    t.last_used_at = (*rows)->text(2);
+    t.revoked = (*rows)->integer(3) != 0;
+    out.push_back(std::move(t));
+  }
+  if (Status s = finish(**rows); !s.ok()) return s;
+  return out;
+}
+
 Result<std::string> Accounts::create_token(std::string_view user, std::string_view label,
                                            std::string_view actor) {
   if (!valid_name(user)) return bad_name(user);

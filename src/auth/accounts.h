@@ -128,6 +128,12 @@ class Accounts {
   // The user of an unrevoked token (nullopt when unknown, revoked, or its user disabled); records
   // the time of use in last_used_at (to the minute: written at most once a minute).
   Result<std::optional<User>> token_user(std::string_view token);
+  // The user's tokens, oldest first (labels and times only: the secrets are not kept).
+  struct TokenInfo {
+    std::string label, created_at, last_used_at;  // last_used_at "" when never used
+    bool revoked = false;
+  };
+  Result<std::vector<TokenInfo>> tokens(std::string_view user);
   // Revokes the user's unrevoked token of that label (not_found when there is none).
   Status revoke_token(std::string_view user, std::string_view label, std::string_view actor);
 
@@ -157,13 +163,14 @@ class Accounts {
   //             retry. A claim left by a crashed process is taken over after `stale_after`.
   struct Claim {
     enum class Kind { run, replay, running } kind = Kind::run;
-    std::string token;               // run: identifies this claim for complete/release
+    std::string token;                     // run: identifies this claim for complete/release
     std::optional<StoredResponse> stored;  // replay
   };
-  Result<Claim> claim_response(std::string_view user, std::string_view key, std::string_view request_hash,
+  Result<Claim> claim_response(std::string_view user, std::string_view key,
+                               std::string_view request_hash,
                                std::chrono::seconds stale_after = std::chrono::minutes(10));
-  Status complete_response(std::string_view user, std::string_view key, const std::string& claim_token,
-                           const StoredResponse& r);
+  Status complete_response(std::string_view user, std::string_view key,
+                           const std::string& claim_token, const StoredResponse& r);
   Status release_claim(std::string_view user, std::string_view key, const std::string& claim_token);
 
  private:

@@ -111,7 +111,8 @@ usage / 用法:
   gradus user add NAME --role admin|official|reviewer|enterprise [--regions CODES] [--parks NAMES]
                 [--level park|county|city|province|ministry] [--uscc CODE] --password-stdin
   gradus user passwd NAME --password-stdin | user disable NAME | user enable NAME
-  gradus user list [--format text|json] | user token NAME [--label L] | user revoke-token NAME --label L
+  gradus user list [--format text|json] | user token NAME [--label L] | user tokens NAME
+  gradus user revoke-token NAME --label L
       The accounts of the server (gradus serve). An official is scoped to region codes (2, 4 or
       6 digits) and/or parks (comma-separated), a reviewer has a level, an enterprise user its
       USCC. The password is the first line of standard input (at least 10 characters); a token

@@ -66,7 +66,8 @@ std::string scope_text(const auth::User& u) {
 int cmd_user(int argc, char** argv) {
   if (argc < 3)
     return usage_error(
-        "user needs a subcommand: add, passwd, disable, enable, list, token, revoke-token");
+        "user needs a subcommand: add, passwd, disable, enable, list, token, tokens, "
+        "revoke-token");
   const std::string sub = argv[2];
   Args a = parse_args(
       argc, argv, 3,
@@ -79,7 +80,7 @@ int cmd_user(int argc, char** argv) {
   const bool zh = lang == Lang::zh;
   const bool needs_name = sub != "list";
   if (sub != "add" && sub != "passwd" && sub != "disable" && sub != "enable" && sub != "list" &&
-      sub != "token" && sub != "revoke-token") {
+      sub != "token" && sub != "tokens" && sub != "revoke-token") {
     return usage_error("unknown user subcommand '" + sub + "'");
   }
   if (needs_name && a.positional.size() != 1) return usage_error("user " + sub + " needs one NAME");
@@ -167,6 +168,24 @@ int cmd_user(int argc, char** argv) {
     std::cerr << (zh ? "用户 " + name + " 的 API 令牌（标签 " + label + "），只显示这一次：\n"
                      : "API token of " + name + " (label " + label + "), shown this once:\n");
     std::cout << *token << "\n";
+    return kOk;
+  }
+  if (sub == "tokens") {
+    Result<std::optional<auth::User>> found = accounts.find_user(name);
+    if (!found) return report(found.error(), lang);
+    if (!*found) {
+      std::cerr << (zh ? "gradus: 没有用户 " + name + "\n" : "gradus: no user " + name + "\n");
+      return kFailed;
+    }
+    Result<std::vector<auth::Accounts::TokenInfo>> tokens = accounts.tokens(name);
+    if (!tokens) return report(tokens.error(), lang);
+    if (tokens->empty()) std::cout << (zh ? "没有令牌\n" : "no tokens\n");
+    for (const auto& t : *tokens) {
+      std::cout << t.label << "  " << (zh ? "创建于 " : "created ") << t.created_at << "  "
+                << (t.last_used_at.empty() ? (zh ? "未使用" : "never used")
+                                           : (zh ? "最近使用 " : "last used ") + t.last_used_at)
+                << (t.revoked ? (zh ? "  [已吊销]" : "  [revoked]") : "") << "\n";
+    }
     return kOk;
   }
   // revoke-token

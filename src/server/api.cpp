@@ -583,7 +583,8 @@ RouteHandler authed(Api::State& s, AuthedHandler h) {
     if (!claim_token.empty()) {
       // A server error may be worth retrying under the same key: the claim is released.
       if (r.status < 500 && r.file_path.empty()) {
-        auth::Accounts::StoredResponse keep{request_hash, r.status, r.content_type, r.body};
+        auth::Accounts::StoredResponse keep{request_hash, r.status, r.content_type,
+                                            r.replay_body.value_or(r.body)};
         (void)accounts.complete_response(caller->user.name, key, claim_token, keep);
       } else {
         (void)accounts.release_claim(caller->user.name, key, claim_token);

@@ -189,6 +189,88 @@ void Api::State::add_admin_routes() {
                       if (!now || !*now) return problem(req, 404, "not_found");
                       return json_response(200, user_to_json(**now));
                     }));
+
+  // A user's API tokens (`gradus user token|revoke-token`): listed by label, created (the secret
+  // shown once, in this answer only), revoked.
+  router.add("GET", "/api/v1/users/{name}/tokens",
+             authed(*this,
+                    [this](HttpRequest& req, const RouteParams& p, const Caller& c,
+                           store::Store& db) -> HttpResponse {
+                      if (auto no = admin_only(req, c)) return *no;
+                      auth::Accounts accounts(db, options.accounts);
+                      Result<std::optional<auth::User>> found = accounts.find_user(p.at("name"));
+                      if (!found) return store_problem(req, found.error());
+                      if (!*found) return problem(req, 404, "not_found");
+                      Result<std::vector<auth::Accounts::TokenInfo>> tokens =
+                          accounts.tokens(p.at("name"));
+                      if (!tokens) return store_problem(req, tokens.error());
+                      Json items = Json::array();
+                      for (const auto& t : *tokens) {
+                        Json x;
+                        x["label"] = clean_utf8(t.label);
+                        x["created_at"] = t.created_at;
+                        x["last_used_at"] =
+                            t.last_used_at.empty() ? Json(nullptr) : Json(t.last_used_at);
+                        x["revoked"] = t.revoked;
+                        items.push_back(std::move(x));
+                      }
+                      Json j;
+                      j["items"] = std::move(items);
+                      return json_response(200, j);
+                    }));
+  router.add(
+      "POST", "/api/v1/users/{name}/tokens",
+      authed(*this,
+             [this](HttpRequest& req, const RouteParams& p, const Caller& c,
+                    store::Store& db) -> HttpResponse {
+               if (auto no = admin_only(req, c)) return *no;
+               Json body;
+               if (auto bad = read_json_body(*this, req, body)) return *bad;
+               for (auto it = body.begin(); it != body.end(); ++it)
+                 if (it.key() != "label")
+                   return problem(req, 422, "validation_failed",
+                                  Text{"未知字段：" + it.key(), "unknown field: " + it.key()});
+               if (!body.contains("label") || !body["label"].is_string())
+                 return problem(
+                     req, 422, "validation_failed",
+                     Text{"缺少 label（令牌的标签）", "label (the token's label) is required"});
+               auth::Accounts accounts(db, options.accounts);
+               Result<std::optional<auth::User>> found = accounts.find_user(p.at("name"));
+               if (!found) return store_problem(req, found.error());
+               if (!*found) return problem(req, 404, "not_found");
+               const std::string label = body["label"].get<std::string>();
+               Result<std::string> token = accounts.create_token(p.at("name"), label, c.user.name);
+               if (!token) {
+                 if (token.error().code == StatusCode::failed_precondition)
+                   return problem(req, 409, "conflict", token.error().message);
+                 return problem_from_status(req, token.error());
+               }
+               Json j;
+               j["user"] = p.at("name");
+               j["label"] = label;
+               j["token"] = *token;
+               HttpResponse r = json_response(201, j);
+               // A replay under the same Idempotency-Key does not show the secret again (only its
+               // hash is kept anywhere).
+               j["token"] = nullptr;
+               r.replay_body = j.dump();
+               r.set_header("Cache-Control", "no-store");
+               return r;
+             }));
+  router.add("DELETE", "/api/v1/users/{name}/tokens/{label}",
+             authed(*this,
+                    [this](HttpRequest& req, const RouteParams& p, const Caller& c,
+                           store::Store& db) -> HttpResponse {
+                      if (auto no = admin_only(req, c)) return *no;
+                      auth::Accounts accounts(db, options.accounts);
+                      Status s = accounts.revoke_token(p.at("name"), p.at("label"), c.user.name);
+                      if (!s.ok()) {
+                        if (s.code == StatusCode::not_found)
+                          return problem(req, 404, "not_found", s.message);
+                        return problem_from_status(req, s);
+                      }
+                      return HttpResponse::json(204, "");
+                    }));
 }
 
 }  // namespace gradus::server

@@ -45,6 +45,9 @@ struct HttpResponse {
   std::string body;
   // A file to send as the body instead of `body` (downloads); empty for none.
   std::string file_path;
+  // What a replay of this request under its Idempotency-Key answers instead of `body` (an answer
+  // holding a secret shown once keeps a copy without it); nullopt: `body`.
+  std::optional<std::string> replay_body;
   // Not sent: for the access log and the metrics — the caller's name and the route's pattern.
   std::string user;
   std::string route;

@@ -231,6 +231,9 @@ def route_requests(w):
         ("GET", "/api/v1/users"): (lambda c: c.get("/api/v1/users"), 200, ["items", "total"]),
         ("POST", "/api/v1/users"): (lambda c: c.request("POST", "/api/v1/users", {"name": "added%d" % time.monotonic_ns(), "role": "reviewer", "level": "province", "password": PASSWORD}), 201, ["name", "role"]),
         ("PATCH", "/api/v1/users/{name}"): (lambda c: c.request("PATCH", "/api/v1/users/rev", {"level": "province"}), 200, ["name", "role"]),
+        ("GET", "/api/v1/users/{name}/tokens"): (lambda c: c.get("/api/v1/users/firmb/tokens"), 200, ["items"]),
+        ("POST", "/api/v1/users/{name}/tokens"): (lambda c: c.request("POST", "/api/v1/users/firmb/tokens", {"label": "t%d" % time.monotonic_ns()}), 201, ["user", "label", "token"]),
+        ("DELETE", "/api/v1/users/{name}/tokens/{label}"): (lambda c: c.request("DELETE", "/api/v1/users/firmb/tokens/" + c.request("POST", "/api/v1/users/firmb/tokens", {"label": "d%d" % time.monotonic_ns()}).json["label"]), 204, None),
         ("GET", "/api/v1/export"): (lambda c: c.get("/api/v1/export", format="xlsx", park=w.park), 200, None),
         ("GET", "/api/v1/import-template"): (lambda c: c.get("/api/v1/import-template"), 200, None),
         ("GET", "/api/v1/runs"): (lambda c: c.get("/api/v1/runs"), 200, ["items"]),
@@ -724,6 +727,36 @@ def test_reports(w, check):
         job = wait_job(w.users["firmb"], r.header("Location"))
         got = w.users["firmb"].get(r.header("Location") + "/result")
         check.ok(set(csv_usccs(got.text)) == {w.firm_b}, "firmb's gap report names other firms", got)
+
+    # API tokens by an admin: shown once (not in a replay), listed, revoked.
+    r = w.admin.request("POST", "/api/v1/users/firma/tokens", {"label": "erp"}, {"Idempotency-Key": "token-erp"})
+    if check.status(r, 201, "admin creates a token for firma"):
+        token = r.json.get("token") or ""
+        check.ok(token.startswith("gradus_") and len(token) == 71, "the new token looks wrong: %r" % token[:12], r)
+        again = w.admin.request("POST", "/api/v1/users/firma/tokens", {"label": "erp"}, {"Idempotency-Key": "token-erp"})
+        check.ok(again.status == 201 and again.header("Idempotent-Replayed") == "true" and again.json.get("token") is None,
+                 "the replayed token answer shows the secret again", again)
+        tc = Client(w.server.url, token=token)
+        me = tc.get("/api/v1/session")
+        check.ok(me.status == 200 and me.json.get("user", {}).get("name") == "firma", "the new token is not firma's", me)
+        check.problem(tc.get("/api/v1/enterprises/" + w.firm_b), 404, "not_found", "firma's token reads firmb")
+        listed = w.admin.get("/api/v1/users/firma/tokens")
+        erp = [t for t in listed.json.get("items", []) if t.get("label") == "erp"]
+        check.ok(len(erp) == 1 and erp[0].get("last_used_at") and not erp[0].get("revoked"), "the token list does not show erp as used", listed)
+        check.ok(token not in listed.text, "the token list shows the secret", listed)
+        check.problem(w.admin.request("POST", "/api/v1/users/firma/tokens", {"label": "erp"}), 409, "conflict", "a second live token with the same label")
+        r = w.admin.request("DELETE", "/api/v1/users/firma/tokens/erp")
+        check.status(r, 204, "admin revokes the token")
+        check.problem(tc.get("/api/v1/session"), 401, "unauthenticated", "the revoked token")
+        check.problem(w.admin.request("DELETE", "/api/v1/users/firma/tokens/erp"), 404, "not_found", "revoking it again")
+    check.problem(w.admin.get("/api/v1/users/nobody/tokens"), 404, "not_found", "tokens of an unknown user")
+    check.problem(w.admin.request("POST", "/api/v1/users/firma/tokens", {"label": ""}), 422, "validation_failed", "an empty label")
+    check.problem(w.admin.request("POST", "/api/v1/users/firma/tokens", {"label": "x", "secret": 1}), 422, "validation_failed", "an unknown field")
+    for name in ("parkofficial", "firma", "rev"):
+        c = w.users[name]
+        check.problem(c.get("/api/v1/users/firma/tokens"), 403, "forbidden", "%s lists tokens" % name)
+        check.problem(c.request("POST", "/api/v1/users/%s/tokens" % name, {"label": "mine"}), 403, "forbidden", "%s makes itself a token" % name)
+        check.problem(c.request("DELETE", "/api/v1/users/firma/tokens/erp"), 403, "forbidden", "%s revokes a token" % name)
 
     # An edit that contradicts a stored fact is refused as an edit (not "the file").
     firm = en.get("/api/v1/enterprises/" + w.firm_b).json
