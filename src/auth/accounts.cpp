@@ -508,6 +508,12 @@ Result<Session> Accounts::login(std::string_view name, std::string_view password
       return w;
     const SqlParam expired[] = {at};
     if (Status w = c.run("DELETE FROM sessions WHERE expires_at <= ?", expired); !w.ok()) return w;
+    // Answers kept for Idempotency-Keys longer than they are replayed (claims in progress stay).
+    const SqlParam forgotten[] = {plus(at, -options_.idempotency_kept)};
+    if (Status w =
+            c.run("DELETE FROM idempotency_keys WHERE status <> 0 AND created_at < ?", forgotten);
+        !w.ok())
+      return w;
     const SqlParam p[] = {token_hash(session.token), user->name, session.csrf_token, at,
                           session.expires_at};
     return c.run(
@@ -749,7 +755,8 @@ Result<Accounts::Claim> Accounts::claim_response(std::string_view user, std::str
         !s.ok())
       return s;
   }
-  for (int attempt = 0; attempt < 2; ++attempt) {
+  const std::string kept_since = plus(at, -options_.idempotency_kept);
+  for (int attempt = 0; attempt < 3; ++attempt) {
     const SqlParam p[] = {std::string(user), std::string(key)};
     auto rows = store_.connection().query(
         "SELECT request_hash, status, content_type, body, created_at FROM idempotency_keys "
@@ -769,10 +776,23 @@ Result<Accounts::Claim> Accounts::claim_response(std::string_view user, std::str
     r.body = (*rows)->text(3);
     const std::string created = std::string((*rows)->text(4));
     if (Status s = finish(**rows); !s.ok()) return s;
-    if (r.status != 0) {
+    if (r.status != 0 && created >= kept_since) {
       claim.kind = Claim::Kind::replay;
       claim.stored = std::move(r);
       return claim;
+    }
+    if (r.status != 0) {
+      // Kept longer than it is replayed: the key is forgotten and this request claims it.
+      const SqlParam renew[] = {std::string(request_hash), token,  at, std::string(user),
+                                std::string(key),          created};
+      if (Status s = store_.connection().run(
+              "UPDATE idempotency_keys SET request_hash = ?, status = 0, content_type = '', "
+              "body = ?, created_at = ? WHERE user_name = ? AND request_key = ? AND status <> 0 "
+              "AND created_at = ?",
+              renew);
+          !s.ok())
+        return s;
+      continue;
     }
     if (r.body == token) {
       claim.kind = Claim::Kind::run;

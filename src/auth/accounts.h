@@ -78,6 +78,9 @@ struct AccountsOptions {
   std::chrono::minutes session_lifetime{8 * 60};
   int max_failed_logins = 5;  // failures in a row that lock an account
   std::chrono::minutes lockout{15};
+  // How long the answer kept for an Idempotency-Key is replayed; after that the key is forgotten
+  // (a request with it runs anew) and logins remove such answers from the store.
+  std::chrono::minutes idempotency_kept{24 * 60};
   // Limits of crypto_pwhash (argon2id); 0 means crypto_pwhash_OPSLIMIT_INTERACTIVE /
   // MEMLIMIT_INTERACTIVE. Tests may lower them to crypto_pwhash_OPSLIMIT_MIN / MEMLIMIT_MIN.
   unsigned long long pwhash_opslimit = 0;
@@ -158,7 +161,8 @@ class Accounts {
   //   run       this request runs; then complete_response() (or release_claim() when it failed
   //             in a way a retry may fix, so that the key can be used again);
   //   replay    a response is stored: answer it when request_hash matches (else the key was used
-  //             for another request);
+  //             for another request); one kept longer than options.idempotency_kept is
+  //             forgotten and the request runs;
   //   running   another request with the key is still running: answer 409 and let the client
   //             retry. A claim left by a crashed process is taken over after `stale_after`.
   struct Claim {

@@ -457,6 +457,38 @@ TEST_P(AccountsTest, KeepsTheFirstResponseOfAnIdempotencyKey) {
   EXPECT_FALSE(accounts_->find_response("zhang", "k1")->has_value());  // keys are per user
 }
 
+TEST_P(AccountsTest, KeptAnswersOfIdempotencyKeysExpireAfterADay) {
+  ASSERT_TRUE(store_);
+  Result<Accounts::Claim> first = accounts_->claim_response("li", "k", "hash1");
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->kind, Accounts::Claim::Kind::run);
+  ASSERT_TRUE(
+      accounts_
+          ->complete_response("li", "k", first->token, {"hash1", 201, "application/json", "{}"})
+          .ok());
+  clock_ = "2026-03-02T07:59:59.000000Z";  // 23:59:59 later: still replayed
+  Result<Accounts::Claim> again = accounts_->claim_response("li", "k", "hash1");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->kind, Accounts::Claim::Kind::replay);
+  clock_ = "2026-03-02T08:00:01.000000Z";  // a day and a second: forgotten, the request runs
+  Result<Accounts::Claim> later = accounts_->claim_response("li", "k", "hash2");
+  ASSERT_TRUE(later.ok());
+  EXPECT_EQ(later->kind, Accounts::Claim::Kind::run);
+  ASSERT_TRUE(
+      accounts_
+          ->complete_response("li", "k", later->token, {"hash2", 200, "application/json", "[]"})
+          .ok());
+  Result<std::optional<Accounts::StoredResponse>> kept = accounts_->find_response("li", "k");
+  ASSERT_TRUE(kept.ok() && kept->has_value());
+  EXPECT_EQ((*kept)->request_hash, "hash2");
+  // A login removes the answers older than a day (and leaves the others).
+  ASSERT_TRUE(accounts_->keep_response("li", "old", {"h", 201, "application/json", "{}"}).ok());
+  clock_ = "2026-03-03T08:00:02.000000Z";
+  ASSERT_TRUE(accounts_->add_user(official(), "correct horse battery", "admin").ok());
+  ASSERT_TRUE(accounts_->login("li", "correct horse battery").ok());
+  EXPECT_FALSE(accounts_->find_response("li", "old")->has_value());
+}
+
 TEST(Roles, RoundTrip) {
   for (Role r : {Role::admin, Role::official, Role::reviewer, Role::enterprise}) {
     EXPECT_EQ(parse_role(role_id(r)), r);
