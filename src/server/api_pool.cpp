@@ -233,7 +233,7 @@ void Api::State::add_pool_routes() {
               if (auto bad = read_json_body(*this, req, body)) return *bad;
             for (auto it = body.begin(); it != body.end(); ++it)
               if (it.key() != "policies" && it.key() != "as_of" && it.key() != "mode" &&
-                  it.key() != "save_run")
+                  it.key() != "save_run" && it.key() != "known_at")
                 return Problem{422,
                                "validation_failed",
                                Text{"未知字段：" + it.key(), "unknown field: " + it.key()},
@@ -289,6 +289,28 @@ void Api::State::add_pool_routes() {
             for (const auto& pl : plans) reviews.push_back(review_plan(*pl));
             Result<std::shared_ptr<const PoolSnapshot>> snap = current_pool(db);
             if (!snap) return store_problem(req, snap.error());
+            // known_at: the facts as the store knew them then (`gradus assess --known-at`).
+            if (body.contains("known_at")) {
+              if (!body["known_at"].is_string())
+                return problem(
+                    req, 422, "validation_failed",
+                    Text{"known_at 须为日期或 ISO 时间", "known_at must be a date or an ISO time"});
+              const std::string at = body["known_at"];
+              Result<std::optional<int64_t>> batch = db.batch_at(at);
+              if (!batch) return problem(req, 422, "validation_failed", batch.error().message);
+              if (!*batch)
+                return problem(
+                    req, 422, "validation_failed",
+                    Text{at + " 时企业库中还没有数据", "the store held no data at " + at});
+              store::LoadOptions lo;
+              lo.known_batch = **batch;
+              Result<Pool> then = db.load_pool(lo);
+              if (!then) return store_problem(req, then.error());
+              auto known = std::make_shared<PoolSnapshot>();
+              known->pool = std::move(*then);
+              known->head = **batch;
+              snap = std::shared_ptr<const PoolSnapshot>(std::move(known));
+            }
             std::vector<uint32_t> rows = rows_in_scope(c, (*snap)->pool);
             const std::string dir = jobs_dir;
             const unsigned threads = options.threads;

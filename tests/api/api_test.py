@@ -662,6 +662,18 @@ def test_reports(w, check):
             check.ok(got <= w.park_firms and w.firm_a in got, "the park official's diff shows %s" % sorted(got)[:5], po)
         check.problem(en.get("/api/v1/runs/%d/diff/999999" % a), 404, "not_found", "diff with a missing run")
         check.problem(en.get("/api/v1/runs/x/diff/1"), 404, "not_found", "diff with a run that is no number")
+    # known_at: the facts as the store knew them at the first run (before the edit).
+    if isinstance(a, int):
+        first = [x for x in w.admin.get("/api/v1/runs").json.get("items", []) if x["id"] == a]
+        r3 = en.request("POST", "/api/v1/assessment-runs", {"policies": ["srdi-sme"], "save_run": True, "known_at": first[0]["at"]})
+        j3 = wait_job(en, r3.header("Location"))
+        c = j3.json.get("summary", {}).get("run")
+        check.ok(j3.json.get("summary", {}).get("known_batch") == first[0]["known_batch"], "a run known at run %d's time used batch %r, expected %r" %
+                 (a, j3.json.get("summary", {}).get("known_batch"), first[0]["known_batch"]), j3)
+        if isinstance(c, int):
+            same = en.get("/api/v1/runs/%d/diff/%d" % (a, c))
+            check.ok(same.status == 200 and same.json.get("items") == [], "a run known at run %d's time differs from it" % a, same)
+        check.problem(en.request("POST", "/api/v1/assessment-runs", {"known_at": "1999-01-01"}), 422, "validation_failed", "known_at before any data")
     for name in ("firma", "rev"):
         check.problem(w.users[name].get("/api/v1/runs"), 403, "forbidden", "%s lists saved runs" % name)
         r = w.users[name].request("POST", "/api/v1/assessment-runs", {"policies": ["srdi-sme"], "save_run": True})
