@@ -15,9 +15,9 @@
 namespace gradus {
 
 int cmd_serve(int argc, char** argv) {
-  Args a =
-      parse_args(argc, argv, 2, {"listen", "db", "workers", "jobs-dir", "lang", "body-limit-mb"},
-                 {"routes", "no-access-log"});
+  Args a = parse_args(argc, argv, 2,
+                      {"listen", "db", "workers", "jobs-dir", "lang", "body-limit-mb", "web-root"},
+                      {"routes", "no-access-log"});
   if (!a.error.empty()) return usage_error(a.error);
   Lang lang = Lang::zh;
   if (a.has("lang") && !parse_lang(a.get("lang"), &lang))
@@ -53,6 +53,7 @@ int cmd_serve(int argc, char** argv) {
   server::ApiOptions ao;
   ao.db_url = store::database_url(a.get("db"));
   ao.jobs_dir = a.get("jobs-dir");
+  ao.web_root = a.get("web-root");
   ao.threads = so.workers;
   server::Metrics metrics;
   Result<std::unique_ptr<server::Api>> api = server::Api::create(ao, &metrics);

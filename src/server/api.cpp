@@ -468,6 +468,11 @@ Result<std::unique_ptr<Api>> Api::create(ApiOptions options, Metrics* metrics) {
   Result<std::string> doc = openapi_json();
   if (!doc) return doc.error();
   s->openapi = std::move(*doc);
+  if (!s->options.web_root.empty()) {
+    Result<StaticFiles> web = StaticFiles::open(s->options.web_root);
+    if (!web) return web.error();
+    s->web = std::move(*web);
+  }
   s->jobs_dir = s->options.jobs_dir;
   if (s->jobs_dir.empty()) {
     std::error_code ec;
@@ -492,6 +497,13 @@ std::vector<std::pair<std::string, std::string>> Api::routes() const {
 HttpResponse Api::handle(HttpRequest& req) {
   State& s = *state_;
   RouteMatch m = s.router.match(req.method, req.path);
+  // The web UI: any GET outside the API that no route takes.
+  if (!m.route && s.web && req.method == "GET" && !req.path.starts_with("/api/")) {
+    if (std::optional<HttpResponse> file = s.web->serve(req.path)) {
+      file->route = "(web)";
+      return *file;
+    }
+  }
   if (!m.route) {
     HttpResponse r =
         m.path_known ? problem(req, 405, "method_not_allowed") : problem(req, 404, "not_found");

@@ -28,6 +28,7 @@ class Metrics;
 struct ApiOptions {
   std::string db_url;
   std::string jobs_dir;  // job results (CSV/XLSX downloads); empty: a temporary directory
+  std::string web_root;  // the web UI's built files served at / (static_files.h); empty: none
   unsigned threads = 0;  // for pool-wide work (assessment runs, potential); 0: all cores
   auth::AccountsOptions accounts;
   uint64_t json_body_limit = 1024 * 1024;    // bytes of a JSON request body

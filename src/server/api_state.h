@@ -28,6 +28,7 @@
 #include "server/metrics.h"
 #include "server/problem.h"
 #include "server/router.h"
+#include "server/static_files.h"
 #include "store/store.h"
 
 namespace gradus::server {
@@ -106,6 +107,7 @@ struct Api::State {
   std::unique_ptr<StorePool> stores;
   std::string openapi;
   std::string jobs_dir;
+  std::optional<StaticFiles> web;  // --web-root
 
   std::mutex pool_mu;  // held while (re)loading
   std::shared_ptr<const PoolSnapshot> snapshot;

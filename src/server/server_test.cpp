@@ -1,13 +1,17 @@
 // Tests of the server's pieces that need no socket: target parsing, cookies, the router, problem
 // details and the metrics text. The API over real HTTP is tested by tests/api (both backends).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "server/http.h"
 #include "server/metrics.h"
 #include "server/problem.h"
 #include "server/router.h"
+#include "server/static_files.h"
 
 namespace gradus::server {
 namespace {
@@ -32,6 +36,49 @@ TEST(Http, ReadsOneCookieAmongSeveral) {
   r.headers["cookie"] = "theme=dark; gradus_session=abc123; other=x";
   EXPECT_EQ(r.cookie("gradus_session"), "abc123");
   EXPECT_EQ(r.cookie("missing"), "");
+}
+
+std::string header_of(const HttpResponse& r, const std::string& name) {
+  for (const auto& [k, v] : r.headers)
+    if (k == name) return v;
+  return "";
+}
+
+TEST(StaticFiles, ServesFilesAppRoutesAndNothingOutsideTheRoot) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("gradus-web-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "dist" / "assets");
+  std::ofstream(dir / "dist" / "index.html") << "<!doctype html><title>gradus</title>";
+  std::ofstream(dir / "dist" / "assets" / "app-1a2b.js") << "console.log(1)";
+  std::ofstream(dir / "dist" / ".env") << "SECRET=1";
+  std::ofstream(dir / "secret.txt") << "outside";
+  fs::create_symlink(dir / "secret.txt", dir / "dist" / "link.txt");
+  EXPECT_FALSE(StaticFiles::open((dir / "missing").string()).ok());
+  EXPECT_FALSE(StaticFiles::open((dir / "dist" / "assets").string()).ok());  // no index.html
+  Result<StaticFiles> web = StaticFiles::open((dir / "dist").string());
+  ASSERT_TRUE(web.ok()) << web.error().message.en;
+  const std::string index = (fs::canonical(dir / "dist") / "index.html").string();
+  for (const char* app_route : {"/", "/pool", "/enterprises/91320505MA1P7K3C1N", "/admin/users/"}) {
+    std::optional<HttpResponse> r = web->serve(app_route);
+    ASSERT_TRUE(r.has_value()) << app_route;
+    EXPECT_EQ(r->file_path, index) << app_route;
+    EXPECT_EQ(r->content_type, "text/html; charset=utf-8");
+    EXPECT_EQ(header_of(*r, "Cache-Control"), "no-cache");
+    EXPECT_NE(header_of(*r, "Content-Security-Policy").find("default-src 'self'"),
+              std::string::npos);
+  }
+  std::optional<HttpResponse> js = web->serve("/assets/app-1a2b.js");
+  ASSERT_TRUE(js.has_value());
+  EXPECT_EQ(js->content_type, "text/javascript; charset=utf-8");
+  EXPECT_NE(header_of(*js, "Cache-Control").find("immutable"), std::string::npos);
+  EXPECT_EQ(header_of(*js, "X-Content-Type-Options"), "nosniff");
+  // A missing asset, dotfiles, "..", backslashes, NUL and a link leaving the root: nothing.
+  for (const char* bad : {"/assets/old-9z9z.js", "/.env", "/assets/../.env", "/../secret.txt",
+                          "/..\\secret.txt", "/link.txt", "relative"})
+    EXPECT_FALSE(web->serve(bad).has_value()) << bad;
+  EXPECT_FALSE(web->serve(std::string("/index.html\0.js", 15)).has_value());
+  fs::remove_all(dir);
 }
 
 TEST(Router, MatchesCapturesAndTellsMethodNotAllowed) {
