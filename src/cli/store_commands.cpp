@@ -13,17 +13,17 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/progress.h"
+#include "core/fields.h"
 #include "demo/generate.h"
 #include "engine/format.h"
+#include "engine/plan.h"
 #include "export/export.h"
 #include "ingest/ingest.h"
 #include "ingest/title_list.h"
-#include "core/fields.h"
+#include "policy/registry.h"
 #include "store/schema.h"
 #include "store/store.h"
 #include "store/tables.h"
-#include "engine/plan.h"
-#include "policy/registry.h"
 
 namespace gradus {
 
@@ -70,33 +70,39 @@ void print_summary(const std::string& file, const store::ImportSummary& s, bool 
                    size_t max_changes) {
   const bool zh = lang == Lang::zh;
   if (zh) {
-    std::printf("%s%s：企业 %u 家（新增 %u，有变动 %u，无变动 %u）；写入静态信息版本 %llu、年度数据 %llu、事件记录 %llu；变动字段 %llu",
-                dry_run ? "【试运行，未写入】" : "", file.c_str(), s.enterprises_in_input, s.enterprises_new,
-                s.enterprises_changed, s.enterprises_unchanged,
-                static_cast<unsigned long long>(s.static_versions),
-                static_cast<unsigned long long>(s.yearly_versions),
-                static_cast<unsigned long long>(s.events_added),
-                static_cast<unsigned long long>(s.fields_changed));
+    std::printf(
+        "%s%s：企业 %u 家（新增 %u，有变动 %u，无变动 %u）；写入静态信息版本 %llu、年度数据 "
+        "%llu、事件记录 %llu；变动字段 %llu",
+        dry_run ? "【试运行，未写入】" : "", file.c_str(), s.enterprises_in_input,
+        s.enterprises_new, s.enterprises_changed, s.enterprises_unchanged,
+        static_cast<unsigned long long>(s.static_versions),
+        static_cast<unsigned long long>(s.yearly_versions),
+        static_cast<unsigned long long>(s.events_added),
+        static_cast<unsigned long long>(s.fields_changed));
   } else {
-    std::printf("%s%s: %u enterprises (%u new, %u changed, %u unchanged); wrote %llu static versions, %llu yearly rows, %llu event records; %llu facts changed",
-                dry_run ? "[dry run, nothing written] " : "", file.c_str(), s.enterprises_in_input,
-                s.enterprises_new, s.enterprises_changed, s.enterprises_unchanged,
-                static_cast<unsigned long long>(s.static_versions),
-                static_cast<unsigned long long>(s.yearly_versions),
-                static_cast<unsigned long long>(s.events_added),
-                static_cast<unsigned long long>(s.fields_changed));
+    std::printf(
+        "%s%s: %u enterprises (%u new, %u changed, %u unchanged); wrote %llu static versions, %llu "
+        "yearly rows, %llu event records; %llu facts changed",
+        dry_run ? "[dry run, nothing written] " : "", file.c_str(), s.enterprises_in_input,
+        s.enterprises_new, s.enterprises_changed, s.enterprises_unchanged,
+        static_cast<unsigned long long>(s.static_versions),
+        static_cast<unsigned long long>(s.yearly_versions),
+        static_cast<unsigned long long>(s.events_added),
+        static_cast<unsigned long long>(s.fields_changed));
   }
   if (s.batch_id != 0) {
     std::printf(zh ? "（批次 %lld）\n" : " (batch %lld)\n", static_cast<long long>(s.batch_id));
   } else if (!dry_run) {
-    std::printf(zh ? "——与库中数据完全相同，未写入\n" : " — identical to the store, nothing written\n");
+    std::printf(zh ? "——与库中数据完全相同，未写入\n"
+                   : " — identical to the store, nothing written\n");
   } else {
     std::printf("\n");
   }
   size_t shown = 0;
   for (const store::FactChange& c : s.changes) {
     if (shown++ == max_changes) {
-      std::printf(zh ? "  ……另有 %zu 处变动\n" : "  … and %zu more changes\n", s.fields_changed - max_changes);
+      std::printf(zh ? "  ……另有 %zu 处变动\n" : "  … and %zu more changes\n",
+                  s.fields_changed - max_changes);
       break;
     }
     const std::string field = c.year != 0 ? c.field + "@" + std::to_string(c.year) : c.field;
@@ -123,12 +129,13 @@ int cmd_init(int argc, char** argv) {
   Result<std::optional<std::string>> admin = accounts.ensure_first_admin(actor_name(a));
   if (!admin) return std::cerr << "gradus: " << admin.error().message.in(lang) << "\n", kFailed;
   if (admin->has_value()) {
-    std::printf(lang == Lang::zh
-                    ? "已创建管理员 admin，密码（只显示这一次，请妥善保存并尽快用 gradus user passwd "
-                      "admin --password-stdin 更改）：\n%s\n"
-                    : "created the admin \"admin\"; its password (shown this once: keep it safe and "
-                      "change it soon with gradus user passwd admin --password-stdin):\n%s\n",
-                (*admin)->c_str());
+    std::printf(
+        lang == Lang::zh
+            ? "已创建管理员 admin，密码（只显示这一次，请妥善保存并尽快用 gradus user passwd "
+              "admin --password-stdin 更改）：\n%s\n"
+            : "created the admin \"admin\"; its password (shown this once: keep it safe and "
+              "change it soon with gradus user passwd admin --password-stdin):\n%s\n",
+        (*admin)->c_str());
   }
   return kOk;
 }
@@ -153,7 +160,8 @@ int cmd_import(int argc, char** argv) {
     // The file's SHA-256 (recorded with the batch) is computed on another core while it is read.
     std::future<Result<std::string>> digest_job =
         std::async(std::launch::async, [file] { return store::sha256_of_file(file); });
-    Progress reading((lang == Lang::zh ? "读取 " : "reading ") + file, lang == Lang::zh ? "行" : "rows", lang);
+    Progress reading((lang == Lang::zh ? "读取 " : "reading ") + file,
+                     lang == Lang::zh ? "行" : "rows", lang);
     Result<Pool> pool = load_pool_file(file, report, ingest_options);
     reading.finish(report.rows_read);
     if (!report.encoding.empty()) {
@@ -162,10 +170,12 @@ int cmd_import(int argc, char** argv) {
     }
     for (const InputError& e : report.errors) std::cerr << format_input_error(e, lang) << "\n";
     for (const InputError& e : report.warnings) {
-      std::cerr << (lang == Lang::zh ? "警告：" : "warning: ") << format_input_error(e, lang) << "\n";
+      std::cerr << (lang == Lang::zh ? "警告：" : "warning: ") << format_input_error(e, lang)
+                << "\n";
     }
     all_errors.errors.insert(all_errors.errors.end(), report.errors.begin(), report.errors.end());
-    all_errors.warnings.insert(all_errors.warnings.end(), report.warnings.begin(), report.warnings.end());
+    all_errors.warnings.insert(all_errors.warnings.end(), report.warnings.begin(),
+                               report.warnings.end());
     all_errors.rows_read += report.rows_read;
     all_errors.enterprises_loaded += report.enterprises_loaded;
     all_errors.enterprises_rejected += report.enterprises_rejected;
@@ -176,10 +186,11 @@ int cmd_import(int argc, char** argv) {
     }
     if (!report.ok()) {
       // All or nothing: a file with any error changes nothing.
-      std::cerr << (lang == Lang::zh
-                        ? file + "：有 " + std::to_string(report.errors.size()) + " 处错误，整个文件未导入（改正后重新导入即可）\n"
-                        : file + ": " + std::to_string(report.errors.size()) +
-                              " error(s), nothing from this file was imported (fix them and import it again)\n");
+      std::cerr << (lang == Lang::zh ? file + "：有 " + std::to_string(report.errors.size()) +
+                                           " 处错误，整个文件未导入（改正后重新导入即可）\n"
+                                     : file + ": " + std::to_string(report.errors.size()) +
+                                           " error(s), nothing from this file was imported (fix "
+                                           "them and import it again)\n");
       rc = kPartial;
       continue;
     }
@@ -195,7 +206,8 @@ int cmd_import(int argc, char** argv) {
     o.source_sha256 = *digest;
     o.rows_read = report.rows_read;
     o.dry_run = dry_run;
-    Progress progress(lang == Lang::zh ? "写入" : "writing", lang == Lang::zh ? "行" : "rows", lang);
+    Progress progress(lang == Lang::zh ? "写入" : "writing", lang == Lang::zh ? "行" : "rows",
+                      lang);
     o.progress = [&](uint64_t done, uint64_t total) { progress.update(done, total); };
     std::vector<InputError> conflicts;
     o.conflicts = &conflicts;
@@ -205,16 +217,20 @@ int cmd_import(int argc, char** argv) {
       };
     }
     Result<store::ImportSummary> sum = s->import_pool(*pool, o);
-    if (sum) progress.finish(sum->enterprises_new + sum->static_versions + sum->yearly_versions + sum->events_added);
+    if (sum)
+      progress.finish(sum->enterprises_new + sum->static_versions + sum->yearly_versions +
+                      sum->events_added);
     if (!sum && !conflicts.empty()) {
       // The file contradicts the stored facts: reported like the file's own errors (each one,
       // and in --report), the whole file left out.
       for (const InputError& e : conflicts) std::cerr << format_input_error(e, lang) << "\n";
       all_errors.errors.insert(all_errors.errors.end(), conflicts.begin(), conflicts.end());
       std::cerr << (lang == Lang::zh
-                        ? file + "：与企业库中已有数据矛盾 " + std::to_string(conflicts.size()) + " 处，整个文件未导入\n"
+                        ? file + "：与企业库中已有数据矛盾 " + std::to_string(conflicts.size()) +
+                              " 处，整个文件未导入\n"
                         : file + ": " + std::to_string(conflicts.size()) +
-                              " contradiction(s) with the stored facts; nothing from this file was imported\n");
+                              " contradiction(s) with the stored facts; nothing from this file was "
+                              "imported\n");
       rc = std::max(rc, kPartial);
       continue;
     }
@@ -227,7 +243,7 @@ int cmd_import(int argc, char** argv) {
   }
   if (a.has("report")) {
     const std::string path = a.get("report");
-    const ReportFormat format = path.ends_with(".xlsx") ? ReportFormat::xlsx
+    const ReportFormat format = path.ends_with(".xlsx")  ? ReportFormat::xlsx
                                 : path.ends_with(".csv") ? ReportFormat::csv
                                                          : ReportFormat::text;
     if (Status w = write_error_report(path, format, all_errors, lang); !w.ok()) {
@@ -270,9 +286,11 @@ int cmd_history(int argc, char** argv) {
     }
     // zh: the field's Chinese label and the year in brackets; en: the contract's FIELD@YEAR.
     const FieldDef* def = zh ? find_field(e.field) : nullptr;
-    const std::string field = def != nullptr ? std::string(def->zh) + (e.year != 0 ? "（" + std::to_string(e.year) + "）" : "")
-                              : e.year != 0 ? e.field + "@" + std::to_string(e.year)
-                                            : e.field;
+    const std::string field =
+        def != nullptr
+            ? std::string(def->zh) + (e.year != 0 ? "（" + std::to_string(e.year) + "）" : "")
+        : e.year != 0 ? e.field + "@" + std::to_string(e.year)
+                      : e.field;
     if (e.before.empty()) {
       std::printf("  %s = %s\n", field.c_str(), e.after.c_str());
     } else {
@@ -294,7 +312,8 @@ int cmd_audit(int argc, char** argv) {
   if (!s) return kFailed;
   const bool zh = lang == Lang::zh;
   if (sub == "log") {
-    Result<std::vector<store::AuditEntry>> log = s->audit_log(std::atoll(a.get("limit", "0").c_str()));
+    Result<std::vector<store::AuditEntry>> log =
+        s->audit_log(std::atoll(a.get("limit", "0").c_str()));
     if (!log) {
       std::cerr << "gradus: " << log.error().message.in(lang) << "\n";
       return kFailed;
@@ -317,18 +336,24 @@ int cmd_audit(int argc, char** argv) {
     return kFailed;
   }
   if (!c->ok) {
-    std::printf(zh ? "审计日志校验失败：%s\n" : "audit verification FAILED: %s\n", c->problem.in(lang).c_str());
+    std::printf(zh ? "审计日志校验失败：%s\n" : "audit verification FAILED: %s\n",
+                c->problem.in(lang).c_str());
     return kPartial;
   }
   if (a.has("expect-head") && a.get("expect-head") != c->head_hash) {
-    std::printf(zh ? "审计日志校验失败：最后一条记录的哈希 %s 与预期的 %s 不同（日志末尾被截断或替换）\n"
-                   : "audit verification FAILED: the last entry's hash %s differs from the expected %s (the log was truncated or replaced)\n",
-                c->head_hash.c_str(), a.get("expect-head").c_str());
+    std::printf(
+        zh ? "审计日志校验失败：最后一条记录的哈希 %s 与预期的 %s 不同（日志末尾被截断或替换）\n"
+           : "audit verification FAILED: the last entry's hash %s differs from the expected %s "
+             "(the log was truncated or replaced)\n",
+        c->head_hash.c_str(), a.get("expect-head").c_str());
     return kPartial;
   }
-  std::printf(zh ? "审计日志完好：%lld 条记录，%lld 个导入批次的数据与记录一致\n末条哈希 %s（记下它，以后可用 --expect-head 检查日志是否被截断）\n"
-                 : "audit log intact: %lld entries, the data of %lld import batches matches their entries\nhead hash %s (keep it: --expect-head detects a truncated log later)\n",
-              static_cast<long long>(c->entries), static_cast<long long>(c->batches_checked), c->head_hash.c_str());
+  std::printf(zh ? "审计日志完好：%lld 条记录，%lld 个导入批次的数据与记录一致\n末条哈希 "
+                   "%s（记下它，以后可用 --expect-head 检查日志是否被截断）\n"
+                 : "audit log intact: %lld entries, the data of %lld import batches matches their "
+                   "entries\nhead hash %s (keep it: --expect-head detects a truncated log later)\n",
+              static_cast<long long>(c->entries), static_cast<long long>(c->batches_checked),
+              c->head_hash.c_str());
   return kOk;
 }
 
@@ -346,24 +371,42 @@ class RunDiffTable {
 
   std::vector<std::string> headers() const {
     if (lang_ == Lang::zh) {
-      return {"统一社会信用代码", "企业名称", "政策", "原结果", "新结果", "新增未满足的条件",
-              "不再未满足的条件", "新增缺少数据的条件", "不再缺少数据的条件"};
+      return {"统一社会信用代码",
+              "企业名称",
+              "政策",
+              "原结果",
+              "新结果",
+              "新增未满足的条件",
+              "不再未满足的条件",
+              "新增缺少数据的条件",
+              "不再缺少数据的条件"};
     }
-    return {"uscc", "name", "policy", "before", "after", "newly_not_met", "no_longer_not_met",
-            "newly_unknown", "no_longer_unknown"};
+    return {"uscc",
+            "name",
+            "policy",
+            "before",
+            "after",
+            "newly_not_met",
+            "no_longer_not_met",
+            "newly_unknown",
+            "no_longer_unknown"};
   }
 
   std::vector<std::string> row(const store::OutcomeChange& c) const {
-    const Policy* p = registry_->find(c.policy, c.version_after.empty() ? c.version_before : c.version_after);
-    std::string policy = c.policy + "@" + (c.version_after.empty() ? c.version_before : c.version_after);
+    const Policy* p =
+        registry_->find(c.policy, c.version_after.empty() ? c.version_before : c.version_after);
+    std::string policy =
+        c.policy + "@" + (c.version_after.empty() ? c.version_before : c.version_after);
     if (lang_ == Lang::zh && p != nullptr && !p->title.zh.empty()) policy = p->title.zh;
-    if (!c.version_before.empty() && !c.version_after.empty() && c.version_before != c.version_after) {
+    if (!c.version_before.empty() && !c.version_after.empty() &&
+        c.version_before != c.version_after) {
       policy += lang_ == Lang::zh ? "（版本 " + c.version_before + " → " + c.version_after + "）"
                                   : " (version " + c.version_before + " → " + c.version_after + ")";
     }
     std::vector<std::string> out = {c.uscc, c.name, policy, outcome(c.before), outcome(c.after)};
     const bool known = c.recorded_before && c.recorded_after;
-    const std::string unrecorded = lang_ == Lang::zh ? "（该次评价未记录条件）" : "(criteria not recorded)";
+    const std::string unrecorded =
+        lang_ == Lang::zh ? "（该次评价未记录条件）" : "(criteria not recorded)";
     auto changed = [&](const std::vector<std::string>& from, const std::vector<std::string>& to) {
       if (!known) return unrecorded;
       std::string cells;
@@ -395,7 +438,8 @@ class RunDiffTable {
     for (const std::string& v : {c.version_after, c.version_before}) {
       const Policy* p = registry_->find(c.policy, v);
       if (p == nullptr) continue;
-      if (const Criterion* found = find_criterion(p->criteria, id); found != nullptr && !found->label.zh.empty()) {
+      if (const Criterion* found = find_criterion(p->criteria, id);
+          found != nullptr && !found->label.zh.empty()) {
         return found->label.zh;
       }
     }
@@ -423,8 +467,10 @@ int cmd_runs(int argc, char** argv) {
   Lang lang = Lang::zh;
   if (!read_lang(a, &lang)) return kFailed;
   const std::string format = a.get("format", "text");
-  if (format != "text" && format != "csv" && format != "xlsx") return usage_error("--format must be text, csv or xlsx");
-  if (format == "xlsx" && !a.has("output")) return usage_error("--format xlsx needs --output FILE.xlsx");
+  if (format != "text" && format != "csv" && format != "xlsx")
+    return usage_error("--format must be text, csv or xlsx");
+  if (format == "xlsx" && !a.has("output"))
+    return usage_error("--format xlsx needs --output FILE.xlsx");
   auto s = open_store_or_report(a, lang);
   if (!s) return kFailed;
   const bool zh = lang == Lang::zh;
@@ -432,12 +478,16 @@ int cmd_runs(int argc, char** argv) {
     Result<std::vector<store::RunInfo>> runs = s->runs();
     if (!runs) return std::cerr << "gradus: " << runs.error().message.in(lang) << "\n", kFailed;
     for (const store::RunInfo& r : *runs) {
-      const std::string mode = !zh ? r.mode : r.mode == "application" ? "申报" : r.mode == "review" ? "复核" : r.mode;
-      std::printf(zh ? "第 %lld 次  %s  %s  评价日 %s  %s  数据截至批次 %lld  %s  结果 %lld 条\n"
-                     : "run %lld  %s  %s  as of %s  %s  facts as of batch %lld  %s  %lld outcomes\n",
-                  static_cast<long long>(r.id), r.at.c_str(), r.actor.c_str(), r.as_of.c_str(),
-                  mode.c_str(), static_cast<long long>(r.known_batch), r.policies.c_str(),
-                  static_cast<long long>(r.outcomes));
+      const std::string mode = !zh                       ? r.mode
+                               : r.mode == "application" ? "申报"
+                               : r.mode == "review"      ? "复核"
+                                                         : r.mode;
+      std::printf(
+          zh ? "第 %lld 次  %s  %s  评价日 %s  %s  数据截至批次 %lld  %s  结果 %lld 条\n"
+             : "run %lld  %s  %s  as of %s  %s  facts as of batch %lld  %s  %lld outcomes\n",
+          static_cast<long long>(r.id), r.at.c_str(), r.actor.c_str(), r.as_of.c_str(),
+          mode.c_str(), static_cast<long long>(r.known_batch), r.policies.c_str(),
+          static_cast<long long>(r.outcomes));
     }
     return kOk;
   }
@@ -452,8 +502,10 @@ int cmd_runs(int argc, char** argv) {
   std::string summary = zh ? "共 " + std::to_string(outcome_changes) + " 项结果变化"
                            : std::to_string(outcome_changes) + " outcome(s) changed";
   if (criteria_only > 0) {
-    summary += zh ? "，另有 " + std::to_string(criteria_only) + " 项结果未变但未满足或缺少数据的条件有变化"
-                  : ", " + std::to_string(criteria_only) + " more with the same outcome but other criteria not met or unknown";
+    summary +=
+        zh ? "，另有 " + std::to_string(criteria_only) + " 项结果未变但未满足或缺少数据的条件有变化"
+           : ", " + std::to_string(criteria_only) +
+                 " more with the same outcome but other criteria not met or unknown";
   }
   summary += "\n";
   if (format == "text") {
@@ -487,7 +539,8 @@ int cmd_runs(int argc, char** argv) {
     for (const store::OutcomeChange& c : *d) line(table.row(c));
     if (!a.has("output")) return std::fwrite(out.data(), 1, out.size(), stdout), kOk;
     std::FILE* f = std::fopen(a.get("output").c_str(), "wb");
-    if (f == nullptr || std::fwrite(out.data(), 1, out.size(), f) != out.size() || std::fclose(f) != 0) {
+    if (f == nullptr || std::fwrite(out.data(), 1, out.size(), f) != out.size() ||
+        std::fclose(f) != 0) {
       std::cerr << (zh ? "gradus: 无法写入 " : "gradus: cannot write ") << a.get("output") << "\n";
       return kFailed;
     }
@@ -515,7 +568,8 @@ int cmd_demo(int argc, char** argv) {
   Lang lang = Lang::zh;
   if (!read_lang(a, &lang)) return kFailed;
   demo::GeneratorOptions g;
-  g.enterprises = static_cast<uint32_t>(std::strtoul(a.get("enterprises", "913").c_str(), nullptr, 10));
+  g.enterprises =
+      static_cast<uint32_t>(std::strtoul(a.get("enterprises", "913").c_str(), nullptr, 10));
   g.seed = std::strtoull(a.get("seed", "20260630").c_str(), nullptr, 10);
   if (g.enterprises == 0) return usage_error("--enterprises must be a positive number");
   auto s = open_store(a, lang, {.create = true});
@@ -524,13 +578,15 @@ int cmd_demo(int argc, char** argv) {
   store::ImportOptions o;
   o.actor = actor_name(a);
   o.kind = "demo";
-  o.source = "gradus demo --enterprises " + std::to_string(g.enterprises) + " --seed " + std::to_string(g.seed);
+  o.source = "gradus demo --enterprises " + std::to_string(g.enterprises) + " --seed " +
+             std::to_string(g.seed);
   o.rows_read = pool.size();
   Progress progress(lang == Lang::zh ? "写入" : "writing", lang == Lang::zh ? "行" : "rows", lang);
   o.progress = [&](uint64_t done, uint64_t total) { progress.update(done, total); };
   Result<store::ImportSummary> sum = s->import_pool(pool, o);
   if (!sum) return std::cerr << "gradus: " << sum.error().message.in(lang) << "\n", kFailed;
-  progress.finish(sum->enterprises_new + sum->static_versions + sum->yearly_versions + sum->events_added);
+  progress.finish(sum->enterprises_new + sum->static_versions + sum->yearly_versions +
+                  sum->events_added);
   print_summary(s->describe(), *sum, false, lang, 0);
   return kOk;
 }
@@ -557,12 +613,16 @@ int cmd_import_titles(int argc, char** argv) {
 
   std::map<TitleMatchKind, size_t> count;
   for (const TitleMatch& m : matches) count[m.kind]++;
-  std::printf(zh ? "%s：%zu 行；已匹配 %zu（代码 %zu，全称 %zu，简称 %zu）；多家符合 %zu；库中没有 %zu；公示名单 %zu；错误 %zu\n"
-                 : "%s: %zu rows; matched %zu (by USCC %zu, by name %zu, by short name %zu); ambiguous %zu; not in the pool %zu; proposed (公示) %zu; errors %zu\n",
+  std::printf(zh ? "%s：%zu 行；已匹配 %zu（代码 %zu，全称 %zu，简称 %zu）；多家符合 %zu；库中没有 "
+                   "%zu；公示名单 %zu；错误 %zu\n"
+                 : "%s: %zu rows; matched %zu (by USCC %zu, by name %zu, by short name %zu); "
+                   "ambiguous %zu; not in the pool %zu; proposed (公示) %zu; errors %zu\n",
               file.c_str(), matches.size(),
-              count[TitleMatchKind::by_uscc] + count[TitleMatchKind::by_name] + count[TitleMatchKind::by_short_name],
-              count[TitleMatchKind::by_uscc], count[TitleMatchKind::by_name], count[TitleMatchKind::by_short_name],
-              count[TitleMatchKind::ambiguous], count[TitleMatchKind::unmatched], count[TitleMatchKind::proposed],
+              count[TitleMatchKind::by_uscc] + count[TitleMatchKind::by_name] +
+                  count[TitleMatchKind::by_short_name],
+              count[TitleMatchKind::by_uscc], count[TitleMatchKind::by_name],
+              count[TitleMatchKind::by_short_name], count[TitleMatchKind::ambiguous],
+              count[TitleMatchKind::unmatched], count[TitleMatchKind::proposed],
               count[TitleMatchKind::invalid]);
   if (!list->ignored_columns.empty()) {
     std::string cols;
@@ -579,35 +639,43 @@ int cmd_import_titles(int argc, char** argv) {
   for (const TitleMatch& m : matches) {
     if (m.kind == TitleMatchKind::by_uscc || m.kind == TitleMatchKind::by_name) continue;
     if (shown++ == show) {
-      std::printf(zh ? "  ……（完整清单用 --report FILE.csv）\n" : "  … (the full list: --report FILE.csv)\n");
+      std::printf(zh ? "  ……（完整清单用 --report FILE.csv）\n"
+                     : "  … (the full list: --report FILE.csv)\n");
       break;
     }
     std::string detail = title_match_label(m.kind).in(lang);
     if (m.row->problem) detail += ": " + m.row->problem->in(lang);
-    if (m.enterprise) detail += " → " + pool->uscc(*m.enterprise) + " " + pool->text(name_field, *m.enterprise);
-    for (uint32_t c : m.candidates) detail += "\n      ? " + pool->uscc(c) + " " + pool->text(name_field, c);
-    std::printf("  %s  %s  %s: %s\n", where(*m.row).c_str(), m.row->name.c_str(), m.row->tier_written.c_str(),
-                detail.c_str());
+    if (m.enterprise)
+      detail += " → " + pool->uscc(*m.enterprise) + " " + pool->text(name_field, *m.enterprise);
+    for (uint32_t c : m.candidates)
+      detail += "\n      ? " + pool->uscc(c) + " " + pool->text(name_field, c);
+    std::printf("  %s  %s  %s: %s\n", where(*m.row).c_str(), m.row->name.c_str(),
+                m.row->tier_written.c_str(), detail.c_str());
   }
   if (a.has("report")) {
     std::FILE* f = std::fopen(a.get("report").c_str(), "wb");
     if (f == nullptr) {
-      std::cerr << (zh ? "gradus: 无法写入 " + a.get("report") + "\n" : "gradus: cannot write " + a.get("report") + "\n");
+      std::cerr << (zh ? "gradus: 无法写入 " + a.get("report") + "\n"
+                       : "gradus: cannot write " + a.get("report") + "\n");
       return kFailed;
     }
-    std::fputs("\xEF\xBB\xBFsheet,row,name,tier,year_or_date,result,result_zh,uscc,matched_name,candidates,notes\n", f);
+    std::fputs(
+        "\xEF\xBB\xBFsheet,row,name,tier,year_or_date,result,result_zh,uscc,matched_name,"
+        "candidates,notes\n",
+        f);
     for (const TitleMatch& m : matches) {
       std::string cands, notes;
       for (uint32_t c : m.candidates) cands += (cands.empty() ? "" : ";") + pool->uscc(c);
       if (m.row->problem) notes = m.row->problem->in(lang);
       for (const Text& n : m.row->notes) notes += (notes.empty() ? "" : "; ") + n.in(lang);
       const std::string since = m.row->problem ? "" : m.row->title.since.to_string();
-      std::fprintf(f, "%s,%u,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", csv_cell(m.row->sheet).c_str(), m.row->row,
-                   csv_cell(m.row->name).c_str(), csv_cell(m.row->tier_written).c_str(), since.c_str(),
-                   title_match_id(m.kind), csv_cell(title_match_label(m.kind).zh).c_str(),
+      std::fprintf(f, "%s,%u,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", csv_cell(m.row->sheet).c_str(),
+                   m.row->row, csv_cell(m.row->name).c_str(), csv_cell(m.row->tier_written).c_str(),
+                   since.c_str(), title_match_id(m.kind),
+                   csv_cell(title_match_label(m.kind).zh).c_str(),
                    m.enterprise ? pool->uscc(*m.enterprise).c_str() : "",
-                   csv_cell(m.enterprise ? pool->text(name_field, *m.enterprise) : "").c_str(), csv_cell(cands).c_str(),
-                   csv_cell(notes).c_str());
+                   csv_cell(m.enterprise ? pool->text(name_field, *m.enterprise) : "").c_str(),
+                   csv_cell(cands).c_str(), csv_cell(notes).c_str());
     }
     std::fclose(f);
   }
@@ -634,10 +702,14 @@ int cmd_import_titles(int argc, char** argv) {
   o.dry_run = a.has("dry-run");
   Result<store::ImportSummary> sum = s->import_pool(incoming, o);
   if (!sum) return std::cerr << "gradus: " << sum.error().message.in(lang) << "\n", kFailed;
-  std::printf(zh ? "%s称号记录：新增或更新 %llu 条%s\n" : "%stitle records: %llu added or updated%s\n",
-              o.dry_run ? (zh ? "【试运行，未写入】" : "[dry run, nothing written] ") : "",
-              static_cast<unsigned long long>(sum->events_added),
-              sum->batch_id != 0 ? (zh ? "（批次 " + std::to_string(sum->batch_id) + "）" : " (batch " + std::to_string(sum->batch_id) + ")").c_str() : "");
+  std::printf(
+      zh ? "%s称号记录：新增或更新 %llu 条%s\n" : "%stitle records: %llu added or updated%s\n",
+      o.dry_run ? (zh ? "【试运行，未写入】" : "[dry run, nothing written] ") : "",
+      static_cast<unsigned long long>(sum->events_added),
+      sum->batch_id != 0 ? (zh ? "（批次 " + std::to_string(sum->batch_id) + "）"
+                               : " (batch " + std::to_string(sum->batch_id) + ")")
+                               .c_str()
+                         : "");
   return count[TitleMatchKind::invalid] > 0 ? kPartial : kOk;
 }
 

@@ -7,7 +7,6 @@
 #include <tuple>
 
 #include "core/fields.h"
-
 #include "store/schema.h"
 #include "store/store.h"
 #include "store/tables.h"
@@ -27,7 +26,8 @@ struct Located {
 std::string entry_hash(const AuditEntry& e) {
   Sha256 h;
   const std::string batch = e.batch_id ? std::to_string(*e.batch_id) : std::string();
-  for (const std::string& part : {e.prev_hash, std::to_string(e.seq), e.at, e.actor, e.action, batch}) {
+  for (const std::string& part :
+       {e.prev_hash, std::to_string(e.seq), e.at, e.actor, e.action, batch}) {
     h.update(part);
     h.update("\n");
   }
@@ -77,8 +77,9 @@ Status Store::append_audit(std::string_view actor, std::string_view action,
   e.batch_id = batch_id;
   e.detail = detail_json;
   e.hash = entry_hash(e);
-  const SqlParam p[] = {e.seq, e.at, e.actor, e.action,
-                        batch_id ? SqlParam{*batch_id} : SqlParam{}, e.detail, e.prev_hash, e.hash};
+  const SqlParam p[] = {
+      e.seq,    e.at,        e.actor, e.action, batch_id ? SqlParam{*batch_id} : SqlParam{},
+      e.detail, e.prev_hash, e.hash};
   if (Status s = conn_->run(
           "INSERT INTO audit_log (seq, at, actor, action, batch_id, detail, prev_hash, hash) "
           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -91,10 +92,14 @@ Status Store::append_audit(std::string_view actor, std::string_view action,
 }
 
 Result<std::vector<AuditEntry>> Store::audit_log(int64_t limit) {
-  std::string sql = "SELECT seq, at, actor, action, batch_id, detail, prev_hash, hash FROM audit_log ORDER BY seq";
+  std::string sql =
+      "SELECT seq, at, actor, action, batch_id, detail, prev_hash, hash FROM audit_log ORDER BY "
+      "seq";
   if (limit > 0) {
-    sql = "SELECT * FROM (SELECT seq, at, actor, action, batch_id, detail, prev_hash, hash FROM "
-          "audit_log ORDER BY seq DESC LIMIT " + std::to_string(limit) + ") AS latest ORDER BY seq";
+    sql =
+        "SELECT * FROM (SELECT seq, at, actor, action, batch_id, detail, prev_hash, hash FROM "
+        "audit_log ORDER BY seq DESC LIMIT " +
+        std::to_string(limit) + ") AS latest ORDER BY seq";
   }
   auto rows = conn_->query(sql);
   if (!rows) return rows.error();
@@ -134,12 +139,15 @@ Result<AuditCheck> Store::verify_audit(const ProgressFn& progress) {
   for (const AuditEntry& e : *entries) {
     const std::string n = std::to_string(e.seq);
     if (e.seq != expected) {
-      bad(e.seq, "第 " + n + " 条之前缺少记录：序号从 " + std::to_string(expected - 1) + " 跳到 " + n + "（记录被删除）",
+      bad(e.seq,
+          "第 " + n + " 条之前缺少记录：序号从 " + std::to_string(expected - 1) + " 跳到 " + n +
+              "（记录被删除）",
           "entries are missing before entry " + n + ": the sequence jumps from " +
               std::to_string(expected - 1) + " to " + n + " (entries deleted)");
     } else if (e.prev_hash != prev) {
       bad(e.seq, "第 " + n + " 条与前一条的链接不符（记录被删除、插入或调换了顺序）",
-          "entry " + n + " does not link to the entry before it (entries deleted, inserted or reordered)");
+          "entry " + n +
+              " does not link to the entry before it (entries deleted, inserted or reordered)");
     } else if (entry_hash(e) != e.hash) {
       bad(e.seq, "第 " + n + " 条的内容与其哈希不符（记录被改动）",
           "entry " + n + " does not match its hash (the entry was edited)");
@@ -148,7 +156,8 @@ Result<AuditCheck> Store::verify_audit(const ProgressFn& progress) {
     expected = e.seq + 1;
     if (e.batch_id) {
       batch_entries[*e.batch_id] = {e.seq, recorded_digest(e.detail)};
-      if (e.detail.find("\"row_checks\":true") != std::string::npos) batches_with_checks.insert(*e.batch_id);
+      if (e.detail.find("\"row_checks\":true") != std::string::npos)
+        batches_with_checks.insert(*e.batch_id);
     }
   }
   if (!entries->empty()) check.head_hash = entries->back().hash;
@@ -169,8 +178,11 @@ Result<AuditCheck> Store::verify_audit(const ProgressFn& progress) {
     bool found = false;
     for (const BatchInfo& b : *batches) found = found || b.id == batch;
     if (!found) {
-      bad(entry.first, "第 " + std::to_string(entry.first) + " 条记录的导入批次 " + std::to_string(batch) + " 已被删除",
-          "the import batch " + std::to_string(batch) + " of entry " + std::to_string(entry.first) + " was deleted");
+      bad(entry.first,
+          "第 " + std::to_string(entry.first) + " 条记录的导入批次 " + std::to_string(batch) +
+              " 已被删除",
+          "the import batch " + std::to_string(batch) + " of entry " + std::to_string(entry.first) +
+              " was deleted");
     }
   }
   // Table by table, in write order; each batch's digest receives its rows in id order. Rows of
@@ -199,7 +211,8 @@ Result<AuditCheck> Store::verify_audit(const ProgressFn& progress) {
     const int checks_col = static_cast<int>(t.columns.size() + 1);
     RowCheck check;
     while (r.next()) {
-      if (progress && (++rows_read & 65535) == 0) progress(rows_read, std::max(rows_total, rows_read));
+      if (progress && (++rows_read & 65535) == 0)
+        progress(rows_read, std::max(rows_total, rows_read));
       const int64_t batch = r.integer(0);
       auto it = digests.find(batch);
       if (it == digests.end()) continue;
@@ -263,7 +276,8 @@ Result<AuditCheck> Store::verify_audit(const ProgressFn& progress) {
   for (auto& [id, firm] : firms) {
     const SqlParam p[] = {id};
     auto rows = conn_->query(
-        "SELECT e.uscc, v.name FROM enterprises e LEFT JOIN enterprise_versions v ON v.enterprise_id = "
+        "SELECT e.uscc, v.name FROM enterprises e LEFT JOIN enterprise_versions v ON "
+        "v.enterprise_id = "
         "e.id AND v.to_batch IS NULL WHERE e.id = ?",
         p);
     if (!rows) return rows.error();
@@ -287,8 +301,9 @@ Result<AuditCheck> Store::verify_audit(const ProgressFn& progress) {
   const std::vector<Located>& rows = located[batch];
   if (rows.empty()) {
     zh += "：无法定位到行（行被删除、被替换行的 to_batch 被改动，或该批次写于结构版本 3 之前）";
-    en += ": the row cannot be located (a row deleted, a replaced row's to_batch changed, or the "
-          "batch predates schema version 3)";
+    en +=
+        ": the row cannot be located (a row deleted, a replaced row's to_batch changed, or the "
+        "batch predates schema version 3)";
   }
   for (size_t k = 0; k < rows.size() && k < 5; ++k) {
     const TamperedRow& t = rows[k].row;
@@ -297,7 +312,8 @@ Result<AuditCheck> Store::verify_audit(const ProgressFn& progress) {
     std::string fields_zh, fields_en;
     for (const std::string& f : t.fields) {
       const FieldDef* def = find_field(f);
-      fields_zh += (fields_zh.empty() ? "" : "、") + (def != nullptr ? std::string(def->zh) + "（" + f + "）" : f);
+      fields_zh += (fields_zh.empty() ? "" : "、") +
+                   (def != nullptr ? std::string(def->zh) + "（" + f + "）" : f);
       fields_en += (fields_en.empty() ? "" : ", ") + f;
     }
     const std::string where = t.table + " #" + std::to_string(t.row_id);
@@ -305,7 +321,8 @@ Result<AuditCheck> Store::verify_audit(const ProgressFn& progress) {
     const std::string year_en = t.year != 0 ? " for " + std::to_string(t.year) : "";
     if (t.added) {
       zh += "\n  企业 " + firm + "：" + where + " 不是该批次写入的（绕过 gradus 添加或整行改写）";
-      en += "\n  firm " + firm + ": row " + where + " was not written by that batch (added or rewritten outside gradus)";
+      en += "\n  firm " + firm + ": row " + where +
+            " was not written by that batch (added or rewritten outside gradus)";
     } else {
       zh += "\n  企业 " + firm + "：" + year_zh + fields_zh + " 被改动（" + where + "）";
       en += "\n  firm " + firm + ": " + fields_en + year_en + " changed (" + where + ")";

@@ -1,7 +1,7 @@
 // The PostgreSQL implementation of the store's SQL layer (sql.h), on libpq. Reads stream through
 // `COPY (SELECT …) TO STDOUT` (text format), so a million rows are never held in one result;
-// bulk inserts use `COPY … FROM STDIN` in binary format. `?` placeholders become $1, $2, … for statements and
-// are inlined as escaped literals for COPY reads.
+// bulk inserts use `COPY … FROM STDIN` in binary format. `?` placeholders become $1, $2, … for
+// statements and are inlined as escaped literals for COPY reads.
 #include <libpq-fe.h>
 
 #include <charconv>
@@ -119,13 +119,26 @@ class PostgresCopyRows final : public SqlRows {
         }
         const char e = raw[++k];
         switch (e) {
-          case 'n': unescaped_ += '\n'; break;
-          case 't': unescaped_ += '\t'; break;
-          case 'r': unescaped_ += '\r'; break;
-          case 'b': unescaped_ += '\b'; break;
-          case 'f': unescaped_ += '\f'; break;
-          case 'v': unescaped_ += '\v'; break;
-          default: unescaped_ += e;
+          case 'n':
+            unescaped_ += '\n';
+            break;
+          case 't':
+            unescaped_ += '\t';
+            break;
+          case 'r':
+            unescaped_ += '\r';
+            break;
+          case 'b':
+            unescaped_ += '\b';
+            break;
+          case 'f':
+            unescaped_ += '\f';
+            break;
+          case 'v':
+            unescaped_ += '\v';
+            break;
+          default:
+            unescaped_ += e;
         }
       }
       spans.emplace_back(from, unescaped_.size() - from);
@@ -145,16 +158,18 @@ class PostgresCopyRows final : public SqlRows {
 
 // Bulk inserts in COPY's binary format: the server takes integers as 8 bytes and texts as they
 // are, instead of parsing and unescaping text (measured: COPY of 991,743 yearly_facts rows
-// 2.44 → 2.19 s; most of a COPY's time is writing the rows, not reading them). So integer() is only for BIGINT columns and text() only for TEXT columns, which is how
-// the schema is written (schema.h); a mismatch is refused by the server ("incorrect binary data
-// format") and fails the import.
+// 2.44 → 2.19 s; most of a COPY's time is writing the rows, not reading them). So integer() is only
+// for BIGINT columns and text() only for TEXT columns, which is how the schema is written
+// (schema.h); a mismatch is refused by the server ("incorrect binary data format") and fails the
+// import.
 class PostgresBulkInsert final : public SqlBulkInsert {
  public:
-  PostgresBulkInsert(PGconn* c, size_t columns) : conn_(c), columns_(static_cast<int16_t>(columns)) {
+  PostgresBulkInsert(PGconn* c, size_t columns)
+      : conn_(c), columns_(static_cast<int16_t>(columns)) {
     buffer_.reserve(1 << 20);
     buffer_.append("PGCOPY\n\377\r\n\0", 11);  // signature
-    put32(0);                                       // flags
-    put32(0);                                       // header extension length
+    put32(0);                                  // flags
+    put32(0);                                  // header extension length
   }
   ~PostgresBulkInsert() override {
     if (!finished_) {
@@ -327,7 +342,8 @@ class PostgresConnection final : public SqlConnection {
       return s;
     }
     PQclear(r);
-    return std::unique_ptr<SqlBulkInsert>(std::make_unique<PostgresBulkInsert>(conn_, columns.size()));
+    return std::unique_ptr<SqlBulkInsert>(
+        std::make_unique<PostgresBulkInsert>(conn_, columns.size()));
   }
 
   Status begin_write() override {

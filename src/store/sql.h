@@ -40,7 +40,7 @@ class SqlRows {
   // Advances to the next row; false at the end or on an error (then status() says which).
   virtual bool next() = 0;
   virtual bool is_null(int col) const = 0;
-  virtual int64_t integer(int col) const = 0;  // 0 for NULL
+  virtual int64_t integer(int col) const = 0;        // 0 for NULL
   virtual std::string_view text(int col) const = 0;  // "" for NULL
   virtual Status status() const = 0;
 };

@@ -62,7 +62,8 @@ class SqliteRows final : public SqlRows {
   std::string_view text(int col) const override {
     const unsigned char* p = sqlite3_column_text(stmt_, col);
     if (p == nullptr) return {};
-    return {reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, col))};
+    return {reinterpret_cast<const char*>(p),
+            static_cast<size_t>(sqlite3_column_bytes(stmt_, col))};
   }
   Status status() const override { return status_; }
 
@@ -185,8 +186,9 @@ Result<std::unique_ptr<SqlConnection>> open_sqlite(const std::string& path) {
   sqlite3* db = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
-    Status s = error(StatusCode::io_error, "无法打开 SQLite 数据库 " + path + "：" + sqlite3_errmsg(db),
-                     "cannot open the SQLite database " + path + ": " + sqlite3_errmsg(db));
+    Status s =
+        error(StatusCode::io_error, "无法打开 SQLite 数据库 " + path + "：" + sqlite3_errmsg(db),
+              "cannot open the SQLite database " + path + ": " + sqlite3_errmsg(db));
     sqlite3_close_v2(db);
     return s;
   }
@@ -196,12 +198,11 @@ Result<std::unique_ptr<SqlConnection>> open_sqlite(const std::string& path) {
   // corrupts the file (a crash can lose only the last commits, never half of one). Memory-mapped
   // reads for loading the whole pool (measured 2.5–2.8 s instead of 3.0 s for 1M enterprise-years,
   // within this VM's run-to-run variation; see bench/README.md).
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON",
-                             "PRAGMA synchronous=NORMAL", "PRAGMA cache_size=-65536",
-                             "PRAGMA mmap_size=1073741824"}) {
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL",
+        "PRAGMA cache_size=-65536", "PRAGMA mmap_size=1073741824"}) {
     if (Status s = conn->execute(pragma); !s.ok()) {
-      return error(StatusCode::io_error,
-                   path + " 不是可用的 SQLite 数据库：" + s.message.zh,
+      return error(StatusCode::io_error, path + " 不是可用的 SQLite 数据库：" + s.message.zh,
                    path + " is not a usable SQLite database: " + s.message.en);
     }
   }

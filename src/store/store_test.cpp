@@ -1,6 +1,8 @@
 // Store tests, run against both backends: SQLite always; PostgreSQL when GRADUS_TEST_PG names a
 // server (scripts/test.sh starts a throwaway one). With GRADUS_REQUIRE_PG=1 a missing server fails
 // the PostgreSQL tests instead of skipping them.
+#include "store/store.h"
+
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,7 +20,6 @@
 #include "store/schema.h"
 #include "store/sql.h"
 #include "store/state.h"
-#include "store/store.h"
 
 namespace gradus::store {
 namespace {
@@ -36,7 +37,9 @@ Pool pool_from_csv(const std::string& text) {
   IngestReport report;
   Result<Pool> p = load_pool_text(text, InputFormat::csv, "test.csv", report);
   EXPECT_TRUE(p.ok());
-  EXPECT_TRUE(report.ok()) << (report.errors.empty() ? "" : format_input_error(report.errors[0], Lang::en));
+  EXPECT_TRUE(report.ok()) << (report.errors.empty()
+                                   ? ""
+                                   : format_input_error(report.errors[0], Lang::en));
   return std::move(*p);
 }
 
@@ -56,13 +59,15 @@ std::string describe(const Pool& p, uint32_t e) {
     for (int y = p.first_year(); y <= p.last_year(); ++y) {
       const Column* c = p.yearly(f.id, y);
       if (c != nullptr && c->present[e]) {
-        out += std::string(f.name) + "@" + std::to_string(y) + "=" + display_value(f, c->values[e]) + "\n";
+        out += std::string(f.name) + "@" + std::to_string(y) + "=" +
+               display_value(f, c->values[e]) + "\n";
       }
     }
   }
   for (const TitleRecord& t : p.titles().of(e)) {
-    out += "title " + t.tier + " " + t.since.to_string() + " " + (t.valid_to ? t.valid_to->to_string() : "-") +
-           " " + std::to_string(t.status) + " " + t.level + " " + t.batch + "\n";
+    out += "title " + t.tier + " " + t.since.to_string() + " " +
+           (t.valid_to ? t.valid_to->to_string() : "-") + " " + std::to_string(t.status) + " " +
+           t.level + " " + t.batch + "\n";
   }
   for (const IncidentRecord& i : p.incidents().of(e)) {
     out += "incident " + std::to_string(i.kind) + " " + i.date.to_string() + "\n";
@@ -72,7 +77,8 @@ std::string describe(const Pool& p, uint32_t e) {
            (a.rank ? std::to_string(*a.rank) : "-") + "\n";
   }
   for (const HonourRecord& h : p.honours().of(e)) {
-    out += "honour " + std::to_string(h.kind) + " " + (h.valid_to ? h.valid_to->to_string() : "-") + "\n";
+    out += "honour " + std::to_string(h.kind) + " " + (h.valid_to ? h.valid_to->to_string() : "-") +
+           "\n";
   }
   for (const MakerChinaRecord& m : p.maker_china().of(e)) {
     out += "maker " + std::to_string(m.list) + " " + std::to_string(m.year) + "\n";
@@ -116,7 +122,8 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
       ASSERT_TRUE(admin.ok()) << admin.error().message.en;
       ASSERT_TRUE((*admin)->execute("CREATE DATABASE " + db_name_).ok());
       const size_t query = admin_url_.find('?');
-      const size_t slash = admin_url_.rfind('/', query == std::string::npos ? std::string::npos : query);
+      const size_t slash =
+          admin_url_.rfind('/', query == std::string::npos ? std::string::npos : query);
       url_ = admin_url_.substr(0, slash + 1) + db_name_ +
              (query == std::string::npos ? "" : admin_url_.substr(query));
     }
@@ -125,7 +132,8 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
     if (!db_name_.empty()) {
       auto admin = open_sql(admin_url_);
-      if (admin.ok()) (void)(*admin)->execute("DROP DATABASE IF EXISTS " + db_name_ + " WITH (FORCE)");
+      if (admin.ok())
+        (void)(*admin)->execute("DROP DATABASE IF EXISTS " + db_name_ + " WITH (FORCE)");
     }
   }
   std::unique_ptr<Store> open() {
@@ -347,7 +355,11 @@ TEST_P(StoreTest, CorrectedFileUpdatesOnlyWhatChangedAndKeepsHistory) {
   ASSERT_NE(at, std::string::npos);
   corrected.replace(at, 15, ",2024,11800.00,");
   Pool second = pool_from_csv(corrected);
-  Result<ImportSummary> dry = s->import_pool(second, [&] { auto o = options("v2.csv"); o.dry_run = true; return o; }());
+  Result<ImportSummary> dry = s->import_pool(second, [&] {
+    auto o = options("v2.csv");
+    o.dry_run = true;
+    return o;
+  }());
   ASSERT_TRUE(dry.ok());
   EXPECT_EQ(dry->batch_id, 0);
   EXPECT_EQ(dry->fields_changed, 1u);
@@ -406,19 +418,22 @@ TEST_P(StoreTest, AuditVerifyFindsEditedFacts) {
   ASSERT_TRUE(s);
   ASSERT_TRUE(s->import_pool(pool_from_csv(sample_csv()), options()).ok());
   ASSERT_TRUE(s->verify_audit()->ok);
-  ASSERT_TRUE(s->connection().execute("UPDATE yearly_facts SET revenue = revenue + 1 WHERE id = 5").ok());
+  ASSERT_TRUE(
+      s->connection().execute("UPDATE yearly_facts SET revenue = revenue + 1 WHERE id = 5").ok());
   Result<AuditCheck> check = s->verify_audit();
   ASSERT_TRUE(check.ok());
   EXPECT_FALSE(check->ok);
   EXPECT_EQ(check->first_bad_seq.value_or(0), 1);
-  EXPECT_NE(check->problem.en.find("changed or deleted outside gradus"), std::string::npos) << check->problem.en;
+  EXPECT_NE(check->problem.en.find("changed or deleted outside gradus"), std::string::npos)
+      << check->problem.en;
 }
 
 TEST_P(StoreTest, AuditLogRefusesUpdatesAndVerifyFindsEditsDeletionsReorders) {
   auto s = open();
   ASSERT_TRUE(s);
   for (int i = 0; i < 4; ++i) {
-    ASSERT_TRUE(s->append_audit("tester", "note", std::nullopt, "{\"n\":" + std::to_string(i) + "}").ok());
+    ASSERT_TRUE(
+        s->append_audit("tester", "note", std::nullopt, "{\"n\":" + std::to_string(i) + "}").ok());
   }
   ASSERT_TRUE(s->verify_audit()->ok);
   EXPECT_FALSE(s->connection().execute("UPDATE audit_log SET actor = 'x' WHERE seq = 2").ok());
@@ -427,18 +442,22 @@ TEST_P(StoreTest, AuditLogRefusesUpdatesAndVerifyFindsEditsDeletionsReorders) {
   const bool sqlite = s->connection().dialect() == SqlDialect::sqlite;
   auto unguard = [&] {
     if (sqlite) {
-      ASSERT_TRUE(s->connection().execute("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete").ok());
+      ASSERT_TRUE(s->connection()
+                      .execute("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete")
+                      .ok());
     } else {
       ASSERT_TRUE(s->connection().execute("DROP TRIGGER audit_log_no_change ON audit_log").ok());
     }
   };
   unguard();
-  ASSERT_TRUE(s->connection().execute("UPDATE audit_log SET detail = '{\"n\":9}' WHERE seq = 2").ok());
+  ASSERT_TRUE(
+      s->connection().execute("UPDATE audit_log SET detail = '{\"n\":9}' WHERE seq = 2").ok());
   Result<AuditCheck> edited = s->verify_audit();
   EXPECT_FALSE(edited->ok);
   EXPECT_EQ(edited->first_bad_seq.value_or(0), 2);
   EXPECT_NE(edited->problem.en.find("was edited"), std::string::npos) << edited->problem.en;
-  ASSERT_TRUE(s->connection().execute("UPDATE audit_log SET detail = '{\"n\":1}' WHERE seq = 2").ok());
+  ASSERT_TRUE(
+      s->connection().execute("UPDATE audit_log SET detail = '{\"n\":1}' WHERE seq = 2").ok());
   ASSERT_TRUE(s->verify_audit()->ok);
   // Reordered: entries 2 and 3 swap places (sequence numbers swapped).
   ASSERT_TRUE(s->connection().execute("UPDATE audit_log SET seq = 100 WHERE seq = 2").ok());
@@ -447,7 +466,8 @@ TEST_P(StoreTest, AuditLogRefusesUpdatesAndVerifyFindsEditsDeletionsReorders) {
   Result<AuditCheck> reordered = s->verify_audit();
   EXPECT_FALSE(reordered->ok);
   EXPECT_EQ(reordered->first_bad_seq.value_or(0), 2);
-  EXPECT_NE(reordered->problem.en.find("does not link"), std::string::npos) << reordered->problem.en;
+  EXPECT_NE(reordered->problem.en.find("does not link"), std::string::npos)
+      << reordered->problem.en;
   ASSERT_TRUE(s->connection().execute("UPDATE audit_log SET seq = 100 WHERE seq = 2").ok());
   ASSERT_TRUE(s->connection().execute("UPDATE audit_log SET seq = 2 WHERE seq = 3").ok());
   ASSERT_TRUE(s->connection().execute("UPDATE audit_log SET seq = 3 WHERE seq = 100").ok());
@@ -468,7 +488,8 @@ TEST_P(StoreTest, KilledImportLeavesTheStoreAsItWas) {
   Pool before = std::move(*s->load_pool());
   // A second file with every firm changed; the child dies after writing 10 of its 24 rows.
   std::string changed = original;
-  for (size_t at = 0; (at = changed.find(",2025,", at)) != std::string::npos; at += 6) changed[at + 5] = ',';
+  for (size_t at = 0; (at = changed.find(",2025,", at)) != std::string::npos; at += 6)
+    changed[at + 5] = ',';
   std::string bumped;
   {
     std::istringstream lines(original);
@@ -562,7 +583,10 @@ TEST_P(StoreTest, RunsAreStoredAndCompared) {
   std::vector<StoredOutcome> a, b;
   for (uint32_t e = 0; e < pool.size(); ++e) {
     a.push_back({e, "srdi-sme", "2026", "not_met", "", "", "0,2", ""});
-    b.push_back({e, "srdi-sme", "2026", e == 3 ? "met" : "not_met", "", "", e == 3 ? "" : e == 4 ? "2" : "0,2",
+    b.push_back({e, "srdi-sme", "2026", e == 3 ? "met" : "not_met", "", "",
+                 e == 3   ? ""
+                 : e == 4 ? "2"
+                          : "0,2",
                  e == 4 ? "5" : ""});
   }
   RunInfo info;
@@ -571,9 +595,11 @@ TEST_P(StoreTest, RunsAreStoredAndCompared) {
   info.mode = "application";
   info.policies = "srdi-sme@2026";
   info.known_batch = 1;
-  for (int64_t n : {0, 2, 5}) info.criteria.push_back({"srdi-sme", "2026", n, "crit." + std::to_string(n)});
+  for (int64_t n : {0, 2, 5})
+    info.criteria.push_back({"srdi-sme", "2026", n, "crit." + std::to_string(n)});
   std::vector<std::pair<uint64_t, uint64_t>> progress;
-  Result<int64_t> r1 = s->save_run(pool, info, a, [&](uint64_t done, uint64_t total) { progress.emplace_back(done, total); });
+  Result<int64_t> r1 = s->save_run(
+      pool, info, a, [&](uint64_t done, uint64_t total) { progress.emplace_back(done, total); });
   Result<int64_t> r2 = s->save_run(pool, info, b);
   ASSERT_TRUE(r1.ok() && r2.ok()) << (r1.ok() ? r2.error().message.en : r1.error().message.en);
   ASSERT_FALSE(progress.empty());
@@ -628,10 +654,12 @@ TEST_P(StoreTest, UpgradesASchema2StoreWithARun) {
     ASSERT_TRUE(v2.import_pool(file, options()).ok());
     Pool pool = std::move(*v2.load_pool());
     std::vector<StoredOutcome> old;
-    for (uint32_t e = 0; e < pool.size(); ++e) old.push_back({e, "srdi-sme", "2026", "not_met", "", "", "", ""});
+    for (uint32_t e = 0; e < pool.size(); ++e)
+      old.push_back({e, "srdi-sme", "2026", "not_met", "", "", "", ""});
     Result<int64_t> run = v2.save_run(pool, info, old);
     ASSERT_TRUE(run.ok()) << run.error().message.en;
-    Result<std::optional<int64_t>> rows = query_integer(v2.connection(), "SELECT COUNT(*) FROM assessment_outcomes");
+    Result<std::optional<int64_t>> rows =
+        query_integer(v2.connection(), "SELECT COUNT(*) FROM assessment_outcomes");
     EXPECT_EQ(rows->value_or(0), static_cast<int64_t>(pool.size()));
   }
   auto s = open();
@@ -645,7 +673,8 @@ TEST_P(StoreTest, UpgradesASchema2StoreWithARun) {
   info.criteria = {{"srdi-sme", "2026", 7, "rd.ratio"}};
   std::vector<StoredOutcome> now;
   for (uint32_t e = 0; e < pool.size(); ++e) {
-    now.push_back({e, "srdi-sme", "2026", e == 0 ? "met" : "not_met", "", "", e == 0 ? "" : "7", ""});
+    now.push_back(
+        {e, "srdi-sme", "2026", e == 0 ? "met" : "not_met", "", "", e == 0 ? "" : "7", ""});
   }
   Result<int64_t> run2 = s->save_run(pool, info, now);
   ASSERT_TRUE(run2.ok()) << run2.error().message.en;
@@ -660,8 +689,11 @@ TEST_P(StoreTest, UpgradesASchema2StoreWithARun) {
   EXPECT_FALSE((*diff)[0].recorded_before);
   EXPECT_TRUE((*diff)[0].recorded_after);
   // A corrected fact goes in with row checks, and an edit of it is then named.
-  ASSERT_TRUE(s->import_pool(pool_from_csv("uscc,year,net_profit\n91320505MA1P7K3C1N,2024,1000\n"), options("b.csv")).ok());
-  ASSERT_TRUE(s->connection().execute("UPDATE yearly_facts SET net_profit = 1 WHERE from_batch = 2").ok());
+  ASSERT_TRUE(s->import_pool(pool_from_csv("uscc,year,net_profit\n91320505MA1P7K3C1N,2024,1000\n"),
+                             options("b.csv"))
+                  .ok());
+  ASSERT_TRUE(
+      s->connection().execute("UPDATE yearly_facts SET net_profit = 1 WHERE from_batch = 2").ok());
   Result<AuditCheck> edited = s->verify_audit();
   ASSERT_TRUE(edited.ok());
   ASSERT_EQ(edited->tampered.size(), 1u) << edited->problem.en;
@@ -689,7 +721,8 @@ TEST_P(StoreTest, TextWithSpecialCharactersRoundTrips) {
   EXPECT_EQ(out->text(find_field("niche_market")->id, 0), "\\N");
   ASSERT_EQ(out->awards().of(0).size(), 1u);
   EXPECT_EQ(out->awards().of(0)[0].name, "国家科技进步奖\t二等");
-  EXPECT_EQ(s->import_pool(in, options()).value().batch_id, 0) << "identical text is recognised as unchanged";
+  EXPECT_EQ(s->import_pool(in, options()).value().batch_id, 0)
+      << "identical text is recognised as unchanged";
   EXPECT_TRUE(s->verify_audit()->ok);
 }
 
@@ -709,14 +742,16 @@ TEST_P(StoreTest, OpeningAMissingStoreFailsAndCreatesNothing) {
   EXPECT_NE(s.error().message.en.find("does not exist"), std::string::npos) << s.error().message.en;
   EXPECT_NE(s.error().message.zh.find("gradus init"), std::string::npos) << s.error().message.zh;
   if (GetParam() == "sqlite") {
-    EXPECT_NE(s.error().message.en.find(missing_file.string()), std::string::npos) << s.error().message.en;
+    EXPECT_NE(s.error().message.en.find(missing_file.string()), std::string::npos)
+        << s.error().message.en;
     EXPECT_FALSE(std::filesystem::exists(missing_file));
   } else {
     // The database exists (the fixture made it) but holds no gradus schema: none is created.
     auto raw = open_sql(url_);
     ASSERT_TRUE(raw.ok());
     Result<std::optional<int64_t>> tables = query_integer(
-        **raw, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()");
+        **raw,
+        "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()");
     ASSERT_TRUE(tables.ok());
     EXPECT_EQ(tables->value_or(-1), 0);
   }
@@ -730,8 +765,8 @@ TEST_P(StoreTest, OpeningAMissingStoreFailsAndCreatesNothing) {
 
 // A SQLite file that exists but is not a gradus store is refused too (and not given the schema).
 TEST(StoreOpen, AnEmptySqliteFileIsNotAStore) {
-  const std::filesystem::path path = std::filesystem::temp_directory_path() /
-                                     ("gradus_empty_" + std::to_string(getpid()) + ".db");
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("gradus_empty_" + std::to_string(getpid()) + ".db");
   { std::ofstream touch(path); }
   Result<std::unique_ptr<Store>> s = Store::open("sqlite:" + path.string());
   EXPECT_FALSE(s.ok());
@@ -768,7 +803,9 @@ std::string dump_store(SqlConnection& c) {
       // SQLite: a quote() of every column, via the table's column list.
       std::string cols;
       auto info = c.query("SELECT name FROM pragma_table_info('" + t + "')");
-      while (info.ok() && (*info)->next()) cols += (cols.empty() ? "" : " || '|' || ") + std::string("quote(") + std::string((*info)->text(0)) + ")";
+      while (info.ok() && (*info)->next())
+        cols += (cols.empty() ? "" : " || '|' || ") + std::string("quote(") +
+                std::string((*info)->text(0)) + ")";
       auto rows = c.query("SELECT " + cols + " FROM " + t + " ORDER BY 1");
       EXPECT_TRUE(rows.ok());
       while (rows.ok() && (*rows)->next()) out += std::string((*rows)->text(0)) + "\n";
@@ -806,7 +843,8 @@ TEST_P(StoreTest, DemoDataGoesOnlyIntoAnEmptyOrDemoStore) {
     EXPECT_EQ(refused.error().code, StatusCode::failed_precondition);
     EXPECT_NE(refused.error().message.en.find("holds imported data"), std::string::npos)
         << refused.error().message.en;
-    EXPECT_NE(refused.error().message.en.find("1 batch(es) that are not demo data"), std::string::npos)
+    EXPECT_NE(refused.error().message.en.find("1 batch(es) that are not demo data"),
+              std::string::npos)
         << refused.error().message.en;
     EXPECT_NE(refused.error().message.zh.find("--db"), std::string::npos);
     EXPECT_EQ(dump_store(s->connection()), before);
@@ -857,16 +895,21 @@ TEST_P(StoreTest, ImportContradictingStoredFactsIsRefusedWhole) {
   EXPECT_EQ(conflicts[0].uscc, "91320505MA1P7K3C1N");
   EXPECT_EQ(conflicts[0].column, "employees@2024");
   EXPECT_EQ(conflicts[0].value, "90");
-  EXPECT_NE(conflicts[0].reason.en.find("less than the stored"), std::string::npos) << conflicts[0].reason.en;
-  EXPECT_NE(conflicts[0].reason.en.find("technical staff for 2024 \"100\" (from batch 1, file pool.csv)"), std::string::npos)
+  EXPECT_NE(conflicts[0].reason.en.find("less than the stored"), std::string::npos)
+      << conflicts[0].reason.en;
+  EXPECT_NE(
+      conflicts[0].reason.en.find("technical staff for 2024 \"100\" (from batch 1, file pool.csv)"),
+      std::string::npos)
       << conflicts[0].reason.en;
   EXPECT_EQ(conflicts[1].column, "main_revenue@2024");
   EXPECT_EQ(conflicts[1].value, "12000.5");
-  EXPECT_NE(conflicts[1].reason.en.find("greater than the stored operating revenue for 2024 \"11743.12\" (from batch 1, file pool.csv)"),
+  EXPECT_NE(conflicts[1].reason.en.find("greater than the stored operating revenue for 2024 "
+                                        "\"11743.12\" (from batch 1, file pool.csv)"),
             std::string::npos)
       << conflicts[1].reason.en;
   EXPECT_NE(conflicts[1].reason.zh.find("11743.12"), std::string::npos);
-  EXPECT_NE(refused.error().message.en.find("nothing from this file was imported"), std::string::npos);
+  EXPECT_NE(refused.error().message.en.find("nothing from this file was imported"),
+            std::string::npos);
   EXPECT_EQ(dump_store(s->connection()), before);
   // A dry run is refused the same way.
   o.dry_run = true;
@@ -878,11 +921,15 @@ TEST_P(StoreTest, ImportContradictingStoredFactsIsRefusedWhole) {
                   .ok());
   conflicts.clear();
   o.dry_run = false;
-  ASSERT_FALSE(s->import_pool(pool_from_csv("uscc,year,main_revenue\n91320505MA1P7K3C1N,2024,12000.5\n"), o).ok());
+  ASSERT_FALSE(
+      s->import_pool(pool_from_csv("uscc,year,main_revenue\n91320505MA1P7K3C1N,2024,12000.5\n"), o)
+          .ok());
   ASSERT_EQ(conflicts.size(), 1u);
-  EXPECT_NE(conflicts[0].reason.en.find("(from batch 1, file pool.csv)"), std::string::npos) << conflicts[0].reason.en;
+  EXPECT_NE(conflicts[0].reason.en.find("(from batch 1, file pool.csv)"), std::string::npos)
+      << conflicts[0].reason.en;
   Result<ImportSummary> both = s->import_pool(
-      pool_from_csv("uscc,year,revenue,main_revenue\n91320505MA1P7K3C1N,2024,12500,12000.5\n"), options("fixed.csv"));
+      pool_from_csv("uscc,year,revenue,main_revenue\n91320505MA1P7K3C1N,2024,12500,12000.5\n"),
+      options("fixed.csv"));
   ASSERT_TRUE(both.ok()) << both.error().message.en;
   EXPECT_EQ(both->fields_changed, 2u);
 }
@@ -903,14 +950,17 @@ TEST_P(StoreTest, AuditVerifyNamesTheFirmAndFieldOfAnEditedRow) {
       "SELECT y.id FROM yearly_facts y JOIN enterprises e ON e.id = y.enterprise_id WHERE e.uscc = "
       "'91320505MA1P7K3C1N' AND y.year = 2024");
   ASSERT_TRUE(s->connection()
-                  .execute("UPDATE yearly_facts SET revenue = revenue + 1000000 WHERE id = " + std::to_string(yearly))
+                  .execute("UPDATE yearly_facts SET revenue = revenue + 1000000 WHERE id = " +
+                           std::to_string(yearly))
                   .ok());
   Pool pool = std::move(*s->load_pool());
   const std::string other = pool.uscc(5);
   const std::string other_name = pool.text(find_field("name")->id, 5);
   ASSERT_TRUE(s->connection()
-                  .execute("UPDATE enterprise_versions SET listed = 1 - COALESCE(listed, 0) WHERE enterprise_id = "
-                           "(SELECT id FROM enterprises WHERE uscc = '" + other + "')")
+                  .execute("UPDATE enterprise_versions SET listed = 1 - COALESCE(listed, 0) WHERE "
+                           "enterprise_id = "
+                           "(SELECT id FROM enterprises WHERE uscc = '" +
+                           other + "')")
                   .ok());
   Result<AuditCheck> check = s->verify_audit();
   ASSERT_TRUE(check.ok()) << check.error().message.en;
@@ -921,7 +971,8 @@ TEST_P(StoreTest, AuditVerifyNamesTheFirmAndFieldOfAnEditedRow) {
   for (const TamperedRow& t : check->tampered) (t.table == "yearly_facts" ? fact : flag) = &t;
   ASSERT_TRUE(fact && flag);
   EXPECT_EQ(fact->uscc, "91320505MA1P7K3C1N");
-  const std::string first_name = pool.text(find_field("name")->id, *pool.find("91320505MA1P7K3C1N"));
+  const std::string first_name =
+      pool.text(find_field("name")->id, *pool.find("91320505MA1P7K3C1N"));
   EXPECT_EQ(fact->name, first_name);
   EXPECT_EQ(fact->year, 2024);
   EXPECT_EQ(fact->fields, std::vector<std::string>{"revenue"});
@@ -930,24 +981,30 @@ TEST_P(StoreTest, AuditVerifyNamesTheFirmAndFieldOfAnEditedRow) {
   EXPECT_EQ(flag->uscc, other);
   EXPECT_EQ(flag->name, other_name);
   EXPECT_EQ(flag->fields, std::vector<std::string>{"listed"});
-  EXPECT_NE(check->problem.en.find("firm 91320505MA1P7K3C1N " + first_name + ": revenue for 2024 changed"),
+  EXPECT_NE(check->problem.en.find("firm 91320505MA1P7K3C1N " + first_name +
+                                   ": revenue for 2024 changed"),
             std::string::npos)
       << check->problem.en;
-  EXPECT_NE(check->problem.en.find("firm " + other + " " + other_name + ": listed changed"), std::string::npos)
+  EXPECT_NE(check->problem.en.find("firm " + other + " " + other_name + ": listed changed"),
+            std::string::npos)
       << check->problem.en;
-  EXPECT_NE(check->problem.zh.find("2024 年的营业收入（revenue） 被改动"), std::string::npos) << check->problem.zh;
+  EXPECT_NE(check->problem.zh.find("2024 年的营业收入（revenue） 被改动"), std::string::npos)
+      << check->problem.zh;
   // A row slipped in under the batch's number is named as not written by it.
   ASSERT_TRUE(s->connection()
-                  .execute("UPDATE yearly_facts SET revenue = revenue - 1000000 WHERE id = " + std::to_string(yearly))
+                  .execute("UPDATE yearly_facts SET revenue = revenue - 1000000 WHERE id = " +
+                           std::to_string(yearly))
                   .ok());
   ASSERT_TRUE(s->connection()
-                  .execute("INSERT INTO yearly_facts (id, enterprise_id, year, from_batch, revenue) SELECT 999999, id, "
+                  .execute("INSERT INTO yearly_facts (id, enterprise_id, year, from_batch, "
+                           "revenue) SELECT 999999, id, "
                            "2020, 1, 5 FROM enterprises WHERE uscc = '91320505MA1P7K3C1N'")
                   .ok());
   check = s->verify_audit();
   ASSERT_TRUE(check.ok());
   bool added = false;
-  for (const TamperedRow& t : check->tampered) added |= t.added && t.row_id == 999999 && t.year == 2020;
+  for (const TamperedRow& t : check->tampered)
+    added |= t.added && t.row_id == 999999 && t.year == 2020;
   EXPECT_TRUE(added) << check->problem.en;
 }
 
@@ -963,16 +1020,19 @@ TEST(StoreUrl, RejectsUnknownSchemes) {
 TEST(StoreSchema, EveryCatalogueFieldHasAColumnAndTextValuesRoundTrip) {
   // Opening a fresh SQLite store and inserting a row naming every column proves the columns exist.
   const std::string path = (std::filesystem::temp_directory_path() /
-                            ("gradus_schema_" + std::to_string(getpid()) + ".db")).string();
+                            ("gradus_schema_" + std::to_string(getpid()) + ".db"))
+                               .string();
   std::filesystem::remove(path);
   {
     auto s = Store::open("sqlite:" + path, {.create = true});
     ASSERT_TRUE(s.ok());
     std::string cols;
-    for (const FactColumn& c : static_fact_columns()) cols += std::string(", ") + std::string(c.field->name);
+    for (const FactColumn& c : static_fact_columns())
+      cols += std::string(", ") + std::string(c.field->name);
     EXPECT_TRUE((*s)->connection().execute("SELECT id" + cols + " FROM enterprise_versions").ok());
     cols.clear();
-    for (const FactColumn& c : yearly_fact_columns()) cols += std::string(", ") + std::string(c.field->name);
+    for (const FactColumn& c : yearly_fact_columns())
+      cols += std::string(", ") + std::string(c.field->name);
     EXPECT_TRUE((*s)->connection().execute("SELECT id" + cols + " FROM yearly_facts").ok());
   }
   std::filesystem::remove(path);
