@@ -9,6 +9,7 @@
 #include "core/date.h"
 #include "core/decimal.h"
 #include "ingest/checks.h"
+#include "store/records.h"
 #include "store/schema.h"
 #include "store/state.h"
 #include "store/store.h"
@@ -272,6 +273,22 @@ class Importer {
     if (o_.progress && (rows_done_ & 4095) == 0) o_.progress(rows_done_, rows_total_);
   }
   Status close_rows(std::string_view table, std::vector<int64_t>& ids, int64_t batch, RowHash& h);
+  // A row the store refused because of a value (over the backend's size limit: invalid_argument),
+  // named by the firm (and fiscal year) it belongs to; the whole import then fails.
+  Status for_firm(Status s, uint32_t in, int year = 0) const {
+    if (s.ok() || s.code != StatusCode::invalid_argument) return s;
+    const FieldDef* name = find_field("name");
+    const std::string& firm_name = name != nullptr ? in_.text(name->id, in) : std::string();
+    std::string firm = in_.uscc(in);
+    if (!firm_name.empty())
+      firm += " " + firm_name.substr(0, std::min<size_t>(firm_name.size(), 60));
+    const std::string y = std::to_string(year);
+    return error(s.code,
+                 "企业 " + firm + (year != 0 ? " " + y + " 年" : "") + "：" + s.message.zh +
+                     "；本文件的数据均未导入",
+                 "firm " + firm + (year != 0 ? " (" + y + ")" : "") + ": " + s.message.en +
+                     "; nothing from this file was imported");
+  }
   Result<int64_t> next_id(std::string_view table);
 
   SqlConnection& c_;
@@ -465,7 +482,12 @@ Status Importer::write_events(int64_t batch, RowHash& h, int64_t& next) {
     for (const EventPlan& p : plans) {
       w.integer(next++), w.integer(p.enterprise_id), w.integer(batch);
       Traits::write(w, items[p.item]);
-      if (Status s = w.end_row(); !s.ok()) return s;
+      if (Status s = w.end_row(); !s.ok()) {
+        const auto& offsets = Traits::lists(in_).offsets;
+        const auto owner =
+            std::upper_bound(offsets.begin(), offsets.end(), p.item) - offsets.begin() - 1;
+        return for_firm(s, static_cast<uint32_t>(std::max<std::ptrdiff_t>(owner, 0)));
+      }
       row_written();
     }
     if (Status s = (*bulk)->finish(); !s.ok()) return s;
@@ -491,7 +513,7 @@ Status Importer::write(int64_t batch, std::string* digest) {
       DigestingInsert w(**bulk, h, with_checks_);
       for (size_t k = 0; k < new_enterprises_.size(); ++k) {
         w.integer(new_enterprise_ids_[k]), w.text(in_.uscc(new_enterprises_[k])), w.integer(batch);
-        if (Status s = w.end_row(); !s.ok()) return s;
+        if (Status s = w.end_row(); !s.ok()) return for_firm(s, new_enterprises_[k]);
         row_written();
       }
       if (Status s = (*bulk)->finish(); !s.ok()) return s;
@@ -536,7 +558,7 @@ Status Importer::write(int64_t batch, std::string* digest) {
             w.integer(*v);
           }
         }
-        if (Status s = w.end_row(); !s.ok()) return s;
+        if (Status s = w.end_row(); !s.ok()) return for_firm(s, p.in);
         row_written();
       }
       if (Status s = (*bulk)->finish(); !s.ok()) return s;
@@ -579,7 +601,7 @@ Status Importer::write(int64_t batch, std::string* digest) {
           if (!v && p.stored) v = raw_at(st_cols[k], *p.stored);
           w.optional_integer(v);
         }
-        if (Status s = w.end_row(); !s.ok()) return s;
+        if (Status s = w.end_row(); !s.ok()) return for_firm(s, p.in, p.year);
         row_written();
       }
       if (Status s = (*bulk)->finish(); !s.ok()) return s;
@@ -879,17 +901,29 @@ Result<ImportSummary> Store::import_pool(const Pool& incoming, const ImportOptio
   }
   std::string digest;
   if (Status s = imp.write(batch, &digest); !s.ok()) return fail(s);
-  const std::string detail = "{\"kind\":\"" + json_escape(o.kind) + "\",\"source\":\"" +
-                             json_escape(o.source) + "\",\"source_sha256\":\"" + o.source_sha256 +
-                             "\",\"rows_read\":" + std::to_string(o.rows_read) +
-                             ",\"enterprises_new\":" + std::to_string(sum.enterprises_new) +
-                             ",\"enterprises_changed\":" + std::to_string(sum.enterprises_changed) +
-                             ",\"static_versions\":" + std::to_string(sum.static_versions) +
-                             ",\"yearly_versions\":" + std::to_string(sum.yearly_versions) +
-                             ",\"events_added\":" + std::to_string(sum.events_added) +
-                             ",\"fields_changed\":" + std::to_string(sum.fields_changed) +
-                             (row_checks ? ",\"row_checks\":true" : "") + ",\"digest\":\"" +
-                             digest + "\"}";
+  const std::string detail =
+      "{\"kind\":\"" + json_escape(o.kind) + "\",\"source\":\"" + json_escape(o.source) +
+      "\",\"source_sha256\":\"" + o.source_sha256 +
+      "\",\"rows_read\":" + std::to_string(o.rows_read) +
+      ",\"enterprises_new\":" + std::to_string(sum.enterprises_new) +
+      ",\"enterprises_changed\":" + std::to_string(sum.enterprises_changed) +
+      ",\"static_versions\":" + std::to_string(sum.static_versions) +
+      ",\"yearly_versions\":" + std::to_string(sum.yearly_versions) +
+      ",\"events_added\":" + std::to_string(sum.events_added) +
+      ",\"fields_changed\":" + std::to_string(sum.fields_changed) +
+      (row_checks ? ",\"row_checks\":true" : "") + ",\"digest\":\"" + digest + "\"" +
+      // Schema 5: the batch's record (records.h), its row in import_batches, protected by the
+      // chain.
+      (*version >= kRecordsSchema
+           ? ",\"batch\":" + batch_record(BatchInfo{.id = batch,
+                                                    .kind = o.kind,
+                                                    .at = at,
+                                                    .actor = o.actor,
+                                                    .source = o.source,
+                                                    .source_sha256 = o.source_sha256,
+                                                    .rows_read = static_cast<int64_t>(o.rows_read)})
+           : std::string()) +
+      "}";
   if (Status s = append_audit(o.actor, o.kind, batch, detail, true); !s.ok()) return fail(s);
   if (Status s = conn_->execute("COMMIT"); !s.ok()) return fail(s);
   sum.batch_id = batch;

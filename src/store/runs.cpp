@@ -7,6 +7,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "store/records.h"
 #include "store/schema.h"
 #include "store/store.h"
 #include "store/tables.h"
@@ -56,6 +57,7 @@ Result<std::unique_ptr<RunWriter>> Store::begin_run(const Pool& pool, const RunI
   std::unique_ptr<RunWriter> w(new RunWriter(*this, pool));
   w->info_ = info;
   w->per_firm_ = *version >= kRowChecksSchema;
+  w->schema_ = *version;
   w->policies_ = split_list(info.policies, ',');
   w->expected_ = expected;
   w->progress_ = std::move(progress);
@@ -194,10 +196,18 @@ Result<int64_t> RunWriter::commit() {
   if (Status s = bulk_->finish(); !s.ok()) return s;
   bulk_.reset();
   const RunInfo& info = info_;
-  const std::string detail =
+  std::string detail =
       "{\"run\":" + std::to_string(run_) + ",\"as_of\":\"" + info.as_of + "\",\"mode\":\"" +
       info.mode + "\",\"known_batch\":" + std::to_string(info.known_batch) + ",\"policies\":\"" +
-      json_escape(info.policies) + "\",\"outcomes\":" + std::to_string(done_) + "}";
+      json_escape(info.policies) + "\",\"outcomes\":" + std::to_string(done_);
+  // Schema 5: the run's record — its row and a digest of every outcome and criterion it wrote, as
+  // read back inside this transaction — goes into the chain (records.h).
+  if (schema_ >= kRecordsSchema) {
+    Result<std::optional<std::string>> record = run_record(store_.connection(), run_, schema_);
+    if (!record) return record.error();
+    if (*record) detail += ",\"run_record\":" + **record;
+  }
+  detail += "}";
   if (Status s = store_.append_audit(info.actor, "assessment_run", std::nullopt, detail, true);
       !s.ok())
     return s;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/date.h"
+#include "store/records.h"
 
 namespace gradus::store {
 namespace {
@@ -348,6 +349,13 @@ CREATE TABLE idempotency_keys (
 )";
 }
 
+// Migration 5, both dialects, no change of tables: the audit chain covers the records of batches
+// (import_batches: kind, time, actor, file name, SHA-256, rows read) and of assessment runs (their
+// row and a digest of their outcomes and criteria), see records.h. New batches and runs carry
+// their record in their own entry; those already in the store are recorded by one entry of the
+// migration ("trusted at migration": what they held then is taken as written).
+std::string migration_5(SqlDialect) { return {}; }
+
 struct Migration {
   int version;
   std::string_view name;
@@ -355,6 +363,8 @@ struct Migration {
   // SQLite only: run with foreign key enforcement off (tables are rebuilt and renamed), then
   // check every foreign key before committing.
   bool foreign_keys_off = false;
+  // Runs after the SQL, in the same transaction (data the SQL cannot compute).
+  Status (*after)(SqlConnection&) = nullptr;
 };
 
 constexpr Migration kMigrations[] = {
@@ -363,6 +373,8 @@ constexpr Migration kMigrations[] = {
     {3, "row check strings; runs kept one row per firm, with the criteria not met / unknown",
      migration_3},
     {4, "accounts: users, sessions, API tokens, idempotency keys", migration_4},
+    {5, "audit chain covers batch records and assessment runs (existing ones trusted at migration)",
+     migration_5, false, record_trusted_at_migration},
 };
 
 // SQLite cannot switch foreign key enforcement inside a transaction: it is switched off before
@@ -453,6 +465,7 @@ Status migrate(SqlConnection& c, int* applied, std::optional<int> up_to) {
     }
     const std::string sql = m.sql(c.dialect());
     Status s = sql.empty() ? Status::ok_status() : c.execute(sql);
+    if (s.ok() && m.after != nullptr) s = m.after(c);
     if (s.ok()) s = fk_off.check();
     if (s.ok()) {
       const SqlParam params[] = {int64_t{m.version}, std::string(m.name), now_timestamp()};

@@ -129,10 +129,29 @@ struct TamperedRow {
   bool added = false;               // a row with no check string in a batch that wrote them
 };
 
+// A field of a batch's or run's record (schema 5) that differs from what the audit chain holds.
+struct TamperedField {
+  std::string name;  // kind, at, actor, source, source_sha256, rows_read; as_of, mode, policies, …,
+                     // rows, results
+  std::string recorded;  // as the chain holds it
+  std::string now;       // as stored now
+};
+
+// A batch (import_batches) or assessment run (assessment_runs and its outcomes) whose record no
+// longer matches the audit chain.
+struct TamperedRecord {
+  std::string what;  // "batch" or "run"
+  int64_t id = 0;
+  std::vector<TamperedField> fields = {};
+  bool deleted = false;     // recorded in the chain, gone from the store
+  bool unrecorded = false;  // in the store, not in the chain
+};
+
 struct AuditCheck {
   bool ok = true;
   int64_t entries = 0;
   int64_t batches_checked = 0;
+  int64_t runs_checked = 0;              // assessment runs whose record was checked (schema 5)
   std::optional<int64_t> first_bad_seq;  // the first entry that does not verify
   Text problem;                          // what is wrong with it
   std::string head_hash;  // hash of the last entry (write it down to detect truncation)
@@ -140,6 +159,9 @@ struct AuditCheck {
   // cannot be located (a row deleted, a replaced row's to_batch changed, a store written before
   // schema 3).
   std::vector<TamperedRow> tampered;
+  // Batches and runs whose records differ from the chain (schema 5): metadata edited, a run's
+  // outcomes changed or deleted, a run deleted.
+  std::vector<TamperedRecord> records = {};
 };
 
 // One enterprise's outcome in an assessment run.
@@ -216,6 +238,7 @@ class RunWriter {
   int64_t run_ = 0;
   bool per_firm_ =
       false;           // schema 3: one assessment_results row per firm (else assessment_outcomes)
+  int schema_ = 0;     // the store's schema version
   bool open_ = false;  // the transaction is open
   std::vector<int64_t> id_of_row_;
   std::vector<std::string> policies_;  // keys of info_.policies, in order: a part's number

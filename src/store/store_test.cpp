@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -1008,7 +1009,303 @@ TEST_P(StoreTest, AuditVerifyNamesTheFirmAndFieldOfAnEditedRow) {
   EXPECT_TRUE(added) << check->problem.en;
 }
 
+// Issue 16.1: a value over the backend's size limit (here lowered to 1000 bytes; SQLite's default
+// is SQLITE_MAX_LENGTH, 1,000,000,000) used to be stored as NULL — or as the previous row's value
+// — by an import that reported success, and `audit verify` then failed on an untouched store.
+// Now the whole import fails, naming the firm, the field and the limit, and nothing is written.
+TEST_P(StoreTest, AValueOverTheSizeLimitFailsTheWholeImport) {
+  auto s = open();
+  ASSERT_TRUE(s);
+  const std::string csv = sample_csv();
+  ASSERT_TRUE(s->import_pool(pool_from_csv(csv), options()).ok());
+  Pool before = std::move(*s->load_pool());
+  const uint32_t firm = *before.find("91320505MA1P7K3C1N");
+  const std::string name = before.text(find_field("name")->id, firm);
+  s->connection().lower_value_limit(1000);
+  EXPECT_EQ(s->connection().value_limit(), 1000);
+  // The name as the file writes it (full-width brackets), on each of the firm's rows.
+  const size_t row = csv.find("\n91320505MA1P7K3C1N,");
+  ASSERT_NE(row, std::string::npos);
+  const size_t from = row + 20;
+  const std::string raw = csv.substr(from, csv.find(',', from) - from);
+  auto with_name = [&](const std::string& replacement) {
+    std::string out = csv;
+    for (size_t at = out.find("," + raw + ","); at != std::string::npos;
+         at = out.find("," + raw + ",", at + 1)) {
+      out.replace(at + 1, raw.size(), replacement);
+    }
+    return out;
+  };
+  const std::string longer = with_name(raw + std::string(2000, 'x'));
+  ASSERT_NE(longer, csv);
+  Result<ImportSummary> r = s->import_pool(pool_from_csv(longer), options("long.csv"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, StatusCode::invalid_argument);
+  const std::string& en = r.error().message.en;
+  EXPECT_NE(en.find("firm 91320505MA1P7K3C1N"), std::string::npos) << en;
+  EXPECT_NE(
+      en.find("the value of name (table enterprise_versions) is " +
+              std::to_string(name.size() + 2000) + " bytes, over the store's limit of 1000 bytes"),
+      std::string::npos)
+      << en;
+  EXPECT_NE(en.find("nothing from this file was imported"), std::string::npos) << en;
+  EXPECT_NE(r.error().message.zh.find("企业 91320505MA1P7K3C1N"), std::string::npos)
+      << r.error().message.zh;
+  EXPECT_NE(r.error().message.zh.find("上限 1000 字节"), std::string::npos) << r.error().message.zh;
+  // Nothing of the file was written: one batch, the same pool, an intact chain.
+  EXPECT_EQ(s->batches()->size(), 1u);
+  expect_same_pool(before, *s->load_pool());
+  Result<AuditCheck> check = s->verify_audit();
+  ASSERT_TRUE(check.ok());
+  EXPECT_TRUE(check->ok) << check->problem.en;
+  // A value within the limit goes in.
+  Result<ImportSummary> ok =
+      s->import_pool(pool_from_csv(with_name(raw + std::string(100, 'x'))), options("fits.csv"));
+  ASSERT_TRUE(ok.ok()) << ok.error().message.en;
+  EXPECT_EQ(ok->batch_id, 2);
+  EXPECT_EQ(s->load_pool()->text(find_field("name")->id, firm), name + std::string(100, 'x'));
+  EXPECT_TRUE(s->verify_audit()->ok);
+}
+
+// Issue 16.3: an import blocked by another writer used to fail after 10 s with "database is
+// locked" (SQLite) or wait forever (PostgreSQL). It now waits GRADUS_BUSY_TIMEOUT seconds and says
+// that another writer holds the store, which one when the backend knows, and what to do.
+TEST_P(StoreTest, AnImportBlockedByAnotherWriterSaysSoAndWhatToDo) {
+  auto holder = open();
+  ASSERT_TRUE(holder);
+  ::setenv("GRADUS_BUSY_TIMEOUT", "1", 1);
+  Result<std::unique_ptr<Store>> opened = Store::open(url_);
+  ::unsetenv("GRADUS_BUSY_TIMEOUT");
+  ASSERT_TRUE(opened.ok()) << opened.error().message.en;
+  Store& s = **opened;
+  ASSERT_TRUE(holder->connection().begin_write().ok());
+  const auto start = std::chrono::steady_clock::now();
+  Result<ImportSummary> r = s.import_pool(pool_from_csv(sample_csv()), options());
+  const double waited =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, StatusCode::failed_precondition);
+  const std::string& en = r.error().message.en;
+  EXPECT_NE(en.find("another writer holds the store " + s.describe() + " (waited 1 s)"),
+            std::string::npos)
+      << en;
+  EXPECT_NE(en.find("retry when it has finished, or set GRADUS_BUSY_TIMEOUT=SECONDS"),
+            std::string::npos)
+      << en;
+  EXPECT_EQ(en.find("database is locked"), std::string::npos) << en;
+  EXPECT_NE(r.error().message.zh.find("另一个写入者正占用企业库"), std::string::npos)
+      << r.error().message.zh;
+  if (GetParam() == "postgresql") {
+    EXPECT_NE(en.find("session pid "), std::string::npos) << en;  // which writer
+  } else {
+    EXPECT_NE(en.find("SQLite does not tell which process"), std::string::npos) << en;
+  }
+  EXPECT_GE(waited, 0.9);
+  EXPECT_LT(waited, 8.0);
+  // The connection is usable, and once the other writer is done the import goes in.
+  ASSERT_TRUE(holder->connection().execute("ROLLBACK").ok());
+  Result<ImportSummary> again = s.import_pool(pool_from_csv(sample_csv()), options());
+  ASSERT_TRUE(again.ok()) << again.error().message.en;
+  EXPECT_EQ(again->batch_id, 1);
+}
+
+// Issue 16.2: the audit chain covers the records of batches and assessment runs. A store with an
+// import (batch 1, entry 1) and a saved run (run 1, entry 2); each test edits one thing with SQL.
+class RecordTamperTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    s_ = open();
+    ASSERT_TRUE(s_);
+    ASSERT_TRUE(s_->import_pool(pool_from_csv(sample_csv()), options()).ok());
+    Pool pool = std::move(*s_->load_pool());
+    std::vector<StoredOutcome> outcomes;
+    for (uint32_t e = 0; e < pool.size(); ++e) {
+      outcomes.push_back(
+          {e, "srdi-sme", "2026", e == 0 ? "met" : "not_met", "", "", e == 0 ? "" : "2", ""});
+    }
+    RunInfo info;
+    info.actor = "tester";
+    info.as_of = "2026-06-30";
+    info.mode = "application";
+    info.policies = "srdi-sme@2026";
+    info.known_batch = 1;
+    info.criteria = {{"srdi-sme", "2026", 2, "crit.2"}};
+    Result<int64_t> run = s_->save_run(pool, info, outcomes);
+    ASSERT_TRUE(run.ok()) << run.error().message.en;
+    Result<AuditCheck> check = s_->verify_audit();
+    ASSERT_TRUE(check.ok());
+    ASSERT_TRUE(check->ok) << check->problem.en;
+    EXPECT_EQ(check->runs_checked, 1);
+  }
+  // Runs `sql`, then expects verify to fail on exactly one record, naming `line` (en).
+  const TamperedRecord* expect_tampered(const std::string& sql, const std::string& line) {
+    EXPECT_TRUE(s_->connection().execute(sql).ok()) << sql;
+    Result<AuditCheck> check = s_->verify_audit();
+    EXPECT_TRUE(check.ok());
+    if (!check.ok()) return nullptr;
+    check_ = std::move(*check);
+    EXPECT_FALSE(check_.ok);
+    EXPECT_NE(
+        check_.problem.en.find("records of batches or assessment runs were changed outside gradus"),
+        std::string::npos)
+        << check_.problem.en;
+    EXPECT_NE(check_.problem.en.find("\n  " + line), std::string::npos) << check_.problem.en;
+    EXPECT_EQ(check_.records.size(), 1u) << check_.problem.en;
+    return check_.records.empty() ? nullptr : &check_.records[0];
+  }
+  void expect_batch_field(const std::string& column, const std::string& value,
+                          const std::string& line) {
+    const TamperedRecord* t = expect_tampered(
+        "UPDATE import_batches SET " + column + " = " + value + " WHERE id = 1", line);
+    ASSERT_TRUE(t);
+    EXPECT_EQ(t->what, "batch");
+    EXPECT_EQ(t->id, 1);
+    ASSERT_EQ(t->fields.size(), 1u);
+    EXPECT_EQ(t->fields[0].name, column);
+    EXPECT_EQ(check_.first_bad_seq.value_or(0), 1);
+  }
+  std::unique_ptr<Store> s_;
+  AuditCheck check_;
+};
+
+TEST_P(RecordTamperTest, BatchActorEdited) {
+  expect_batch_field("actor", "'mallory'",
+                     "import batch 1 (entry 1): actor \"tester\" → \"mallory\"");
+  EXPECT_NE(check_.problem.zh.find("导入批次 1（第 1 条记录）：操作人 \"tester\" → \"mallory\""),
+            std::string::npos)
+      << check_.problem.zh;
+}
+TEST_P(RecordTamperTest, BatchTimeEdited) {
+  expect_batch_field("at", "'2020-01-01T00:00:00.000000Z'", "import batch 1 (entry 1): time \"");
+}
+TEST_P(RecordTamperTest, BatchFileNameEdited) {
+  expect_batch_field("source", "'other.csv'",
+                     "import batch 1 (entry 1): file name \"pool.csv\" → \"other.csv\"");
+}
+TEST_P(RecordTamperTest, BatchSha256Edited) {
+  expect_batch_field("source_sha256", "'ff'",
+                     "import batch 1 (entry 1): file SHA-256 \"00\" → \"ff\"");
+}
+TEST_P(RecordTamperTest, BatchRowCountEdited) {
+  expect_batch_field("rows_read", "99", "import batch 1 (entry 1): rows read \"0\" → \"99\"");
+}
+TEST_P(RecordTamperTest, BatchKindEdited) {
+  expect_batch_field("kind", "'demo'", "import batch 1 (entry 1): kind \"import\" → \"demo\"");
+}
+TEST_P(RecordTamperTest, RunOutcomeChanged) {
+  const TamperedRecord* t = expect_tampered(
+      "UPDATE assessment_results SET outcomes = '0=met////' WHERE run_id = 1 AND enterprise_id = "
+      "(SELECT MAX(enterprise_id) FROM assessment_results WHERE run_id = 1)",
+      "assessment run 1 (entry 2): outcomes changed or deleted");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->what, "run");
+  EXPECT_EQ(t->id, 1);
+  EXPECT_EQ(check_.first_bad_seq.value_or(0), 2);
+}
+TEST_P(RecordTamperTest, RunOutcomeDeleted) {
+  const TamperedRecord* t = expect_tampered(
+      "DELETE FROM assessment_results WHERE run_id = 1 AND enterprise_id = "
+      "(SELECT MAX(enterprise_id) FROM assessment_results WHERE run_id = 1)",
+      "assessment run 1 (entry 2): outcomes changed or deleted; result rows \"24\" → \"23\"");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->what, "run");
+}
+TEST_P(RecordTamperTest, RunCriterionChanged) {
+  expect_tampered("UPDATE assessment_criteria SET criterion = 'crit.9' WHERE run_id = 1",
+                  "assessment run 1 (entry 2): outcomes changed or deleted");
+}
+TEST_P(RecordTamperTest, RunAsOfChanged) {
+  const TamperedRecord* t =
+      expect_tampered("UPDATE assessment_runs SET as_of = '2025-06-30' WHERE id = 1",
+                      "assessment run 1 (entry 2): as-of date \"2026-06-30\" → \"2025-06-30\"");
+  ASSERT_TRUE(t);
+  EXPECT_NE(check_.problem.zh.find(
+                "第 1 次评价（第 2 条记录）：评价基准日 \"2026-06-30\" → \"2025-06-30\""),
+            std::string::npos)
+      << check_.problem.zh;
+}
+TEST_P(RecordTamperTest, RunDeleted) {
+  const TamperedRecord* t = expect_tampered(
+      "DELETE FROM assessment_results WHERE run_id = 1; DELETE FROM assessment_criteria WHERE "
+      "run_id = 1; "
+      "DELETE FROM assessment_runs WHERE id = 1",
+      "assessment run 1 (entry 2) was deleted");
+  ASSERT_TRUE(t);
+  EXPECT_TRUE(t->deleted);
+}
+TEST_P(RecordTamperTest, RunAddedOutsideGradus) {
+  const TamperedRecord* t = expect_tampered(
+      "INSERT INTO assessment_runs (id, at, actor, as_of, mode, known_batch, policies) VALUES (2, "
+      "'2026-12-01T00:00:00.000000Z', 'mallory', '2026-06-30', 'application', 1, 'srdi-sme@2026')",
+      "assessment run 2 has no audit record (written outside gradus?)");
+  ASSERT_TRUE(t);
+  EXPECT_TRUE(t->unrecorded);
+}
+
+// A store written before schema 5 (here: schema 4, with an import and a run) gets the records of
+// what it holds in one entry of the migration ("trusted at migration"); from then on an edit of
+// them is found like in a new store.
+TEST_P(StoreTest, UpgradeRecordsExistingBatchesAndRunsAsTrustedAtMigration) {
+  {
+    Result<std::unique_ptr<SqlConnection>> c = open_sql(url_);
+    ASSERT_TRUE(c.ok()) << c.error().message.en;
+    ASSERT_TRUE(migrate(**c, nullptr, 4).ok());
+    Store v4(std::move(*c));
+    ASSERT_TRUE(v4.import_pool(pool_from_csv(sample_csv()), options()).ok());
+    Pool pool = std::move(*v4.load_pool());
+    std::vector<StoredOutcome> outcomes;
+    for (uint32_t e = 0; e < pool.size(); ++e)
+      outcomes.push_back({e, "srdi-sme", "2026", "not_met", "", "", "", ""});
+    RunInfo info;
+    info.actor = "tester";
+    info.as_of = "2026-06-30";
+    info.mode = "application";
+    info.policies = "srdi-sme@2026";
+    info.known_batch = 1;
+    ASSERT_TRUE(v4.save_run(pool, info, outcomes).ok());
+    // Edited before the upgrade: taken as it is at migration.
+    ASSERT_TRUE(v4.connection()
+                    .execute("UPDATE import_batches SET source = 'renamed.csv' WHERE id = 1")
+                    .ok());
+  }
+  auto s = open();
+  ASSERT_TRUE(s);
+  EXPECT_EQ(*schema_version(s->connection()), latest_schema_version());
+  Result<std::vector<AuditEntry>> log = s->audit_log();
+  ASSERT_EQ(log->size(), 3u);
+  EXPECT_EQ((*log)[2].action, "migration");
+  EXPECT_NE((*log)[2].detail.find("\"trusted_at_migration\":true"), std::string::npos);
+  Result<AuditCheck> check = s->verify_audit();
+  ASSERT_TRUE(check.ok());
+  EXPECT_TRUE(check->ok) << check->problem.en;
+  EXPECT_EQ(check->runs_checked, 1);
+  ASSERT_TRUE(
+      s->connection().execute("UPDATE import_batches SET actor = 'mallory' WHERE id = 1").ok());
+  ASSERT_TRUE(
+      s->connection().execute("UPDATE assessment_runs SET mode = 'renewal' WHERE id = 1").ok());
+  check = s->verify_audit();
+  ASSERT_TRUE(check.ok());
+  EXPECT_FALSE(check->ok);
+  EXPECT_EQ(check->first_bad_seq.value_or(0), 3);
+  EXPECT_NE(check->problem.en.find("import batch 1 (entry 3): actor \"tester\" → \"mallory\""),
+            std::string::npos)
+      << check->problem.en;
+  EXPECT_NE(
+      check->problem.en.find("assessment run 1 (entry 3): mode \"application\" → \"renewal\""),
+      std::string::npos)
+      << check->problem.en;
+  // Migrating again changes nothing (the entry is written once).
+  int applied = -1;
+  ASSERT_TRUE(migrate(s->connection(), &applied).ok());
+  EXPECT_EQ(applied, 0);
+  EXPECT_EQ(s->audit_log()->size(), 3u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Backends, RecordTamperTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 
 TEST(StoreUrl, RejectsUnknownSchemes) {
