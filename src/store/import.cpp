@@ -280,8 +280,13 @@ class Importer {
     const FieldDef* name = find_field("name");
     const std::string& firm_name = name != nullptr ? in_.text(name->id, in) : std::string();
     std::string firm = in_.uscc(in);
-    if (!firm_name.empty())
-      firm += " " + firm_name.substr(0, std::min<size_t>(firm_name.size(), 60));
+    if (!firm_name.empty()) {  // a name over the limit is cut (at a character boundary)
+      size_t cut = std::min<size_t>(firm_name.size(), 60);
+      while (cut < firm_name.size() && cut > 0 &&
+             (static_cast<unsigned char>(firm_name[cut]) & 0xc0) == 0x80)
+        --cut;
+      firm += " " + firm_name.substr(0, cut) + (cut < firm_name.size() ? "…" : "");
+    }
     const std::string y = std::to_string(year);
     return error(s.code,
                  "企业 " + firm + (year != 0 ? " " + y + " 年" : "") + "：" + s.message.zh +

@@ -518,7 +518,7 @@ Status value_too_big(std::string_view backend_limit, std::string_view table,
   const std::string size_zh = bytes > 0 ? "有 " + std::to_string(bytes) + " 字节，" : "";
   const std::string size_en = bytes > 0 ? " is " + std::to_string(bytes) + " bytes," : "";
   return error(StatusCode::invalid_argument,
-               where_zh + " 的值" + size_zh + "超过企业库单个值的上限 " + std::to_string(limit) +
+               where_zh + "的值" + size_zh + "超过企业库单个值的上限 " + std::to_string(limit) +
                    " 字节（" + std::string(backend_limit) + "），无法保存",
                "the value of " + where_en + size_en + " over the store's limit of " +
                    std::to_string(limit) + " bytes for one value (" + std::string(backend_limit) +
