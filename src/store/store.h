@@ -297,7 +297,8 @@ class Store {
                       std::optional<int64_t> batch_id, std::string_view detail_json,
                       bool in_transaction = false);
   // Walks the chain: every entry's hash, its link to the previous one, sequence numbers without
-  // gaps, and, for every import batch, the digest of the rows it wrote against what is stored.
+  // gaps, for every import batch the digest of the rows it wrote against what is stored, and
+  // (schema 5) the record of every batch and assessment run against the one in the chain.
   // `progress` is called with (rows read, rows in all) as the tables are read back.
   Result<AuditCheck> verify_audit(const ProgressFn& progress = {});
 
