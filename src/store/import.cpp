@@ -740,6 +740,8 @@ class CrossCheck {
     }
     while ((*info)->next()) {
     }
+    if (Status s = (*info)->status(); !s.ok())
+      return s;  // a read error is never taken as "no batch"
     return out;
   }
 
@@ -894,6 +896,7 @@ Result<ImportSummary> Store::import_pool(const Pool& incoming, const ImportOptio
     }
     while ((*rows)->next()) {
     }
+    if (Status s = (*rows)->status(); !s.ok()) return fail(s);
   }
   const SqlParam p[] = {
       batch, o.kind, at, o.actor, o.source, o.source_sha256, static_cast<int64_t>(o.rows_read)};
