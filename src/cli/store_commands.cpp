@@ -329,9 +329,14 @@ int cmd_audit(int argc, char** argv) {
                 c->head_hash.c_str(), a.get("expect-head").c_str());
     return kPartial;
   }
-  std::printf(zh ? "审计日志完好：%lld 条记录，%lld 个导入批次的数据与记录一致\n末条哈希 %s（记下它，以后可用 --expect-head 检查日志是否被截断）\n"
-                 : "audit log intact: %lld entries, the data of %lld import batches matches their entries\nhead hash %s (keep it: --expect-head detects a truncated log later)\n",
-              static_cast<long long>(c->entries), static_cast<long long>(c->batches_checked), c->head_hash.c_str());
+  std::printf(zh ? "审计日志完好：%lld 条记录，%lld 个导入批次的数据和批次信息、%lld "
+                   "次评价的结果与记录一致\n末条哈希 %s（记下它，以后可用 --expect-head "
+                   "检查日志是否被截断）\n"
+                 : "audit log intact: %lld entries, the data and records of %lld import batches "
+                   "and the records of %lld assessment runs match their entries\nhead hash %s "
+                   "(keep it: --expect-head detects a truncated log later)\n",
+              static_cast<long long>(c->entries), static_cast<long long>(c->batches_checked),
+              static_cast<long long>(c->runs_checked), c->head_hash.c_str());
   return kOk;
 }
 

@@ -460,6 +460,7 @@ void Api::State::add_report_routes() {
                       j["ok"] = check->ok;
                       j["entries"] = check->entries;
                       j["batches_checked"] = check->batches_checked;
+               j["runs_checked"] = check->runs_checked;
                       j["head_hash"] = check->head_hash;
                       if (!check->ok) j["problem"] = in_lang(check->problem, lang);
                       // ?expect_head=: the hash written down earlier; another one means a truncated

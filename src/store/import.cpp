@@ -9,6 +9,7 @@
 #include "core/date.h"
 #include "core/decimal.h"
 #include "ingest/checks.h"
+#include "store/records.h"
 #include "store/schema.h"
 #include "store/state.h"
 #include "store/store.h"
@@ -50,7 +51,9 @@ void put_date(DigestingInsert& w, const std::optional<Date>& d) {
   d ? w.text(d->to_string()) : w.null();
 }
 void put_int(DigestingInsert& w, const std::optional<int>& v) { v ? w.integer(*v) : w.null(); }
-void put_bool(DigestingInsert& w, const std::optional<bool>& v) { v ? w.integer(*v ? 1 : 0) : w.null(); }
+void put_bool(DigestingInsert& w, const std::optional<bool>& v) {
+  v ? w.integer(*v ? 1 : 0) : w.null();
+}
 
 // Per event type: which table, what identifies a record (key), everything it says (content),
 // how it is written.
@@ -92,7 +95,8 @@ struct AwardTraits {
   }
   static std::string content(const T& t) { return key(t) + "|" + opt_int(t.rank); }
   static void write(DigestingInsert& w, const T& t) {
-    w.text(award_levels()[t.level].id), put_int(w, t.rank), w.text(t.date.to_string()), w.text(t.name);
+    w.text(award_levels()[t.level].id), put_int(w, t.rank), w.text(t.date.to_string()),
+        w.text(t.name);
   }
 };
 struct HonourTraits {
@@ -137,7 +141,8 @@ struct IpTraits {
     return t.number.empty() ? content(t) : std::string(ip_kinds()[t.kind].id) + "|" + t.number;
   }
   static void write(DigestingInsert& w, const T& t) {
-    w.text(ip_kinds()[t.kind].id), w.text(t.number), put_date(w, t.granted), put_date(w, t.acquired);
+    w.text(ip_kinds()[t.kind].id), w.text(t.number), put_date(w, t.granted),
+        put_date(w, t.acquired);
     put_bool(w, t.self_developed), put_bool(w, t.leading_product), put_bool(w, t.applied);
     put_int(w, t.rank_among_holders), w.text(high_value_text(t.high_value));
   }
@@ -257,15 +262,38 @@ class Importer {
   void change(uint32_t in, std::string field, int year, std::string before, std::string after) {
     ++sum_.fields_changed;
     if (sum_.changes.size() < kMaxListedChanges) {
-      sum_.changes.push_back({in_.uscc(in), std::move(field), year, std::move(before), std::move(after)});
+      sum_.changes.push_back(
+          {in_.uscc(in), std::move(field), year, std::move(before), std::move(after)});
     }
   }
   void row_written() {
     ++rows_done_;
-    if (kill_after_ != 0 && rows_done_ >= kill_after_) std::raise(SIGKILL);  // fault-injection tests
+    if (kill_after_ != 0 && rows_done_ >= kill_after_)
+      std::raise(SIGKILL);  // fault-injection tests
     if (o_.progress && (rows_done_ & 4095) == 0) o_.progress(rows_done_, rows_total_);
   }
   Status close_rows(std::string_view table, std::vector<int64_t>& ids, int64_t batch, RowHash& h);
+  // A row the store refused because of a value (over the backend's size limit: invalid_argument),
+  // named by the firm (and fiscal year) it belongs to; the whole import then fails.
+  Status for_firm(Status s, uint32_t in, int year = 0) const {
+    if (s.ok() || s.code != StatusCode::invalid_argument) return s;
+    const FieldDef* name = find_field("name");
+    const std::string& firm_name = name != nullptr ? in_.text(name->id, in) : std::string();
+    std::string firm = in_.uscc(in);
+    if (!firm_name.empty()) {  // a name over the limit is cut (at a character boundary)
+      size_t cut = std::min<size_t>(firm_name.size(), 60);
+      while (cut < firm_name.size() && cut > 0 &&
+             (static_cast<unsigned char>(firm_name[cut]) & 0xc0) == 0x80)
+        --cut;
+      firm += " " + firm_name.substr(0, cut) + (cut < firm_name.size() ? "…" : "");
+    }
+    const std::string y = std::to_string(year);
+    return error(s.code,
+                 "企业 " + firm + (year != 0 ? " " + y + " 年" : "") + "：" + s.message.zh +
+                     "；本文件的数据均未导入",
+                 "firm " + firm + (year != 0 ? " (" + y + ")" : "") + ": " + s.message.en +
+                     "; nothing from this file was imported");
+  }
   Result<int64_t> next_id(std::string_view table);
 
   SqlConnection& c_;
@@ -288,14 +316,14 @@ class Importer {
 };
 
 Result<int64_t> Importer::next_id(std::string_view table) {
-  Result<std::optional<int64_t>> m =
-      query_integer(c_, "SELECT MAX(id) FROM " + std::string(table));
+  Result<std::optional<int64_t>> m = query_integer(c_, "SELECT MAX(id) FROM " + std::string(table));
   if (!m) return m.error();
   return m->value_or(0) + 1;
 }
 
 template <typename Traits>
-void Importer::plan_events(uint32_t in, std::optional<uint32_t> stored, int64_t eid, bool existing) {
+void Importer::plan_events(uint32_t in, std::optional<uint32_t> stored, int64_t eid,
+                           bool existing) {
   const auto& incoming = Traits::lists(in_);
   const uint32_t from = incoming.offsets[in], to = incoming.offsets[in + 1];
   if (from == to) return;
@@ -382,7 +410,8 @@ Status Importer::plan() {
         if (old != v) {
           differs = true;
           if (existing) {
-            change(i, std::string(f.name), y, old ? display_value(f, *old) : "", display_value(f, *v));
+            change(i, std::string(f.name), y, old ? display_value(f, *old) : "",
+                   display_value(f, *v));
           }
         }
       }
@@ -417,7 +446,8 @@ Status Importer::close_rows(std::string_view table, std::vector<int64_t>& ids, i
   d.marker("closed");
   if (ids.empty()) return Status::ok_status();
   std::sort(ids.begin(), ids.end());
-  if (Status s = c_.execute("CREATE TEMP TABLE IF NOT EXISTS gradus_closing (id BIGINT PRIMARY KEY)");
+  if (Status s =
+          c_.execute("CREATE TEMP TABLE IF NOT EXISTS gradus_closing (id BIGINT PRIMARY KEY)");
       !s.ok()) {
     return s;
   }
@@ -457,7 +487,12 @@ Status Importer::write_events(int64_t batch, RowHash& h, int64_t& next) {
     for (const EventPlan& p : plans) {
       w.integer(next++), w.integer(p.enterprise_id), w.integer(batch);
       Traits::write(w, items[p.item]);
-      if (Status s = w.end_row(); !s.ok()) return s;
+      if (Status s = w.end_row(); !s.ok()) {
+        const auto& offsets = Traits::lists(in_).offsets;
+        const auto owner =
+            std::upper_bound(offsets.begin(), offsets.end(), p.item) - offsets.begin() - 1;
+        return for_firm(s, static_cast<uint32_t>(std::max<std::ptrdiff_t>(owner, 0)));
+      }
       row_written();
     }
     if (Status s = (*bulk)->finish(); !s.ok()) return s;
@@ -483,7 +518,7 @@ Status Importer::write(int64_t batch, std::string* digest) {
       DigestingInsert w(**bulk, h, with_checks_);
       for (size_t k = 0; k < new_enterprises_.size(); ++k) {
         w.integer(new_enterprise_ids_[k]), w.text(in_.uscc(new_enterprises_[k])), w.integer(batch);
-        if (Status s = w.end_row(); !s.ok()) return s;
+        if (Status s = w.end_row(); !s.ok()) return for_firm(s, new_enterprises_[k]);
         row_written();
       }
       if (Status s = (*bulk)->finish(); !s.ok()) return s;
@@ -528,7 +563,7 @@ Status Importer::write(int64_t batch, std::string* digest) {
             w.integer(*v);
           }
         }
-        if (Status s = w.end_row(); !s.ok()) return s;
+        if (Status s = w.end_row(); !s.ok()) return for_firm(s, p.in);
         row_written();
       }
       if (Status s = (*bulk)->finish(); !s.ok()) return s;
@@ -571,7 +606,7 @@ Status Importer::write(int64_t batch, std::string* digest) {
           if (!v && p.stored) v = raw_at(st_cols[k], *p.stored);
           w.optional_integer(v);
         }
-        if (Status s = w.end_row(); !s.ok()) return s;
+        if (Status s = w.end_row(); !s.ok()) return for_firm(s, p.in, p.year);
         row_written();
       }
       if (Status s = (*bulk)->finish(); !s.ok()) return s;
@@ -615,7 +650,8 @@ class CrossCheck {
     };
     auto rules_of = [](std::span<const ingest::PairRule> rules) {
       std::vector<Rule> out;
-      for (const ingest::PairRule& r : rules) out.push_back({find_field(r.part), find_field(r.whole)});
+      for (const ingest::PairRule& r : rules)
+        out.push_back({find_field(r.part), find_field(r.whole)});
       return out;
     };
     const std::vector<Rule> yearly = rules_of(ingest::yearly_pair_rules());
@@ -623,7 +659,8 @@ class CrossCheck {
     // The stored pool's index of each incoming enterprise (none: new, nothing to cross-check).
     std::vector<std::optional<uint32_t>> stored(in_.size());
     bool any = false;
-    for (uint32_t i = 0; i < in_.size(); ++i) any |= (stored[i] = st_.pool.find(in_.uscc(i))).has_value();
+    for (uint32_t i = 0; i < in_.size(); ++i)
+      any |= (stored[i] = st_.pool.find(in_.uscc(i))).has_value();
     if (!any) return Status::ok_status();
     auto check = [&](const Rule& r, int year, const Column* in_part, const Column* in_whole,
                      const Column* st_part, const Column* st_whole) -> Status {
@@ -635,7 +672,8 @@ class CrossCheck {
         const std::optional<int64_t> part = ip ? ip : raw_at(st_part, *stored[i]);
         const std::optional<int64_t> whole = iw ? iw : raw_at(st_whole, *stored[i]);
         if (!part || !whole || *part <= *whole) continue;
-        if (Status s = report(r.part, r.whole, year, i, *stored[i], ip.has_value(), *part, *whole, out);
+        if (Status s =
+                report(r.part, r.whole, year, i, *stored[i], ip.has_value(), *part, *whole, out);
             !s.ok()) {
           return s;
         }
@@ -654,7 +692,8 @@ class CrossCheck {
         const Column* ip = in_.yearly(r.part->id, y);
         const Column* iw = in_.yearly(r.whole->id, y);
         if (ip == nullptr && iw == nullptr) continue;
-        if (Status s = check(r, y, ip, iw, st_.pool.yearly(r.part->id, y), st_.pool.yearly(r.whole->id, y));
+        if (Status s = check(r, y, ip, iw, st_.pool.yearly(r.part->id, y),
+                             st_.pool.yearly(r.whole->id, y));
             !s.ok()) {
           return s;
         }
@@ -668,10 +707,11 @@ class CrossCheck {
   // of the latest versions that all hold it.
   Result<BatchInfo> origin(const FieldDef& f, int year, uint32_t stored) {
     const int64_t eid = st_.enterprise_ids[stored];
-    std::string sql = "SELECT from_batch, " + std::string(f.name) + " FROM " +
-                      (year == 0 ? std::string("enterprise_versions WHERE enterprise_id = ?")
-                                 : std::string("yearly_facts WHERE enterprise_id = ? AND year = ?")) +
-                      " ORDER BY id DESC";
+    std::string sql =
+        "SELECT from_batch, " + std::string(f.name) + " FROM " +
+        (year == 0 ? std::string("enterprise_versions WHERE enterprise_id = ?")
+                   : std::string("yearly_facts WHERE enterprise_id = ? AND year = ?")) +
+        " ORDER BY id DESC";
     std::vector<SqlParam> p = {eid};
     if (year != 0) p.push_back(int64_t{year});
     auto rows = c_.query(sql, p);
@@ -700,11 +740,14 @@ class CrossCheck {
     }
     while ((*info)->next()) {
     }
+    if (Status s = (*info)->status(); !s.ok())
+      return s;  // a read error is never taken as "no batch"
     return out;
   }
 
   Status report(const FieldDef* part, const FieldDef* whole, int year, uint32_t i, uint32_t stored,
-                bool part_incoming, int64_t part_raw, int64_t whole_raw, std::vector<InputError>& out) {
+                bool part_incoming, int64_t part_raw, int64_t whole_raw,
+                std::vector<InputError>& out) {
     const FieldDef& blamed = part_incoming ? *part : *whole;
     const FieldDef& kept = part_incoming ? *whole : *part;
     Result<BatchInfo> from = origin(kept, year, stored);
@@ -719,17 +762,19 @@ class CrossCheck {
     const std::string years_zh = year != 0 ? " " + std::to_string(year) + " 年" : "";
     const std::string years_en = year != 0 ? " for " + std::to_string(year) : "";
     const std::string batch = std::to_string(from->id);
-    const std::string src_zh = "批次 " + batch + (from->source.empty() ? "" : "，文件 " + from->source);
-    const std::string src_en = "batch " + batch + (from->source.empty() ? "" : ", file " + from->source);
+    const std::string src_zh =
+        "批次 " + batch + (from->source.empty() ? "" : "，文件 " + from->source);
+    const std::string src_en =
+        "batch " + batch + (from->source.empty() ? "" : ", file " + from->source);
     if (part_incoming) {
-      e.reason = Text{"大于企业库中" + years_zh + "的" + std::string(whole->zh) + " \"" + kept_value +
-                          "\"（来自" + src_zh + "）：两者须一致，请核对后一并改正",
+      e.reason = Text{"大于企业库中" + years_zh + "的" + std::string(whole->zh) + " \"" +
+                          kept_value + "\"（来自" + src_zh + "）：两者须一致，请核对后一并改正",
                       "is greater than the stored " + std::string(whole->en) + years_en + " \"" +
                           kept_value + "\" (from " + src_en +
                           "): they must agree; check both and correct them together"};
     } else {
-      e.reason = Text{"小于企业库中" + years_zh + "的" + std::string(part->zh) + " \"" + kept_value +
-                          "\"（来自" + src_zh + "）：两者须一致，请核对后一并改正",
+      e.reason = Text{"小于企业库中" + years_zh + "的" + std::string(part->zh) + " \"" +
+                          kept_value + "\"（来自" + src_zh + "）：两者须一致，请核对后一并改正",
                       "is less than the stored " + std::string(part->en) + years_en + " \"" +
                           kept_value + "\" (from " + src_en +
                           "): they must agree; check both and correct them together"};
@@ -746,11 +791,12 @@ class CrossCheck {
 
 Status conflicts_status(const std::vector<InputError>& conflicts) {
   constexpr size_t kShown = 10;
-  const std::string n = std::to_string(conflicts.size()) +
-                        (conflicts.size() >= CrossCheck::kMaxConflicts ? "+" : "");
+  const std::string n =
+      std::to_string(conflicts.size()) + (conflicts.size() >= CrossCheck::kMaxConflicts ? "+" : "");
   std::string zh = n + " 处数据与企业库中已有的数据矛盾，整个文件未导入（改正后重新导入即可）：";
-  std::string en = n + " fact(s) contradict the facts already stored; nothing from this file was "
-                       "imported (fix them and import it again):";
+  std::string en = n +
+                   " fact(s) contradict the facts already stored; nothing from this file was "
+                   "imported (fix them and import it again):";
   for (size_t k = 0; k < conflicts.size() && k < kShown; ++k) {
     // Without a row (no locator given) the firm is named by its code.
     const std::string firm = conflicts[k].row == 0 ? conflicts[k].uscc + "  " : "";
@@ -787,20 +833,21 @@ Result<ImportSummary> Store::import_pool(const Pool& incoming, const ImportOptio
         query_integer(*conn_, "SELECT COUNT(*) FROM import_batches WHERE kind <> 'demo'");
     if (!real) return fail(real.error());
     if (real->value_or(0) > 0) {
-      Result<std::optional<int64_t>> firms = query_integer(*conn_, "SELECT COUNT(*) FROM enterprises");
+      Result<std::optional<int64_t>> firms =
+          query_integer(*conn_, "SELECT COUNT(*) FROM enterprises");
       if (!firms) return fail(firms.error());
       const std::string n = std::to_string(firms->value_or(0));
       const std::string b = std::to_string(real->value_or(0));
-      return fail(error(StatusCode::failed_precondition,
-                        "企业库 " + conn_->describe() + " 已有导入的数据（" + n + " 家企业，" + b +
-                            " 个非演示批次）：演示数据只写入空库或只含演示数据的库，以免混入真实企业、"
-                            "覆盖已改正的数据。请用另一个 --db（如 sqlite:demo.db）",
-                        "the store " + conn_->describe() + " holds imported data (" + n +
-                            " enterprises, " + b +
-                            " batch(es) that are not demo data): demo data goes only into an empty "
-                            "store or one holding only demo data, so that synthetic firms never mix "
-                            "with real ones or overwrite a correction. Use another --db (e.g. "
-                            "sqlite:demo.db)"));
+      return fail(error(
+          StatusCode::failed_precondition,
+          "企业库 " + conn_->describe() + " 已有导入的数据（" + n + " 家企业，" + b +
+              " 个非演示批次）：演示数据只写入空库或只含演示数据的库，以免混入真实企业、"
+              "覆盖已改正的数据。请用另一个 --db（如 sqlite:demo.db）",
+          "the store " + conn_->describe() + " holds imported data (" + n + " enterprises, " + b +
+              " batch(es) that are not demo data): demo data goes only into an empty "
+              "store or one holding only demo data, so that synthetic firms never mix "
+              "with real ones or overwrite a correction. Use another --db (e.g. "
+              "sqlite:demo.db)"));
     }
   }
   // Everything an import compares is about its own firms: a small import (an edit through the
@@ -849,9 +896,10 @@ Result<ImportSummary> Store::import_pool(const Pool& incoming, const ImportOptio
     }
     while ((*rows)->next()) {
     }
+    if (Status s = (*rows)->status(); !s.ok()) return fail(s);
   }
-  const SqlParam p[] = {batch, o.kind, at, o.actor, o.source, o.source_sha256,
-                        static_cast<int64_t>(o.rows_read)};
+  const SqlParam p[] = {
+      batch, o.kind, at, o.actor, o.source, o.source_sha256, static_cast<int64_t>(o.rows_read)};
   if (Status s = conn_->run(
           "INSERT INTO import_batches (id, kind, at, actor, source, source_sha256, rows_read) "
           "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -863,14 +911,27 @@ Result<ImportSummary> Store::import_pool(const Pool& incoming, const ImportOptio
   if (Status s = imp.write(batch, &digest); !s.ok()) return fail(s);
   const std::string detail =
       "{\"kind\":\"" + json_escape(o.kind) + "\",\"source\":\"" + json_escape(o.source) +
-      "\",\"source_sha256\":\"" + o.source_sha256 + "\",\"rows_read\":" +
-      std::to_string(o.rows_read) + ",\"enterprises_new\":" + std::to_string(sum.enterprises_new) +
+      "\",\"source_sha256\":\"" + o.source_sha256 +
+      "\",\"rows_read\":" + std::to_string(o.rows_read) +
+      ",\"enterprises_new\":" + std::to_string(sum.enterprises_new) +
       ",\"enterprises_changed\":" + std::to_string(sum.enterprises_changed) +
       ",\"static_versions\":" + std::to_string(sum.static_versions) +
       ",\"yearly_versions\":" + std::to_string(sum.yearly_versions) +
       ",\"events_added\":" + std::to_string(sum.events_added) +
-      ",\"fields_changed\":" + std::to_string(sum.fields_changed) + (row_checks ? ",\"row_checks\":true" : "") +
-      ",\"digest\":\"" + digest + "\"}";
+      ",\"fields_changed\":" + std::to_string(sum.fields_changed) +
+      (row_checks ? ",\"row_checks\":true" : "") + ",\"digest\":\"" + digest + "\"" +
+      // Schema 5: the batch's record (records.h), its row in import_batches, protected by the
+      // chain.
+      (*version >= kRecordsSchema
+           ? ",\"batch\":" + batch_record(BatchInfo{.id = batch,
+                                                    .kind = o.kind,
+                                                    .at = at,
+                                                    .actor = o.actor,
+                                                    .source = o.source,
+                                                    .source_sha256 = o.source_sha256,
+                                                    .rows_read = static_cast<int64_t>(o.rows_read)})
+           : std::string()) +
+      "}";
   if (Status s = append_audit(o.actor, o.kind, batch, detail, true); !s.ok()) return fail(s);
   if (Status s = conn_->execute("COMMIT"); !s.ok()) return fail(s);
   sum.batch_id = batch;

@@ -1,10 +1,13 @@
 // The PostgreSQL implementation of the store's SQL layer (sql.h), on libpq. Reads stream through
 // `COPY (SELECT …) TO STDOUT` (text format), so a million rows are never held in one result;
-// bulk inserts use `COPY … FROM STDIN` in binary format. `?` placeholders become $1, $2, … for statements and
-// are inlined as escaped literals for COPY reads.
+// bulk inserts use `COPY … FROM STDIN` in binary format. `?` placeholders become $1, $2, … for
+// statements and are inlined as escaped literals for COPY reads.
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -119,13 +122,26 @@ class PostgresCopyRows final : public SqlRows {
         }
         const char e = raw[++k];
         switch (e) {
-          case 'n': unescaped_ += '\n'; break;
-          case 't': unescaped_ += '\t'; break;
-          case 'r': unescaped_ += '\r'; break;
-          case 'b': unescaped_ += '\b'; break;
-          case 'f': unescaped_ += '\f'; break;
-          case 'v': unescaped_ += '\v'; break;
-          default: unescaped_ += e;
+          case 'n':
+            unescaped_ += '\n';
+            break;
+          case 't':
+            unescaped_ += '\t';
+            break;
+          case 'r':
+            unescaped_ += '\r';
+            break;
+          case 'b':
+            unescaped_ += '\b';
+            break;
+          case 'f':
+            unescaped_ += '\f';
+            break;
+          case 'v':
+            unescaped_ += '\v';
+            break;
+          default:
+            unescaped_ += e;
         }
       }
       spans.emplace_back(from, unescaped_.size() - from);
@@ -145,16 +161,26 @@ class PostgresCopyRows final : public SqlRows {
 
 // Bulk inserts in COPY's binary format: the server takes integers as 8 bytes and texts as they
 // are, instead of parsing and unescaping text (measured: COPY of 991,743 yearly_facts rows
-// 2.44 → 2.19 s; most of a COPY's time is writing the rows, not reading them). So integer() is only for BIGINT columns and text() only for TEXT columns, which is how
-// the schema is written (schema.h); a mismatch is refused by the server ("incorrect binary data
-// format") and fails the import.
+// 2.44 → 2.19 s; most of a COPY's time is writing the rows, not reading them). So integer() is only
+// for BIGINT columns and text() only for TEXT columns, which is how the schema is written
+// (schema.h); a mismatch is refused by the server ("incorrect binary data format") and fails the
+// import.
+//
+// A text over the value limit (PostgreSQL's 1 GB field limit, or lower for tests) is refused
+// before it is sent: end_row() fails naming the column (its length would not even fit the
+// format's 32-bit length field beyond 2 GB).
 class PostgresBulkInsert final : public SqlBulkInsert {
  public:
-  PostgresBulkInsert(PGconn* c, size_t columns) : conn_(c), columns_(static_cast<int16_t>(columns)) {
+  PostgresBulkInsert(PGconn* c, std::string table, std::vector<std::string> names, int64_t limit)
+      : conn_(c),
+        columns_(static_cast<int16_t>(names.size())),
+        table_(std::move(table)),
+        names_(std::move(names)),
+        limit_(limit) {
     buffer_.reserve(1 << 20);
     buffer_.append("PGCOPY\n\377\r\n\0", 11);  // signature
-    put32(0);                                       // flags
-    put32(0);                                       // header extension length
+    put32(0);                                  // flags
+    put32(0);                                  // header extension length
   }
   ~PostgresBulkInsert() override {
     if (!finished_) {
@@ -164,10 +190,12 @@ class PostgresBulkInsert final : public SqlBulkInsert {
   }
   void null() override {
     start_field();
+    ++col_;
     put32(-1);
   }
   void integer(int64_t v) override {
     start_field();
+    ++col_;
     put32(8);
     const auto u = static_cast<uint64_t>(v);
     put32(static_cast<int32_t>(u >> 32));
@@ -175,11 +203,24 @@ class PostgresBulkInsert final : public SqlBulkInsert {
   }
   void text(std::string_view v) override {
     start_field();
+    ++col_;
+    if (static_cast<uint64_t>(v.size()) > static_cast<uint64_t>(limit_)) {
+      if (failed_.ok()) {
+        const size_t k = static_cast<size_t>(col_ - 1);
+        failed_ = value_too_big("PostgreSQL", table_,
+                                k < names_.size() ? names_[k] : "#" + std::to_string(col_),
+                                v.size(), limit_);
+      }
+      put32(-1);
+      return;
+    }
     put32(static_cast<int32_t>(v.size()));
     buffer_.append(v);
   }
   Status end_row() override {
     row_started_ = false;
+    col_ = 0;
+    if (!failed_.ok()) return failed_;  // the COPY is abandoned by the destructor: nothing is kept
     if (buffer_.size() >= (1 << 20)) return flush();
     return Status::ok_status();
   }
@@ -224,10 +265,20 @@ class PostgresBulkInsert final : public SqlBulkInsert {
 
   PGconn* conn_;
   int16_t columns_;
+  std::string table_;
+  std::vector<std::string> names_;
+  int64_t limit_;
+  int col_ = 0;
+  Status failed_;
   std::string buffer_;
   bool row_started_ = false;
   bool finished_ = false;
 };
+
+// The largest text PostgreSQL stores in one field (1 GB − 1).
+constexpr int64_t kPostgresFieldLimit = (int64_t{1} << 30) - 1;
+// The advisory lock that serialises the store's writers (begin_write).
+constexpr int64_t kWriteLock = 4751620;
 
 class PostgresConnection final : public SqlConnection {
  public:
@@ -245,7 +296,12 @@ class PostgresConnection final : public SqlConnection {
     PGresult* r = PQexec(conn_, std::string(sql).c_str());
     Status s;
     const ExecStatusType st = PQresultStatus(r);
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) s = result_error(r, "execute");
+    last_sqlstate_.clear();
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+      s = result_error(r, "execute");
+      const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+      if (state != nullptr) last_sqlstate_ = state;
+    }
     PQclear(r);
     return s;
   }
@@ -327,16 +383,56 @@ class PostgresConnection final : public SqlConnection {
       return s;
     }
     PQclear(r);
-    return std::unique_ptr<SqlBulkInsert>(std::make_unique<PostgresBulkInsert>(conn_, columns.size()));
+    return std::unique_ptr<SqlBulkInsert>(std::make_unique<PostgresBulkInsert>(
+        conn_, std::string(table), std::vector<std::string>(columns.begin(), columns.end()),
+        limit_));
   }
 
+  // One writer at a time, whatever the table: a transaction-scoped advisory lock, waited for at
+  // most the busy timeout (lock_timeout, for this transaction only). When another writer holds it
+  // longer, the message names that session (pg_locks, pg_stat_activity).
   Status begin_write() override {
-    // One writer at a time, whatever the table: a transaction-scoped advisory lock.
-    return execute("BEGIN; SELECT pg_advisory_xact_lock(4751620)");
+    Status s = execute("BEGIN; SET LOCAL lock_timeout = " + std::to_string(busy_ms_) +
+                       "; SELECT pg_advisory_xact_lock(" + std::to_string(kWriteLock) +
+                       "); SET LOCAL lock_timeout = DEFAULT");
+    if (s.ok()) return s;
+    const bool timed_out = last_sqlstate_ == "55P03";  // lock_not_available
+    (void)execute("ROLLBACK");
+    if (!timed_out) return s;
+    std::string zh = "PostgreSQL 未能查到是哪个会话",
+                en = "PostgreSQL could not tell which session";
+    auto rows = query(
+        "SELECT a.pid, COALESCE(a.usename, ''), COALESCE(a.application_name, ''), "
+        "COALESCE(host(a.client_addr), 'local'), COALESCE(to_char(a.xact_start AT TIME ZONE 'UTC', "
+        "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = "
+        "l.pid "
+        "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = " +
+            std::to_string(kWriteLock) + " AND l.objsubid = 1",
+        {});
+    if (rows && (*rows)->next()) {
+      const SqlRows& r = **rows;
+      const std::string pid = std::to_string(r.integer(0)), user = std::string(r.text(1)),
+                        app = std::string(r.text(2)), host = std::string(r.text(3)),
+                        since = std::string(r.text(4));
+      zh = "会话 pid " + pid + "（用户 " + user + (app.empty() ? "" : "，程序 " + app) + "，来自 " +
+           host + (since.empty() ? "" : "，事务开始于 " + since) + "）";
+      en = "session pid " + pid + " (user " + user + (app.empty() ? "" : ", application " + app) +
+           ", from " + host + (since.empty() ? "" : ", transaction started " + since) + ")";
+      while ((*rows)->next()) {
+      }
+    }
+    return store_busy(describe(), busy_ms_, zh, en);
   }
+
+  int64_t value_limit() const override { return limit_; }
+  void lower_value_limit(int64_t bytes) override { limit_ = std::min(limit_, bytes); }
+  void set_busy_timeout(int milliseconds) override { busy_ms_ = milliseconds; }
 
  private:
   PGconn* conn_;
+  int64_t limit_ = kPostgresFieldLimit;
+  int busy_ms_ = kDefaultBusyTimeoutMs;
+  std::string last_sqlstate_;  // of the last failed execute()
 };
 
 }  // namespace
@@ -349,6 +445,7 @@ Result<std::unique_ptr<SqlConnection>> open_postgres(const std::string& uri) {
     return s;
   }
   auto conn = std::make_unique<PostgresConnection>(c);
+  conn->set_busy_timeout(busy_timeout_from_environment());
   if (Status s = conn->execute("SET client_min_messages = warning; SET client_encoding = 'UTF8'");
       !s.ok()) {
     return s;
@@ -379,6 +476,53 @@ Result<std::unique_ptr<SqlConnection>> open_sql(std::string_view url) {
                      "\"：应为 sqlite:路径 或 postgresql://用户@主机/库名",
                  "unrecognised database address \"" + std::string(url) +
                      "\": use sqlite:PATH or postgresql://USER@HOST/DBNAME");
+}
+
+int busy_timeout_from_environment() {
+  const char* env = std::getenv("GRADUS_BUSY_TIMEOUT");
+  if (env == nullptr || *env == '\0') return kDefaultBusyTimeoutMs;
+  int seconds = -1;
+  const char* end = env + std::strlen(env);
+  const auto [ptr, ec] = std::from_chars(env, end, seconds);
+  if (ec != std::errc() || ptr != end || seconds < 0 || seconds > 86400)
+    return kDefaultBusyTimeoutMs;
+  return seconds * 1000;
+}
+
+Status store_busy(const std::string& store, int waited_ms, const std::string& holder_zh,
+                  const std::string& holder_en) {
+  const std::string waited = waited_ms % 1000 == 0 ? std::to_string(waited_ms / 1000) + " s"
+                                                   : std::to_string(waited_ms) + " ms";
+  const std::string waited_zh = waited_ms % 1000 == 0 ? std::to_string(waited_ms / 1000) + " 秒"
+                                                      : std::to_string(waited_ms) + " 毫秒";
+  return error(
+      StatusCode::failed_precondition,
+      "另一个写入者正占用企业库 " + store + "（已等待 " + waited_zh + "）：" + holder_zh +
+          "。本次未写入任何数据；请等它完成后重试，或设置环境变量 GRADUS_BUSY_TIMEOUT=秒数（如 "
+          "GRADUS_BUSY_TIMEOUT=300）等待更久",
+      "another writer holds the store " + store + " (waited " + waited + "): " + holder_en +
+          ". Nothing was written; retry when it has finished, or set GRADUS_BUSY_TIMEOUT=SECONDS "
+          "(e.g. GRADUS_BUSY_TIMEOUT=300) to wait longer");
+}
+
+Status value_too_big(std::string_view backend_limit, std::string_view table,
+                     std::string_view column, uint64_t bytes, int64_t limit) {
+  const std::string where_zh = column.empty() ? "表 " + std::string(table) + " 的一行"
+                               : table.empty()
+                                   ? "参数 " + std::string(column)
+                                   : std::string(column) + "（表 " + std::string(table) + "）";
+  const std::string where_en = column.empty() ? "a row of table " + std::string(table)
+                               : table.empty()
+                                   ? "parameter " + std::string(column)
+                                   : std::string(column) + " (table " + std::string(table) + ")";
+  const std::string size_zh = bytes > 0 ? "有 " + std::to_string(bytes) + " 字节，" : "";
+  const std::string size_en = bytes > 0 ? " is " + std::to_string(bytes) + " bytes," : "";
+  return error(StatusCode::invalid_argument,
+               where_zh + "的值" + size_zh + "超过企业库单个值的上限 " + std::to_string(limit) +
+                   " 字节（" + std::string(backend_limit) + "），无法保存",
+               "the value of " + where_en + size_en + " over the store's limit of " +
+                   std::to_string(limit) + " bytes for one value (" + std::string(backend_limit) +
+                   "): it cannot be stored");
 }
 
 Result<std::optional<int64_t>> query_integer(SqlConnection& c, std::string_view sql,

@@ -7,6 +7,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "store/records.h"
 #include "store/schema.h"
 #include "store/store.h"
 #include "store/tables.h"
@@ -28,7 +29,8 @@ std::vector<std::string> split_list(std::string_view text, char sep) {
 }
 
 // "3,7,12" → the ids of those numbers in `dict` (a number not in it is shown as "#N").
-std::vector<std::string> criteria_ids(std::string_view numbers, const std::map<int64_t, std::string>& dict) {
+std::vector<std::string> criteria_ids(std::string_view numbers,
+                                      const std::map<int64_t, std::string>& dict) {
   std::vector<std::string> out;
   size_t start = 0;
   while (start < numbers.size()) {
@@ -38,7 +40,8 @@ std::vector<std::string> criteria_ids(std::string_view numbers, const std::map<i
       int64_t n = 0;
       std::from_chars(numbers.data() + start, numbers.data() + end, n);
       auto it = dict.find(n);
-      out.push_back(it != dict.end() ? it->second : "#" + std::string(numbers.substr(start, end - start)));
+      out.push_back(it != dict.end() ? it->second
+                                     : "#" + std::string(numbers.substr(start, end - start)));
     }
     start = end + 1;
   }
@@ -47,13 +50,14 @@ std::vector<std::string> criteria_ids(std::string_view numbers, const std::map<i
 
 }  // namespace
 
-Result<std::unique_ptr<RunWriter>> Store::begin_run(const Pool& pool, const RunInfo& info, uint64_t expected,
-                                                    ProgressFn progress) {
+Result<std::unique_ptr<RunWriter>> Store::begin_run(const Pool& pool, const RunInfo& info,
+                                                    uint64_t expected, ProgressFn progress) {
   Result<int> version = schema_version(*conn_);
   if (!version) return version.error();
   std::unique_ptr<RunWriter> w(new RunWriter(*this, pool));
   w->info_ = info;
   w->per_firm_ = *version >= kRowChecksSchema;
+  w->schema_ = *version;
   w->policies_ = split_list(info.policies, ',');
   w->expected_ = expected;
   w->progress_ = std::move(progress);
@@ -66,14 +70,17 @@ Result<std::unique_ptr<RunWriter>> Store::begin_run(const Pool& pool, const RunI
     auto rows = conn_->query("SELECT id, uscc FROM enterprises");
     if (!rows) return rows.error();
     while ((*rows)->next()) {
-      if (std::optional<uint32_t> row = pool.find((*rows)->text(1))) w->id_of_row_[*row] = (*rows)->integer(0);
+      if (std::optional<uint32_t> row = pool.find((*rows)->text(1)))
+        w->id_of_row_[*row] = (*rows)->integer(0);
     }
     if (Status s = (*rows)->status(); !s.ok()) return s;
   }
-  Result<std::optional<int64_t>> last = query_integer(*conn_, "SELECT MAX(id) FROM assessment_runs");
+  Result<std::optional<int64_t>> last =
+      query_integer(*conn_, "SELECT MAX(id) FROM assessment_runs");
   if (!last) return last.error();
   w->run_ = last->value_or(0) + 1;
-  const SqlParam p[] = {w->run_, now_timestamp(), info.actor, info.as_of, info.mode, info.known_batch, info.policies};
+  const SqlParam p[] = {w->run_,   now_timestamp(),  info.actor,   info.as_of,
+                        info.mode, info.known_batch, info.policies};
   if (Status s = conn_->run(
           "INSERT INTO assessment_runs (id, at, actor, as_of, mode, known_batch, policies) VALUES "
           "(?, ?, ?, ?, ?, ?, ?)",
@@ -86,14 +93,16 @@ Result<std::unique_ptr<RunWriter>> Store::begin_run(const Pool& pool, const RunI
     Result<std::unique_ptr<SqlBulkInsert>> dict = conn_->bulk_insert("assessment_criteria", names);
     if (!dict) return dict.error();
     for (const RunCriterion& c : info.criteria) {
-      (*dict)->integer(w->run_), (*dict)->text(c.policy), (*dict)->text(c.version), (*dict)->integer(c.number);
+      (*dict)->integer(w->run_), (*dict)->text(c.policy), (*dict)->text(c.version),
+          (*dict)->integer(c.number);
       (*dict)->text(c.id);
       if (Status s = (*dict)->end_row(); !s.ok()) return s;
     }
     if (Status s = (*dict)->finish(); !s.ok()) return s;
   }
   const std::string_view per_firm[] = {"run_id", "enterprise_id", "outcomes"};
-  const std::string_view per_outcome[] = {"run_id", "enterprise_id", "policy", "version", "outcome", "score", "result"};
+  const std::string_view per_outcome[] = {"run_id",  "enterprise_id", "policy", "version",
+                                          "outcome", "score",         "result"};
   Result<std::unique_ptr<SqlBulkInsert>> bulk =
       w->per_firm_ ? conn_->bulk_insert("assessment_results", per_firm)
                    : conn_->bulk_insert("assessment_outcomes", per_outcome);
@@ -118,11 +127,13 @@ Status RunWriter::flush_row() {
 
 Status RunWriter::add(const StoredOutcome& o) {
   if (!open_ || !bulk_) {
-    return error(StatusCode::failed_precondition, "评价结果已提交或写入失败", "the run was committed or failed");
+    return error(StatusCode::failed_precondition, "评价结果已提交或写入失败",
+                 "the run was committed or failed");
   }
   const int64_t eid = o.enterprise < id_of_row_.size() ? id_of_row_[o.enterprise] : 0;
   if (eid == 0) {
-    const std::string code = o.enterprise < pool_.size() ? pool_.uscc(o.enterprise) : std::to_string(o.enterprise);
+    const std::string code =
+        o.enterprise < pool_.size() ? pool_.uscc(o.enterprise) : std::to_string(o.enterprise);
     return error(StatusCode::failed_precondition, "企业 " + code + " 不在企业库中",
                  "enterprise " + code + " is not in the store");
   }
@@ -138,18 +149,21 @@ Status RunWriter::add(const StoredOutcome& o) {
   // The part's number: the policy's place in RunInfo::policies.
   size_t k = 0;
   while (k < policies_.size() &&
-         !(policies_[k].size() == o.policy.size() + 1 + o.version.size() && policies_[k].starts_with(o.policy) &&
-           policies_[k][o.policy.size()] == '@' && policies_[k].ends_with(o.version))) {
+         !(policies_[k].size() == o.policy.size() + 1 + o.version.size() &&
+           policies_[k].starts_with(o.policy) && policies_[k][o.policy.size()] == '@' &&
+           policies_[k].ends_with(o.version))) {
     ++k;
   }
   if (k == policies_.size()) {
-    return invalid("评价结果的政策 " + o.policy + "@" + o.version + " 不在本次评价的政策 " + info_.policies + " 中",
-                   "the outcome's policy " + o.policy + "@" + o.version + " is not among the run's policies " +
-                       info_.policies);
+    return invalid("评价结果的政策 " + o.policy + "@" + o.version + " 不在本次评价的政策 " +
+                       info_.policies + " 中",
+                   "the outcome's policy " + o.policy + "@" + o.version +
+                       " is not among the run's policies " + info_.policies);
   }
   for (const std::string* v : {&o.outcome, &o.score, &o.result, &o.not_met, &o.unknown}) {
     if (v->find_first_of("/;=") != std::string::npos) {
-      return invalid("评价结果中含有保留字符 / ; =：" + *v, "an outcome holds a reserved character / ; =: " + *v);
+      return invalid("评价结果中含有保留字符 / ; =：" + *v,
+                     "an outcome holds a reserved character / ; =: " + *v);
     }
   }
   if (eid != row_enterprise_) {
@@ -175,17 +189,28 @@ Status RunWriter::add(const StoredOutcome& o) {
 
 Result<int64_t> RunWriter::commit() {
   if (!open_ || !bulk_) {
-    return error(StatusCode::failed_precondition, "评价结果已提交或写入失败", "the run was committed or failed");
+    return error(StatusCode::failed_precondition, "评价结果已提交或写入失败",
+                 "the run was committed or failed");
   }
   if (Status s = flush_row(); !s.ok()) return s;
   if (Status s = bulk_->finish(); !s.ok()) return s;
   bulk_.reset();
   const RunInfo& info = info_;
-  const std::string detail = "{\"run\":" + std::to_string(run_) + ",\"as_of\":\"" + info.as_of +
-                             "\",\"mode\":\"" + info.mode + "\",\"known_batch\":" +
-                             std::to_string(info.known_batch) + ",\"policies\":\"" +
-                             json_escape(info.policies) + "\",\"outcomes\":" + std::to_string(done_) + "}";
-  if (Status s = store_.append_audit(info.actor, "assessment_run", std::nullopt, detail, true); !s.ok()) return s;
+  std::string detail =
+      "{\"run\":" + std::to_string(run_) + ",\"as_of\":\"" + info.as_of + "\",\"mode\":\"" +
+      info.mode + "\",\"known_batch\":" + std::to_string(info.known_batch) + ",\"policies\":\"" +
+      json_escape(info.policies) + "\",\"outcomes\":" + std::to_string(done_);
+  // Schema 5: the run's record — its row and a digest of every outcome and criterion it wrote, as
+  // read back inside this transaction — goes into the chain (records.h).
+  if (schema_ >= kRecordsSchema) {
+    Result<std::optional<std::string>> record = run_record(store_.connection(), run_, schema_);
+    if (!record) return record.error();
+    if (*record) detail += ",\"run_record\":" + **record;
+  }
+  detail += "}";
+  if (Status s = store_.append_audit(info.actor, "assessment_run", std::nullopt, detail, true);
+      !s.ok())
+    return s;
   if (Status s = store_.connection().execute("COMMIT"); !s.ok()) return s;
   open_ = false;
   if (progress_) progress_(done_, done_);
@@ -193,7 +218,8 @@ Result<int64_t> RunWriter::commit() {
 }
 
 Result<int64_t> Store::save_run(const Pool& pool, const RunInfo& info,
-                                const std::vector<StoredOutcome>& outcomes, const ProgressFn& progress) {
+                                const std::vector<StoredOutcome>& outcomes,
+                                const ProgressFn& progress) {
   Result<std::unique_ptr<RunWriter>> w = begin_run(pool, info, outcomes.size(), progress);
   if (!w) return w.error();
   for (const StoredOutcome& o : outcomes) {
@@ -265,7 +291,8 @@ Result<std::vector<OutcomeChange>> Store::diff_runs(int64_t before, int64_t afte
       if (Status s = (*rows)->status(); !s.ok()) return s;
       if (!found) {
         const std::string n = std::to_string(run);
-        return error(StatusCode::not_found, "没有第 " + n + " 次评价记录（gradus runs list 可列出）",
+        return error(StatusCode::not_found,
+                     "没有第 " + n + " 次评价记录（gradus runs list 可列出）",
                      "no assessment run " + n + " (gradus runs list shows them)");
       }
     }
@@ -275,7 +302,10 @@ Result<std::vector<OutcomeChange>> Store::diff_runs(int64_t before, int64_t afte
     };
     // Runs saved before schema 3: one row per firm and policy, no criteria.
     {
-      auto rows = conn_->query("SELECT enterprise_id, policy, outcome, version FROM assessment_outcomes WHERE run_id = ?", p);
+      auto rows = conn_->query(
+          "SELECT enterprise_id, policy, outcome, version FROM assessment_outcomes WHERE run_id = "
+          "?",
+          p);
       if (!rows) return rows.error();
       SqlRows& r = **rows;
       while (r.next()) {
@@ -289,7 +319,8 @@ Result<std::vector<OutcomeChange>> Store::diff_runs(int64_t before, int64_t afte
     // The run's criteria by (policy, version) and number.
     std::map<std::pair<std::string, std::string>, std::map<int64_t, std::string>> dict;
     {
-      auto rows = conn_->query("SELECT policy, version, number, criterion FROM assessment_criteria WHERE run_id = ?", p);
+      auto rows = conn_->query(
+          "SELECT policy, version, number, criterion FROM assessment_criteria WHERE run_id = ?", p);
       if (!rows) return rows.error();
       while ((*rows)->next()) {
         dict[{std::string((*rows)->text(0)), std::string((*rows)->text(1))}][(*rows)->integer(2)] =
@@ -297,7 +328,8 @@ Result<std::vector<OutcomeChange>> Store::diff_runs(int64_t before, int64_t afte
       }
       if (Status s = (*rows)->status(); !s.ok()) return s;
     }
-    auto rows = conn_->query("SELECT enterprise_id, outcomes FROM assessment_results WHERE run_id = ?", p);
+    auto rows =
+        conn_->query("SELECT enterprise_id, outcomes FROM assessment_results WHERE run_id = ?", p);
     if (!rows) return rows.error();
     SqlRows& r = **rows;
     while (r.next()) {
@@ -308,7 +340,8 @@ Result<std::vector<OutcomeChange>> Store::diff_runs(int64_t before, int64_t afte
         const size_t k = static_cast<size_t>(std::atoll(part.substr(0, eq).c_str()));
         if (eq == std::string::npos || k >= policies.size() || f.empty()) {
           return error(StatusCode::io_error,
-                       "第 " + std::to_string(run) + " 次评价的结果无法识别：" + part + "（数据库被改动过？）",
+                       "第 " + std::to_string(run) + " 次评价的结果无法识别：" + part +
+                           "（数据库被改动过？）",
                        "an outcome of run " + std::to_string(run) + " is unreadable: " + part +
                            " (was the database edited by hand?)");
         }

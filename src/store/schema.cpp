@@ -9,25 +9,61 @@
 #include <vector>
 
 #include "core/date.h"
+#include "store/records.h"
 
 namespace gradus::store {
 namespace {
 
 // The fields that had columns when migration 1 was written. A field added to the catalogue later
 // needs a new migration that adds its column (schema_test checks that none is forgotten).
-constexpr std::string_view kMigration1Static[] = {
-    "name", "region", "park", "industry", "founded", "niche_since", "niche_market",
-    "leading_product", "leading_product_share", "leading_product_sei", "product_field",
-    "market_share_domestic", "market_share_international", "market_rank_domestic",
-    "market_rank_global", "rd_institution", "quality_system", "product_cert_developed",
-    "own_brand", "it_core_business", "standards_led", "quality_award", "digital_level", "listed",
-    "valuation_usd", "ip_class1", "ip_class1_self", "ip_class1_high_value", "ip_class2",
-    "ip_class1_applied", "ip_class1_applied_own_top3", "standards_lead", "local_features",
-    "hte_innovation_score"};
-constexpr std::string_view kMigration1Yearly[] = {
-    "revenue", "main_revenue", "net_profit", "total_assets", "total_liabilities", "rd_expense",
-    "rd_expense_domestic", "total_cost", "high_tech_revenue", "employees", "rd_staff",
-    "tech_staff", "equity_financing", "quality_score"};
+constexpr std::string_view kMigration1Static[] = {"name",
+                                                  "region",
+                                                  "park",
+                                                  "industry",
+                                                  "founded",
+                                                  "niche_since",
+                                                  "niche_market",
+                                                  "leading_product",
+                                                  "leading_product_share",
+                                                  "leading_product_sei",
+                                                  "product_field",
+                                                  "market_share_domestic",
+                                                  "market_share_international",
+                                                  "market_rank_domestic",
+                                                  "market_rank_global",
+                                                  "rd_institution",
+                                                  "quality_system",
+                                                  "product_cert_developed",
+                                                  "own_brand",
+                                                  "it_core_business",
+                                                  "standards_led",
+                                                  "quality_award",
+                                                  "digital_level",
+                                                  "listed",
+                                                  "valuation_usd",
+                                                  "ip_class1",
+                                                  "ip_class1_self",
+                                                  "ip_class1_high_value",
+                                                  "ip_class2",
+                                                  "ip_class1_applied",
+                                                  "ip_class1_applied_own_top3",
+                                                  "standards_lead",
+                                                  "local_features",
+                                                  "hte_innovation_score"};
+constexpr std::string_view kMigration1Yearly[] = {"revenue",
+                                                  "main_revenue",
+                                                  "net_profit",
+                                                  "total_assets",
+                                                  "total_liabilities",
+                                                  "rd_expense",
+                                                  "rd_expense_domestic",
+                                                  "total_cost",
+                                                  "high_tech_revenue",
+                                                  "employees",
+                                                  "rd_staff",
+                                                  "tech_staff",
+                                                  "equity_financing",
+                                                  "quality_score"};
 
 bool stored_as_text(FieldKind k) {
   return k == FieldKind::text || k == FieldKind::enumeration || k == FieldKind::enum_set ||
@@ -84,14 +120,16 @@ CREATE TABLE enterprises (
 CREATE TABLE enterprise_versions (
   id BIGINT PRIMARY KEY,
   enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
-)" + versioned + column_list(kMigration1Static) + R"(
+)" + versioned + column_list(kMigration1Static) +
+                    R"(
 );
 CREATE INDEX enterprise_versions_by_enterprise ON enterprise_versions (enterprise_id);
 CREATE TABLE yearly_facts (
   id BIGINT PRIMARY KEY,
   enterprise_id BIGINT NOT NULL REFERENCES enterprises(id),
   year BIGINT NOT NULL,
-)" + versioned + column_list(kMigration1Yearly) + R"(
+)" + versioned + column_list(kMigration1Yearly) +
+                    R"(
 );
 CREATE INDEX yearly_facts_by_enterprise ON yearly_facts (enterprise_id, year);
 CREATE TABLE titles (
@@ -198,9 +236,10 @@ CREATE TABLE assessment_outcomes (
 // BIGINT keys (nothing to do). Runs with foreign keys off (see Migration::foreign_keys_off) and
 // checks them all before committing.
 constexpr std::string_view kRowidTables[] = {
-    "import_batches", "enterprises", "enterprise_versions", "yearly_facts", "titles",
-    "incidents",      "awards",      "honours",             "maker_china",  "ip_items",
-    "assessment_runs"};
+    "import_batches", "enterprises",    "enterprise_versions",
+    "yearly_facts",   "titles",         "incidents",
+    "awards",         "honours",        "maker_china",
+    "ip_items",       "assessment_runs"};
 
 std::string migration_2(SqlDialect d) {
   if (d != SqlDialect::sqlite) return {};
@@ -235,8 +274,8 @@ std::string migration_2(SqlDialect d) {
 // from there.
 std::string migration_3(SqlDialect d) {
   std::string sql;
-  for (std::string_view t : {"enterprises", "enterprise_versions", "yearly_facts", "titles", "incidents",
-                             "awards", "honours", "maker_china", "ip_items"}) {
+  for (std::string_view t : {"enterprises", "enterprise_versions", "yearly_facts", "titles",
+                             "incidents", "awards", "honours", "maker_china", "ip_items"}) {
     sql += "ALTER TABLE " + std::string(t) + " ADD COLUMN checks TEXT;\n";
   }
   sql += R"(
@@ -310,6 +349,13 @@ CREATE TABLE idempotency_keys (
 )";
 }
 
+// Migration 5, both dialects, no change of tables: the audit chain covers the records of batches
+// (import_batches: kind, time, actor, file name, SHA-256, rows read) and of assessment runs (their
+// row and a digest of their outcomes and criteria), see records.h. New batches and runs carry
+// their record in their own entry; those already in the store are recorded by one entry of the
+// migration ("trusted at migration": what they held then is taken as written).
+std::string migration_5(SqlDialect) { return {}; }
+
 struct Migration {
   int version;
   std::string_view name;
@@ -317,13 +363,18 @@ struct Migration {
   // SQLite only: run with foreign key enforcement off (tables are rebuilt and renamed), then
   // check every foreign key before committing.
   bool foreign_keys_off = false;
+  // Runs after the SQL, in the same transaction (data the SQL cannot compute).
+  Status (*after)(SqlConnection&) = nullptr;
 };
 
 constexpr Migration kMigrations[] = {
     {1, "pool, versioned facts, events, import batches, audit log, assessment runs", migration_1},
     {2, "SQLite: integer primary keys are the rowid", migration_2, true},
-    {3, "row check strings; runs kept one row per firm, with the criteria not met / unknown", migration_3},
+    {3, "row check strings; runs kept one row per firm, with the criteria not met / unknown",
+     migration_3},
     {4, "accounts: users, sessions, API tokens, idempotency keys", migration_4},
+    {5, "audit chain covers batch records and assessment runs (existing ones trusted at migration)",
+     migration_5, false, record_trusted_at_migration},
 };
 
 // SQLite cannot switch foreign key enforcement inside a transaction: it is switched off before
@@ -341,9 +392,9 @@ class ForeignKeysOff {
     auto rows = c_.query("PRAGMA foreign_key_check");
     if (!rows) return rows.error();
     if ((*rows)->next()) {
-      const std::string where =
-          std::string((*rows)->text(0)) + " rowid " + std::to_string((*rows)->integer(1)) +
-          " → " + std::string((*rows)->text(2));
+      const std::string where = std::string((*rows)->text(0)) + " rowid " +
+                                std::to_string((*rows)->integer(1)) + " → " +
+                                std::string((*rows)->text(2));
       while ((*rows)->next()) {
       }
       return error(StatusCode::failed_precondition, "外键不一致：" + where,
@@ -414,6 +465,7 @@ Status migrate(SqlConnection& c, int* applied, std::optional<int> up_to) {
     }
     const std::string sql = m.sql(c.dialect());
     Status s = sql.empty() ? Status::ok_status() : c.execute(sql);
+    if (s.ok() && m.after != nullptr) s = m.after(c);
     if (s.ok()) s = fk_off.check();
     if (s.ok()) {
       const SqlParam params[] = {int64_t{m.version}, std::string(m.name), now_timestamp()};

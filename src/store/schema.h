@@ -15,6 +15,9 @@
 //   users, sessions, api_tokens, idempotency_keys               (migration 4) accounts (src/auth)
 // Migration 3 adds `checks` (the row's check string) to every table an import writes, and keeps
 // new runs in assessment_results (assessment_outcomes holds the runs saved before).
+// Migration 5 changes no table: the audit chain covers the records of batches and runs
+// (records.h); the batches and runs a store holds when it is upgraded are recorded in one audit
+// entry of the migration ("trusted at migration").
 // Every versioned row carries from_batch (the batch that wrote it) and to_batch (the batch that
 // replaced it, NULL while current), so the store as known after any batch can be read back.
 //

@@ -40,7 +40,7 @@ class SqlRows {
   // Advances to the next row; false at the end or on an error (then status() says which).
   virtual bool next() = 0;
   virtual bool is_null(int col) const = 0;
-  virtual int64_t integer(int col) const = 0;  // 0 for NULL
+  virtual int64_t integer(int col) const = 0;        // 0 for NULL
   virtual std::string_view text(int col) const = 0;  // "" for NULL
   virtual Status status() const = 0;
 };
@@ -77,7 +77,31 @@ class SqlConnection {
   virtual Status begin_write() = 0;
   // A human-readable name of the database (file path or host/dbname), without any password.
   virtual std::string describe() const = 0;
+
+  // The largest text value (bytes) the backend stores: SQLite's SQLITE_LIMIT_LENGTH (1,000,000,000
+  // unless SQLite was built otherwise), PostgreSQL's limit of one field (1 GB − 1). A value over it
+  // fails its statement or bulk row (invalid_argument, naming the table, the column and the
+  // limit); it is never stored as NULL in its place. `lower_value_limit` lowers it for this
+  // connection (tests: SQLite's sqlite3_limit; PostgreSQL: checked before sending).
+  virtual int64_t value_limit() const = 0;
+  virtual void lower_value_limit(int64_t bytes) = 0;
+  // How long begin_write waits for another writer before it fails (failed_precondition, a message
+  // saying that another writer holds the store — which one, when the backend can tell — and what
+  // to do). The default is kDefaultBusyTimeoutMs, or $GRADUS_BUSY_TIMEOUT (seconds) when set.
+  virtual void set_busy_timeout(int milliseconds) = 0;
 };
+
+inline constexpr int kDefaultBusyTimeoutMs = 10000;
+// $GRADUS_BUSY_TIMEOUT (whole seconds, 0–86400) in milliseconds; kDefaultBusyTimeoutMs when unset
+// or not a number in that range.
+int busy_timeout_from_environment();
+// The message of begin_write when another writer held the store longer than `waited_ms`; `holder`
+// describes it ("" when unknown).
+Status store_busy(const std::string& store, int waited_ms, const std::string& holder_zh,
+                  const std::string& holder_en);
+// The message for a value (or row) over the backend's size limit.
+Status value_too_big(std::string_view backend_limit, std::string_view table,
+                     std::string_view column, uint64_t bytes, int64_t limit);
 
 // Opens `sqlite:PATH` (the file is created when missing) or `postgresql://…` / `postgres://…` (a
 // libpq URI). Anything else is an invalid_argument error that shows the accepted forms.

@@ -7,10 +7,9 @@
 //
 //   Result<std::unique_ptr<Store>> s = Store::open("sqlite:gradus.db");   // must exist; migrates
 //   Result<std::unique_ptr<Store>> made = Store::open("sqlite:new.db", {.create = true});
-//   Result<ImportSummary> sum = (*s)->import_pool(pool_from_file, {.actor = "wang", .source = "a.csv"});
-//   Result<Pool> now = (*s)->load_pool();
-//   Result<Pool> then = (*s)->load_pool({.known_batch = 3});
-//   Result<AuditCheck> check = (*s)->verify_audit();
+//   Result<ImportSummary> sum = (*s)->import_pool(pool_from_file, {.actor = "wang", .source =
+//   "a.csv"}); Result<Pool> now = (*s)->load_pool(); Result<Pool> then =
+//   (*s)->load_pool({.known_batch = 3}); Result<AuditCheck> check = (*s)->verify_audit();
 //
 // Thread-safety: one Store per thread (it owns one connection). Separate processes may use the
 // same database at once: writers take the store's write lock and queue.
@@ -24,8 +23,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/status.h"
 #include "core/fields.h"
+#include "core/status.h"
 #include "engine/pool.h"
 #include "ingest/ingest.h"
 #include "store/sql.h"
@@ -38,7 +37,8 @@ using ProgressFn = std::function<void(uint64_t done, uint64_t total)>;
 // Fills in where a fact of the incoming pool was written in its file (sheet, row, column as
 // headed, value as written), for messages about it. Given by a caller that knows (the file
 // reader); without it a message names the file, the firm, the field and the value.
-using LocateFn = std::function<void(uint32_t enterprise, const FieldDef& field, int year, InputError& where)>;
+using LocateFn =
+    std::function<void(uint32_t enterprise, const FieldDef& field, int year, InputError& where)>;
 
 struct ImportOptions {
   std::string actor;          // who (a user name); required
@@ -47,8 +47,8 @@ struct ImportOptions {
   // import | titles | demo | edit. A "demo" import is refused (failed_precondition, nothing
   // written) when the store holds any batch of another kind.
   std::string kind = "import";
-  uint64_t rows_read = 0;     // input rows, for the record
-  bool dry_run = false;       // compute the changes, write nothing
+  uint64_t rows_read = 0;  // input rows, for the record
+  bool dry_run = false;    // compute the changes, write nothing
   ProgressFn progress;
   // Cross-checks against the store: the consistency rules of a single file (ingest/checks.h:
   // main revenue ≤ revenue, R&D staff ≤ employees, IP counts …) are applied to the merged facts —
@@ -79,13 +79,13 @@ struct ImportSummary {
   int64_t batch_id = 0;  // 0 when nothing changed (a no-op) or on a dry run
   uint32_t enterprises_in_input = 0;
   uint32_t enterprises_new = 0;
-  uint32_t enterprises_changed = 0;    // existing, with at least one change
+  uint32_t enterprises_changed = 0;  // existing, with at least one change
   uint32_t enterprises_unchanged = 0;
-  uint64_t static_versions = 0;        // enterprise_versions rows written
-  uint64_t yearly_versions = 0;        // yearly_facts rows written
-  uint64_t events_added = 0;           // event rows written (new or replacing)
-  uint64_t fields_changed = 0;         // facts whose value changed (not counting new enterprises)
-  std::vector<FactChange> changes;     // changed facts of existing enterprises (first 10,000)
+  uint64_t static_versions = 0;     // enterprise_versions rows written
+  uint64_t yearly_versions = 0;     // yearly_facts rows written
+  uint64_t events_added = 0;        // event rows written (new or replacing)
+  uint64_t fields_changed = 0;      // facts whose value changed (not counting new enterprises)
+  std::vector<FactChange> changes;  // changed facts of existing enterprises (first 10,000)
 };
 
 struct LoadOptions {
@@ -129,17 +129,39 @@ struct TamperedRow {
   bool added = false;               // a row with no check string in a batch that wrote them
 };
 
+// A field of a batch's or run's record (schema 5) that differs from what the audit chain holds.
+struct TamperedField {
+  std::string name;  // kind, at, actor, source, source_sha256, rows_read; as_of, mode, policies, …,
+                     // rows, results
+  std::string recorded;  // as the chain holds it
+  std::string now;       // as stored now
+};
+
+// A batch (import_batches) or assessment run (assessment_runs and its outcomes) whose record no
+// longer matches the audit chain.
+struct TamperedRecord {
+  std::string what;  // "batch" or "run"
+  int64_t id = 0;
+  std::vector<TamperedField> fields = {};
+  bool deleted = false;     // recorded in the chain, gone from the store
+  bool unrecorded = false;  // in the store, not in the chain
+};
+
 struct AuditCheck {
   bool ok = true;
   int64_t entries = 0;
   int64_t batches_checked = 0;
+  int64_t runs_checked = 0;              // assessment runs whose record was checked (schema 5)
   std::optional<int64_t> first_bad_seq;  // the first entry that does not verify
   Text problem;                          // what is wrong with it
-  std::string head_hash;                 // hash of the last entry (write it down to detect truncation)
+  std::string head_hash;  // hash of the last entry (write it down to detect truncation)
   // The rows found changed, in batches whose digest fails (first 100); empty when the change
   // cannot be located (a row deleted, a replaced row's to_batch changed, a store written before
   // schema 3).
   std::vector<TamperedRow> tampered;
+  // Batches and runs whose records differ from the chain (schema 5): metadata edited, a run's
+  // outcomes changed or deleted, a run deleted.
+  std::vector<TamperedRecord> records = {};
 };
 
 // One enterprise's outcome in an assessment run.
@@ -167,13 +189,14 @@ struct RunInfo {
   std::string at, actor, as_of, mode, policies;
   int64_t known_batch = 0;
   int64_t outcomes = 0;
-  std::vector<RunCriterion> criteria = {};  // given to save_run / begin_run; not read back by runs()
+  std::vector<RunCriterion> criteria =
+      {};  // given to save_run / begin_run; not read back by runs()
 };
 
 // A firm whose outcome for a policy differs between two runs, or whose blocking criteria do.
 struct OutcomeChange {
   std::string uscc, name, policy, before, after;  // before/after: "" when absent in that run
-  std::string version_before, version_after;       // the policy version each run applied
+  std::string version_before, version_after;      // the policy version each run applied
   // The blocking criteria (StoredOutcome::not_met / unknown) in each run; `*_recorded` is false
   // for a run saved before schema version 3 (its criteria were not kept).
   std::vector<std::string> not_met_before, not_met_after, unknown_before, unknown_after;
@@ -213,8 +236,10 @@ class RunWriter {
   Status flush_row();
   RunInfo info_;
   int64_t run_ = 0;
-  bool per_firm_ = false;  // schema 3: one assessment_results row per firm (else assessment_outcomes)
-  bool open_ = false;      // the transaction is open
+  bool per_firm_ =
+      false;           // schema 3: one assessment_results row per firm (else assessment_outcomes)
+  int schema_ = 0;     // the store's schema version
+  bool open_ = false;  // the transaction is open
   std::vector<int64_t> id_of_row_;
   std::vector<std::string> policies_;  // keys of info_.policies, in order: a part's number
   std::unique_ptr<SqlBulkInsert> bulk_;
@@ -272,7 +297,8 @@ class Store {
                       std::optional<int64_t> batch_id, std::string_view detail_json,
                       bool in_transaction = false);
   // Walks the chain: every entry's hash, its link to the previous one, sequence numbers without
-  // gaps, and, for every import batch, the digest of the rows it wrote against what is stored.
+  // gaps, for every import batch the digest of the rows it wrote against what is stored, and
+  // (schema 5) the record of every batch and assessment run against the one in the chain.
   // `progress` is called with (rows read, rows in all) as the tables are read back.
   Result<AuditCheck> verify_audit(const ProgressFn& progress = {});
 
@@ -280,12 +306,13 @@ class Store {
   // one transaction through the backend's bulk path; `progress` is called with (outcomes written,
   // all outcomes). The same as begin_run, add each, commit.
   Result<int64_t> save_run(const Pool& pool, const RunInfo& info,
-                           const std::vector<StoredOutcome>& outcomes, const ProgressFn& progress = {});
+                           const std::vector<StoredOutcome>& outcomes,
+                           const ProgressFn& progress = {});
   // Starts writing a run whose outcomes are added as they are computed, so that they need not
   // all be held at once (`expected`: how many will be added, for progress). Takes the store's
   // write lock until the writer commits or is destroyed. `pool` must outlive the writer.
-  Result<std::unique_ptr<RunWriter>> begin_run(const Pool& pool, const RunInfo& info, uint64_t expected = 0,
-                                               ProgressFn progress = {});
+  Result<std::unique_ptr<RunWriter>> begin_run(const Pool& pool, const RunInfo& info,
+                                               uint64_t expected = 0, ProgressFn progress = {});
   Result<std::vector<RunInfo>> runs();
   // Every (firm, policy) whose outcome differs between the runs, or — both runs having kept
   // them — whose blocking criteria differ; in enterprise, then policy order.

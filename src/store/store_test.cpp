@@ -1,12 +1,15 @@
 // Store tests, run against both backends: SQLite always; PostgreSQL when GRADUS_TEST_PG names a
 // server (scripts/test.sh starts a throwaway one). With GRADUS_REQUIRE_PG=1 a missing server fails
 // the PostgreSQL tests instead of skipping them.
+#include "store/store.h"
+
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -18,7 +21,6 @@
 #include "store/schema.h"
 #include "store/sql.h"
 #include "store/state.h"
-#include "store/store.h"
 
 namespace gradus::store {
 namespace {
@@ -36,7 +38,9 @@ Pool pool_from_csv(const std::string& text) {
   IngestReport report;
   Result<Pool> p = load_pool_text(text, InputFormat::csv, "test.csv", report);
   EXPECT_TRUE(p.ok());
-  EXPECT_TRUE(report.ok()) << (report.errors.empty() ? "" : format_input_error(report.errors[0], Lang::en));
+  EXPECT_TRUE(report.ok()) << (report.errors.empty()
+                                   ? ""
+                                   : format_input_error(report.errors[0], Lang::en));
   return std::move(*p);
 }
 
@@ -56,13 +60,15 @@ std::string describe(const Pool& p, uint32_t e) {
     for (int y = p.first_year(); y <= p.last_year(); ++y) {
       const Column* c = p.yearly(f.id, y);
       if (c != nullptr && c->present[e]) {
-        out += std::string(f.name) + "@" + std::to_string(y) + "=" + display_value(f, c->values[e]) + "\n";
+        out += std::string(f.name) + "@" + std::to_string(y) + "=" +
+               display_value(f, c->values[e]) + "\n";
       }
     }
   }
   for (const TitleRecord& t : p.titles().of(e)) {
-    out += "title " + t.tier + " " + t.since.to_string() + " " + (t.valid_to ? t.valid_to->to_string() : "-") +
-           " " + std::to_string(t.status) + " " + t.level + " " + t.batch + "\n";
+    out += "title " + t.tier + " " + t.since.to_string() + " " +
+           (t.valid_to ? t.valid_to->to_string() : "-") + " " + std::to_string(t.status) + " " +
+           t.level + " " + t.batch + "\n";
   }
   for (const IncidentRecord& i : p.incidents().of(e)) {
     out += "incident " + std::to_string(i.kind) + " " + i.date.to_string() + "\n";
@@ -72,7 +78,8 @@ std::string describe(const Pool& p, uint32_t e) {
            (a.rank ? std::to_string(*a.rank) : "-") + "\n";
   }
   for (const HonourRecord& h : p.honours().of(e)) {
-    out += "honour " + std::to_string(h.kind) + " " + (h.valid_to ? h.valid_to->to_string() : "-") + "\n";
+    out += "honour " + std::to_string(h.kind) + " " + (h.valid_to ? h.valid_to->to_string() : "-") +
+           "\n";
   }
   for (const MakerChinaRecord& m : p.maker_china().of(e)) {
     out += "maker " + std::to_string(m.list) + " " + std::to_string(m.year) + "\n";
@@ -116,7 +123,8 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
       ASSERT_TRUE(admin.ok()) << admin.error().message.en;
       ASSERT_TRUE((*admin)->execute("CREATE DATABASE " + db_name_).ok());
       const size_t query = admin_url_.find('?');
-      const size_t slash = admin_url_.rfind('/', query == std::string::npos ? std::string::npos : query);
+      const size_t slash =
+          admin_url_.rfind('/', query == std::string::npos ? std::string::npos : query);
       url_ = admin_url_.substr(0, slash + 1) + db_name_ +
              (query == std::string::npos ? "" : admin_url_.substr(query));
     }
@@ -125,7 +133,8 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
     if (!db_name_.empty()) {
       auto admin = open_sql(admin_url_);
-      if (admin.ok()) (void)(*admin)->execute("DROP DATABASE IF EXISTS " + db_name_ + " WITH (FORCE)");
+      if (admin.ok())
+        (void)(*admin)->execute("DROP DATABASE IF EXISTS " + db_name_ + " WITH (FORCE)");
     }
   }
   std::unique_ptr<Store> open() {
@@ -347,7 +356,11 @@ TEST_P(StoreTest, CorrectedFileUpdatesOnlyWhatChangedAndKeepsHistory) {
   ASSERT_NE(at, std::string::npos);
   corrected.replace(at, 15, ",2024,11800.00,");
   Pool second = pool_from_csv(corrected);
-  Result<ImportSummary> dry = s->import_pool(second, [&] { auto o = options("v2.csv"); o.dry_run = true; return o; }());
+  Result<ImportSummary> dry = s->import_pool(second, [&] {
+    auto o = options("v2.csv");
+    o.dry_run = true;
+    return o;
+  }());
   ASSERT_TRUE(dry.ok());
   EXPECT_EQ(dry->batch_id, 0);
   EXPECT_EQ(dry->fields_changed, 1u);
@@ -406,19 +419,22 @@ TEST_P(StoreTest, AuditVerifyFindsEditedFacts) {
   ASSERT_TRUE(s);
   ASSERT_TRUE(s->import_pool(pool_from_csv(sample_csv()), options()).ok());
   ASSERT_TRUE(s->verify_audit()->ok);
-  ASSERT_TRUE(s->connection().execute("UPDATE yearly_facts SET revenue = revenue + 1 WHERE id = 5").ok());
+  ASSERT_TRUE(
+      s->connection().execute("UPDATE yearly_facts SET revenue = revenue + 1 WHERE id = 5").ok());
   Result<AuditCheck> check = s->verify_audit();
   ASSERT_TRUE(check.ok());
   EXPECT_FALSE(check->ok);
   EXPECT_EQ(check->first_bad_seq.value_or(0), 1);
-  EXPECT_NE(check->problem.en.find("changed or deleted outside gradus"), std::string::npos) << check->problem.en;
+  EXPECT_NE(check->problem.en.find("changed or deleted outside gradus"), std::string::npos)
+      << check->problem.en;
 }
 
 TEST_P(StoreTest, AuditLogRefusesUpdatesAndVerifyFindsEditsDeletionsReorders) {
   auto s = open();
   ASSERT_TRUE(s);
   for (int i = 0; i < 4; ++i) {
-    ASSERT_TRUE(s->append_audit("tester", "note", std::nullopt, "{\"n\":" + std::to_string(i) + "}").ok());
+    ASSERT_TRUE(
+        s->append_audit("tester", "note", std::nullopt, "{\"n\":" + std::to_string(i) + "}").ok());
   }
   ASSERT_TRUE(s->verify_audit()->ok);
   EXPECT_FALSE(s->connection().execute("UPDATE audit_log SET actor = 'x' WHERE seq = 2").ok());
@@ -427,18 +443,22 @@ TEST_P(StoreTest, AuditLogRefusesUpdatesAndVerifyFindsEditsDeletionsReorders) {
   const bool sqlite = s->connection().dialect() == SqlDialect::sqlite;
   auto unguard = [&] {
     if (sqlite) {
-      ASSERT_TRUE(s->connection().execute("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete").ok());
+      ASSERT_TRUE(s->connection()
+                      .execute("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete")
+                      .ok());
     } else {
       ASSERT_TRUE(s->connection().execute("DROP TRIGGER audit_log_no_change ON audit_log").ok());
     }
   };
   unguard();
-  ASSERT_TRUE(s->connection().execute("UPDATE audit_log SET detail = '{\"n\":9}' WHERE seq = 2").ok());
+  ASSERT_TRUE(
+      s->connection().execute("UPDATE audit_log SET detail = '{\"n\":9}' WHERE seq = 2").ok());
   Result<AuditCheck> edited = s->verify_audit();
   EXPECT_FALSE(edited->ok);
   EXPECT_EQ(edited->first_bad_seq.value_or(0), 2);
   EXPECT_NE(edited->problem.en.find("was edited"), std::string::npos) << edited->problem.en;
-  ASSERT_TRUE(s->connection().execute("UPDATE audit_log SET detail = '{\"n\":1}' WHERE seq = 2").ok());
+  ASSERT_TRUE(
+      s->connection().execute("UPDATE audit_log SET detail = '{\"n\":1}' WHERE seq = 2").ok());
   ASSERT_TRUE(s->verify_audit()->ok);
   // Reordered: entries 2 and 3 swap places (sequence numbers swapped).
   ASSERT_TRUE(s->connection().execute("UPDATE audit_log SET seq = 100 WHERE seq = 2").ok());
@@ -447,7 +467,8 @@ TEST_P(StoreTest, AuditLogRefusesUpdatesAndVerifyFindsEditsDeletionsReorders) {
   Result<AuditCheck> reordered = s->verify_audit();
   EXPECT_FALSE(reordered->ok);
   EXPECT_EQ(reordered->first_bad_seq.value_or(0), 2);
-  EXPECT_NE(reordered->problem.en.find("does not link"), std::string::npos) << reordered->problem.en;
+  EXPECT_NE(reordered->problem.en.find("does not link"), std::string::npos)
+      << reordered->problem.en;
   ASSERT_TRUE(s->connection().execute("UPDATE audit_log SET seq = 100 WHERE seq = 2").ok());
   ASSERT_TRUE(s->connection().execute("UPDATE audit_log SET seq = 2 WHERE seq = 3").ok());
   ASSERT_TRUE(s->connection().execute("UPDATE audit_log SET seq = 3 WHERE seq = 100").ok());
@@ -468,7 +489,8 @@ TEST_P(StoreTest, KilledImportLeavesTheStoreAsItWas) {
   Pool before = std::move(*s->load_pool());
   // A second file with every firm changed; the child dies after writing 10 of its 24 rows.
   std::string changed = original;
-  for (size_t at = 0; (at = changed.find(",2025,", at)) != std::string::npos; at += 6) changed[at + 5] = ',';
+  for (size_t at = 0; (at = changed.find(",2025,", at)) != std::string::npos; at += 6)
+    changed[at + 5] = ',';
   std::string bumped;
   {
     std::istringstream lines(original);
@@ -562,7 +584,10 @@ TEST_P(StoreTest, RunsAreStoredAndCompared) {
   std::vector<StoredOutcome> a, b;
   for (uint32_t e = 0; e < pool.size(); ++e) {
     a.push_back({e, "srdi-sme", "2026", "not_met", "", "", "0,2", ""});
-    b.push_back({e, "srdi-sme", "2026", e == 3 ? "met" : "not_met", "", "", e == 3 ? "" : e == 4 ? "2" : "0,2",
+    b.push_back({e, "srdi-sme", "2026", e == 3 ? "met" : "not_met", "", "",
+                 e == 3   ? ""
+                 : e == 4 ? "2"
+                          : "0,2",
                  e == 4 ? "5" : ""});
   }
   RunInfo info;
@@ -571,9 +596,11 @@ TEST_P(StoreTest, RunsAreStoredAndCompared) {
   info.mode = "application";
   info.policies = "srdi-sme@2026";
   info.known_batch = 1;
-  for (int64_t n : {0, 2, 5}) info.criteria.push_back({"srdi-sme", "2026", n, "crit." + std::to_string(n)});
+  for (int64_t n : {0, 2, 5})
+    info.criteria.push_back({"srdi-sme", "2026", n, "crit." + std::to_string(n)});
   std::vector<std::pair<uint64_t, uint64_t>> progress;
-  Result<int64_t> r1 = s->save_run(pool, info, a, [&](uint64_t done, uint64_t total) { progress.emplace_back(done, total); });
+  Result<int64_t> r1 = s->save_run(
+      pool, info, a, [&](uint64_t done, uint64_t total) { progress.emplace_back(done, total); });
   Result<int64_t> r2 = s->save_run(pool, info, b);
   ASSERT_TRUE(r1.ok() && r2.ok()) << (r1.ok() ? r2.error().message.en : r1.error().message.en);
   ASSERT_FALSE(progress.empty());
@@ -628,10 +655,12 @@ TEST_P(StoreTest, UpgradesASchema2StoreWithARun) {
     ASSERT_TRUE(v2.import_pool(file, options()).ok());
     Pool pool = std::move(*v2.load_pool());
     std::vector<StoredOutcome> old;
-    for (uint32_t e = 0; e < pool.size(); ++e) old.push_back({e, "srdi-sme", "2026", "not_met", "", "", "", ""});
+    for (uint32_t e = 0; e < pool.size(); ++e)
+      old.push_back({e, "srdi-sme", "2026", "not_met", "", "", "", ""});
     Result<int64_t> run = v2.save_run(pool, info, old);
     ASSERT_TRUE(run.ok()) << run.error().message.en;
-    Result<std::optional<int64_t>> rows = query_integer(v2.connection(), "SELECT COUNT(*) FROM assessment_outcomes");
+    Result<std::optional<int64_t>> rows =
+        query_integer(v2.connection(), "SELECT COUNT(*) FROM assessment_outcomes");
     EXPECT_EQ(rows->value_or(0), static_cast<int64_t>(pool.size()));
   }
   auto s = open();
@@ -645,7 +674,8 @@ TEST_P(StoreTest, UpgradesASchema2StoreWithARun) {
   info.criteria = {{"srdi-sme", "2026", 7, "rd.ratio"}};
   std::vector<StoredOutcome> now;
   for (uint32_t e = 0; e < pool.size(); ++e) {
-    now.push_back({e, "srdi-sme", "2026", e == 0 ? "met" : "not_met", "", "", e == 0 ? "" : "7", ""});
+    now.push_back(
+        {e, "srdi-sme", "2026", e == 0 ? "met" : "not_met", "", "", e == 0 ? "" : "7", ""});
   }
   Result<int64_t> run2 = s->save_run(pool, info, now);
   ASSERT_TRUE(run2.ok()) << run2.error().message.en;
@@ -660,8 +690,11 @@ TEST_P(StoreTest, UpgradesASchema2StoreWithARun) {
   EXPECT_FALSE((*diff)[0].recorded_before);
   EXPECT_TRUE((*diff)[0].recorded_after);
   // A corrected fact goes in with row checks, and an edit of it is then named.
-  ASSERT_TRUE(s->import_pool(pool_from_csv("uscc,year,net_profit\n91320505MA1P7K3C1N,2024,1000\n"), options("b.csv")).ok());
-  ASSERT_TRUE(s->connection().execute("UPDATE yearly_facts SET net_profit = 1 WHERE from_batch = 2").ok());
+  ASSERT_TRUE(s->import_pool(pool_from_csv("uscc,year,net_profit\n91320505MA1P7K3C1N,2024,1000\n"),
+                             options("b.csv"))
+                  .ok());
+  ASSERT_TRUE(
+      s->connection().execute("UPDATE yearly_facts SET net_profit = 1 WHERE from_batch = 2").ok());
   Result<AuditCheck> edited = s->verify_audit();
   ASSERT_TRUE(edited.ok());
   ASSERT_EQ(edited->tampered.size(), 1u) << edited->problem.en;
@@ -689,7 +722,8 @@ TEST_P(StoreTest, TextWithSpecialCharactersRoundTrips) {
   EXPECT_EQ(out->text(find_field("niche_market")->id, 0), "\\N");
   ASSERT_EQ(out->awards().of(0).size(), 1u);
   EXPECT_EQ(out->awards().of(0)[0].name, "国家科技进步奖\t二等");
-  EXPECT_EQ(s->import_pool(in, options()).value().batch_id, 0) << "identical text is recognised as unchanged";
+  EXPECT_EQ(s->import_pool(in, options()).value().batch_id, 0)
+      << "identical text is recognised as unchanged";
   EXPECT_TRUE(s->verify_audit()->ok);
 }
 
@@ -709,14 +743,16 @@ TEST_P(StoreTest, OpeningAMissingStoreFailsAndCreatesNothing) {
   EXPECT_NE(s.error().message.en.find("does not exist"), std::string::npos) << s.error().message.en;
   EXPECT_NE(s.error().message.zh.find("gradus init"), std::string::npos) << s.error().message.zh;
   if (GetParam() == "sqlite") {
-    EXPECT_NE(s.error().message.en.find(missing_file.string()), std::string::npos) << s.error().message.en;
+    EXPECT_NE(s.error().message.en.find(missing_file.string()), std::string::npos)
+        << s.error().message.en;
     EXPECT_FALSE(std::filesystem::exists(missing_file));
   } else {
     // The database exists (the fixture made it) but holds no gradus schema: none is created.
     auto raw = open_sql(url_);
     ASSERT_TRUE(raw.ok());
     Result<std::optional<int64_t>> tables = query_integer(
-        **raw, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()");
+        **raw,
+        "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()");
     ASSERT_TRUE(tables.ok());
     EXPECT_EQ(tables->value_or(-1), 0);
   }
@@ -730,8 +766,8 @@ TEST_P(StoreTest, OpeningAMissingStoreFailsAndCreatesNothing) {
 
 // A SQLite file that exists but is not a gradus store is refused too (and not given the schema).
 TEST(StoreOpen, AnEmptySqliteFileIsNotAStore) {
-  const std::filesystem::path path = std::filesystem::temp_directory_path() /
-                                     ("gradus_empty_" + std::to_string(getpid()) + ".db");
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("gradus_empty_" + std::to_string(getpid()) + ".db");
   { std::ofstream touch(path); }
   Result<std::unique_ptr<Store>> s = Store::open("sqlite:" + path.string());
   EXPECT_FALSE(s.ok());
@@ -768,7 +804,9 @@ std::string dump_store(SqlConnection& c) {
       // SQLite: a quote() of every column, via the table's column list.
       std::string cols;
       auto info = c.query("SELECT name FROM pragma_table_info('" + t + "')");
-      while (info.ok() && (*info)->next()) cols += (cols.empty() ? "" : " || '|' || ") + std::string("quote(") + std::string((*info)->text(0)) + ")";
+      while (info.ok() && (*info)->next())
+        cols += (cols.empty() ? "" : " || '|' || ") + std::string("quote(") +
+                std::string((*info)->text(0)) + ")";
       auto rows = c.query("SELECT " + cols + " FROM " + t + " ORDER BY 1");
       EXPECT_TRUE(rows.ok());
       while (rows.ok() && (*rows)->next()) out += std::string((*rows)->text(0)) + "\n";
@@ -806,7 +844,8 @@ TEST_P(StoreTest, DemoDataGoesOnlyIntoAnEmptyOrDemoStore) {
     EXPECT_EQ(refused.error().code, StatusCode::failed_precondition);
     EXPECT_NE(refused.error().message.en.find("holds imported data"), std::string::npos)
         << refused.error().message.en;
-    EXPECT_NE(refused.error().message.en.find("1 batch(es) that are not demo data"), std::string::npos)
+    EXPECT_NE(refused.error().message.en.find("1 batch(es) that are not demo data"),
+              std::string::npos)
         << refused.error().message.en;
     EXPECT_NE(refused.error().message.zh.find("--db"), std::string::npos);
     EXPECT_EQ(dump_store(s->connection()), before);
@@ -857,16 +896,21 @@ TEST_P(StoreTest, ImportContradictingStoredFactsIsRefusedWhole) {
   EXPECT_EQ(conflicts[0].uscc, "91320505MA1P7K3C1N");
   EXPECT_EQ(conflicts[0].column, "employees@2024");
   EXPECT_EQ(conflicts[0].value, "90");
-  EXPECT_NE(conflicts[0].reason.en.find("less than the stored"), std::string::npos) << conflicts[0].reason.en;
-  EXPECT_NE(conflicts[0].reason.en.find("technical staff for 2024 \"100\" (from batch 1, file pool.csv)"), std::string::npos)
+  EXPECT_NE(conflicts[0].reason.en.find("less than the stored"), std::string::npos)
+      << conflicts[0].reason.en;
+  EXPECT_NE(
+      conflicts[0].reason.en.find("technical staff for 2024 \"100\" (from batch 1, file pool.csv)"),
+      std::string::npos)
       << conflicts[0].reason.en;
   EXPECT_EQ(conflicts[1].column, "main_revenue@2024");
   EXPECT_EQ(conflicts[1].value, "12000.5");
-  EXPECT_NE(conflicts[1].reason.en.find("greater than the stored operating revenue for 2024 \"11743.12\" (from batch 1, file pool.csv)"),
+  EXPECT_NE(conflicts[1].reason.en.find("greater than the stored operating revenue for 2024 "
+                                        "\"11743.12\" (from batch 1, file pool.csv)"),
             std::string::npos)
       << conflicts[1].reason.en;
   EXPECT_NE(conflicts[1].reason.zh.find("11743.12"), std::string::npos);
-  EXPECT_NE(refused.error().message.en.find("nothing from this file was imported"), std::string::npos);
+  EXPECT_NE(refused.error().message.en.find("nothing from this file was imported"),
+            std::string::npos);
   EXPECT_EQ(dump_store(s->connection()), before);
   // A dry run is refused the same way.
   o.dry_run = true;
@@ -878,11 +922,15 @@ TEST_P(StoreTest, ImportContradictingStoredFactsIsRefusedWhole) {
                   .ok());
   conflicts.clear();
   o.dry_run = false;
-  ASSERT_FALSE(s->import_pool(pool_from_csv("uscc,year,main_revenue\n91320505MA1P7K3C1N,2024,12000.5\n"), o).ok());
+  ASSERT_FALSE(
+      s->import_pool(pool_from_csv("uscc,year,main_revenue\n91320505MA1P7K3C1N,2024,12000.5\n"), o)
+          .ok());
   ASSERT_EQ(conflicts.size(), 1u);
-  EXPECT_NE(conflicts[0].reason.en.find("(from batch 1, file pool.csv)"), std::string::npos) << conflicts[0].reason.en;
+  EXPECT_NE(conflicts[0].reason.en.find("(from batch 1, file pool.csv)"), std::string::npos)
+      << conflicts[0].reason.en;
   Result<ImportSummary> both = s->import_pool(
-      pool_from_csv("uscc,year,revenue,main_revenue\n91320505MA1P7K3C1N,2024,12500,12000.5\n"), options("fixed.csv"));
+      pool_from_csv("uscc,year,revenue,main_revenue\n91320505MA1P7K3C1N,2024,12500,12000.5\n"),
+      options("fixed.csv"));
   ASSERT_TRUE(both.ok()) << both.error().message.en;
   EXPECT_EQ(both->fields_changed, 2u);
 }
@@ -903,14 +951,17 @@ TEST_P(StoreTest, AuditVerifyNamesTheFirmAndFieldOfAnEditedRow) {
       "SELECT y.id FROM yearly_facts y JOIN enterprises e ON e.id = y.enterprise_id WHERE e.uscc = "
       "'91320505MA1P7K3C1N' AND y.year = 2024");
   ASSERT_TRUE(s->connection()
-                  .execute("UPDATE yearly_facts SET revenue = revenue + 1000000 WHERE id = " + std::to_string(yearly))
+                  .execute("UPDATE yearly_facts SET revenue = revenue + 1000000 WHERE id = " +
+                           std::to_string(yearly))
                   .ok());
   Pool pool = std::move(*s->load_pool());
   const std::string other = pool.uscc(5);
   const std::string other_name = pool.text(find_field("name")->id, 5);
   ASSERT_TRUE(s->connection()
-                  .execute("UPDATE enterprise_versions SET listed = 1 - COALESCE(listed, 0) WHERE enterprise_id = "
-                           "(SELECT id FROM enterprises WHERE uscc = '" + other + "')")
+                  .execute("UPDATE enterprise_versions SET listed = 1 - COALESCE(listed, 0) WHERE "
+                           "enterprise_id = "
+                           "(SELECT id FROM enterprises WHERE uscc = '" +
+                           other + "')")
                   .ok());
   Result<AuditCheck> check = s->verify_audit();
   ASSERT_TRUE(check.ok()) << check.error().message.en;
@@ -921,7 +972,8 @@ TEST_P(StoreTest, AuditVerifyNamesTheFirmAndFieldOfAnEditedRow) {
   for (const TamperedRow& t : check->tampered) (t.table == "yearly_facts" ? fact : flag) = &t;
   ASSERT_TRUE(fact && flag);
   EXPECT_EQ(fact->uscc, "91320505MA1P7K3C1N");
-  const std::string first_name = pool.text(find_field("name")->id, *pool.find("91320505MA1P7K3C1N"));
+  const std::string first_name =
+      pool.text(find_field("name")->id, *pool.find("91320505MA1P7K3C1N"));
   EXPECT_EQ(fact->name, first_name);
   EXPECT_EQ(fact->year, 2024);
   EXPECT_EQ(fact->fields, std::vector<std::string>{"revenue"});
@@ -930,28 +982,330 @@ TEST_P(StoreTest, AuditVerifyNamesTheFirmAndFieldOfAnEditedRow) {
   EXPECT_EQ(flag->uscc, other);
   EXPECT_EQ(flag->name, other_name);
   EXPECT_EQ(flag->fields, std::vector<std::string>{"listed"});
-  EXPECT_NE(check->problem.en.find("firm 91320505MA1P7K3C1N " + first_name + ": revenue for 2024 changed"),
+  EXPECT_NE(check->problem.en.find("firm 91320505MA1P7K3C1N " + first_name +
+                                   ": revenue for 2024 changed"),
             std::string::npos)
       << check->problem.en;
-  EXPECT_NE(check->problem.en.find("firm " + other + " " + other_name + ": listed changed"), std::string::npos)
+  EXPECT_NE(check->problem.en.find("firm " + other + " " + other_name + ": listed changed"),
+            std::string::npos)
       << check->problem.en;
-  EXPECT_NE(check->problem.zh.find("2024 年的营业收入（revenue） 被改动"), std::string::npos) << check->problem.zh;
+  EXPECT_NE(check->problem.zh.find("2024 年的营业收入（revenue） 被改动"), std::string::npos)
+      << check->problem.zh;
   // A row slipped in under the batch's number is named as not written by it.
   ASSERT_TRUE(s->connection()
-                  .execute("UPDATE yearly_facts SET revenue = revenue - 1000000 WHERE id = " + std::to_string(yearly))
+                  .execute("UPDATE yearly_facts SET revenue = revenue - 1000000 WHERE id = " +
+                           std::to_string(yearly))
                   .ok());
   ASSERT_TRUE(s->connection()
-                  .execute("INSERT INTO yearly_facts (id, enterprise_id, year, from_batch, revenue) SELECT 999999, id, "
+                  .execute("INSERT INTO yearly_facts (id, enterprise_id, year, from_batch, "
+                           "revenue) SELECT 999999, id, "
                            "2020, 1, 5 FROM enterprises WHERE uscc = '91320505MA1P7K3C1N'")
                   .ok());
   check = s->verify_audit();
   ASSERT_TRUE(check.ok());
   bool added = false;
-  for (const TamperedRow& t : check->tampered) added |= t.added && t.row_id == 999999 && t.year == 2020;
+  for (const TamperedRow& t : check->tampered)
+    added |= t.added && t.row_id == 999999 && t.year == 2020;
   EXPECT_TRUE(added) << check->problem.en;
 }
 
+// Issue 16.1: a value over the backend's size limit (here lowered to 1000 bytes; SQLite's default
+// is SQLITE_MAX_LENGTH, 1,000,000,000) used to be stored as NULL — or as the previous row's value
+// — by an import that reported success, and `audit verify` then failed on an untouched store.
+// Now the whole import fails, naming the firm, the field and the limit, and nothing is written.
+TEST_P(StoreTest, AValueOverTheSizeLimitFailsTheWholeImport) {
+  auto s = open();
+  ASSERT_TRUE(s);
+  const std::string csv = sample_csv();
+  ASSERT_TRUE(s->import_pool(pool_from_csv(csv), options()).ok());
+  Pool before = std::move(*s->load_pool());
+  const uint32_t firm = *before.find("91320505MA1P7K3C1N");
+  const std::string name = before.text(find_field("name")->id, firm);
+  s->connection().lower_value_limit(1000);
+  EXPECT_EQ(s->connection().value_limit(), 1000);
+  // The name as the file writes it (full-width brackets), on each of the firm's rows.
+  const size_t row = csv.find("\n91320505MA1P7K3C1N,");
+  ASSERT_NE(row, std::string::npos);
+  const size_t from = row + 20;
+  const std::string raw = csv.substr(from, csv.find(',', from) - from);
+  auto with_name = [&](const std::string& replacement) {
+    std::string out = csv;
+    for (size_t at = out.find("," + raw + ","); at != std::string::npos;
+         at = out.find("," + raw + ",", at + 1)) {
+      out.replace(at + 1, raw.size(), replacement);
+    }
+    return out;
+  };
+  const std::string longer = with_name(raw + std::string(2000, 'x'));
+  ASSERT_NE(longer, csv);
+  Result<ImportSummary> r = s->import_pool(pool_from_csv(longer), options("long.csv"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, StatusCode::invalid_argument);
+  const std::string& en = r.error().message.en;
+  EXPECT_NE(en.find("firm 91320505MA1P7K3C1N"), std::string::npos) << en;
+  EXPECT_NE(
+      en.find("the value of name (table enterprise_versions) is " +
+              std::to_string(name.size() + 2000) + " bytes, over the store's limit of 1000 bytes"),
+      std::string::npos)
+      << en;
+  EXPECT_NE(en.find("nothing from this file was imported"), std::string::npos) << en;
+  EXPECT_NE(r.error().message.zh.find("企业 91320505MA1P7K3C1N"), std::string::npos)
+      << r.error().message.zh;
+  EXPECT_NE(r.error().message.zh.find("上限 1000 字节"), std::string::npos) << r.error().message.zh;
+  // Nothing of the file was written: one batch, the same pool, an intact chain.
+  EXPECT_EQ(s->batches()->size(), 1u);
+  expect_same_pool(before, *s->load_pool());
+  Result<AuditCheck> check = s->verify_audit();
+  ASSERT_TRUE(check.ok());
+  EXPECT_TRUE(check->ok) << check->problem.en;
+  // A value within the limit goes in.
+  Result<ImportSummary> ok =
+      s->import_pool(pool_from_csv(with_name(raw + std::string(100, 'x'))), options("fits.csv"));
+  ASSERT_TRUE(ok.ok()) << ok.error().message.en;
+  EXPECT_EQ(ok->batch_id, 2);
+  EXPECT_EQ(s->load_pool()->text(find_field("name")->id, firm), name + std::string(100, 'x'));
+  EXPECT_TRUE(s->verify_audit()->ok);
+}
+
+// Issue 16.3: an import blocked by another writer used to fail after 10 s with "database is
+// locked" (SQLite) or wait forever (PostgreSQL). It now waits GRADUS_BUSY_TIMEOUT seconds and says
+// that another writer holds the store, which one when the backend knows, and what to do.
+TEST_P(StoreTest, AnImportBlockedByAnotherWriterSaysSoAndWhatToDo) {
+  auto holder = open();
+  ASSERT_TRUE(holder);
+  ::setenv("GRADUS_BUSY_TIMEOUT", "1", 1);
+  Result<std::unique_ptr<Store>> opened = Store::open(url_);
+  ::unsetenv("GRADUS_BUSY_TIMEOUT");
+  ASSERT_TRUE(opened.ok()) << opened.error().message.en;
+  Store& s = **opened;
+  ASSERT_TRUE(holder->connection().begin_write().ok());
+  const auto start = std::chrono::steady_clock::now();
+  Result<ImportSummary> r = s.import_pool(pool_from_csv(sample_csv()), options());
+  const double waited =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, StatusCode::failed_precondition);
+  const std::string& en = r.error().message.en;
+  EXPECT_NE(en.find("another writer holds the store " + s.describe() + " (waited 1 s)"),
+            std::string::npos)
+      << en;
+  EXPECT_NE(en.find("retry when it has finished, or set GRADUS_BUSY_TIMEOUT=SECONDS"),
+            std::string::npos)
+      << en;
+  EXPECT_EQ(en.find("database is locked"), std::string::npos) << en;
+  EXPECT_NE(r.error().message.zh.find("另一个写入者正占用企业库"), std::string::npos)
+      << r.error().message.zh;
+  if (GetParam() == "postgresql") {
+    EXPECT_NE(en.find("session pid "), std::string::npos) << en;  // which writer
+  } else {
+    EXPECT_NE(en.find("SQLite does not tell which process"), std::string::npos) << en;
+  }
+  EXPECT_GE(waited, 0.9);
+  EXPECT_LT(waited, 8.0);
+  // The connection is usable, and once the other writer is done the import goes in.
+  ASSERT_TRUE(holder->connection().execute("ROLLBACK").ok());
+  Result<ImportSummary> again = s.import_pool(pool_from_csv(sample_csv()), options());
+  ASSERT_TRUE(again.ok()) << again.error().message.en;
+  EXPECT_EQ(again->batch_id, 1);
+}
+
+// Issue 16.2: the audit chain covers the records of batches and assessment runs. A store with an
+// import (batch 1, entry 1) and a saved run (run 1, entry 2); each test edits one thing with SQL.
+class RecordTamperTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    s_ = open();
+    ASSERT_TRUE(s_);
+    ASSERT_TRUE(s_->import_pool(pool_from_csv(sample_csv()), options()).ok());
+    Pool pool = std::move(*s_->load_pool());
+    std::vector<StoredOutcome> outcomes;
+    for (uint32_t e = 0; e < pool.size(); ++e) {
+      outcomes.push_back(
+          {e, "srdi-sme", "2026", e == 0 ? "met" : "not_met", "", "", e == 0 ? "" : "2", ""});
+    }
+    RunInfo info;
+    info.actor = "tester";
+    info.as_of = "2026-06-30";
+    info.mode = "application";
+    info.policies = "srdi-sme@2026";
+    info.known_batch = 1;
+    info.criteria = {{"srdi-sme", "2026", 2, "crit.2"}};
+    Result<int64_t> run = s_->save_run(pool, info, outcomes);
+    ASSERT_TRUE(run.ok()) << run.error().message.en;
+    Result<AuditCheck> check = s_->verify_audit();
+    ASSERT_TRUE(check.ok());
+    ASSERT_TRUE(check->ok) << check->problem.en;
+    EXPECT_EQ(check->runs_checked, 1);
+  }
+  // Runs `sql`, then expects verify to fail on exactly one record, naming `line` (en).
+  const TamperedRecord* expect_tampered(const std::string& sql, const std::string& line) {
+    EXPECT_TRUE(s_->connection().execute(sql).ok()) << sql;
+    Result<AuditCheck> check = s_->verify_audit();
+    EXPECT_TRUE(check.ok());
+    if (!check.ok()) return nullptr;
+    check_ = std::move(*check);
+    EXPECT_FALSE(check_.ok);
+    EXPECT_NE(
+        check_.problem.en.find("records of batches or assessment runs were changed outside gradus"),
+        std::string::npos)
+        << check_.problem.en;
+    EXPECT_NE(check_.problem.en.find("\n  " + line), std::string::npos) << check_.problem.en;
+    EXPECT_EQ(check_.records.size(), 1u) << check_.problem.en;
+    return check_.records.empty() ? nullptr : &check_.records[0];
+  }
+  void expect_batch_field(const std::string& column, const std::string& value,
+                          const std::string& line) {
+    const TamperedRecord* t = expect_tampered(
+        "UPDATE import_batches SET " + column + " = " + value + " WHERE id = 1", line);
+    ASSERT_TRUE(t);
+    EXPECT_EQ(t->what, "batch");
+    EXPECT_EQ(t->id, 1);
+    ASSERT_EQ(t->fields.size(), 1u);
+    EXPECT_EQ(t->fields[0].name, column);
+    EXPECT_EQ(check_.first_bad_seq.value_or(0), 1);
+  }
+  std::unique_ptr<Store> s_;
+  AuditCheck check_;
+};
+
+TEST_P(RecordTamperTest, BatchActorEdited) {
+  expect_batch_field("actor", "'mallory'",
+                     "import batch 1 (entry 1): actor \"tester\" → \"mallory\"");
+  EXPECT_NE(check_.problem.zh.find("导入批次 1（第 1 条记录）：操作人 \"tester\" → \"mallory\""),
+            std::string::npos)
+      << check_.problem.zh;
+}
+TEST_P(RecordTamperTest, BatchTimeEdited) {
+  expect_batch_field("at", "'2020-01-01T00:00:00.000000Z'", "import batch 1 (entry 1): time \"");
+}
+TEST_P(RecordTamperTest, BatchFileNameEdited) {
+  expect_batch_field("source", "'other.csv'",
+                     "import batch 1 (entry 1): file name \"pool.csv\" → \"other.csv\"");
+}
+TEST_P(RecordTamperTest, BatchSha256Edited) {
+  expect_batch_field("source_sha256", "'ff'",
+                     "import batch 1 (entry 1): file SHA-256 \"00\" → \"ff\"");
+}
+TEST_P(RecordTamperTest, BatchRowCountEdited) {
+  expect_batch_field("rows_read", "99", "import batch 1 (entry 1): rows read \"0\" → \"99\"");
+}
+TEST_P(RecordTamperTest, BatchKindEdited) {
+  expect_batch_field("kind", "'demo'", "import batch 1 (entry 1): kind \"import\" → \"demo\"");
+}
+TEST_P(RecordTamperTest, RunOutcomeChanged) {
+  const TamperedRecord* t = expect_tampered(
+      "UPDATE assessment_results SET outcomes = '0=met////' WHERE run_id = 1 AND enterprise_id = "
+      "(SELECT MAX(enterprise_id) FROM assessment_results WHERE run_id = 1)",
+      "assessment run 1 (entry 2): outcomes changed or deleted");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->what, "run");
+  EXPECT_EQ(t->id, 1);
+  EXPECT_EQ(check_.first_bad_seq.value_or(0), 2);
+}
+TEST_P(RecordTamperTest, RunOutcomeDeleted) {
+  const TamperedRecord* t = expect_tampered(
+      "DELETE FROM assessment_results WHERE run_id = 1 AND enterprise_id = "
+      "(SELECT MAX(enterprise_id) FROM assessment_results WHERE run_id = 1)",
+      "assessment run 1 (entry 2): outcomes changed or deleted; result rows \"24\" → \"23\"");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->what, "run");
+}
+TEST_P(RecordTamperTest, RunCriterionChanged) {
+  expect_tampered("UPDATE assessment_criteria SET criterion = 'crit.9' WHERE run_id = 1",
+                  "assessment run 1 (entry 2): outcomes changed or deleted");
+}
+TEST_P(RecordTamperTest, RunAsOfChanged) {
+  const TamperedRecord* t =
+      expect_tampered("UPDATE assessment_runs SET as_of = '2025-06-30' WHERE id = 1",
+                      "assessment run 1 (entry 2): as-of date \"2026-06-30\" → \"2025-06-30\"");
+  ASSERT_TRUE(t);
+  EXPECT_NE(check_.problem.zh.find(
+                "第 1 次评价（第 2 条记录）：评价基准日 \"2026-06-30\" → \"2025-06-30\""),
+            std::string::npos)
+      << check_.problem.zh;
+}
+TEST_P(RecordTamperTest, RunDeleted) {
+  const TamperedRecord* t = expect_tampered(
+      "DELETE FROM assessment_results WHERE run_id = 1; DELETE FROM assessment_criteria WHERE "
+      "run_id = 1; "
+      "DELETE FROM assessment_runs WHERE id = 1",
+      "assessment run 1 (entry 2) was deleted");
+  ASSERT_TRUE(t);
+  EXPECT_TRUE(t->deleted);
+}
+TEST_P(RecordTamperTest, RunAddedOutsideGradus) {
+  const TamperedRecord* t = expect_tampered(
+      "INSERT INTO assessment_runs (id, at, actor, as_of, mode, known_batch, policies) VALUES (2, "
+      "'2026-12-01T00:00:00.000000Z', 'mallory', '2026-06-30', 'application', 1, 'srdi-sme@2026')",
+      "assessment run 2 has no audit record (written outside gradus?)");
+  ASSERT_TRUE(t);
+  EXPECT_TRUE(t->unrecorded);
+}
+
+// A store written before schema 5 (here: schema 4, with an import and a run) gets the records of
+// what it holds in one entry of the migration ("trusted at migration"); from then on an edit of
+// them is found like in a new store.
+TEST_P(StoreTest, UpgradeRecordsExistingBatchesAndRunsAsTrustedAtMigration) {
+  {
+    Result<std::unique_ptr<SqlConnection>> c = open_sql(url_);
+    ASSERT_TRUE(c.ok()) << c.error().message.en;
+    ASSERT_TRUE(migrate(**c, nullptr, 4).ok());
+    Store v4(std::move(*c));
+    ASSERT_TRUE(v4.import_pool(pool_from_csv(sample_csv()), options()).ok());
+    Pool pool = std::move(*v4.load_pool());
+    std::vector<StoredOutcome> outcomes;
+    for (uint32_t e = 0; e < pool.size(); ++e)
+      outcomes.push_back({e, "srdi-sme", "2026", "not_met", "", "", "", ""});
+    RunInfo info;
+    info.actor = "tester";
+    info.as_of = "2026-06-30";
+    info.mode = "application";
+    info.policies = "srdi-sme@2026";
+    info.known_batch = 1;
+    ASSERT_TRUE(v4.save_run(pool, info, outcomes).ok());
+    // Edited before the upgrade: taken as it is at migration.
+    ASSERT_TRUE(v4.connection()
+                    .execute("UPDATE import_batches SET source = 'renamed.csv' WHERE id = 1")
+                    .ok());
+  }
+  auto s = open();
+  ASSERT_TRUE(s);
+  EXPECT_EQ(*schema_version(s->connection()), latest_schema_version());
+  Result<std::vector<AuditEntry>> log = s->audit_log();
+  ASSERT_EQ(log->size(), 3u);
+  EXPECT_EQ((*log)[2].action, "migration");
+  EXPECT_NE((*log)[2].detail.find("\"trusted_at_migration\":true"), std::string::npos);
+  Result<AuditCheck> check = s->verify_audit();
+  ASSERT_TRUE(check.ok());
+  EXPECT_TRUE(check->ok) << check->problem.en;
+  EXPECT_EQ(check->runs_checked, 1);
+  ASSERT_TRUE(
+      s->connection().execute("UPDATE import_batches SET actor = 'mallory' WHERE id = 1").ok());
+  ASSERT_TRUE(
+      s->connection().execute("UPDATE assessment_runs SET mode = 'renewal' WHERE id = 1").ok());
+  check = s->verify_audit();
+  ASSERT_TRUE(check.ok());
+  EXPECT_FALSE(check->ok);
+  EXPECT_EQ(check->first_bad_seq.value_or(0), 3);
+  EXPECT_NE(check->problem.en.find("import batch 1 (entry 3): actor \"tester\" → \"mallory\""),
+            std::string::npos)
+      << check->problem.en;
+  EXPECT_NE(
+      check->problem.en.find("assessment run 1 (entry 3): mode \"application\" → \"renewal\""),
+      std::string::npos)
+      << check->problem.en;
+  // Migrating again changes nothing (the entry is written once).
+  int applied = -1;
+  ASSERT_TRUE(migrate(s->connection(), &applied).ok());
+  EXPECT_EQ(applied, 0);
+  EXPECT_EQ(s->audit_log()->size(), 3u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Backends, RecordTamperTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 
 TEST(StoreUrl, RejectsUnknownSchemes) {
@@ -963,16 +1317,19 @@ TEST(StoreUrl, RejectsUnknownSchemes) {
 TEST(StoreSchema, EveryCatalogueFieldHasAColumnAndTextValuesRoundTrip) {
   // Opening a fresh SQLite store and inserting a row naming every column proves the columns exist.
   const std::string path = (std::filesystem::temp_directory_path() /
-                            ("gradus_schema_" + std::to_string(getpid()) + ".db")).string();
+                            ("gradus_schema_" + std::to_string(getpid()) + ".db"))
+                               .string();
   std::filesystem::remove(path);
   {
     auto s = Store::open("sqlite:" + path, {.create = true});
     ASSERT_TRUE(s.ok());
     std::string cols;
-    for (const FactColumn& c : static_fact_columns()) cols += std::string(", ") + std::string(c.field->name);
+    for (const FactColumn& c : static_fact_columns())
+      cols += std::string(", ") + std::string(c.field->name);
     EXPECT_TRUE((*s)->connection().execute("SELECT id" + cols + " FROM enterprise_versions").ok());
     cols.clear();
-    for (const FactColumn& c : yearly_fact_columns()) cols += std::string(", ") + std::string(c.field->name);
+    for (const FactColumn& c : yearly_fact_columns())
+      cols += std::string(", ") + std::string(c.field->name);
     EXPECT_TRUE((*s)->connection().execute("SELECT id" + cols + " FROM yearly_facts").ok());
   }
   std::filesystem::remove(path);
