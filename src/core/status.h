@@ -25,6 +25,7 @@ enum class StatusCode {
   internal,             // a bug in gradus
   unauthenticated,      // wrong or unknown credentials, or an account that may not log in
   locked,               // an account locked for a while after failed logins (the message says until when)
+  permission_denied,    // the caller's role or level may not do this (a workflow action)
 };
 
 struct Status {

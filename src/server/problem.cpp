@@ -119,6 +119,8 @@ HttpResponse problem_from_status(const HttpRequest& req, const Status& s) {
       return problem(req, 409, "conflict", s.message);
     case StatusCode::io_error:
       return problem(req, 503, "store_unavailable", s.message);
+    case StatusCode::permission_denied:
+      return problem(req, 403, "forbidden", s.message);
     default:
       return problem(req, 500, "internal_error", s.message);
   }
