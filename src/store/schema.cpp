@@ -356,6 +356,52 @@ CREATE TABLE idempotency_keys (
 // migration ("trusted at migration": what they held then is taken as written).
 std::string migration_5(SqlDialect) { return {}; }
 
+// Migration 6, both dialects: the accreditation workflow (src/workflow/applications.*):
+// applications with their frozen assessment (written once), the actions taken on them (append-
+// only; each also an entry of the audit chain; the state is the replay of the actions) and their
+// evidence files (base64 text, with size and SHA-256 of the bytes).
+std::string migration_6(SqlDialect) {
+  return R"(
+CREATE TABLE applications (
+  id BIGINT PRIMARY KEY,
+  uscc TEXT NOT NULL,
+  policy TEXT NOT NULL,
+  version TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  year BIGINT NOT NULL,
+  workflow TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  frozen TEXT NOT NULL
+);
+CREATE INDEX applications_by_firm ON applications (uscc, policy, year);
+CREATE TABLE application_actions (
+  application_id BIGINT NOT NULL REFERENCES applications(id),
+  seq BIGINT NOT NULL,
+  action TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  actor_level TEXT NOT NULL,
+  at TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  state_after TEXT NOT NULL,
+  level_after BIGINT NOT NULL,
+  PRIMARY KEY (application_id, seq)
+);
+CREATE TABLE application_evidence (
+  application_id BIGINT NOT NULL REFERENCES applications(id),
+  seq BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  sha256 TEXT NOT NULL,
+  data TEXT NOT NULL,
+  added_at TEXT NOT NULL,
+  added_by TEXT NOT NULL,
+  PRIMARY KEY (application_id, seq)
+);
+)";
+}
+
 struct Migration {
   int version;
   std::string_view name;
@@ -375,6 +421,7 @@ constexpr Migration kMigrations[] = {
     {4, "accounts: users, sessions, API tokens, idempotency keys", migration_4},
     {5, "audit chain covers batch records and assessment runs (existing ones trusted at migration)",
      migration_5, false, record_trusted_at_migration},
+    {6, "accreditation workflow: applications, their actions and evidence", migration_6},
 };
 
 // SQLite cannot switch foreign key enforcement inside a transaction: it is switched off before
