@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "ingest/test_util.h"
+#include "ingest/title_list.h"
 #include "ingest/values.h"
 #include "xlsx/xlsx_test_util.h"
 
@@ -98,6 +99,23 @@ TEST(InputLimits, InvalidUtf8InAWorkbookTextCellIsAnErrorNamingTheCell) {
   EXPECT_NE(zh.find("单元格 C2"), std::string::npos) << zh;
   EXPECT_TRUE(valid_utf8(en) && valid_utf8(zh));
   EXPECT_EQ(l.pool->size(), 0u);  // nothing of the firm is stored
+}
+
+TEST(InputLimits, InvalidUtf8InATitleListWorkbookIsRefusedNamingTheCell) {
+  const std::string path = temp_path("titles.xlsx");
+  ASSERT_TRUE(write_zip_members(
+      path, book_with_sheet(sheet_xml("<row r=\"1\">" + text_cell("A1", "企业名称") +
+                                      text_cell("B1", "称号") + "</row><row r=\"2\">" +
+                                      text_cell("A2", "示例\xE7公司") +
+                                      text_cell("B2", "专精特新中小企业") + "</row>"))));
+  Result<TitleList> list = read_title_list(path);
+  std::filesystem::remove(path);
+  ASSERT_FALSE(list.ok());
+  EXPECT_NE(list.error().message.en.find(
+                "sheet 数据, cell A2: \"示例\\xE7公司\" is not valid UTF-8 text"),
+            std::string::npos)
+      << list.error().message.en;
+  EXPECT_TRUE(valid_utf8(list.error().message.en) && valid_utf8(list.error().message.zh));
 }
 
 TEST(InputLimits, NumbersOfNineteenOrMoreDigitsAreRefusedWithoutOverflow) {

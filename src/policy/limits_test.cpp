@@ -131,6 +131,41 @@ TEST(ExpressionLimits, AnExpressionAtTheLimitCompilesAndEvaluates) {
   EXPECT_NE(err.message.find("more than 256 levels deep"), std::string::npos) << err.message;
 }
 
+TEST(ExpressionLimits, PoliciesReferringToEachOtherTooDeepAreRefused) {
+  // p0 uses policy(p1), which uses policy(p2), …: each one compiles the next recursively.
+  PolicyRegistry registry;
+  auto policy = [](int i, const std::string& test) {
+    return "id: p" + std::to_string(i) +
+           "\nversion: \"2026\"\ndocument: x\ntitle: {zh: x, en: x}\njurisdiction: CN\nmodes:\n"
+           "  application: {from: 2026-04-01}\ncriteria: {id: root, label: {zh: a, en: a}, cite: "
+           "x, test: \"" +
+           test + "\"}\n";
+  };
+  for (int i = 39; i >= 0; --i) {
+    const std::string test = i == 39 ? "own_brand" : "policy(p" + std::to_string(i + 1) + ")";
+    ASSERT_TRUE(registry.add_text(policy(i, test), "p" + std::to_string(i) + ".yaml").ok()) << i;
+  }
+  AssessOptions opt{*Date::parse("2026-06-30"), "application"};
+  auto deep = compile_plan(*registry.find("p0", "2026"), registry, opt);
+  ASSERT_FALSE(deep.ok());
+  EXPECT_NE(deep.error().message.en.find("more than 32 levels deep (the limit)"), std::string::npos)
+      << deep.error().message.en;
+  // Within the limit it compiles.
+  EXPECT_TRUE(compile_plan(*registry.find("p20", "2026"), registry, opt).ok());
+
+  // A cycle of 30: refused once, not retried at every level (2^30 compilations before).
+  PolicyRegistry cycle;
+  for (int i = 0; i < 30; ++i) {
+    const std::string next = "policy(p" + std::to_string((i + 1) % 30) + ")";
+    ASSERT_TRUE(cycle.add_text(policy(i, next), "p" + std::to_string(i) + ".yaml").ok()) << i;
+  }
+  auto looped = compile_plan(*cycle.find("p0", "2026"), cycle, opt);
+  ASSERT_FALSE(looped.ok());
+  EXPECT_NE(looped.error().message.en.find("policies refer to each other in a cycle: p0"),
+            std::string::npos)
+      << looped.error().message.en;
+}
+
 // --- YAML files ------------------------------------------------------------------------------
 
 TEST(YamlFiles, ADuplicateKeyInAPolicyIsRefused) {
@@ -220,6 +255,10 @@ TEST(YamlFiles, DeepNestingIsRefused) {
   const std::string e =
       load_error(std::string(kHeader) + "notes: " + repeat("[", 100) + repeat("]", 100) + "\n");
   EXPECT_NE(e.find("nest more than 64 levels deep"), std::string::npos) << e;
+  // Far deeper than yaml-cpp's own guard: refused, not a stack overflow.
+  EXPECT_FALSE(load_error(std::string(kHeader) + "notes: " + repeat("[", 100000) + "\n").empty());
+  EXPECT_FALSE(
+      load_error(std::string(kHeader) + "notes: " + repeat("{a: ", 100000) + "\n").empty());
 }
 
 }  // namespace
