@@ -28,6 +28,8 @@ constexpr uint64_t kMaxPart = uint64_t{2} << 30;
 constexpr uint64_t kMaxSharedStrings = uint64_t{1} << 30;
 // The longest text of one cell or shared string, and the deepest XML (docs/reliability.md).
 constexpr size_t kMaxCellText = size_t{32} << 20;
+// A sheet's name, which every message about its rows carries (Excel allows 31 characters).
+constexpr size_t kMaxSheetName = 255;
 
 std::string mib(uint64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
 
@@ -534,6 +536,12 @@ Status Book::load(const std::string& path) {
     const char* id = attr(sh, "id");  // r:id
     if (name == nullptr || id == nullptr) {
       return bad_xml(workbook, "a <sheet> without name or r:id", 0);
+    }
+    if (std::strlen(name) > kMaxSheetName) {
+      return bad_xml(workbook,
+                     "a sheet name \"" + excerpt(name, 40) + "\" longer than " +
+                         std::to_string(kMaxSheetName) + " bytes (Excel allows 31 characters)",
+                     0);
     }
     const Relationship* rel = nullptr;
     for (const Relationship& r : *rels) {

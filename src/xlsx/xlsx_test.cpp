@@ -376,6 +376,22 @@ TEST(XlsxLimits, AMemberDeclaringMoreThanTheLimitIsRefusedBeforeItIsInflated) {
       << err;
 }
 
+TEST(XlsxLimits, AnOverlongSheetNameIsRefused) {
+  // Every message about a row names its sheet: a name of 100 kB is refused up front.
+  auto parts = book_with_sheet(sheet_with_rows("<row r=\"1\"><c><v>1</v></c></row>"));
+  for (auto& [name, body] : parts) {
+    if (name != "xl/workbook.xml") continue;
+    const size_t at = body.find("数据");
+    body.replace(at, std::string("数据").size(), std::string(100000, 'S'));
+  }
+  const std::string path = temp_path("long_name.xlsx");
+  write_zip(path, parts);
+  const std::string err = open_error(path);
+  EXPECT_NE(err.find("longer than 255 bytes (Excel allows 31 characters)"), std::string::npos)
+      << err.substr(0, 300);
+  EXPECT_LT(err.size(), 1000u);
+}
+
 TEST(XlsxLimits, DeeplyNestedXmlIsRefused) {
   std::string deep;
   for (int i = 0; i < 100; ++i) deep += "<x>";
