@@ -115,16 +115,16 @@ std::string ascii_lower(std::string_view s) {
   return out;
 }
 
-std::string quoted(std::string_view s) {
-  std::string out = "\"";
-  if (valid_utf8(s)) {
-    out.append(s);
-  } else {
-    out.append(printable_utf8(s));
-  }
-  out.push_back('"');
+std::string excerpt(std::string_view s, size_t max_bytes) {
+  // A little over the limit is kept whole, so that an excerpt quoted again stays as it is.
+  const std::string_view head =
+      s.size() > max_bytes + kExcerptSlack ? utf8_prefix(s, max_bytes) : s;
+  std::string out = valid_utf8(head) ? std::string(head) : printable_utf8(head);
+  if (head.size() < s.size()) out += "…(" + std::to_string(s.size()) + " bytes)";
   return out;
 }
+
+std::string quoted(std::string_view s) { return "\"" + excerpt(s) + "\""; }
 
 size_t utf8_sequence_length(std::string_view s, size_t i) {
   const auto c = static_cast<unsigned char>(s[i]);

@@ -38,9 +38,18 @@ std::vector<std::string_view> split(std::string_view s, char sep);
 // ASCII lower-case copy.
 std::string ascii_lower(std::string_view s);
 
+// The most of a value that a message quotes (docs/reliability.md, "Input limits"). A value up to
+// kExcerptSlack bytes longer is quoted whole (an excerpt, quoted again, is not cut again).
+inline constexpr size_t kMaxQuotedBytes = 200;
+inline constexpr size_t kExcerptSlack = 40;
+
 // Quotes a value for an error message: "12,3O0" (with the quotes). Bytes that are not valid
-// UTF-8 are written escaped (\xE7), so that a message is always valid UTF-8.
+// UTF-8 are written escaped (\xE7), so that a message is always valid UTF-8; a value longer than
+// kMaxQuotedBytes + kExcerptSlack is cut to kMaxQuotedBytes (at a character boundary) and its
+// length given: "abc…(1048577 bytes)".
 std::string quoted(std::string_view s);
+// The same without the quotes: a value as a message or a report may hold it.
+std::string excerpt(std::string_view s, size_t max_bytes = kMaxQuotedBytes);
 
 // Length of the valid UTF-8 sequence starting at s[i] (1 for ASCII), or 0 when the bytes there
 // are not one (a stray continuation byte, an overlong form, a surrogate, a sequence cut short).

@@ -84,5 +84,20 @@ TEST(Text, Bilingual) {
   EXPECT_TRUE(Text{}.empty());
 }
 
+TEST(Text, QuotedValuesAreBounded) {
+  // Issue 16: a message quoted a 1 GB line whole. Now: 200 bytes and the length.
+  const std::string big(1 << 20, 'a');
+  EXPECT_EQ(gradus::quoted(big), "\"" + std::string(200, 'a') + "…(1048576 bytes)\"");
+  // Cut at a character boundary (示 is 3 bytes: 66 of them fit in 200), and an excerpt quoted
+  // again stays as it is.
+  std::string zh;
+  for (int i = 0; i < 1000; ++i) zh += "示";
+  const std::string once = gradus::quoted(zh);
+  EXPECT_EQ(once, "\"" + zh.substr(0, 198) + "…(3000 bytes)\"");
+  EXPECT_EQ(gradus::quoted(once.substr(1, once.size() - 2)), once);
+  EXPECT_EQ(gradus::quoted(std::string(230, 'b')), "\"" + std::string(230, 'b') + "\"");
+  EXPECT_EQ(gradus::quoted(std::string(300, '\xE7')).substr(0, 9), "\"\\xE7\\xE7");
+}
+
 }  // namespace
 }  // namespace gradus

@@ -11,6 +11,7 @@
 #include "engine/plan.h"
 #include "engine/result.h"
 #include "ingest/ingest.h"
+#include "policy/yaml_reader.h"
 
 namespace gradus {
 namespace {
@@ -49,13 +50,9 @@ std::string where(const std::string& file, const YAML::Node& n) {
 }  // namespace
 
 Result<CasesReport> run_cases_text(std::string_view yaml, const std::string& file, const PolicyRegistry& registry) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml));
-  } catch (const YAML::Exception& e) {
-    std::string msg = file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) + ": " + e.msg;
-    return error(StatusCode::parse_error, msg, msg);
-  }
+  Result<YAML::Node> parsed = load_yaml(yaml, file);
+  if (!parsed) return parsed.error();
+  const YAML::Node root = *parsed;
   auto fail = [&](const YAML::Node& n, const std::string& msg) -> Status {
     std::string m = where(file, n) + ": " + msg;
     return error(StatusCode::parse_error, m, m);

@@ -190,12 +190,24 @@ class Compiler {
     return intern(std::move(n));
   }
 
+  // policy(…) within policy(…): compiled recursively, so bounded (docs/reliability.md).
+  static constexpr size_t kMaxPolicyNesting = 32;
   int subplan_for(const std::string& id) {
     auto it = subplan_index_.find(id);
     if (it != subplan_index_.end()) return it->second;
+    // After a failure, no second attempt: both expr() and refs() ask for each subplan, and
+    // retrying a failed chain at every level would take 2^depth compilations.
+    if (!status_.ok()) return -1;
     if (std::find(stack_.begin(), stack_.end(), id) != stack_.end()) {
       status_ =
           invalid("策略相互引用形成循环：" + id, "policies refer to each other in a cycle: " + id);
+      return -1;
+    }
+    if (stack_.size() >= kMaxPolicyNesting) {
+      const std::string n = std::to_string(kMaxPolicyNesting);
+      status_ = invalid("策略经 policy(…) 逐层引用超过 " + n + " 层（上限）：" + id,
+                        "policies refer to each other through policy(…) more than " + n +
+                            " levels deep (the limit): " + id);
       return -1;
     }
     Result<const Policy*> p = registry_.select(id, plan_.options.as_of, plan_.options.mode);

@@ -139,11 +139,12 @@ InputError ImportContext::make(std::optional<uint32_t> e, const OriginRef& at, T
   err.row = at.row;
   err.firm = firm_rows_;
   // Messages and the reports made of them are UTF-8 whatever the input held: bytes that are not
-  // (a damaged workbook's text) are kept escaped (\xE7).
-  if (!valid_utf8(err.sheet)) err.sheet = printable_utf8(err.sheet);
-  err.column = valid_utf8(at.column) ? std::string(at.column) : printable_utf8(at.column);
-  err.value = valid_utf8(at.value) ? std::string(at.value) : printable_utf8(at.value);
-  if (e && *e < usccs_.size()) err.uscc = usccs_[*e];
+  // (a damaged workbook's text) are kept escaped (\xE7). They quote at most kMaxQuotedBytes of
+  // any text of the input (a 1 GB cell is not copied into every message about it).
+  err.sheet = excerpt(err.sheet);
+  err.column = excerpt(at.column);
+  err.value = excerpt(at.value);
+  if (e && *e < usccs_.size()) err.uscc = excerpt(usccs_[*e]);
   err.reason = std::move(reason);
   return err;
 }

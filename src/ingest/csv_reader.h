@@ -106,6 +106,9 @@ class CsvReader {
   Step next_view(CsvRecordView& out, bool final);
   // Position in the current text of the first byte not yet consumed.
   size_t consumed() const { return pos_; }
+  // Records read so far, and the text line the next one starts on.
+  uint32_t records() const { return row_; }
+  uint32_t line() const { return line_; }
   // The text not yet consumed.
   std::string_view rest() const { return text_.substr(pos_); }
   // Replaces the text; `pos` is where reading continues in it (the bytes before it, already

@@ -184,11 +184,14 @@ void FlatLoader::add_row(uint32_t row, std::span<const std::string_view> texts,
                          std::span<const CellProblem> problems, const Text* row_error,
                          const Text* uscc_note) {
   ctx_.report().rows_read++;
+  // Cells over the limit are not read (reported once the row's enterprise is known).
+  bool oversized = false;
+  for (std::string_view t : texts) oversized = oversized || t.size() > kMaxCellBytes;
   // A cell's text, trimmed; empty = missing.
   auto text_of = [&](size_t i) -> std::string_view {
     if (i >= texts.size()) return {};
     const std::string_view t = texts[i];
-    if (t.empty()) return t;
+    if (t.empty() || t.size() > kMaxCellBytes) return {};
     const auto f = static_cast<unsigned char>(t.front());
     const auto b = static_cast<unsigned char>(t.back());
     if (f > ' ' && f < 0x80 && b > ' ' && b < 0x80) return t;  // nothing to trim
@@ -210,6 +213,18 @@ void FlatLoader::add_row(uint32_t row, std::span<const std::string_view> texts,
                     "and is not loaded"});
   }
   if (row_error != nullptr) ctx_.error(e, OriginRef{row, "", ""}, *row_error);
+  if (oversized) {
+    for (size_t i = 0; i < texts.size() && i < columns_.size(); ++i) {
+      if (texts[i].size() <= kMaxCellBytes) continue;
+      const std::string n = std::to_string(texts[i].size());
+      const std::string limit = std::to_string(kMaxCellBytes);
+      ctx_.error(
+          e, origin(i, texts[i]),
+          Text{"单元格有 " + n + " 字节，超过每个单元格 " + limit + " 字节（1 MiB）的上限，未读取",
+               "the cell has " + n + " bytes, more than the limit of " + limit +
+                   " bytes (1 MiB) for one cell; it is not read"});
+    }
+  }
 
   // Which fiscal year?
   std::optional<int> year;
@@ -493,11 +508,41 @@ Status FlatCsvRows::finish() const {
   return Status::ok_status();
 }
 
+namespace {
+
+// A CSV record (row `row`, from text line `line`) longer than kMaxRecordBytes.
+Status record_too_long(uint32_t row, uint32_t line, size_t bytes, bool ended) {
+  const std::string r = std::to_string(row);
+  const std::string l = std::to_string(line);
+  const std::string n = std::to_string(bytes);
+  const std::string limit = std::to_string(kMaxRecordBytes);
+  return error(StatusCode::parse_error,
+               "第 " + r + " 行（从第 " + l + " 行文本开始）" +
+                   (ended ? "有 " + n + " 字节" : "读了 " + n + " 字节仍未结束") + "，超过每行 " +
+                   limit +
+                   " 字节（16 MiB）的上限，文件未导入：这是 CSV 文件吗？是否有未结束的引号？",
+               "row " + r + " (from text line " + l + ") " +
+                   (ended ? "has " + n + " bytes" : "has not ended after " + n + " bytes") +
+                   ", more than the limit of " + limit +
+                   " bytes (16 MiB) for one row; the file is not imported: is it a CSV file, or "
+                   "does a quoted cell never close?");
+}
+
+}  // namespace
+
 Status load_flat_csv(std::string_view text, ImportContext& ctx) {
   CsvReader reader(text);
   CsvRecordView rec;
   FlatCsvRows rows(ctx);
-  while (reader.next_view(rec)) rows.add(rec);
+  for (;;) {
+    const size_t from = reader.consumed();
+    const uint32_t line = reader.line();
+    if (!reader.next_view(rec)) break;
+    if (reader.consumed() - from > kMaxRecordBytes) {
+      return record_too_long(rec.row, line, reader.consumed() - from, /*ended=*/true);
+    }
+    rows.add(rec);
+  }
   return rows.finish();
 }
 
@@ -595,6 +640,11 @@ Status load_csv_stream(const std::function<std::optional<size_t>(char*, size_t)>
     if (step == CsvReader::Step::end) break;
     // The text so far ends inside a record: drop what was read, append the next chunk.
     const size_t consumed = static_cast<size_t>(reader.rest().data() - buf.data());
+    if (buf.size() - consumed > kMaxRecordBytes) {
+      undo();
+      return record_too_long(reader.records() + 1, reader.line(), buf.size() - consumed,
+                             /*ended=*/false);
+    }
     buf.erase(0, consumed);
     offset += consumed;
     if (!fill(kChunk)) return fail_read();

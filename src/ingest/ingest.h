@@ -39,6 +39,14 @@ namespace gradus {
 
 enum class InputFormat { automatic, csv, json, xlsx };
 
+// Input limits (docs/reliability.md, "Input limits"; docs/data-format.md). A cell (CSV or
+// workbook cell, JSON string) longer than kMaxCellBytes is an error of its row and is not read;
+// a CSV record (a line, or lines joined by a quoted cell) longer than kMaxRecordBytes stops the
+// import as soon as that much has been read without its end. Messages quote at most
+// kMaxQuotedBytes of any input text (core/text.h).
+inline constexpr size_t kMaxCellBytes = size_t{1} << 20;     // 1 MiB; Excel holds 32,767 chars
+inline constexpr size_t kMaxRecordBytes = size_t{16} << 20;  // 16 MiB
+
 // One problem in the input. `row` is the 1-based spreadsheet row of a CSV file counting the
 // header as row 1 (so the first data row is row 2; it equals the text line unless a quoted cell
 // spans lines), or the 1-based index of a firm (or row object) in a JSON file; `column` is the CSV

@@ -2,16 +2,48 @@
 #include "ingest/json_value.h"
 
 #include <algorithm>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <optional>
 
 #include "core/text.h"
+#include "ingest/ingest.h"
 
 namespace gradus {
 
 namespace {
 
 constexpr size_t kMaxDepth = 64;
+constexpr size_t kMaxStringBytes = kMaxCellBytes;
+
+// An iterator over the text for nlohmann's parser that remembers the last byte the parser read,
+// so that a SAX callback knows where in the text it is.
+struct TrackingIterator {
+  using iterator_category = std::forward_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
+
+  const char* p = nullptr;
+  const char** last = nullptr;
+
+  reference operator*() const {
+    *last = p;
+    return *p;
+  }
+  TrackingIterator& operator++() {
+    ++p;
+    return *this;
+  }
+  TrackingIterator operator++(int) {
+    TrackingIterator old = *this;
+    ++p;
+    return old;
+  }
+  bool operator==(const TrackingIterator& o) const { return p == o.p; }
+  bool operator!=(const TrackingIterator& o) const { return p != o.p; }
+};
 
 class TreeBuilder {
  public:
@@ -28,6 +60,18 @@ class TreeBuilder {
   bool number_unsigned(json::number_unsigned_t n) { return number(std::to_string(n)); }
   bool number_float(json::number_float_t, const json::string_t& lexeme) { return number(lexeme); }
   bool string(json::string_t& s) {
+    if (s.size() > kMaxStringBytes) {
+      // The last byte read is the string's closing quote.
+      position_ = last_read_ != nullptr ? static_cast<size_t>(last_read_ - begin_) + 1 : 0;
+      has_position_ = last_read_ != nullptr;
+      const std::string n = std::to_string(s.size());
+      const std::string limit = std::to_string(kMaxStringBytes);
+      syntax_ =
+          Text{"这里结束的字符串有 " + n + " 字节，超过单个值 " + limit + " 字节（1 MiB）的上限",
+               "the string ending here has " + n + " bytes, more than the limit of " + limit +
+                   " bytes (1 MiB) for one value"};
+      return false;
+    }
     JsonValue v;
     v.type = JsonValue::Type::string;
     v.text = std::move(s);
@@ -36,8 +80,33 @@ class TreeBuilder {
   bool binary(json::binary_t&) { return fail("不支持二进制值", "binary values are not supported"); }
   bool start_object(std::size_t) { return open(JsonValue::Type::object); }
   bool key(json::string_t& k) {
+    // A key twice in the top-level object: only one of the values would be read (a second
+    // "enterprises" would be ignored), so the file is refused. (A firm's own duplicate keys are
+    // reported with the firm: JsonValue keeps them.)
+    if (stack_.size() == 1 && stack_.back().type == JsonValue::Type::object) {
+      for (const auto& [prev, value] : stack_.back().members) {
+        if (prev != k) continue;
+        // The last byte read is the key's closing quote: point at its opening one.
+        size_t at = last_read_ != nullptr ? static_cast<size_t>(last_read_ - begin_) : 0;
+        while (at > 0 && !(begin_[at - 1] == '"' && (at < 2 || begin_[at - 2] != '\\'))) --at;
+        position_ = at;  // 1-based: the opening quote
+        has_position_ = true;
+        const std::string key = quoted(utf8_prefix(k, 200));
+        syntax_ = Text{"顶层对象中键 " + key + " 出现了两次（只会读取其中一个）：请合并为一个",
+                       "the key " + key +
+                           " appears twice in the top-level object (only one would be read): "
+                           "merge them into one"};
+        return false;
+      }
+    }
     keys_.back() = std::move(k);
     return true;
+  }
+  // Iterators over `text` that tell this builder where the parser is.
+  std::pair<TrackingIterator, TrackingIterator> track(std::string_view text) {
+    begin_ = text.data();
+    return {TrackingIterator{text.data(), &last_read_},
+            TrackingIterator{text.data() + text.size(), &last_read_}};
   }
   bool end_object() { return close(); }
   bool start_array(std::size_t) { return open(JsonValue::Type::array); }
@@ -107,6 +176,8 @@ class TreeBuilder {
 
   std::vector<JsonValue> stack_;
   std::vector<std::string> keys_;
+  const char* begin_ = nullptr;      // the text (see track)
+  const char* last_read_ = nullptr;  // the byte the parser read last
   JsonValue root_;
   std::optional<Text> syntax_;
   size_t position_ = 0;
@@ -127,7 +198,8 @@ Result<JsonValue> parse_json(std::string_view text) {
   TreeBuilder builder;
   bool ok = false;
   try {
-    ok = nlohmann::json::sax_parse(text.begin(), text.end(), &builder);
+    const auto [first, last] = builder.track(text);
+    ok = nlohmann::json::sax_parse(first, last, &builder);
   } catch (const std::exception& ex) {
     return error(StatusCode::parse_error, std::string("JSON 解析失败：") + ex.what(),
                  std::string("JSON could not be parsed: ") + ex.what());

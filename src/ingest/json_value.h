@@ -1,6 +1,7 @@
 // A small JSON document tree for the importers. Unlike nlohmann::json it keeps every number as
 // written ("8200.5" stays the text 8200.5, so money is converted exactly, never through a double),
-// keeps object members in order and keeps duplicate keys (so that the importer can report them).
+// keeps object members in order and keeps duplicate keys (so that the importer can report them
+// with the firm or row) — except in the top-level object, where a key twice fails the parse.
 //
 //   Result<JsonValue> doc = parse_json(R"({"revenue": 0.1})");
 //   const JsonValue* v = doc->find("revenue");   // v->type == JsonValue::Type::number, v->text ==
@@ -35,7 +36,8 @@ struct JsonValue {
 };
 
 // Parses a whole JSON text (a UTF-8 BOM is skipped). Fails with the line and column of the first
-// syntax error, or when values nest deeper than 64 levels.
+// syntax error, of a key given twice in the top-level object or of a string longer than
+// kMaxCellBytes (ingest.h), or when values nest deeper than 64 levels.
 Result<JsonValue> parse_json(std::string_view text);
 
 // Rewrites a JSON number with an exponent as a plain decimal ("1.25e3" → "1250", "5E-7" →

@@ -79,15 +79,21 @@ TEST(TextEncoding, Checks) {
 }
 
 TEST(JsonValue, KeepsNumbersAsWritten) {
-  Result<JsonValue> doc =
-      parse_json(R"({"a": 0.1, "b": 8200.50, "c": -12, "d": 1.5e-3, "a": true})");
-  ASSERT_TRUE(doc.ok());
-  ASSERT_EQ(doc->members.size(), 5u);  // the duplicate "a" is kept
+  Result<JsonValue> root =
+      parse_json(R"([{"a": 0.1, "b": 8200.50, "c": -12, "d": 1.5e-3, "a": true}])");
+  ASSERT_TRUE(root.ok());
+  const JsonValue* doc = &root->items[0];
+  ASSERT_EQ(doc->members.size(), 5u);  // the duplicate "a" is kept (the firm reports it)
   EXPECT_EQ(doc->find("a")->text, "0.1");
   EXPECT_EQ(doc->find("b")->text, "8200.50");
   EXPECT_EQ(doc->find("c")->text, "-12");
   EXPECT_EQ(doc->find("d")->text, "1.5e-3");
   EXPECT_EQ(doc->members[4].second.type, JsonValue::Type::boolean);
+  // In the top-level object a key twice is refused, with its position.
+  Result<JsonValue> top = parse_json("{\"a\": 1,\n  \"a\": 2}");
+  ASSERT_FALSE(top.ok());
+  EXPECT_TRUE(top.error().message.en.starts_with("at 2:3: the key \"a\" appears twice"))
+      << top.error().message.en;
 }
 
 TEST(JsonValue, SyntaxErrorsHavePositions) {

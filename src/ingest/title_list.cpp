@@ -11,6 +11,7 @@
 #include "core/uscc.h"
 #include "ingest/csv_reader.h"
 #include "ingest/encoding.h"
+#include "ingest/ingest.h"
 #include "ingest/json_value.h"
 #include "xlsx/reader.h"
 
@@ -244,6 +245,27 @@ Result<TitleList> read_title_list(const std::string& path) {
         if (!*more) break;
         std::vector<std::string> cells;
         for (const XlsxCell& c : row.cells) {
+          // Text a workbook cannot hold, or more than a cell may: the list is refused, naming
+          // the cell (nothing of it is stored).
+          const std::string& sheet_name = (*book)->sheets()[i].name;
+          const std::string ref = column_name(c.column) + std::to_string(row.number);
+          if (c.text.size() > kMaxCellBytes) {
+            const std::string n = std::to_string(c.text.size());
+            const std::string limit = std::to_string(kMaxCellBytes);
+            return invalid(path + "：工作表 " + excerpt(sheet_name) + "，单元格 " + ref + " 有 " +
+                               n + " 字节，超过每个单元格 " + limit + " 字节（1 MiB）的上限",
+                           path + ": sheet " + excerpt(sheet_name) + ", cell " + ref + " has " + n +
+                               " bytes, more than the limit of " + limit +
+                               " bytes (1 MiB) for one cell");
+          }
+          if (!valid_utf8(c.text)) {
+            return invalid(
+                path + "：工作表 " + excerpt(sheet_name) + "，单元格 " + ref + "：" +
+                    quoted(c.text) +
+                    " 不是有效的 UTF-8 文本（文件已损坏？）：请在 Excel 中改正该单元格",
+                path + ": sheet " + excerpt(sheet_name) + ", cell " + ref + ": " + quoted(c.text) +
+                    " is not valid UTF-8 text (a damaged file?): correct the cell in Excel");
+          }
           if (cells.size() <= c.column) cells.resize(c.column + 1);
           if (c.is_date) {
             std::optional<Date> d = date_from_serial(c.text, (*book)->date1904());
@@ -275,7 +297,21 @@ Result<TitleList> read_title_list(const std::string& path) {
   CsvReader reader(*text);
   CsvRecord rec;
   std::vector<std::pair<uint32_t, std::vector<std::string>>> rows;
-  while (reader.next(rec)) {
+  for (;;) {
+    const size_t from = reader.consumed();
+    if (!reader.next(rec)) break;
+    size_t longest = 0;
+    for (const std::string& c : rec.cells) longest = std::max(longest, c.size());
+    if (reader.consumed() - from > kMaxRecordBytes || longest > kMaxCellBytes) {
+      const std::string limit =
+          std::to_string(longest > kMaxCellBytes ? kMaxCellBytes : kMaxRecordBytes);
+      const char* what_zh = longest > kMaxCellBytes ? "单元格" : "行";
+      const char* what_en = longest > kMaxCellBytes ? "cell" : "row";
+      return invalid(path + "：第 " + std::to_string(rec.row) + " 行超过每个" + what_zh + " " +
+                         limit + " 字节的上限",
+                     path + ": row " + std::to_string(rec.row) + " is longer than the limit of " +
+                         limit + " bytes for one " + what_en);
+    }
     if (rec.error) {
       return invalid(path + "：第 " + std::to_string(rec.row) + " 行：" + rec.error->zh,
                      path + ": row " + std::to_string(rec.row) + ": " + rec.error->en);

@@ -36,20 +36,22 @@ bool plain_decimal(std::string_view s, int64_t* micros) {
   if (negative) i = 1;
   int64_t value = 0;
   size_t int_digits = 0;
+  // At most 12 + 6 digits are accumulated (< 10^18 < INT64_MAX): longer text is left to
+  // Decimal::parse before it can overflow.
   while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+    if (++int_digits > 12) return false;
     value = value * 10 + (s[i] - '0');
     ++i;
-    ++int_digits;
   }
-  if (int_digits == 0 || int_digits > 12) return false;
+  if (int_digits == 0) return false;
   int places = 0;
   if (i < s.size()) {
     if (s[i] != '.') return false;
     ++i;
     while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+      if (++places > Decimal::kScaleDigits) return false;
       value = value * 10 + (s[i] - '0');
       ++i;
-      ++places;
     }
     if (places == 0 || places > Decimal::kScaleDigits || i != s.size()) return false;
   }

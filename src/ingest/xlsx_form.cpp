@@ -2,6 +2,7 @@
 #include "ingest/xlsx_form.h"
 
 #include <algorithm>
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -167,6 +168,10 @@ Status load_xlsx_file(const std::string& path, const std::string& file, PoolBuil
       "是 Excel 错误值（公式出错）：请填写数值或留空",
       "is an Excel error value (a formula failed): enter the value or leave the cell empty"};
   static const Text kBadSerial{"不是有效的 Excel 日期", "is not a valid Excel date"};
+  static const Text kNotUtf8{
+      "不是有效的 UTF-8 文本（文件已损坏？），未读取：请在 Excel 中改正该单元格",
+      "is not valid UTF-8 text (a damaged file?) and is not read: correct "
+      "the cell in Excel"};
 
   ImportContext ctx(file, /*firm_rows=*/false, builder, report, options);
   FlatLoader loader(ctx);
@@ -176,6 +181,7 @@ Status load_xlsx_file(const std::string& path, const std::string& file, PoolBuil
   std::vector<std::string_view> views;
   std::vector<CellProblem> problems;
   std::vector<std::string> written;  // the cell as stored, for a problem
+  std::deque<Text> cell_reasons;     // reasons naming a cell, for this row's problems
   XlsxRow row;
 
   for (size_t i = 0; i < reader.sheets().size(); ++i) {
@@ -208,7 +214,11 @@ Status load_xlsx_file(const std::string& path, const std::string& file, PoolBuil
     }
     if (!have_header) continue;  // an empty sheet
     const uint32_t header_row = row.number;
-    const size_t width = row.cells.back().column + 1;
+    // The cells need not be in column order (a hand-made or damaged file may have C1 before
+    // A1): the header is as wide as its rightmost cell.
+    uint32_t rightmost = 0;
+    for (const XlsxCell& c : row.cells) rightmost = std::max(rightmost, c.column);
+    const size_t width = size_t{rightmost} + 1;
     std::vector<std::string> headers(width);
     for (const XlsxCell& c : row.cells) headers[c.column] = c.text;
     // Trailing empty header cells are not columns.
@@ -239,6 +249,7 @@ Status load_xlsx_file(const std::string& path, const std::string& file, PoolBuil
       if (blank_row(row)) continue;
       for (std::string& t : texts) t.clear();
       problems.clear();
+      cell_reasons.clear();
       std::optional<Text> row_error;
       const Text* uscc_note = nullptr;
       for (XlsxCell& c : row.cells) {
@@ -289,7 +300,19 @@ Status load_xlsx_file(const std::string& path, const std::string& file, PoolBuil
             problems[c.column] = CellProblem{&kErrorValue, written[c.column]};
             break;
           case XlsxCellType::boolean:
+            t = std::move(c.text);
+            break;
           case XlsxCellType::text:
+            if (!valid_utf8(c.text)) {
+              // Text a workbook cannot hold (XML is Unicode): never stored, and the cell named.
+              if (problems.empty()) problems.resize(texts.size());
+              const std::string ref = column_name(c.column) + std::to_string(row.number);
+              written[c.column] = excerpt(c.text);
+              cell_reasons.push_back(Text{"（单元格 " + ref + "）" + kNotUtf8.zh,
+                                          "(cell " + ref + ") " + kNotUtf8.en});
+              problems[c.column] = CellProblem{&cell_reasons.back(), written[c.column]};
+              break;
+            }
             t = std::move(c.text);
             break;
         }

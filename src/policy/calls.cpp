@@ -38,14 +38,15 @@ class CalendarReader : public YamlReader {
 
   std::vector<CallPattern> read(std::string_view yaml) {
     std::vector<CallPattern> out;
-    YAML::Node root;
-    try {
-      root = YAML::Load(std::string(yaml));
-    } catch (const YAML::Exception& ex) {
-      errors.push_back(file_ + ":" + std::to_string(ex.mark.line + 1) + ":" + std::to_string(ex.mark.column + 1) +
-                       ": not valid YAML: " + ex.msg);
+    Result<YAML::Node> parsed = load_yaml(yaml, file_);
+    if (!parsed) {
+      // One problem per line, each already `file:line:col: message`.
+      for (std::string_view line : split(parsed.error().message.en, '\n')) {
+        if (!line.empty()) errors.emplace_back(line);
+      }
       return out;
     }
+    const YAML::Node root = *parsed;
     if (!root.IsMap() || !root["calls"].IsDefined() || !root["calls"].IsSequence()) {
       errors.push_back(file_ + ":1:1: a calendar file is a mapping with a list 'calls'");
       return out;

@@ -1,6 +1,7 @@
 // Recursive-descent parser for policy expressions: tokens, precedence climbing, source positions.
 #include "policy/expr_parser.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
@@ -125,17 +126,50 @@ class Parser {
     return nullptr;
   }
 
+  // The limit of kMaxExpressionDepth, at token `t`.
+  std::unique_ptr<Expr> too_deep(const Token& t) {
+    if (err_->message.empty()) {
+      err_->pos = at(t);
+      err_->limit = true;
+      err_->message = "the expression nests more than " + std::to_string(kMaxExpressionDepth) +
+                      " levels deep here (the limit: each parenthesis, function call, '-', "
+                      "'not' and operator is a level, a sum of n terms n - 1 levels); split it "
+                      "into facts";
+    }
+    return nullptr;
+  }
+  // Counts one level of recursion for as long as it lives (parentheses, calls, '-', 'not').
+  class Nest {
+   public:
+    explicit Nest(int& depth) : depth_(depth) { ++depth_; }
+    ~Nest() { --depth_; }
+    Nest(const Nest&) = delete;
+    Nest& operator=(const Nest&) = delete;
+
+   private:
+    int& depth_;
+  };
+  // Sets e's height from its children; false when it exceeds the limit.
+  static bool measure(Expr& e) {
+    int h = 0;
+    for (const auto& a : e.args) h = std::max(h, a->height);
+    e.height = h + 1;
+    return e.height <= kMaxExpressionDepth;
+  }
+
   static std::unique_ptr<Expr> node(Expr::Kind k, SourcePos p) {
     auto e = std::make_unique<Expr>();
     e->kind = k;
     e->pos = p;
     return e;
   }
-  static std::unique_ptr<Expr> binary(Expr::Kind k, SourcePos p, std::unique_ptr<Expr> a,
-                                      std::unique_ptr<Expr> b) {
-    auto e = node(k, p);
+  // a OP b at the operator token `op`; nullptr (an error) when the tree gets too deep.
+  std::unique_ptr<Expr> binary(Expr::Kind k, const Token& op, std::unique_ptr<Expr> a,
+                               std::unique_ptr<Expr> b) {
+    auto e = node(k, at(op));
     e->args.push_back(std::move(a));
     e->args.push_back(std::move(b));
+    if (!measure(*e)) return too_deep(op);
     return e;
   }
   bool is_word(const char* w) const { return peek().kind == Tok::name && peek().text == w; }
@@ -143,30 +177,33 @@ class Parser {
   std::unique_ptr<Expr> parse_or() {
     auto l = parse_and();
     while (l && is_word("or")) {
-      SourcePos p = at(next());
+      const Token op = next();
       auto r = parse_and();
       if (!r) return nullptr;
-      l = binary(Expr::Kind::or_, p, std::move(l), std::move(r));
+      l = binary(Expr::Kind::or_, op, std::move(l), std::move(r));
     }
     return l;
   }
   std::unique_ptr<Expr> parse_and() {
     auto l = parse_not();
     while (l && is_word("and")) {
-      SourcePos p = at(next());
+      const Token op = next();
       auto r = parse_not();
       if (!r) return nullptr;
-      l = binary(Expr::Kind::and_, p, std::move(l), std::move(r));
+      l = binary(Expr::Kind::and_, op, std::move(l), std::move(r));
     }
     return l;
   }
   std::unique_ptr<Expr> parse_not() {
     if (is_word("not")) {
-      SourcePos p = at(next());
+      const Token op = next();
+      Nest nest(depth_);
+      if (depth_ > kMaxExpressionDepth) return too_deep(op);
       auto a = parse_not();
       if (!a) return nullptr;
-      auto e = node(Expr::Kind::not_, p);
+      auto e = node(Expr::Kind::not_, at(op));
       e->args.push_back(std::move(a));
+      if (!measure(*e)) return too_deep(op);
       return e;
     }
     return parse_cmp();
@@ -184,10 +221,10 @@ class Parser {
       else if (o == "==") k = Expr::Kind::eq;
       else if (o == "!=") k = Expr::Kind::ne;
       else return l;
-      SourcePos p = at(next());
+      const Token op = next();
       auto r = parse_sum();
       if (!r) return nullptr;
-      return binary(k, p, std::move(l), std::move(r));
+      return binary(k, op, std::move(l), std::move(r));
     }
     return l;
   }
@@ -195,10 +232,10 @@ class Parser {
     auto l = parse_term();
     while (l && peek().kind == Tok::op && (peek().text == "+" || peek().text == "-")) {
       Expr::Kind k = peek().text == "+" ? Expr::Kind::add : Expr::Kind::sub;
-      SourcePos p = at(next());
+      const Token op = next();
       auto r = parse_term();
       if (!r) return nullptr;
-      l = binary(k, p, std::move(l), std::move(r));
+      l = binary(k, op, std::move(l), std::move(r));
     }
     return l;
   }
@@ -206,16 +243,19 @@ class Parser {
     auto l = parse_unary();
     while (l && peek().kind == Tok::op && (peek().text == "*" || peek().text == "/")) {
       Expr::Kind k = peek().text == "*" ? Expr::Kind::mul : Expr::Kind::div;
-      SourcePos p = at(next());
+      const Token op = next();
       auto r = parse_unary();
       if (!r) return nullptr;
-      l = binary(k, p, std::move(l), std::move(r));
+      l = binary(k, op, std::move(l), std::move(r));
     }
     return l;
   }
   std::unique_ptr<Expr> parse_unary() {
     if (peek().kind == Tok::op && peek().text == "-") {
-      SourcePos p = at(next());
+      const Token op = next();
+      const SourcePos p = at(op);
+      Nest nest(depth_);
+      if (depth_ > kMaxExpressionDepth) return too_deep(op);
       auto a = parse_unary();
       if (!a) return nullptr;
       if (a->kind == Expr::Kind::number) {  // fold "-3" into a literal
@@ -226,6 +266,7 @@ class Parser {
       }
       auto e = node(Expr::Kind::neg, p);
       e->args.push_back(std::move(a));
+      if (!measure(*e)) return too_deep(op);
       return e;
     }
     return parse_atom();
@@ -258,7 +299,9 @@ class Parser {
         return e;
       }
       case Tok::lparen: {
-        next();
+        const Token open = next();
+        Nest nest(depth_);
+        if (depth_ > kMaxExpressionDepth) return too_deep(open);
         auto e = parse_or();
         if (!e) return nullptr;
         if (peek().kind != Tok::rparen) return fail("expected ')'");
@@ -269,6 +312,8 @@ class Parser {
         Token tok = next();
         if (peek().kind == Tok::lparen) {
           next();
+          Nest nest(depth_);
+          if (depth_ > kMaxExpressionDepth) return too_deep(tok);
           auto e = node(Expr::Kind::call, p);
           e->name = tok.text;
           if (peek().kind != Tok::rparen) {
@@ -285,6 +330,7 @@ class Parser {
           }
           if (peek().kind != Tok::rparen) return fail("expected ',' or ')' in call to " + tok.text);
           next();
+          if (!measure(*e)) return too_deep(tok);
           return e;
         }
         auto e = node(Expr::Kind::field, p);  // resolved later: field / parameter / fact / enum
@@ -318,6 +364,7 @@ class Parser {
 
   std::vector<Token> toks_;
   size_t pos_ = 0;
+  int depth_ = 0;  // levels of recursion open (Nest)
   SourcePos start_;
   ParseError* err_;
 };

@@ -17,10 +17,19 @@ namespace gradus {
 struct ParseError {
   SourcePos pos;
   std::string message;
+  bool limit = false;  // the expression exceeds kMaxExpressionDepth (the message says so)
 };
 
+// The deepest expression the parser accepts: levels of parentheses, function calls, unary `-`
+// and `not`, and operators (a chain `a + b + … ` of n terms is n - 1 levels deep, since the
+// operators are left-associative). Every walker of an expression tree (type checks, plan
+// compilation, evaluation, explanations) recurses at most this deep. docs/reliability.md.
+inline constexpr int kMaxExpressionDepth = 256;
+
 // `start` is the position of the first character of `text` in its file; positions in the tree and
-// in errors are offset from it (columns advance within the line). Returns nullptr on error.
+// in errors are offset from it (columns advance within the line). Returns nullptr on error; an
+// expression deeper than kMaxExpressionDepth is an error (error->limit set), found without deep
+// recursion.
 std::unique_ptr<Expr> parse_expression(std::string_view text, SourcePos start, ParseError* error);
 
 // Canonical text of an expression, for explanations and diagnostics.

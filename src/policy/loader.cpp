@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <functional>
@@ -82,12 +83,54 @@ class Loader : public YamlReader {
     ParseError err;
     std::unique_ptr<Expr> e = parse_expression(v.Scalar(), content_pos(v), &err);
     if (!e) {
-      error(err.pos, err.message);
+      error(err.pos, err.limit ? what + " of " + owner_ + ": " + err.message : err.message);
       return nullptr;
     }
     if (!resolve(*e)) return nullptr;
+    // Compilation writes the facts an expression uses out in full: that too stays within the
+    // limits, so that no walker of the plan recurses deeper or runs longer.
+    const Extent x = extent(*e);
+    if (x.height > kMaxExpressionDepth || x.nodes > kMaxExpressionNodes) {
+      error(content_pos(v),
+            what + " of " + owner_ + ": with the facts it uses written out, the expression " +
+                (x.height > kMaxExpressionDepth
+                     ? "nests more than " + std::to_string(kMaxExpressionDepth) + " levels deep"
+                     : "has more than " + std::to_string(kMaxExpressionNodes) + " terms") +
+                " (the limit); simplify the facts it uses");
+      return nullptr;
+    }
     return e;
   }
+
+  // Height and number of nodes of an expression with the facts it uses written out.
+  struct Extent {
+    int height = 0;
+    size_t nodes = 0;
+  };
+  static constexpr size_t kMaxExpressionNodes = 100000;
+  Extent extent(const Expr& e) {
+    if (e.kind == Kind::fact && e.fact_index >= 0 &&
+        static_cast<size_t>(e.fact_index) < policy_->facts.size()) {
+      // Facts use only earlier facts: measure them in order (no recursion along a chain).
+      const auto idx = static_cast<size_t>(e.fact_index);
+      if (fact_extents_.size() > policy_->facts.size()) fact_extents_.clear();
+      while (fact_extents_.size() <= idx) {
+        const Expr* fe = policy_->facts[fact_extents_.size()].expr.get();
+        fact_extents_.push_back(fe ? extent(*fe) : Extent{1, 1});
+      }
+      return fact_extents_[idx];
+    }
+    Extent x{0, 1};
+    for (const auto& a : e.args) {
+      const Extent c = extent(*a);
+      x.height = std::max(x.height, c.height);
+      x.nodes = std::min(x.nodes + c.nodes, kMaxExpressionNodes + 1);
+    }
+    x.height += 1;
+    return x;
+  }
+  std::vector<Extent> fact_extents_;  // of policy_->facts[0 …], measured on first use
+  std::string owner_ = "the policy";  // what the expression being read belongs to, for messages
 
   // Resolves names and computes e.type; false (with an error) when the expression is ill-typed.
   bool resolve(Expr& e) {
@@ -433,6 +476,7 @@ class Loader : public YamlReader {
     c.pos = pos(n);
     c.id = scalar(n, "id", true, n);
     if (!c.id.empty() && !ids.insert(c.id).second) error(n["id"], "duplicate criterion id '" + c.id + "'");
+    owner_ = "criterion '" + c.id + "'";
     c.label = text(n, "label", true, n);
     c.cite = scalar(n, "cite", true, n);
     c.wording = scalar(n, "wording", false, n);
@@ -465,6 +509,7 @@ class Loader : public YamlReader {
         c.children.emplace_back();
         parse_criterion(x, c.children.back(), ids);
       }
+      owner_ = "criterion '" + c.id + "'";
     };
     if (n["all"].IsDefined()) {
       c.kind = Criterion::Kind::all;
@@ -576,6 +621,7 @@ class Loader : public YamlReader {
     bool overlay = overlay_target_ != nullptr;
     ind.id = overlay ? overlay_target_->id : scalar(n, "id", true, n);
     if (!ind.id.empty() && !ids.insert(ind.id).second) error(n["id"], "duplicate indicator id '" + ind.id + "'");
+    owner_ = "indicator '" + ind.id + "'";
     ind.label = text(n, "label", !overlay, n);
     if (overlay && ind.label.empty()) ind.label = overlay_target_->label;
     ind.cite = scalar(n, "cite", false, n);
@@ -722,6 +768,7 @@ class Loader : public YamlReader {
       check_keys(v, {"expr", "label", "unit"}, "a classify indicator");
       ci.label = text(v, "label", true, v);
       ci.unit = scalar(v, "unit", false, v);
+      owner_ = "classify indicator '" + it->first.as<std::string>() + "'";
       ci.expr = expr(v["expr"], "expr");
       if (ci.expr) expect(*ci.expr, ValueType::number);
       c.indicators.push_back(std::move(ci));
@@ -828,6 +875,7 @@ class Loader : public YamlReader {
         if (find_field(f.name)) error(it->first, "fact '" + f.name + "' shadows a field");
         const YAML::Node v = it->second;
         check_keys(v, {"expr", "unit", "label"}, "a fact");
+        owner_ = "fact '" + f.name + "'";
         f.expr = expr(v["expr"], "expr");
         f.unit = scalar(v, "unit", false, v);
         f.label = text(v, "label", true, v);
@@ -881,13 +929,7 @@ class Loader : public YamlReader {
 };
 
 Result<YAML::Node> parse_yaml(std::string_view text, const std::string& file) {
-  try {
-    return YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    std::string msg = file + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
-                      ": " + e.msg;
-    return error(StatusCode::parse_error, msg, msg);
-  }
+  return load_yaml(text, file);
 }
 
 Status diagnostics(const std::vector<std::string>& errors) {
@@ -951,8 +993,10 @@ Status load_overlay_text(std::string_view yaml, const std::string& file, Policy&
     base.file = file;
     if (loader.scalar(r, "overlay", true, r) != frame.key())
       loader.error(r["overlay"], "this overlay is for " + r["overlay"].Scalar() + ", not " + frame.key());
-    for (char ch : base.jurisdiction)
-      if (ch < '0' || ch > '9') loader.error(r["jurisdiction"], "jurisdiction must be a region-code prefix such as \"51\"");
+    bool digits = base.jurisdiction.size() <= 6;  // a region code has six digits
+    for (char ch : base.jurisdiction) digits = digits && ch >= '0' && ch <= '9';
+    if (!digits)
+      loader.error(r["jurisdiction"], "jurisdiction must be a region-code prefix such as \"51\"");
     const YAML::Node rep = r["replaces"];
     if (!rep.IsMap()) {
       loader.error(r, "an overlay needs 'replaces: {<indicator id>: {…}}'");

@@ -52,6 +52,7 @@ struct Expr {
   int enum_ordinal = -1;
   std::vector<std::string> names;  // list literal items
   std::vector<std::unique_ptr<Expr>> args;
+  int height = 1;  // levels of the tree from here down (1: a leaf); set by the parser
 };
 
 struct Parameter {

@@ -10,6 +10,7 @@
 #include <pugixml.hpp>
 #include <unordered_map>
 
+#include "core/text.h"
 #include "xlsx/xml_pull.h"
 
 namespace gradus {
@@ -20,6 +21,31 @@ using xlsx::detail::XmlPull;
 
 // Parts larger than this (uncompressed) are refused when read whole (workbook, styles, rels).
 constexpr uint64_t kMaxSmallPart = uint64_t{256} << 20;
+// No part of a workbook unpacks to more than this (a worksheet is streamed; the shared strings
+// are held in memory, hence their own limit): a zip bomb is refused before it is inflated, by
+// the sizes the zip directory declares, and while it is inflated, by the bytes counted.
+constexpr uint64_t kMaxPart = uint64_t{2} << 30;
+constexpr uint64_t kMaxSharedStrings = uint64_t{1} << 30;
+// The longest text of one cell or shared string, and the deepest XML (docs/reliability.md).
+constexpr size_t kMaxCellText = size_t{32} << 20;
+// A sheet's name, which every message about its rows carries (Excel allows 31 characters).
+constexpr size_t kMaxSheetName = 255;
+
+std::string mib(uint64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+
+Status too_large(const std::string& part, uint64_t bytes, uint64_t limit, bool declared) {
+  const std::string n = std::to_string(bytes);
+  const std::string l = std::to_string(limit);
+  return error(StatusCode::parse_error,
+               "部件 " + part + (declared ? " 声明解压后有 " : " 解压后超过 ") + n +
+                   " 字节，超过上限 " + l + " 字节（" + mib(limit) +
+                   "）：文件不是正常的 Excel 工作簿（压缩炸弹？），未读取",
+               "the part " + part +
+                   (declared ? " declares " + n + " bytes unpacked"
+                             : " unpacks to more than " + n + " bytes") +
+                   ", more than the limit of " + l + " bytes (" + mib(limit) +
+                   "): this is not a normal Excel workbook (a zip bomb?) and is not read");
+}
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -119,6 +145,9 @@ class Zip {
           UNZ_OK) {
         break;
       }
+      if (info.uncompressed_size > kMaxPart) {
+        return too_large(name, info.uncompressed_size, kMaxPart, /*declared=*/true);
+      }
       unz64_file_pos pos;
       unzGetFilePos64(file_, &pos);
       members_.emplace(lower(name), Member{pos, info.uncompressed_size});
@@ -132,6 +161,8 @@ class Zip {
   }
 
   bool has(const std::string& name) const { return members_.contains(lower(name)); }
+  // Whether the member read last went past kMaxPart bytes.
+  bool over_limit() const { return read_ > kMaxPart; }
 
   // Positions the zip on a member and opens it for reading.
   Status start(const std::string& name, uint64_t* size) {
@@ -143,16 +174,24 @@ class Zip {
       return damaged(name, "cannot open the member");
     }
     open_ = true;
+    current_ = it->first;
+    read_ = 0;
     if (size != nullptr) *size = it->second.size;
     return {};
   }
   // Reads from the open member: bytes read, 0 at its end, < 0 on a damaged member (a CRC
-  // mismatch at the end counts as damaged).
+  // mismatch at the end counts as damaged), kTooLarge past kMaxPart bytes.
+  static constexpr long kTooLarge = -1000;
   long read(char* dest, size_t n) {
     if (!open_) return 0;
     const unsigned cap = static_cast<unsigned>(std::min<size_t>(n, 1u << 30));
     const int got = unzReadCurrentFile(file_, dest, cap);
     if (got < 0) return got;
+    read_ += static_cast<uint64_t>(got);
+    if (read_ > kMaxPart) {
+      close_current();
+      return kTooLarge;
+    }
     if (got == 0) {
       const int rc = unzCloseCurrentFile(file_);
       open_ = false;
@@ -176,6 +215,7 @@ class Zip {
     for (;;) {
       if (have == out.size()) out.resize(out.size() + 4096);
       const long got = read(out.data() + have, out.size() - have);
+      if (got == kTooLarge) return too_large(name, kMaxPart, kMaxPart, false);
       if (got < 0) return damaged(name, "inflate or CRC error");
       if (got == 0) break;
       have += static_cast<size_t>(got);
@@ -192,6 +232,8 @@ class Zip {
   };
   unzFile file_ = nullptr;
   bool open_ = false;
+  std::string current_;  // the open member's (lower-case) name
+  uint64_t read_ = 0;    // bytes read from it
   std::unordered_map<std::string, Member> members_;
 };
 
@@ -495,6 +537,12 @@ Status Book::load(const std::string& path) {
     if (name == nullptr || id == nullptr) {
       return bad_xml(workbook, "a <sheet> without name or r:id", 0);
     }
+    if (std::strlen(name) > kMaxSheetName) {
+      return bad_xml(workbook,
+                     "a sheet name \"" + excerpt(name, 40) + "\" longer than " +
+                         std::to_string(kMaxSheetName) + " bytes (Excel allows 31 characters)",
+                     0);
+    }
     const Relationship* rel = nullptr;
     for (const Relationship& r : *rels) {
       if (r.id == id) rel = &r;
@@ -555,8 +603,14 @@ Status Book::load_styles(const std::string& part) {
 }
 
 Status Book::load_shared_strings(const std::string& part) {
-  Status s = zip_.start(part, nullptr);
+  uint64_t declared = 0;
+  Status s = zip_.start(part, &declared);
   if (!s.ok()) return s;
+  if (declared > kMaxSharedStrings) {
+    zip_.close_current();
+    return too_large(part, declared, kMaxSharedStrings, /*declared=*/true);
+  }
+  uint64_t held = 0;  // bytes of the strings kept
   XmlPull xml([this](char* dest, size_t n) { return zip_.read(dest, n); });
   std::string cur;
   int in_t = 0;    // inside <t> (not under <rPh>)
@@ -566,6 +620,7 @@ Status Book::load_shared_strings(const std::string& part) {
     if (ev == XmlPull::Event::eof) break;
     if (ev == XmlPull::Event::error) {
       zip_.close_current();
+      if (zip_.over_limit()) return too_large(part, kMaxPart, kMaxPart, false);
       if (xml.error().starts_with("the part could not be decompressed")) {
         return damaged(part, "inflate or CRC error");
       }
@@ -584,6 +639,11 @@ Status Book::load_shared_strings(const std::string& part) {
       const std::string_view n = xml.name();
       if (n == "si") {
         unescape_x(cur);
+        held += cur.size();
+        if (held > kMaxSharedStrings) {
+          zip_.close_current();
+          return too_large(part, kMaxSharedStrings, kMaxSharedStrings, false);
+        }
         shared_.push_back(std::move(cur));
         cur = std::string();
       } else if (n == "rPh") {
@@ -593,6 +653,14 @@ Status Book::load_shared_strings(const std::string& part) {
       }
     } else if (ev == XmlPull::Event::text && in_t > 0) {
       cur += xml.text();
+      if (cur.size() > kMaxCellText) {
+        zip_.close_current();
+        return bad_xml(part,
+                       "shared string " + std::to_string(shared_.size()) + " is longer than " +
+                           std::to_string(kMaxCellText) + " bytes (" + mib(kMaxCellText) +
+                           ", the limit for one text)",
+                       xml.offset());
+      }
     }
   }
   return {};
@@ -607,6 +675,7 @@ Cursor::Cursor(Book& book, std::string part, std::string sheet)
 Status Cursor::fail() {
   finished_ = true;
   book_.zip().close_current();
+  if (book_.zip().over_limit()) return too_large(part_, kMaxPart, kMaxPart, false);
   if (xml_.error().starts_with("the part could not be decompressed")) {
     return damaged(part_, "inflate or CRC error; sheet " + sheet_);
   }
@@ -653,9 +722,9 @@ Result<bool> Cursor::next(XlsxRow& row) {
             bool ok = false;
             r = to_uint(scratch_, &ok);
             if (!ok || r == 0 || r > 1048576) {
-              return stop(bad_xml(part_,
-                                  "a row number r=\"" + scratch_ + "\" that is not 1…1048576",
-                                  xml_.offset()));
+              return stop(bad_xml(
+                  part_, "a row number r=\"" + excerpt(scratch_) + "\" that is not 1…1048576",
+                  xml_.offset()));
             }
           }
           row.number = r;
@@ -668,9 +737,9 @@ Result<bool> Cursor::next(XlsxRow& row) {
           if (xml_.attr("r", scratch_)) {
             uint32_t col = 0, r = 0;
             if (!parse_cell_ref(scratch_, &col, &r)) {
-              return stop(bad_xml(part_,
-                                  "a cell reference r=\"" + scratch_ + "\" that is not like C17",
-                                  xml_.offset()));
+              return stop(bad_xml(
+                  part_, "a cell reference r=\"" + excerpt(scratch_) + "\" that is not like C17",
+                  xml_.offset()));
             }
             cell.column = col;
           }
@@ -695,7 +764,17 @@ Result<bool> Cursor::next(XlsxRow& row) {
         continue;
       }
       if (ev == XmlPull::Event::text) {
-        if (in_v > 0 || in_is_t > 0) cell.text += xml_.text();
+        if (in_v > 0 || in_is_t > 0) {
+          cell.text += xml_.text();
+          if (cell.text.size() > kMaxCellText) {
+            return stop(bad_xml(part_,
+                                "sheet " + sheet_ + ", cell " + column_name(cell.column) +
+                                    std::to_string(row.number) + " is longer than " +
+                                    std::to_string(kMaxCellText) + " bytes (" + mib(kMaxCellText) +
+                                    ", the limit for one cell)",
+                                xml_.offset()));
+          }
+        }
         continue;
       }
       // End of an element.
@@ -729,8 +808,8 @@ Result<bool> Cursor::next(XlsxRow& row) {
           if (!ok || !found) {
             return stop(bad_xml(part_,
                                 "sheet " + sheet_ + ", cell " + column_name(cell.column) +
-                                    std::to_string(row.number) + ": shared string " + cell.text +
-                                    " does not exist",
+                                    std::to_string(row.number) + ": shared string " +
+                                    excerpt(cell.text) + " does not exist",
                                 xml_.offset()));
           }
           cell.text = s;

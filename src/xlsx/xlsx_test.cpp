@@ -157,47 +157,10 @@ TEST(XlsxReader, DateFormatsAndSerials) {
   EXPECT_EQ(column_name(16383), "XFD");
 }
 
-// A zip with the given members, written with minizip.
+// A zip with the given members (see xlsx_test_util.h).
 void write_zip(const std::string& path,
                const std::vector<std::pair<std::string, std::string>>& parts) {
-  zipFile z = zipOpen64(path.c_str(), APPEND_STATUS_CREATE);
-  ASSERT_NE(z, nullptr);
-  for (const auto& [name, body] : parts) {
-    zip_fileinfo info{};
-    ASSERT_EQ(zipOpenNewFileInZip64(z, name.c_str(), &info, nullptr, 0, nullptr, 0, nullptr,
-                                    Z_DEFLATED, Z_DEFAULT_COMPRESSION, 0),
-              ZIP_OK);
-    ASSERT_EQ(zipWriteInFileInZip(z, body.data(), static_cast<unsigned>(body.size())), ZIP_OK);
-    zipCloseFileInZip(z);
-  }
-  zipClose(z, nullptr);
-}
-
-const char* kContentTypes =
-    "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/"
-    "content-types\"/>";
-const char* kRootRels =
-    "<?xml version=\"1.0\"?><Relationships "
-    "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship "
-    "Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-    "officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>";
-const char* kWorkbook =
-    "<?xml version=\"1.0\"?><workbook "
-    "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
-    "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets>"
-    "<sheet name=\"数据\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>";
-const char* kWorkbookRels =
-    "<?xml version=\"1.0\"?><Relationships "
-    "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship "
-    "Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-    "worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>";
-
-std::vector<std::pair<std::string, std::string>> book_with_sheet(std::string sheet_xml) {
-  return {{"[Content_Types].xml", kContentTypes},
-          {"_rels/.rels", kRootRels},
-          {"xl/workbook.xml", kWorkbook},
-          {"xl/_rels/workbook.xml.rels", kWorkbookRels},
-          {"xl/worksheets/sheet1.xml", std::move(sheet_xml)}};
+  ASSERT_TRUE(write_zip_members(path, parts)) << path;
 }
 
 std::string open_error(const std::string& path) {
@@ -372,6 +335,83 @@ TEST(XlsxReader, CorruptedMemberDataIsReported) {
   f.close();
   const std::string err = sheet_error(good);
   EXPECT_NE(err.find("damaged"), std::string::npos) << err;
+}
+
+// --- Limits (issue 16): zip bombs, deep XML, endless text ------------------------------------
+
+std::string sheet_with_rows(const std::string& rows) {
+  return "<?xml version=\"1.0\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/"
+         "spreadsheetml/2006/main\"><sheetData>" +
+         rows + "</sheetData></worksheet>";
+}
+
+TEST(XlsxLimits, AMemberDeclaringMoreThanTheLimitIsRefusedBeforeItIsInflated) {
+  const std::string path = temp_path("bomb.xlsx");
+  write_zip(path, book_with_sheet(sheet_with_rows("<row r=\"1\"><c><v>1</v></c></row>")));
+  // Rewrite the sheet's uncompressed size in the zip directory to 3.75 GiB, as a zip bomb
+  // declares it.
+  std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const std::string name = "xl/worksheets/sheet1.xml";
+  size_t at = 0;
+  bool patched = false;
+  while ((at = bytes.find("PK\x01\x02", at)) != std::string::npos) {
+    const size_t len = static_cast<unsigned char>(bytes[at + 28]) |
+                       (static_cast<unsigned char>(bytes[at + 29]) << 8);
+    if (bytes.compare(at + 46, len, name) == 0) {
+      const char size[4] = {0, 0, 0, static_cast<char>(0xF0)};
+      bytes.replace(at + 24, 4, size, 4);
+      patched = true;
+    }
+    at += 4;
+  }
+  ASSERT_TRUE(patched);
+  f.seekp(0);
+  f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  f.close();
+  const std::string err = open_error(path);
+  EXPECT_NE(err.find("the part xl/worksheets/sheet1.xml declares 4026531840 bytes unpacked, more "
+                     "than the limit of 2147483648 bytes (2048 MiB)"),
+            std::string::npos)
+      << err;
+}
+
+TEST(XlsxLimits, AnOverlongSheetNameIsRefused) {
+  // Every message about a row names its sheet: a name of 100 kB is refused up front.
+  auto parts = book_with_sheet(sheet_with_rows("<row r=\"1\"><c><v>1</v></c></row>"));
+  for (auto& [name, body] : parts) {
+    if (name != "xl/workbook.xml") continue;
+    const size_t at = body.find("数据");
+    body.replace(at, std::string("数据").size(), std::string(100000, 'S'));
+  }
+  const std::string path = temp_path("long_name.xlsx");
+  write_zip(path, parts);
+  const std::string err = open_error(path);
+  EXPECT_NE(err.find("longer than 255 bytes (Excel allows 31 characters)"), std::string::npos)
+      << err.substr(0, 300);
+  EXPECT_LT(err.size(), 1000u);
+}
+
+TEST(XlsxLimits, DeeplyNestedXmlIsRefused) {
+  std::string deep;
+  for (int i = 0; i < 100; ++i) deep += "<x>";
+  for (int i = 0; i < 100; ++i) deep += "</x>";
+  const std::string path = temp_path("deep.xlsx");
+  write_zip(path,
+            book_with_sheet(sheet_with_rows("<row r=\"1\"><c><v>1</v></c>" + deep + "</row>")));
+  const std::string err = sheet_error(path);
+  EXPECT_NE(err.find("elements nested more than 64 deep"), std::string::npos) << err;
+}
+
+TEST(XlsxLimits, ATextLongerThanTheLimitIsRefused) {
+  // 33 MiB in one inline string: a few kB compressed.
+  const std::string path = temp_path("long_text.xlsx");
+  write_zip(path, book_with_sheet(sheet_with_rows("<row r=\"1\"><c t=\"inlineStr\"><is><t>" +
+                                                  std::string((size_t{33} << 20), 'x') +
+                                                  "</t></is></c></row>")));
+  const std::string err = sheet_error(path);
+  EXPECT_NE(err.find("longer than 33554432 bytes"), std::string::npos) << err;
+  EXPECT_LT(err.size(), 1000u);
 }
 
 TEST(XlsxWriter, RoundTripsValuesExactly) {

@@ -1,5 +1,6 @@
-// What the workbook tests share (xlsx, export, the report fuzz target): one member of a zip read
-// as bytes, and an oracle for "valid XML 1.0 text in UTF-8" written independently of the code it
+// What the workbook tests share (xlsx, ingest, export, the report fuzz target): one member of a
+// zip read as bytes, a zip written from members (a hand-built workbook: book_with_sheet), and an
+// oracle for "valid XML 1.0 text in UTF-8" written independently of the code it
 // checks (clean_utf8 in core/text), so that a bug there cannot hide in both.
 //
 //   EXPECT_TRUE(valid_xml_text(zip_member(path, "xl/worksheets/sheet1.xml")));
@@ -8,10 +9,13 @@
 #pragma once
 
 #include <minizip/unzip.h>
+#include <minizip/zip.h>
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace gradus {
 
@@ -27,6 +31,46 @@ inline std::string zip_member(const std::string& path, const std::string& name) 
   }
   unzClose(z);
   return out;
+}
+
+// A zip with the given members (name, bytes), deflated; false when minizip fails.
+inline bool write_zip_members(const std::string& path,
+                              const std::vector<std::pair<std::string, std::string>>& parts) {
+  zipFile z = zipOpen64(path.c_str(), APPEND_STATUS_CREATE);
+  if (z == nullptr) return false;
+  bool ok = true;
+  for (const auto& [name, body] : parts) {
+    zip_fileinfo info{};
+    ok = ok && zipOpenNewFileInZip64(z, name.c_str(), &info, nullptr, 0, nullptr, 0, nullptr,
+                                     Z_DEFLATED, Z_DEFAULT_COMPRESSION, 0) == ZIP_OK;
+    ok = ok && zipWriteInFileInZip(z, body.data(), static_cast<unsigned>(body.size())) == ZIP_OK;
+    ok = ok && zipCloseFileInZip(z) == ZIP_OK;
+  }
+  return zipClose(z, nullptr) == ZIP_OK && ok;
+}
+
+// The members of a one-sheet workbook (sheet "数据", xl/worksheets/sheet1.xml) around the given
+// worksheet XML.
+inline std::vector<std::pair<std::string, std::string>> book_with_sheet(std::string sheet_xml) {
+  return {{"[Content_Types].xml",
+           "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/"
+           "content-types\"/>"},
+          {"_rels/.rels",
+           "<?xml version=\"1.0\"?><Relationships "
+           "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship "
+           "Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+           "relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"},
+          {"xl/workbook.xml",
+           "<?xml version=\"1.0\"?><workbook "
+           "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
+           "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+           "<sheets><sheet name=\"数据\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"},
+          {"xl/_rels/workbook.xml.rels",
+           "<?xml version=\"1.0\"?><Relationships "
+           "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship "
+           "Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+           "relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>"},
+          {"xl/worksheets/sheet1.xml", std::move(sheet_xml)}};
 }
 
 // Whether `s` is valid UTF-8 (shortest forms, no surrogates, at most U+10FFFF) holding only

@@ -91,7 +91,8 @@ bool append_decoded(std::string_view raw, std::string* out) {
   return true;
 }
 
-XmlPull::XmlPull(Source source, size_t chunk) : source_(std::move(source)), chunk_(chunk) {}
+XmlPull::XmlPull(Source source, size_t chunk, size_t max_token)
+    : source_(std::move(source)), chunk_(chunk), max_token_(max_token) {}
 
 bool XmlPull::fill() {
   if (at_end_) return false;
@@ -100,6 +101,13 @@ bool XmlPull::fill() {
     buf_.erase(0, pos_);
     consumed_ += pos_;
     pos_ = 0;
+  }
+  if (buf_.size() > max_token_) {
+    // What is left is one token still unfinished: more than the limit.
+    at_end_ = true;
+    error_ = "a tag, comment or text longer than " + std::to_string(max_token_) +
+             " bytes (the limit for one piece of XML)";
+    return false;
   }
   const size_t old = buf_.size();
   buf_.resize(old + chunk_);
@@ -285,6 +293,10 @@ XmlPull::Event XmlPull::next() {
     const bool empty = tag.ends_with("/");
     if (empty) tag.remove_suffix(1);
     if (stack_.empty() && seen_root_) return fail("a second root element");
+    if (stack_.size() >= kMaxDepth) {
+      return fail("elements nested more than " + std::to_string(kMaxDepth) +
+                  " deep (the limit; a workbook part needs a few)");
+    }
     if (!parse_start(tag))
       return fail("a malformed start tag <" + std::string(utf8_prefix(tag, 40)) + ">");
     pos_ = end + 1;

@@ -28,7 +28,13 @@ class XmlPull {
   using Source = std::function<long(char* dest, size_t n)>;
   enum class Event { start, end, text, eof, error };
 
-  explicit XmlPull(Source source, size_t chunk = size_t{1} << 18);
+  // Limits (docs/reliability.md): elements nest at most kMaxDepth deep (a worksheet needs 7),
+  // and one piece of markup or text between two tags holds at most max_token bytes, so that the
+  // buffer stays bounded whatever the input.
+  static constexpr size_t kMaxDepth = 64;
+  static constexpr size_t kMaxToken = size_t{32} << 20;
+
+  explicit XmlPull(Source source, size_t chunk = size_t{1} << 18, size_t max_token = kMaxToken);
 
   // The next event. After `start` of an empty element (`<c/>`) comes its `end`. Text outside the
   // root element that is only whitespace is skipped; comments and processing instructions too.
@@ -56,6 +62,7 @@ class XmlPull {
 
   Source source_;
   size_t chunk_;
+  size_t max_token_;
   std::string buf_;
   size_t pos_ = 0;
   uint64_t consumed_ = 0;  // bytes dropped from the front of buf_
