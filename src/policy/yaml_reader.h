@@ -1,8 +1,8 @@
 // What the readers of YAML files (policies/, calendar/, *.cases.yaml) share: parsing with the
 // checks yaml-cpp leaves out (load_yaml), positions, problems as `file:line:col: message` (all of
 // a file's problems are collected, not just the first), unknown keys, single values and {zh, en}
-// texts. Internal to src/policy and src/engine (policy/loader.cpp, policy/calls.cpp,
-// engine/cases.cpp); yaml-cpp stays out of every other header.
+// texts. Internal to src/policy, src/engine and src/workflow (policy/loader.cpp, policy/calls.cpp,
+// engine/cases.cpp, workflow/definition.cpp); yaml-cpp stays out of every other header.
 //
 //   class CalendarReader : public YamlReader { … check_keys(node, {"tier", "region"}, "a call"); …
 //   };

@@ -468,6 +468,13 @@ Result<std::unique_ptr<Api>> Api::create(ApiOptions options, Metrics* metrics) {
   Result<std::string> doc = openapi_json();
   if (!doc) return doc.error();
   s->openapi = std::move(*doc);
+  {
+    std::string workflow_errors;
+    s->workflows = workflow::WorkflowDefinition::shipped(&workflow_errors);
+    if (!workflow_errors.empty())
+      return error(StatusCode::internal, "流程文件有误：" + workflow_errors,
+                   "a workflow file is broken: " + workflow_errors);
+  }
   if (!s->options.web_root.empty()) {
     Result<StaticFiles> web = StaticFiles::open(s->options.web_root);
     if (!web) return web.error();
@@ -634,6 +641,7 @@ void Api::State::register_routes() {
   add_pool_routes();
   add_admin_routes();
   add_report_routes();
+  add_application_routes();
 }
 
 // --- sessions ---

@@ -30,6 +30,7 @@
 #include "server/router.h"
 #include "server/static_files.h"
 #include "store/store.h"
+#include "workflow/definition.h"
 
 namespace gradus::server {
 
@@ -107,7 +108,8 @@ struct Api::State {
   std::unique_ptr<StorePool> stores;
   std::string openapi;
   std::string jobs_dir;
-  std::optional<StaticFiles> web;  // --web-root
+  std::optional<StaticFiles> web;                       // --web-root
+  std::vector<workflow::WorkflowDefinition> workflows;  // workflows/*.yaml
 
   std::mutex pool_mu;  // held while (re)loading
   std::shared_ptr<const PoolSnapshot> snapshot;
@@ -154,6 +156,7 @@ struct Api::State {
   void add_pool_routes();
   void add_admin_routes();
   void add_report_routes();
+  void add_application_routes();
 };
 
 // --- helpers shared by the handlers (api.cpp) ---

@@ -271,6 +271,32 @@ Result<ApplicationRecord> Applications::read(int64_t id, const WorkflowLevels& l
   return r;
 }
 
+Result<NewApplication> Applications::find(int64_t id) {
+  const SqlParam p[] = {id};
+  auto rows = store_.connection().query(
+      "SELECT uscc, policy, version, mode, year, workflow, frozen FROM applications WHERE id = ?",
+      p);
+  if (!rows) return rows.error();
+  if (!(*rows)->next()) {
+    if (Status f = finish(**rows); !f.ok()) return f;
+    return error(StatusCode::not_found, "没有第 " + std::to_string(id) + " 号申请",
+                 "there is no application " + std::to_string(id));
+  }
+  SqlRows& x = **rows;
+  NewApplication a;
+  a.uscc = x.text(0);
+  a.policy = x.text(1);
+  a.version = x.text(2);
+  a.mode = x.text(3);
+  a.year = static_cast<int>(x.integer(4));
+  a.workflow = x.text(5);
+  a.frozen = x.text(6);
+  while (x.next()) {
+  }
+  if (Status f = finish(x); !f.ok()) return f;
+  return a;
+}
+
 Result<ApplicationRecord> Applications::get(int64_t id, const WorkflowLevels& levels) {
   return read(id, levels);
 }

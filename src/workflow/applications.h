@@ -78,6 +78,9 @@ class Applications {
   // A new application in state draft; failed_precondition when the firm has one for the same
   // tier, mode and year that is not rejected or withdrawn.
   Result<int64_t> create(const NewApplication& a, std::string_view actor);
+  // The application as made (firm, tier, workflow, frozen assessment), without its actions;
+  // not_found when there is none.
+  Result<NewApplication> find(int64_t id);
   // One application with its actions replayed through `levels`; not_found when there is none.
   Result<ApplicationRecord> get(int64_t id, const WorkflowLevels& levels);
   // Every application (the caller filters by scope), newest first, actions replayed by the

@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "core/embedded.h"
+#include "policy/yaml_reader.h"
 
 namespace gradus::workflow {
 
@@ -84,14 +85,11 @@ Result<WorkflowDefinition> WorkflowDefinition::parse(std::string_view yaml,
   Reader r(file);
   WorkflowDefinition w;
   w.file = file;
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml));
-  } catch (const YAML::Exception& ex) {
-    return error(StatusCode::parse_error,
-                 file + ":" + std::to_string(ex.mark.line + 1) + ": YAML 语法错误：" + ex.msg,
-                 file + ":" + std::to_string(ex.mark.line + 1) + ": YAML syntax error: " + ex.msg);
-  }
+  // The checks every YAML file of gradus gets: UTF-8, no control characters, no key given twice,
+  // bounded nesting and size (policy/yaml_reader.h).
+  Result<YAML::Node> loaded = load_yaml(yaml, file);
+  if (!loaded) return loaded.error();
+  const YAML::Node root = *loaded;
   try {
     r.keys(root,
            {"workflow", "tier", "jurisdiction", "title", "source", "levels", "second_reviewer",

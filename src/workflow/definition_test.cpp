@@ -93,6 +93,11 @@ TEST(WorkflowDefinition, ReportsEveryProblemWithItsPlace) {
                 .find("must be named"),
             std::string::npos);
   EXPECT_FALSE(WorkflowDefinition::parse("levels: [", "x.yaml").ok());
+  // A key given twice is refused, not silently dropped (as in every YAML file gradus reads).
+  EXPECT_NE(bad(with("second_reviewer: false", "second_reviewer: false\nsecond_reviewer: true"),
+                "duplicate")
+                .find("second_reviewer"),
+            std::string::npos);
 }
 
 }  // namespace

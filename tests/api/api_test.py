@@ -234,6 +234,13 @@ def route_requests(w):
         ("GET", "/api/v1/users/{name}/tokens"): (lambda c: c.get("/api/v1/users/firmb/tokens"), 200, ["items"]),
         ("POST", "/api/v1/users/{name}/tokens"): (lambda c: c.request("POST", "/api/v1/users/firmb/tokens", {"label": "t%d" % time.monotonic_ns()}), 201, ["user", "label", "token"]),
         ("DELETE", "/api/v1/users/{name}/tokens/{label}"): (lambda c: c.request("DELETE", "/api/v1/users/firmb/tokens/" + c.request("POST", "/api/v1/users/firmb/tokens", {"label": "d%d" % time.monotonic_ns()}).json["label"]), 204, None),
+        ("POST", "/api/v1/applications"): (lambda c: new_application(w, c), 201, ["id", "status", "frozen", "allowed_actions"]),
+        ("GET", "/api/v1/applications"): (lambda c: c.get("/api/v1/applications"), 200, ["items"]),
+        ("GET", "/api/v1/applications/{id}"): (lambda c: c.get("/api/v1/applications/%d" % new_application(w, c).json["id"]), 200, ["id", "timeline", "evidence"]),
+        ("POST", "/api/v1/applications/{id}/evidence"): (lambda c: c.request("POST", "/api/v1/applications/%d/evidence" % new_application(w, c).json["id"], PDF, {"Content-Type": "application/pdf"}, {"name": "营业执照.pdf"}), 201, ["seq", "sha256"]),
+        ("GET", "/api/v1/applications/{id}/evidence/{seq}"): (lambda c: c.get(c.request("POST", "/api/v1/applications/%d/evidence" % new_application(w, c).json["id"], PDF, {"Content-Type": "application/pdf"}, {"name": "a.pdf"}).json["download"]), 200, None),
+        ("POST", "/api/v1/applications/{id}/submit"): (lambda c: c.request("POST", "/api/v1/applications/%d/submit" % new_application(w, c).json["id"], {"declaration": True}), 200, ["status"]),
+        ("POST", "/api/v1/applications/{id}/actions"): (lambda c: c.request("POST", "/api/v1/applications/%d/actions" % new_application(w, c).json["id"], {"action": "withdraw"}), 200, ["status"]),
         ("GET", "/api/v1/export"): (lambda c: c.get("/api/v1/export", format="xlsx", park=w.park), 200, None),
         ("GET", "/api/v1/import-template"): (lambda c: c.get("/api/v1/import-template"), 200, None),
         ("GET", "/api/v1/runs"): (lambda c: c.get("/api/v1/runs"), 200, ["items"]),
@@ -242,6 +249,24 @@ def route_requests(w):
         ("GET", "/api/v1/audit/verify"): (lambda c: c.get("/api/v1/audit/verify"), 200, ["ok", "entries", "head_hash"]),
         ("POST", "/api/v1/gap-reports"): (lambda c: c.request("POST", "/api/v1/gap-reports", {"policies": ["srdi-sme"], "summary": True}), 202, ["id", "state", "location"]),
     }
+
+
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+_next_firm = [0]
+
+
+def new_application(w, c, policy="innovative-sme"):
+    """A new draft by `c` (an admin or official) for the next firm of the pool that does not hold
+    the tier and has no application for it yet."""
+    while _next_firm[0] < len(w.firms):
+        u = w.firms[_next_firm[0]]["uscc"]
+        _next_firm[0] += 1
+        if u in (w.firm_a, w.firm_b):
+            continue
+        r = c.request("POST", "/api/v1/applications", {"uscc": u, "policy": policy})
+        if r.status == 201:
+            return r
+    raise Failure("no firm left to apply for %s" % policy)
 
 
 def saved_runs(c):
@@ -779,6 +804,108 @@ def test_reports(w, check):
             check.ok("nothing was changed" in r.json.get("detail", "") and "file" not in r.json.get("detail", ""),
                      "the refused edit's detail speaks of a file: %r" % r.json.get("detail"), r)
             check.ok(any(e.get("column", "").startswith("revenue") for e in r.json.get("errors", [])), "the refused edit names no revenue column", r)
+
+
+# --- the accreditation workflow: applications, evidence, reviews (issue 11, first part) ---
+
+def test_applications(w, check):
+    check.begin("applications, evidence and the review chain")
+    for level in ("county", "city", "province", "ministry"):
+        w.cli.run("user", "add", "rev-" + level, "--role", "reviewer", "--level", level, "--password-stdin", stdin=PASSWORD + "\n")
+    w.cli.run("user", "add", "rev-county2", "--role", "reviewer", "--level", "county", "--password-stdin", stdin=PASSWORD + "\n")
+    rev = {lv: Client(w.server.url, lang="en").login("rev-" + lv, PASSWORD) for lv in ("county", "city", "province", "ministry")}
+    rev2 = Client(w.server.url, lang="en").login("rev-county2", PASSWORD)
+    firma = w.users["firma"]
+    # The firm applies for the little giant tier (four levels: county, city, province, ministry).
+    r = firma.request("POST", "/api/v1/applications", {"uscc": w.firm_a, "policy": "little-giant"})
+    if not check.status(r, 201, "firma applies for little-giant"):
+        return
+    app = r.json
+    loc = "/api/v1/applications/%d" % app["id"]
+    check.ok(app["status"] == "draft" and app["frozen"].get("policy", "").startswith("little-giant@")
+             and app["frozen"].get("outcome") in ("met", "not_met", "unknown", "manual")
+             and app["frozen"].get("facts", {}).get("uscc") == w.firm_a, "the new application's frozen assessment is incomplete", r)
+    check.ok(r.header("Location") == loc, "the new application's Location is %r" % r.header("Location"), r)
+    check.problem(firma.request("POST", "/api/v1/applications", {"uscc": w.firm_a, "policy": "little-giant"}), 409, "conflict", "a second application for the same tier and year")
+    check.problem(firma.request("POST", "/api/v1/applications", {"uscc": w.firm_b, "policy": "little-giant"}), 404, "not_found", "firma applies for firmb")
+    check.problem(firma.request("POST", "/api/v1/applications", {"uscc": w.firm_a, "policy": "sme-size"}), 422, "validation_failed", "an application for a tier without a workflow")
+    check.problem(firma.request("POST", "/api/v1/applications", {"uscc": w.firm_a, "policy": "little-giant", "mode": "review"}), 422, "validation_failed", "a review without the title")
+    check.problem(w.users["rev"].request("POST", "/api/v1/applications", {"uscc": w.firm_a, "policy": "srdi-sme"}), 403, "forbidden", "a reviewer applies")
+    # Evidence: checked names, types and sizes; kept whole; in scope only.
+    ev = firma.request("POST", loc + "/evidence", PDF, {"Content-Type": "application/pdf"}, {"name": "审计报告.pdf"})
+    if check.status(ev, 201, "firma adds a PDF"):
+        got = firma.get(ev.json["download"])
+        check.ok(got.status == 200 and got.body == PDF, "the evidence downloaded differs from the upload", got)
+        check.problem(w.users["firmb"].get(ev.json["download"]), 404, "not_found", "firmb downloads firma's evidence")
+        import hashlib
+        check.ok(ev.json["sha256"] == hashlib.sha256(PDF).hexdigest(), "the evidence's SHA-256 is wrong", ev)
+    for name, body in [("../../x.pdf", PDF), ("x.exe", PDF), ("photo.png", PDF), ("empty.pdf", b""), (".env.pdf", PDF),
+                       ("big.pdf", b"%PDF-" + b"0" * (20 * 1024 * 1024 + 1))]:
+        r = firma.request("POST", loc + "/evidence", body, {"Content-Type": "application/octet-stream"}, {"name": name})
+        check.problem(r, 422, "validation_failed", "evidence named %r" % name)
+    check.problem(w.users["firmb"].request("POST", loc + "/evidence", PDF, {"Content-Type": "application/pdf"}, {"name": "x.pdf"}), 404, "not_found", "firmb adds evidence to firma's application")
+    # Submission needs the declaration.
+    check.problem(firma.request("POST", loc + "/submit", {}), 422, "validation_failed", "submitting without the declaration")
+    r = firma.request("POST", loc + "/submit", {"declaration": True})
+    check.ok(r.status == 200 and r.json.get("status") == "in_review" and r.json.get("level") == "county", "the submitted application is not under county review", r)
+    check.problem(firma.request("POST", loc + "/evidence", PDF, {"Content-Type": "application/pdf"}, {"name": "late.pdf"}), 409, "conflict", "evidence after submission")
+    # Reviews: a wrong level is refused; return needs a reason; the firm resubmits; every level approves.
+    check.problem(rev["province"].request("POST", loc + "/actions", {"action": "approve"}), 403, "forbidden", "a provincial reviewer acts at county level")
+    check.problem(rev["county"].request("POST", loc + "/actions", {"action": "return"}), 422, "validation_failed", "a return without a reason")
+    check.problem(rev["county"].request("POST", loc + "/actions", {"action": "publish"}), 422, "validation_failed", "an action that is no reviewer's")
+    r = rev["county"].request("POST", loc + "/actions", {"action": "return", "reason": "请补充近两年审计报告"})
+    check.ok(r.status == 200 and r.json.get("status") == "returned", "the county's return did not return", r)
+    r = firma.request("POST", loc + "/submit", {"declaration": True})
+    check.ok(r.status == 200 and r.json.get("status") == "in_review" and r.json.get("level") == "county", "the resubmission is not back at the county", r)
+    q = rev["city"].get("/api/v1/applications", queue="true")
+    check.ok(q.status == 200 and all(x["id"] != app["id"] for x in q.json.get("items", [])), "the city's queue holds an application still at the county", q)
+    for level in ("county", "city", "province", "ministry"):
+        q = rev[level].get("/api/v1/applications", queue="true")
+        check.ok(any(x["id"] == app["id"] for x in q.json.get("items", [])), "the %s reviewer's queue lacks the application" % level, q)
+        r = rev[level].request("POST", loc + "/actions", {"action": "approve"})
+        check.status(r, 200, "the %s reviewer approves" % level)
+    r = firma.get(loc)
+    if check.status(r, 200, "firma reads its application"):
+        check.ok(r.json.get("status") == "approved", "after four approvals the status is %r" % r.json.get("status"), r)
+        steps = [(x["action"], x["actor"]) for x in r.json.get("timeline", [])]
+        check.ok(steps == [("submit", "firma"), ("return", "rev-county"), ("resubmit", "firma"), ("approve", "rev-county"),
+                           ("approve", "rev-city"), ("approve", "rev-province"), ("approve", "rev-ministry")], "the timeline is %r" % steps, r)
+        check.ok(r.json.get("allowed_actions") == [], "firma may still act on an approved application", r)
+    check.problem(rev["ministry"].request("POST", loc + "/actions", {"action": "reject", "reason": "x"}), 409, "conflict", "rejecting an approved application")
+    check.problem(firma.request("POST", loc + "/actions", {"action": "withdraw"}), 409, "conflict", "withdrawing after the review")
+    # Scope: officials see the applications of their firms only; other firms' users see nothing.
+    seen = {x["id"] for x in w.users["parkofficial"].get("/api/v1/applications").json.get("items", [])}
+    check.ok(app["id"] in seen, "the park official does not see its firm's application")
+    check.ok(app["id"] not in {x["id"] for x in w.users["firmb"].get("/api/v1/applications").json.get("items", [])}, "firmb sees firma's application")
+    check.problem(w.users["firmb"].get(loc), 404, "not_found", "firmb reads firma's application")
+    check.problem(w.admin.get("/api/v1/applications/999999"), 404, "not_found", "an unknown application")
+    check.problem(w.admin.get("/api/v1/applications/x1"), 404, "not_found", "an application id that is no number")
+    # Two county reviewers at once: one acts, the other is refused.
+    other = new_application(w, w.admin, "srdi-sme")
+    oloc = "/api/v1/applications/%d" % other.json["id"]
+    check.status(w.admin.request("POST", oloc + "/submit", {"declaration": True}), 200, "the admin submits for a firm")
+    results = []
+    def act(client, action):
+        results.append(client.request("POST", oloc + "/actions", {"action": action, "reason": "并发测试"}).status)
+    first = rev["city"]  # srdi-sme.national: city, then province
+    second_name = "rev-city2"
+    w.cli.run("user", "add", second_name, "--role", "reviewer", "--level", "city", "--password-stdin", stdin=PASSWORD + "\n")
+    second = Client(w.server.url, lang="en").login(second_name, PASSWORD)
+    ts = [threading.Thread(target=act, args=(first, "approve")), threading.Thread(target=act, args=(second, "reject"))]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    # The loser is refused: 409 when the winner rejected, 403 when the winner's approval moved the
+    # application on to the province (the city may no longer act).
+    check.ok(sorted(results)[0] == 200 and sorted(results)[1] in (403, 409),
+             "two reviewers at once answered %s, expected one 200 and one refusal" % sorted(results))
+    steps = w.admin.get(oloc).json.get("timeline", [])
+    check.ok(len(steps) == 2, "the concurrent reviews left %d actions, expected 2" % len(steps))
+    r = w.admin.get("/api/v1/audit/verify")
+    check.ok(r.status == 200 and r.json.get("ok") is True, "the audit chain does not verify after the workflow", r)
+    audit = w.admin.get("/api/v1/audit", page_size=1000, actor="rev-ministry")
+    check.ok(any(x.get("action") == "application.action" for x in audit.json.get("items", [])), "the ministry's approval is not in the audit log", audit)
 
 
 # --- If-Match ---
@@ -1397,7 +1524,7 @@ def main():
         return 2
     w = World(*sys.argv[1:5])
     check = Checks()
-    tests = [test_sessions, run_routes, test_openapi, test_access, test_reports, test_if_match, test_imports, test_jobs,
+    tests = [test_sessions, run_routes, test_openapi, test_access, test_reports, test_applications, test_if_match, test_imports, test_jobs,
              test_bad_input, test_two_processes, test_concurrent_writers, test_metrics_and_log,
              test_documented_answers, test_slow_client_cut_off, test_sigterm, test_sigkill]
     only = os.environ.get("API_TEST_ONLY")
