@@ -7,6 +7,15 @@ const api = process.env.GRADUS_API || 'http://127.0.0.1:8091'
 
 export default defineConfig({
   base: '/',
+  // vue-i18n compiles messages without eval (the server's Content-Security-Policy has no
+  // 'unsafe-eval'); only the Composition API is used.
+  define: {
+    __INTLIFY_JIT_COMPILATION__: true,
+    __INTLIFY_DROP_MESSAGE_COMPILER__: false,
+    __VUE_I18N_FULL_INSTALL__: true,
+    __VUE_I18N_LEGACY_API__: false,
+    __INTLIFY_PROD_DEVTOOLS__: false,
+  },
   plugins: [vue()],
   server: { port: 8092, strictPort: true, proxy: { '/api': { target: api, changeOrigin: false } } },
   preview: { port: 8093, strictPort: true, proxy: { '/api': { target: api, changeOrigin: false } } },
