@@ -35,7 +35,7 @@ export default {
     savedFields: 'Saved, {n} fields changed', tier: 'Tier', since: 'Since', status: 'Status', validUntil: 'Valid until',
     criterion: 'Criterion', threshold: 'Threshold', verdict: 'Verdict', cite: 'Citation', score: 'Score', document: 'Document', noGaps: 'Met: no gap',
     missing: 'Facts to enter', suggestions: 'Smallest changes', note: 'Note', reviewerJudges: 'A reviewer decides', inputs: 'Inputs used',
-    callOpens: 'Call opens', callCloses: 'Call closes', decision: 'Decision', state: 'State', whatifHint: 'Change facts (field@year = value); outcomes update live. Nothing is stored.',
+    callOpens: 'Call opens', callCloses: 'Call closes', decision: 'Decision', state: 'State', whatifHint: "Change facts (field{'@'}year = value); outcomes update live. Nothing is stored.",
     addChange: 'Add a change', changed: 'Outcome changes', batch: 'Batch', kind: 'Kind', actor: 'Actor', source: 'Source',
     reviewOn: 'Review on', reviewMet: 'Review met', noChanges: 'Nothing changed',
   },

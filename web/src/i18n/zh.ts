@@ -36,7 +36,7 @@ export default {
     savedFields: '已保存，变更 {n} 个字段', tier: '称号', since: '取得日期', status: '状态', validUntil: '有效期至',
     criterion: '条款', threshold: '要求', verdict: '结论', cite: '依据', score: '得分', document: '文件', noGaps: '已符合条件，无差距',
     missing: '需补充数据', suggestions: '最小改动', note: '说明', reviewerJudges: '需评审人员判断', inputs: '所用数据',
-    callOpens: '申报开始', callCloses: '申报截止', decision: '公布', state: '状态', whatifHint: '修改下列数据（字段@年度 = 值），结果即时更新；不会保存。',
+    callOpens: '申报开始', callCloses: '申报截止', decision: '公布', state: '状态', whatifHint: "修改下列数据（字段{'@'}年度 = 值），结果即时更新；不会保存。",
     addChange: '添加一项', changed: '结果变化', batch: '批次', kind: '类型', actor: '操作人', source: '来源',
     reviewOn: '复核日期', reviewMet: '复核结论', noChanges: '没有修改',
   },
