@@ -27,6 +27,7 @@ if (!existsSync(CHROMIUM)) fail('no chromium at ' + CHROMIUM + ' (apt-get instal
 mkdirSync(shots, { recursive: true })
 
 let passed = 0
+let current = null // the page of the running check, for a screenshot when it fails
 let failed = 0
 const results = []
 function fail(msg) {
@@ -44,6 +45,7 @@ async function check(name, fn) {
     failed++
     results.push(`FAIL ${name}: ${e && e.message ? e.message.split('\n')[0] : e}`)
     console.log(`FAIL ${name}: ${e && e.stack ? e.stack : e}`)
+    if (current) await current.screenshot({ path: join(shots, 'fail-' + failed + '.png') }).catch(() => {})
   }
 }
 function assert(cond, msg) {
@@ -128,6 +130,7 @@ async function newPage(who) {
   const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true, locale: 'zh-CN' })
   ctx.setDefaultTimeout(10000)
   const page = await ctx.newPage()
+  current = page
   page.on('pageerror', (e) => consoleErrors.push(`${who}: page error: ${e.message}`))
   page.on('console', (m) => {
     if (m.type() !== 'error') return
@@ -197,7 +200,8 @@ await check('the enterprise page shows the assessment tree with citations', asyn
   await page.goto(base + '/enterprises/' + holder.uscc)
   await page.waitForSelector('[data-test=assessments] .el-collapse-item')
   console.log(`     enterprise page ${Date.now() - t0} ms`)
-  await page.locator('[data-test=assessments] .el-collapse-item__header').nth(1).click()
+  // The first tier is open; open the second one too.
+  await page.locator('[data-test=assessments] > .el-collapse-item > .el-collapse-item__header').nth(1).click()
   await page.locator('.el-collapse-item.is-active [data-test=criterion-tree] .cite').first().waitFor()
   const nodes = await page.locator('.el-collapse-item.is-active [data-test=criterion-tree] .el-tree-node').count()
   assert(nodes > 3, 'tree nodes ' + nodes)
@@ -228,8 +232,7 @@ await check('the what-if panel updates the outcomes', async () => {
   await page.click('#tab-whatif')
   await page.click('[data-test=wi-key-0]')
   await page.keyboard.type('leading_product_share')
-  await page.waitForTimeout(300)
-  await page.keyboard.press('Enter')
+  await page.locator('.el-select-dropdown__item:visible', { hasText: /^leading_product_share$/ }).first().click()
   await page.fill('input[data-test=wi-value-0]', '80')
   await page.waitForSelector('[data-test=whatif-results] .el-table__row', { timeout: 10000 })
   await shot(page, 'whatif')
@@ -306,7 +309,6 @@ await check('the language switch turns the UI and the API answers to English', a
   await page.waitForTimeout(400)
   await shot(page, 'dashboard-en')
   await page.goto(base + '/enterprises/' + holder.uscc)
-  await page.locator('[data-test=assessments] .el-collapse-item__header').nth(1).click()
   await page.locator('.el-collapse-item.is-active [data-test=criterion-tree] .node').first().waitFor()
   const txt = await page.textContent('[data-test=assessments]')
   assert(/met|not met/.test(txt), 'English outcomes missing')
