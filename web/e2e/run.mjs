@@ -148,7 +148,12 @@ async function login(page, username, password) {
   await page.click('[data-test=login-submit]')
   await page.waitForURL((u) => !u.pathname.startsWith('/login'))
 }
-const shot = (page, name) => page.screenshot({ path: join(shots, name + '.png'), fullPage: true })
+async function shot(page, name) {
+  // At the top, so that the sticky menu and top bar are where they belong in a full-page picture.
+  await page.evaluate(() => window.scrollTo(0, 0))
+  await page.waitForTimeout(200)
+  await page.screenshot({ path: join(shots, name + '.png'), fullPage: true })
+}
 
 // ---------------------------------------------------------------- admin
 const page = await newPage('admin')
