@@ -5,7 +5,7 @@ export default {
     search: 'Search', reset: 'Reset', save: 'Save', cancel: 'Cancel', edit: 'Edit', reload: 'Reload',
     close: 'Close', export: 'Export Excel', exportCsv: 'Export CSV', loading: 'Loading…', none: '(none)', yes: 'yes', no: 'no',
     actions: 'Actions', total: '{n} in all', all: 'All', open: 'Open', add: 'Add', saved: 'Saved', confirm: 'OK',
-    downloaded: 'Downloaded {name}', year: 'Year', field: 'Field', value: 'Value', before: 'Before', after: 'After', at: 'Time',
+    downloaded: 'Downloaded {name}', labelled: '{label}: {value}', savePng: 'Save as PNG', year: 'Year', field: 'Field', value: 'Value', before: 'Before', after: 'After', at: 'Time',
   },
   lang: { label: 'Language', zh: '中文', en: 'English' },
   role: { admin: 'Administrator', official: 'Zone official', reviewer: 'Reviewer', enterprise: 'Enterprise user' },
@@ -14,7 +14,7 @@ export default {
     dashboard: 'Dashboard', pool: 'Enterprise pool', myEnterprise: 'My enterprise', import: 'Import', potential: 'Potential',
     policyDiff: 'Policy diff', policies: 'Policies', admin: 'Administration', users: 'Users & tokens', audit: 'Audit log',
   },
-  top: { scope: 'Scope', scopeAll: 'every firm', logout: 'Log out', regions: 'regions', parks: 'parks', level: 'level' },
+  top: { scope: 'Scope', scopeIs: 'Scope: {s}', scopeAll: 'every firm', logout: 'Log out', regions: 'regions', parks: 'parks', level: 'level' },
   login: {
     title: 'Log in', username: 'User name', password: 'Password', submit: 'Log in', required: 'Enter the user name and password',
   },

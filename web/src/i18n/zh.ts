@@ -6,7 +6,7 @@ export default {
     search: '查询', reset: '重置', save: '保存', cancel: '取消', edit: '编辑', reload: '重新加载',
     close: '关闭', export: '导出 Excel', exportCsv: '导出 CSV', loading: '加载中…', none: '（无）', yes: '是', no: '否',
     actions: '操作', total: '共 {n} 条', all: '全部', open: '打开', add: '新增', saved: '已保存', confirm: '确定',
-    downloaded: '已下载 {name}', year: '年度', field: '字段', value: '值', before: '之前', after: '之后', at: '时间',
+    downloaded: '已下载 {name}', labelled: '{label}：{value}', savePng: '保存为 PNG 图片', year: '年度', field: '字段', value: '值', before: '之前', after: '之后', at: '时间',
   },
   lang: { label: '语言', zh: '中文', en: 'English' },
   role: { admin: '管理员', official: '园区/地区工作人员', reviewer: '评审人员', enterprise: '企业用户' },
@@ -15,7 +15,7 @@ export default {
     dashboard: '总览', pool: '企业库', myEnterprise: '本企业', import: '数据导入', potential: '潜力排名',
     policyDiff: '政策版本对比', policies: '政策标准', admin: '系统管理', users: '用户与令牌', audit: '审计日志',
   },
-  top: { scope: '范围', scopeAll: '全部企业', logout: '退出登录', regions: '地区', parks: '园区', level: '层级' },
+  top: { scope: '范围', scopeIs: '范围：{s}', scopeAll: '全部企业', logout: '退出登录', regions: '地区', parks: '园区', level: '层级' },
   login: {
     title: '登录', username: '用户名', password: '密码', submit: '登录', required: '请输入用户名和密码',
   },
