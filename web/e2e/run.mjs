@@ -242,13 +242,20 @@ await check('the what-if panel updates the outcomes', async () => {
   await page.waitForSelector('[data-test=whatif-results] .el-table__row', { timeout: 10000 })
   await shot(page, 'whatif')
 })
-await check('gaps, path and history tabs load', async () => {
+await check('gaps, path and history tabs load; a field opens its own history', async () => {
   await page.click('#tab-gaps')
   await page.waitForSelector('[data-test=gap]')
   await page.click('#tab-path')
   await page.waitForSelector('[data-test=path] .el-timeline-item')
   await page.click('#tab-history')
   await page.waitForSelector('[data-test=history] .el-table__row')
+  // A fact's name opens the history of that field: the edit above is in it, by admin.
+  await page.click('#tab-facts')
+  await page.locator('[data-test=yearly] .num-link', { hasText: /^rd_expense$/ }).click()
+  await page.waitForSelector('[data-test=history] .el-table__row')
+  const rows = await page.$$eval('[data-test=history] .el-table__body tr', (trs) => trs.map((tr) => tr.textContent))
+  assert(rows.length > 0 && rows.every((r) => r.includes('rd_expense')), 'history not filtered: ' + rows.slice(0, 3))
+  assert(rows.some((r) => r.includes('777.5') && r.includes('admin')), 'the edit is not in the history')
 })
 await check('an import with an error shows the report row; a correct file passes the dry run', async () => {
   await page.goto(base + '/import')

@@ -37,7 +37,7 @@ export default {
     missing: 'Facts to enter', suggestions: 'Smallest changes', note: 'Note', reviewerJudges: 'A reviewer decides', inputs: 'Inputs used',
     callOpens: 'Call opens', callCloses: 'Call closes', decision: 'Decision', state: 'State', whatifHint: "Change facts (field{'@'}year = value); outcomes update live. Nothing is stored.",
     addChange: 'Add a change', changed: 'Outcome changes', batch: 'Batch', kind: 'Kind', actor: 'Actor', source: 'Source',
-    reviewOn: 'Review on', reviewMet: 'Review met', noChanges: 'Nothing changed',
+    fieldHistory: 'Show the changes of this field', allFields: 'Every field', reviewOn: 'Review on', reviewMet: 'Review met', noChanges: 'Nothing changed',
   },
   imp: {
     title: 'Import', choose: 'Choose a file (CSV, XLSX or JSON)', dryRun: 'Dry run (writes nothing)', run: 'Import', template: 'Download the import template',

@@ -38,7 +38,7 @@ export default {
     missing: '需补充数据', suggestions: '最小改动', note: '说明', reviewerJudges: '需评审人员判断', inputs: '所用数据',
     callOpens: '申报开始', callCloses: '申报截止', decision: '公布', state: '状态', whatifHint: "修改下列数据（字段{'@'}年度 = 值），结果即时更新；不会保存。",
     addChange: '添加一项', changed: '结果变化', batch: '批次', kind: '类型', actor: '操作人', source: '来源',
-    reviewOn: '复核日期', reviewMet: '复核结论', noChanges: '没有修改',
+    fieldHistory: '查看该字段的变更记录', allFields: '全部字段', reviewOn: '复核日期', reviewMet: '复核结论', noChanges: '没有修改',
   },
   imp: {
     title: '数据导入', choose: '选择文件（CSV、XLSX 或 JSON）', dryRun: '试导入（不写入）', run: '正式导入', template: '下载导入模板',
