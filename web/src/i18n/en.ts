@@ -1,0 +1,60 @@
+// English texts of the web UI. Every key here exists in zh.ts (tests/i18n.test.ts checks both ways).
+export default {
+  app: { name: 'gradus', subtitle: 'Tiered cultivation of SMEs' },
+  common: {
+    search: 'Search', reset: 'Reset', save: 'Save', cancel: 'Cancel', edit: 'Edit', reload: 'Reload',
+    close: 'Close', export: 'Export Excel', exportCsv: 'Export CSV', loading: 'Loading…', none: '(none)', yes: 'yes', no: 'no',
+    actions: 'Actions', total: '{n} in all', all: 'All', open: 'Open', add: 'Add', saved: 'Saved', confirm: 'OK',
+    downloaded: 'Downloaded {name}', labelled: '{label}: {value}', savePng: 'Save as PNG', year: 'Year', field: 'Field', value: 'Value', before: 'Before', after: 'After', at: 'Time',
+  },
+  lang: { label: 'Language', zh: '中文', en: 'English' },
+  role: { admin: 'Administrator', official: 'Zone official', reviewer: 'Reviewer', enterprise: 'Enterprise user' },
+  outcome: { met: 'met', not_met: 'not met', unknown: 'data missing', manual: 'reviewer decides' },
+  menu: {
+    dashboard: 'Dashboard', pool: 'Enterprise pool', myEnterprise: 'My enterprise', import: 'Import', potential: 'Potential',
+    policyDiff: 'Policy diff', policies: 'Policies', admin: 'Administration', users: 'Users & tokens', audit: 'Audit log',
+  },
+  top: { scope: 'Scope', scopeIs: 'Scope: {s}', scopeAll: 'every firm', logout: 'Log out', regions: 'regions', parks: 'parks', level: 'level' },
+  login: {
+    title: 'Log in', username: 'User name', password: 'Password', submit: 'Log in', required: 'Enter the user name and password',
+  },
+  dash: {
+    title: 'Cultivation overview', enterprises: 'Enterprises', holders: 'Title holders', pyramid: 'The ladder (firms meeting each tier)',
+    outcomes: 'Outcomes per tier', candidates: 'In the pool', byRegion: 'By region', byPark: 'By park', byIndustry: 'By industry',
+    tier: 'Tier', closest: 'The 20 firms closest to {tier}', asOf: 'Assessed as of {d}', clickHint: 'Click a chart or a number to open the firms behind it',
+  },
+  pool: {
+    title: 'Enterprise pool', region: 'Region code', park: 'Park', industry: 'Industry code', sizeClass: 'Size class', titleHeld: 'Title held',
+    policy: 'Policy', outcome: 'Outcome', q: 'Name or USCC', uscc: 'USCC', name: 'Name',
+    titles: 'Titles held', exporting: 'Exporting…',
+  },
+  size: { micro: 'micro', small: 'small', medium: 'medium', large: 'large' },
+  ent: {
+    facts: 'Facts', yearly: 'Yearly facts', titles: 'Titles', assessment: 'Assessment', gaps: 'Gaps', path: 'Growth path',
+    whatif: 'What if', history: 'History', version: 'version {v}', editFacts: 'Edit facts', stale: 'Changed by someone else since you opened it: reload, then redo the change.',
+    savedFields: 'Saved, {n} fields changed', tier: 'Tier', since: 'Since', status: 'Status', validUntil: 'Valid until',
+    criterion: 'Criterion', threshold: 'Threshold', verdict: 'Verdict', cite: 'Citation', score: 'Score', document: 'Document', noGaps: 'Met: no gap',
+    missing: 'Facts to enter', suggestions: 'Smallest changes', note: 'Note', reviewerJudges: 'A reviewer decides', inputs: 'Inputs used',
+    callOpens: 'Call opens', callCloses: 'Call closes', decision: 'Decision', state: 'State', whatifHint: "Change facts (field{'@'}year = value); outcomes update live. Nothing is stored.",
+    addChange: 'Add a change', changed: 'Outcome changes', batch: 'Batch', kind: 'Kind', actor: 'Actor', source: 'Source',
+    fieldHistory: 'Show the changes of this field', allFields: 'Every field', reviewOn: 'Review on', reviewMet: 'Review met', noChanges: 'Nothing changed',
+  },
+  imp: {
+    title: 'Import', choose: 'Choose a file (CSV, XLSX or JSON)', dryRun: 'Dry run (writes nothing)', run: 'Import', template: 'Download the import template',
+    report: 'Import report', rows: 'Rows read', new: 'New firms', changed: 'Changed firms', fields: 'Fields changed', events: 'Events added',
+    batch: 'Batch', errors: 'Errors (nothing was imported)', row: 'Row', column: 'Column', reason: 'Reason', warnings: 'Warnings',
+    ignoreUnknown: 'Ignore unknown columns', dryOk: 'The dry run passed: you may import', done: 'Imported as batch {b}', noFile: 'Choose a file first',
+    changes: 'Changes', file: 'File',
+  },
+  pot: { title: 'Potential ranking', policy: 'Tier', top: 'Top N', rank: 'Rank', blocking: 'Blocking criteria', shortfall: 'Shortfall', notMet: 'Not met', unknown: 'Missing', manual: 'Reviewer', includeHolders: 'Include holders' },
+  diff: { title: 'Policy diff', from: 'From', to: 'To', transitions: 'Transitions', count: 'Firms', moved: 'Firms whose outcome changes', blockingBefore: 'Blocking before', blockingAfter: 'Blocking after', run: 'Compare' },
+  pol: { title: 'Policies', id: 'ID', version: 'Version', name: 'Title', kind: 'Kind', inForce: 'In force', tier: 'tier', classify: 'classification', criteria: 'Criteria', wording: 'Official wording', requirement: 'Requirement' },
+  admin: {
+    users: 'Users', name: 'Name', role: 'Role', regions: 'Regions', parks: 'Parks', level: 'Level', uscc: 'USCC', disabled: 'Disabled',
+    created: 'Created', password: 'Password (at least 10 characters)', newUser: 'New user', editUser: 'Edit user', tokens: 'API tokens', label: 'Label',
+    lastUsed: 'Last used', revoked: 'Revoked', revoke: 'Revoke', newToken: 'New token', tokenOnce: 'Copy it now: the token is shown only once:',
+    listHint: 'Several values separated by commas', audit: 'Audit log', seq: 'Seq', action: 'Action', detail: 'Detail', verify: 'Verify the audit chain',
+    verifyOk: 'The audit chain is intact: {entries} entries, {batches} batches checked', verifyBad: 'The audit chain has a problem: {problem}', head: 'Head hash', actorFilter: 'Filter by actor',
+  },
+  err: { generic: 'Something went wrong', network: 'The server cannot be reached' },
+}
