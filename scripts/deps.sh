@@ -1,8 +1,16 @@
 #!/bin/sh
 # Installs the Debian 12 packages gradus needs to build and test, skipping those already present.
-# Runs apt-get as root (or through sudo when available). Used by scripts/run.sh and scripts/test.sh.
+# Runs apt-get as root (or through sudo when available). Used by scripts/run.sh and, with
+# --tests (adding Chromium and a CJK font for the web UI's browser tests), by scripts/test.sh.
+# Node.js and npm (for web/) come from Debian too, unless a node and npm are already on the PATH.
 set -eu
 PACKAGES="cmake ninja-build g++ ccache pkg-config libyaml-cpp-dev nlohmann-json3-dev libboost1.81-dev libgtest-dev libbenchmark-dev libminizip-dev libpugixml-dev libxlsxwriter-dev zlib1g-dev libsqlite3-dev libpq-dev postgresql libsodium-dev"
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  PACKAGES="$PACKAGES nodejs npm"
+fi
+if [ "${1:-}" = "--tests" ]; then
+  PACKAGES="$PACKAGES chromium fonts-noto-cjk"
+fi
 missing=""
 for p in $PACKAGES; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -3,7 +3,8 @@
 # store (gradus-demo.db) with the synthetic pool of 913 firms (the size of Suzhou Industrial Park's
 # little-giants pool) and three demo accounts — an admin, an official of the park with the most
 # firms, and the user of one firm — prints them, and serves the pool at http://127.0.0.1:8080
-# (`gradus serve`; Ctrl+C stops it). The store and the passwords are made anew on every run.
+# (`gradus serve`, with the web UI built from web/; Ctrl+C stops it). The store and the passwords
+# are made anew on every run.
 # GRADUS_LISTEN=HOST:PORT serves elsewhere; GRADUS_LANG=en prints in English.
 # The command-line tour of the same pool is scripts/tour.sh.
 set -eu
@@ -11,6 +12,7 @@ cd "$(dirname "$0")/.."
 ./scripts/deps.sh
 cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DGRADUS_BUILD_TESTS=OFF -DGRADUS_BUILD_BENCH=OFF >/dev/null
 cmake --build build-release --target gradus -j "$(nproc)"
+./scripts/build-web.sh
 G=./build-release/gradus
 L="${GRADUS_LANG:-zh}"
 DB="${GRADUS_DEMO_DB:-gradus-demo.db}"
@@ -43,12 +45,12 @@ if [ "$L" = "zh" ]; then
   echo "  管理员           admin          $ADMIN_PW"
   echo "  园区官员（$PARK） park-official  $OFFICIAL_PW"
   echo "  企业用户（$FIRM） firm-user      $FIRM_PW"
-  echo "== 在 $URL 提供服务（API：$URL/api/v1，文档：$URL/api/v1/openapi.json）；Ctrl+C 停止 =="
+  echo "== 网页界面：$URL（API：$URL/api/v1，文档：$URL/api/v1/openapi.json）；Ctrl+C 停止 =="
 else
   echo "== demo accounts (passwords are new on every run) =="
   echo "  admin                    admin          $ADMIN_PW"
   echo "  official of $PARK  park-official  $OFFICIAL_PW"
   echo "  firm $FIRM  firm-user      $FIRM_PW"
-  echo "== serving at $URL (API: $URL/api/v1, its document: $URL/api/v1/openapi.json); Ctrl+C stops =="
+  echo "== web UI at $URL (API: $URL/api/v1, its document: $URL/api/v1/openapi.json); Ctrl+C stops =="
 fi
-exec $G serve --db "$GRADUS_DB" --listen "$LISTEN" --lang "$L"
+exec $G serve --db "$GRADUS_DB" --listen "$LISTEN" --lang "$L" --web-root web/dist

@@ -10,7 +10,7 @@
 import { spawn, execFileSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync, readFileSync, existsSync, mkdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, dirname } from 'node:path'
+import { join, dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import net from 'node:net'
 import { chromium } from 'playwright-core'
@@ -18,7 +18,9 @@ import { chromium } from 'playwright-core'
 const here = dirname(fileURLToPath(import.meta.url))
 const webDir = join(here, '..')
 const dist = join(webDir, 'dist')
-const shots = join(here, 'screenshots')
+// Screenshots go to $GRADUS_SCREENSHOTS when set (docs/screenshots for the README), else to
+// e2e/screenshots/ (ignored by git).
+const shots = process.env.GRADUS_SCREENSHOTS ? resolve(process.env.GRADUS_SCREENSHOTS) : join(here, 'screenshots')
 const BIN = process.env.GRADUS_BIN
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
 if (!BIN || !existsSync(BIN)) fail('set GRADUS_BIN to the gradus binary (got ' + BIN + ')')
