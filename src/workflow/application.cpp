@@ -102,6 +102,13 @@ Result<ApplicationStatus> apply(const WorkflowLevels& wf, const ApplicationStatu
     case Action::reject: {
       if (now.state != State::in_review) return not_now(action, now);
       const std::string& level = wf.levels[now.level];
+      // A reviewer of a level the application has already passed: decided there, moved on.
+      for (size_t k = 0; k < now.level; ++k)
+        if (wf.levels[k] == actor.level)
+          return error(StatusCode::failed_precondition,
+                       "申请已通过“" + actor.level + "”层级审核，现处于“" + level + "”层级",
+                       "the application has passed review at level '" + actor.level +
+                           "' and is now at level '" + level + "'");
       if (actor.level != level)
         return error(StatusCode::permission_denied,
                      "申请正在“" + level + "”层级审核，审核员层级为“" + actor.level + "”",

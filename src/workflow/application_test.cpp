@@ -62,6 +62,15 @@ TEST(Application, RefusesWrongLevelWrongActorFinishedAndLateWithdrawal) {
   r = apply(kLittleGiant, s, kFirm, Action::approve, "");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, StatusCode::permission_denied);
+  // A level already passed: decided there (a conflict, not a question of rights).
+  {
+    ApplicationStatus at_city =
+        must(apply(kLittleGiant, s, reviewer("park"), Action::approve, ""));
+    Result<ApplicationStatus> late =
+        apply(kLittleGiant, at_city, reviewer("park", "other"), Action::reject, "late");
+    ASSERT_FALSE(late.ok());
+    EXPECT_EQ(late.error().code, StatusCode::failed_precondition);
+  }
   // Withdrawal before any review, not after.
   EXPECT_EQ(must(apply(kLittleGiant, s, kFirm, Action::withdraw, "")).state, State::withdrawn);
   s = must(apply(kLittleGiant, s, reviewer("park"), Action::approve, ""));
