@@ -880,7 +880,8 @@ Result<ImportSummary> Store::import_pool(const Pool& incoming, const ImportOptio
   imp.set_row_checks(row_checks);
   if (Status s = imp.plan(); !s.ok()) return fail(s);
   if (o.dry_run || imp.empty()) {
-    if (Status s = conn_->execute("ROLLBACK"); !s.ok()) return s;
+    const bool keep = !o.dry_run && o.commit_when_unchanged;
+    if (Status s = conn_->execute(keep ? "COMMIT" : "ROLLBACK"); !s.ok()) return fail(s);
     return sum;
   }
   Result<std::optional<int64_t>> last = query_integer(*conn_, "SELECT MAX(id) FROM import_batches");

@@ -402,6 +402,48 @@ CREATE TABLE application_evidence (
 )";
 }
 
+// Migration 7, both dialects: public notices (公示) of approved applications — the batch, its
+// period in working days, the objections taken and how each was resolved. Rows are written once
+// except `closed_at` / `closed_by` (set when the notice ends with its grants) and an objection's
+// resolution; each change is also an entry of the audit chain.
+std::string migration_7(SqlDialect) {
+  return R"(
+CREATE TABLE notices (
+  id BIGINT PRIMARY KEY,
+  policy TEXT NOT NULL,
+  title TEXT NOT NULL,
+  document_no TEXT NOT NULL,
+  published_on TEXT NOT NULL,
+  working_days BIGINT NOT NULL,
+  ends_on TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  closed_at TEXT,
+  closed_by TEXT
+);
+CREATE TABLE notice_items (
+  notice_id BIGINT NOT NULL REFERENCES notices(id),
+  application_id BIGINT NOT NULL REFERENCES applications(id),
+  PRIMARY KEY (notice_id, application_id)
+);
+CREATE TABLE notice_objections (
+  notice_id BIGINT NOT NULL REFERENCES notices(id),
+  seq BIGINT NOT NULL,
+  application_id BIGINT NOT NULL REFERENCES applications(id),
+  objector TEXT NOT NULL,
+  contact TEXT NOT NULL,
+  text TEXT NOT NULL,
+  filed_at TEXT NOT NULL,
+  filed_by TEXT NOT NULL,
+  resolution TEXT,
+  resolution_reason TEXT,
+  resolved_at TEXT,
+  resolved_by TEXT,
+  PRIMARY KEY (notice_id, seq)
+);
+)";
+}
+
 struct Migration {
   int version;
   std::string_view name;
@@ -422,6 +464,7 @@ constexpr Migration kMigrations[] = {
     {5, "audit chain covers batch records and assessment runs (existing ones trusted at migration)",
      migration_5, false, record_trusted_at_migration},
     {6, "accreditation workflow: applications, their actions and evidence", migration_6},
+    {7, "accreditation workflow: public notices and objections", migration_7},
 };
 
 // SQLite cannot switch foreign key enforcement inside a transaction: it is switched off before

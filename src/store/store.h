@@ -63,6 +63,10 @@ struct ImportOptions {
   // nothing is written. The server checks an edit's If-Match here, so that two edits of one firm
   // — from this process or another — cannot both pass the check.
   std::function<Status()> precondition;
+  // Commit an import that changes no fact (instead of rolling it back), so that what
+  // `precondition` wrote in the transaction is kept: the workflow's grants write their actions
+  // there and the titles in the same transaction, even when the titles were already stored.
+  bool commit_when_unchanged = false;
 };
 
 // One fact that an import sets or changes. `year` is 0 for a static fact; events are listed with

@@ -64,8 +64,7 @@ TEST(Application, RefusesWrongLevelWrongActorFinishedAndLateWithdrawal) {
   EXPECT_EQ(r.error().code, StatusCode::permission_denied);
   // A level already passed: decided there (a conflict, not a question of rights).
   {
-    ApplicationStatus at_city =
-        must(apply(kLittleGiant, s, reviewer("park"), Action::approve, ""));
+    ApplicationStatus at_city = must(apply(kLittleGiant, s, reviewer("park"), Action::approve, ""));
     Result<ApplicationStatus> late =
         apply(kLittleGiant, at_city, reviewer("park", "other"), Action::reject, "late");
     ASSERT_FALSE(late.ok());

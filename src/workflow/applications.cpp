@@ -322,47 +322,60 @@ Result<std::vector<ApplicationRecord>> Applications::list(
 Result<ApplicationStatus> Applications::act(int64_t id, const WorkflowLevels& levels,
                                             const Actor& actor, Action action,
                                             std::string_view reason) {
-  store::SqlConnection& c = store_.connection();
   ApplicationStatus result;
-  Status s = in_write(c, [&]() -> Status {
-    Result<ApplicationRecord> r = read(id, levels);
+  Status s = in_write(store_.connection(), [&]() -> Status {
+    Result<ApplicationStatus> r = act_in_transaction(id, levels, actor, action, reason);
     if (!r) return r.error();
-    Result<ApplicationStatus> next = apply(levels, r->status, actor, action, reason);
-    if (!next) return next.error();
-    const int64_t seq = r->actions.empty() ? 1 : r->actions.back().seq + 1;
-    const std::string at = now();
-    const SqlParam p[] = {id,
-                          seq,
-                          std::string(action_id(action)),
-                          actor.name,
-                          actor.level,
-                          at,
-                          std::string(reason),
-                          std::string(state_id(next->state)),
-                          static_cast<int64_t>(next->level)};
-    if (Status w =
-            c.run("INSERT INTO application_actions (application_id, seq, action, actor, "
-                  "actor_level, at, reason, state_after, level_after) VALUES (?, ?, ?, ?, ?, "
-                  "?, ?, ?, ?)",
-                  p);
-        !w.ok())
-      return w;
-    const nlohmann::json detail = {{"application", id},
-                                   {"seq", seq},
-                                   {"action", action_id(action)},
-                                   {"level", actor.level},
-                                   {"from", state_id(r->status.state)},
-                                   {"to", state_id(next->state)},
-                                   {"reason", std::string(reason)}};
-    if (Status w = store_.append_audit(actor.name, "application.action", std::nullopt,
-                                       detail.dump(), true);
-        !w.ok())
-      return w;
-    result = *next;
+    result = *r;
     return Status::ok_status();
   });
   if (!s.ok()) return s;
   return result;
+}
+
+Result<ApplicationStatus> Applications::act_in_transaction(int64_t id, const WorkflowLevels& levels,
+                                                           const Actor& actor, Action action,
+                                                           std::string_view reason) {
+  store::SqlConnection& c = store_.connection();
+  Result<ApplicationRecord> r = read(id, levels);
+  if (!r) return r.error();
+  Result<ApplicationStatus> next = apply(levels, r->status, actor, action, reason);
+  if (!next) {
+    // Name the application: a notice acts on many.
+    Status e = next.error();
+    e.message.zh = "第 " + std::to_string(id) + " 号申请：" + e.message.zh;
+    e.message.en = "application " + std::to_string(id) + ": " + e.message.en;
+    return e;
+  }
+  const int64_t seq = r->actions.empty() ? 1 : r->actions.back().seq + 1;
+  const std::string at = now();
+  const SqlParam p[] = {id,
+                        seq,
+                        std::string(action_id(action)),
+                        actor.name,
+                        actor.level,
+                        at,
+                        std::string(reason),
+                        std::string(state_id(next->state)),
+                        static_cast<int64_t>(next->level)};
+  if (Status w = c.run("INSERT INTO application_actions (application_id, seq, action, actor, "
+                       "actor_level, at, reason, state_after, level_after) VALUES (?, ?, ?, ?, ?, "
+                       "?, ?, ?, ?)",
+                       p);
+      !w.ok())
+    return w;
+  const nlohmann::json detail = {{"application", id},
+                                 {"seq", seq},
+                                 {"action", action_id(action)},
+                                 {"level", actor.level},
+                                 {"from", state_id(r->status.state)},
+                                 {"to", state_id(next->state)},
+                                 {"reason", std::string(reason)}};
+  if (Status w =
+          store_.append_audit(actor.name, "application.action", std::nullopt, detail.dump(), true);
+      !w.ok())
+    return w;
+  return *next;
 }
 
 Result<EvidenceInfo> Applications::add_evidence(int64_t id, const WorkflowLevels& levels,

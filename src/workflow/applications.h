@@ -90,6 +90,11 @@ class Applications {
   // Takes an action (see application.h for the rules); returns the new status.
   Result<ApplicationStatus> act(int64_t id, const WorkflowLevels& levels, const Actor& actor,
                                 Action action, std::string_view reason);
+  // The same inside a write transaction the caller already holds (a notice publishing or
+  // granting many applications at once, all or none).
+  Result<ApplicationStatus> act_in_transaction(int64_t id, const WorkflowLevels& levels,
+                                               const Actor& actor, Action action,
+                                               std::string_view reason);
   // Adds an evidence file (only while the application is a draft or returned for correction).
   Result<EvidenceInfo> add_evidence(int64_t id, const WorkflowLevels& levels, std::string_view name,
                                     std::string_view bytes, std::string_view actor,

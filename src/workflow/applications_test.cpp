@@ -13,6 +13,7 @@
 
 #include "store/sql.h"
 #include "store/store.h"
+#include "workflow/notices.h"
 
 namespace gradus::workflow {
 namespace {
@@ -192,6 +193,75 @@ TEST_P(ApplicationsTest, AnAlteredActionOrEvidenceIsNoticed) {
                   .execute("UPDATE application_evidence SET sha256 = 'x' WHERE seq = 1")
                   .ok());
   EXPECT_EQ(apps.evidence_bytes(*id, 1).error().code, StatusCode::internal);
+}
+
+// Two approved applications published across National Day 2025; an objection upheld against one;
+// closing refused before the end and with an open objection; after it, the other's title is
+// granted (valid three years) in the same transaction as its grant; the chain verifies.
+TEST_P(ApplicationsTest, ANoticeAcrossNationalDayGrantsWhatSurvivesItsObjections) {
+  ASSERT_TRUE(store_);
+  Applications apps(*store_);
+  const WorkflowLevels one{{"province"}, false};
+  const LevelsOf levels_of = [&](const std::string&) { return one; };
+  std::vector<int64_t> ids;
+  for (const char* u : {"91320505MA1P7K3C1N", "91110108MA01ABCD1X"}) {
+    Result<int64_t> id = apps.create(srdi(u), "office");
+    ASSERT_TRUE(id.ok()) << id.error().message.en;
+    ASSERT_TRUE(apps.act(*id, one, {ActorKind::enterprise, "firm", ""}, Action::submit, "").ok());
+    ASSERT_TRUE(
+        apps.act(*id, one, {ActorKind::reviewer, "zhao", "province"}, Action::approve, "").ok());
+    ids.push_back(*id);
+  }
+  Notices notices(*store_, apps, WorkingDays::shipped());
+  NewNotice n;
+  n.applications = ids;
+  n.title = "2025年第二批专精特新中小企业拟认定名单";
+  n.document_no = "苏工信中小〔2025〕1号";
+  n.published_on = *Date::parse("2025-09-28");
+  n.working_days = 5;
+  Result<int64_t> notice = notices.publish(n, levels_of, "office");
+  ASSERT_TRUE(notice.ok()) << notice.error().message.en;
+  Result<NoticeRecord> rec = notices.get(*notice);
+  ASSERT_TRUE(rec.ok());
+  EXPECT_EQ(rec->ends_on, *Date::parse("2025-10-10"));  // 5 working days around National Day
+  EXPECT_EQ(apps.get(ids[0], one)->status.state, State::in_notice);
+  // Publishing again is refused (no longer approved), and writes nothing.
+  EXPECT_FALSE(notices.publish(n, levels_of, "office").ok());
+  Result<int64_t> obj = notices.object(*notice, ids[1], "王某", "138****0000", "研发费用虚报",
+                                       *Date::parse("2025-10-09"), "office");
+  ASSERT_TRUE(obj.ok()) << obj.error().message.en;
+  EXPECT_FALSE(
+      notices.object(*notice, ids[1], "", "x", "y", *Date::parse("2025-10-09"), "office").ok());
+  EXPECT_FALSE(
+      notices.object(*notice, ids[1], "李某", "x", "y", *Date::parse("2025-10-11"), "office").ok());
+  // Closing: refused on the last day, and while the objection is open.
+  Result<CloseSummary> early =
+      notices.close(*notice, *Date::parse("2025-10-10"), 3, levels_of, "office");
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.error().code, StatusCode::failed_precondition);
+  EXPECT_FALSE(notices.close(*notice, *Date::parse("2025-10-13"), 3, levels_of, "office").ok());
+  ASSERT_TRUE(notices.resolve(*notice, *obj, true, "核实属实", levels_of, "office").ok());
+  EXPECT_EQ(apps.get(ids[1], one)->status.state, State::rejected);
+  Result<CloseSummary> done =
+      notices.close(*notice, *Date::parse("2025-10-13"), 3, levels_of, "office");
+  ASSERT_TRUE(done.ok()) << done.error().message.en;
+  EXPECT_EQ(done->granted, std::vector<int64_t>{ids[0]});
+  EXPECT_EQ(done->refused, std::vector<int64_t>{ids[1]});
+  EXPECT_GT(done->batch, 0);
+  EXPECT_EQ(apps.get(ids[0], one)->status.state, State::granted);
+  EXPECT_FALSE(notices.close(*notice, *Date::parse("2025-10-14"), 3, levels_of, "office").ok());
+  // The title is in the pool: valid from the closing day for three years.
+  Result<Pool> pool = store_->load_pool();
+  ASSERT_TRUE(pool.ok());
+  std::optional<uint32_t> e = pool->find("91320505MA1P7K3C1N");
+  ASSERT_TRUE(e.has_value());
+  ASSERT_EQ(pool->titles().of(*e).size(), 1u);
+  EXPECT_EQ(pool->titles().of(*e)[0].since, *Date::parse("2025-10-13"));
+  EXPECT_EQ(pool->titles().of(*e)[0].valid_to, *Date::parse("2028-10-13"));
+  EXPECT_FALSE(pool->find("91110108MA01ABCD1X").has_value());
+  Result<store::AuditCheck> audit = store_->verify_audit();
+  ASSERT_TRUE(audit.ok());
+  EXPECT_TRUE(audit->ok) << audit->problem.en;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ApplicationsTest, ::testing::Values("sqlite", "postgresql"),
