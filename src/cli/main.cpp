@@ -121,10 +121,11 @@ usage / 用法:
   gradus demo [--enterprises N] [--seed S] [--db URL]
       Fill the store with a synthetic demo pool (default 913 firms). 生成演示企业库。
   gradus serve [--listen HOST:PORT] [--db URL] [--workers N] [--jobs-dir DIR] [--body-limit-mb N]
-               [--web-root DIR] [--no-access-log] [--routes] [--lang zh|en]
+               [--web-root DIR] [--today DATE] [--no-access-log] [--routes] [--lang zh|en]
       The platform server: the HTTP API /api/v1 (docs/openapi.yaml, docs/server.md) for officials,
       firms, reviewers and integrations, each seeing only its scope (default 127.0.0.1:8080);
-      --web-root DIR serves the web UI (web/dist after npm run build) at /.
+      --web-root DIR serves the web UI (web/dist after npm run build) at /; --today DATE is a
+      test clock for the workflow's dates (only with GRADUS_ALLOW_TEST_CLOCK=1).
       平台服务器：HTTP API，按角色与辖区隔离数据。
 
 FIRM is --uscc CODE or --name NAME (exact, else the one firm whose name contains it; an

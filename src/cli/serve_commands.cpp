@@ -2,6 +2,7 @@
 // reviewers and integrations. Prints the address it listens on, then one JSON access-log line per
 // request on stderr; stops gracefully on SIGTERM / SIGINT.
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 
@@ -15,9 +16,10 @@
 namespace gradus {
 
 int cmd_serve(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2,
-                      {"listen", "db", "workers", "jobs-dir", "lang", "body-limit-mb", "web-root"},
-                      {"routes", "no-access-log"});
+  Args a = parse_args(
+      argc, argv, 2,
+      {"listen", "db", "workers", "jobs-dir", "lang", "body-limit-mb", "web-root", "today"},
+      {"routes", "no-access-log"});
   if (!a.error.empty()) return usage_error(a.error);
   Lang lang = Lang::zh;
   if (a.has("lang") && !parse_lang(a.get("lang"), &lang))
@@ -54,6 +56,15 @@ int cmd_serve(int argc, char** argv) {
   ao.db_url = store::database_url(a.get("db"));
   ao.jobs_dir = a.get("jobs-dir");
   ao.web_root = a.get("web-root");
+  if (a.has("today")) {
+    // A test clock moves every deadline: never by accident on a real store.
+    const char* allow = std::getenv("GRADUS_ALLOW_TEST_CLOCK");
+    if (allow == nullptr || std::string(allow) != "1")
+      return usage_error("--today is a test clock: it needs GRADUS_ALLOW_TEST_CLOCK=1");
+    Result<Date> d = Date::parse(a.get("today"));
+    if (!d) return usage_error("--today must be a date (YYYY-MM-DD)");
+    ao.today = *d;
+  }
   ao.threads = so.workers;
   server::Metrics metrics;
   Result<std::unique_ptr<server::Api>> api = server::Api::create(ao, &metrics);

@@ -13,11 +13,13 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "auth/accounts.h"
+#include "core/date.h"
 #include "core/status.h"
 #include "server/http.h"
 
@@ -29,6 +31,9 @@ struct ApiOptions {
   std::string db_url;
   std::string jobs_dir;  // job results (CSV/XLSX downloads); empty: a temporary directory
   std::string web_root;  // the web UI's built files served at / (static_files.h); empty: none
+  // A test clock: the workflow's "today" (applications, notices, grants); nullopt: the real date
+  // (UTC+8). `gradus serve --today` sets it only when GRADUS_ALLOW_TEST_CLOCK=1.
+  std::optional<Date> today;
   unsigned threads = 0;  // for pool-wide work (assessment runs, potential); 0: all cores
   auth::AccountsOptions accounts;
   uint64_t json_body_limit = 1024 * 1024;    // bytes of a JSON request body

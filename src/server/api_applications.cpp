@@ -1,11 +1,12 @@
-// The API's routes of the accreditation workflow (issue 11, first part): a firm's application
-// for a tier with its assessment frozen, its evidence files, submission with the authenticity
-// declaration, and the reviewers' actions — through src/workflow (the one state machine and the
-// applications in the store). Notices, grants, revocations and deadlines are still to come.
+// The API's routes of the accreditation workflow (issue 11): a firm's application for a tier with
+// its assessment frozen, its evidence files, submission with the authenticity declaration, the
+// reviewers' actions, and the public notices that end in grants — through src/workflow (the one
+// state machine, applications and notices in the store). Revocations and deadlines are to come.
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "analysis/whatif.h"
+#include "core/working_days.h"
 #include "engine/format.h"
 #include "engine/result.h"
 #include "engine/row_facts.h"
@@ -13,6 +14,7 @@
 #include "server/api_state.h"
 #include "workflow/applications.h"
 #include "workflow/definition.h"
+#include "workflow/notices.h"
 
 namespace gradus::server {
 
@@ -184,7 +186,7 @@ void Api::State::add_application_routes() {
                  return problem(req, 422, "validation_failed",
                                 Text{"“" + policy + "”没有申请流程（workflows/）",
                                      "'" + policy + "' has no application workflow (workflows/)"});
-               const Date today = Date::today();
+               const Date today = this->today();
                // The version in force for this application today.
                Result<const Policy*> version = registry->select(policy, today, mode);
                if (!version)
@@ -396,6 +398,235 @@ void Api::State::add_application_routes() {
                Result<ApplicationRecord> now = apps.get(r.id, levels);
                if (!now) return store_problem(req, now.error());
                return json_response(200, record_json(*this, *now, c, request_lang(req), true));
+             }));
+
+  // --- public notices (公示) and their grants: the recognising office (admins and officials) ---
+  auto office_only = [](const HttpRequest& req, const Caller& c) -> std::optional<HttpResponse> {
+    if (has_role(c, {auth::Role::admin, auth::Role::official})) return std::nullopt;
+    return problem(req, 403, "forbidden",
+                   Text{"只有认定部门（管理员、主管部门人员）可以办理公示",
+                        "only the recognising office (admins, officials) handles notices"});
+  };
+  auto notice_json = [](const workflow::NoticeRecord& n, const Caller& c) {
+    Json j;
+    j["id"] = n.id;
+    j["policy"] = n.policy;
+    j["title"] = clean_utf8(n.title);
+    j["document_no"] = clean_utf8(n.document_no);
+    j["published_on"] = n.published_on.to_string();
+    j["working_days"] = n.working_days;
+    j["ends_on"] = n.ends_on.to_string();
+    j["status"] = n.closed_at.empty() ? "open" : "closed";
+    j["created_by"] = n.created_by;
+    j["closed_at"] = n.closed_at.empty() ? Json(nullptr) : Json(n.closed_at);
+    j["applications"] = n.applications;
+    Json objections = Json::array();
+    const bool office = has_role(c, {auth::Role::admin, auth::Role::official});
+    for (const workflow::Objection& o : n.objections) {
+      Json x;
+      x["seq"] = o.seq;
+      x["application"] = o.application;
+      // The objector's name and contact are for the office only.
+      if (office) {
+        x["objector"] = clean_utf8(o.objector);
+        x["contact"] = clean_utf8(o.contact);
+      }
+      x["text"] = clean_utf8(o.text);
+      x["filed_at"] = o.filed_at;
+      x["resolution"] = o.resolution.empty() ? Json(nullptr) : Json(o.resolution);
+      x["resolution_reason"] = clean_utf8(o.resolution_reason);
+      objections.push_back(std::move(x));
+    }
+    j["objections"] = std::move(objections);
+    return j;
+  };
+  auto levels_fn = [this](const std::string& w) { return levels_of(*this, w); };
+
+  router.add("POST", "/api/v1/notices",
+             authed(*this,
+                    [this, office_only, notice_json, levels_fn](HttpRequest& req,
+                                                                const RouteParams&, const Caller& c,
+                                                                store::Store& db) -> HttpResponse {
+                      if (auto no = office_only(req, c)) return *no;
+                      Json body;
+                      if (auto bad = read_json_body(*this, req, body)) return *bad;
+                      for (auto it = body.begin(); it != body.end(); ++it)
+                        if (it.key() != "applications" && it.key() != "working_days" &&
+                            it.key() != "title" && it.key() != "document_no")
+                          return problem(
+                              req, 422, "validation_failed",
+                              Text{"未知字段：" + it.key(), "unknown field: " + it.key()});
+                      if (!body.contains("applications") || !body["applications"].is_array() ||
+                          body["applications"].empty())
+                        return problem(req, 422, "validation_failed",
+                                       Text{"applications 须为非空的申请编号数组",
+                                            "applications must be a non-empty array of ids"});
+                      workflow::NewNotice n;
+                      for (const Json& x : body["applications"]) {
+                        if (!x.is_number_integer())
+                          return problem(req, 422, "validation_failed",
+                                         Text{"申请编号须为整数", "application ids are integers"});
+                        n.applications.push_back(x.get<int64_t>());
+                      }
+                      Applications apps(db);
+                      Result<std::shared_ptr<const PoolSnapshot>> snap = current_pool(db);
+                      if (!snap) return store_problem(req, snap.error());
+                      std::string workflow_id;
+                      for (int64_t a : n.applications) {
+                        Result<workflow::NewApplication> app = apps.find(a);
+                        // Not there, or of a firm outside the caller's scope: not found.
+                        if (!app || !firm_in_scope(c, (*snap)->pool, app->uscc))
+                          return problem(req, 404, "not_found",
+                                         Text{"没有第 " + std::to_string(a) + " 号申请",
+                                              "there is no application " + std::to_string(a)});
+                        if (workflow_id.empty()) workflow_id = app->workflow;
+                      }
+                      n.working_days = 5;
+                      for (const WorkflowDefinition& w : workflows)
+                        if (w.id == workflow_id) n.working_days = w.notice_working_days;
+                      if (body.contains("working_days")) {
+                        if (!body["working_days"].is_number_integer() || body["working_days"] < 1 ||
+                            body["working_days"] > 60)
+                          return problem(req, 422, "validation_failed",
+                                         Text{"working_days 须为 1–60 的整数",
+                                              "working_days must be a whole number from 1 to 60"});
+                        n.working_days = body["working_days"].get<int>();
+                      }
+                      n.title = body.value("title", std::string());
+                      if (n.title.empty()) n.title = "公示 " + today().to_string();
+                      n.document_no = body.value("document_no", std::string());
+                      n.published_on = today();
+                      workflow::Notices notices(db, apps, WorkingDays::shipped());
+                      Result<int64_t> id = notices.publish(n, levels_fn, c.user.name);
+                      if (!id) return problem_from_status(req, id.error());
+                      Result<workflow::NoticeRecord> rec = notices.get(*id);
+                      if (!rec) return store_problem(req, rec.error());
+                      HttpResponse r = json_response(201, notice_json(*rec, c));
+                      r.set_header("Location", "/api/v1/notices/" + std::to_string(*id));
+                      return r;
+                    }));
+
+  router.add("GET", "/api/v1/notices",
+             authed(*this,
+                    [notice_json](HttpRequest& req, const RouteParams&, const Caller& c,
+                                  store::Store& db) -> HttpResponse {
+                      Applications apps(db);
+                      workflow::Notices notices(db, apps, WorkingDays::shipped());
+                      Result<std::vector<workflow::NoticeRecord>> all = notices.list();
+                      if (!all) return store_problem(req, all.error());
+                      Json items = Json::array();
+                      for (const workflow::NoticeRecord& n : *all)
+                        items.push_back(notice_json(n, c));
+                      Json j;
+                      j["items"] = std::move(items);
+                      return json_response(200, j);
+                    }));
+
+  router.add("GET", "/api/v1/notices/{id}",
+             authed(*this,
+                    [notice_json](HttpRequest& req, const RouteParams& p, const Caller& c,
+                                  store::Store& db) -> HttpResponse {
+                      std::optional<int64_t> id = id_of(p.at("id"));
+                      if (!id) return problem(req, 404, "not_found");
+                      Applications apps(db);
+                      workflow::Notices notices(db, apps, WorkingDays::shipped());
+                      Result<workflow::NoticeRecord> n = notices.get(*id);
+                      if (!n) return problem_from_status(req, n.error());
+                      return json_response(200, notice_json(*n, c));
+                    }));
+
+  router.add(
+      "POST", "/api/v1/notices/{id}/objections",
+      authed(*this,
+             [this, office_only](HttpRequest& req, const RouteParams& p, const Caller& c,
+                                 store::Store& db) -> HttpResponse {
+               if (auto no = office_only(req, c)) return *no;
+               std::optional<int64_t> id = id_of(p.at("id"));
+               if (!id) return problem(req, 404, "not_found");
+               Json body;
+               if (auto bad = read_json_body(*this, req, body)) return *bad;
+               for (auto it = body.begin(); it != body.end(); ++it)
+                 if (it.key() != "application" && it.key() != "objector" && it.key() != "contact" &&
+                     it.key() != "text")
+                   return problem(req, 422, "validation_failed",
+                                  Text{"未知字段：" + it.key(), "unknown field: " + it.key()});
+               if (!body.contains("application") || !body["application"].is_number_integer())
+                 return problem(req, 422, "validation_failed",
+                                Text{"application 须为申请编号", "application must be an id"});
+               for (const char* k : {"objector", "contact", "text"})
+                 if (body.contains(k) && !body[k].is_string())
+                   return problem(
+                       req, 422, "validation_failed",
+                       Text{std::string(k) + " 须为文字", std::string(k) + " must be text"});
+               Applications apps(db);
+               workflow::Notices notices(db, apps, WorkingDays::shipped());
+               Result<int64_t> seq = notices.object(
+                   *id, body["application"].get<int64_t>(), body.value("objector", std::string()),
+                   body.value("contact", std::string()), body.value("text", std::string()), today(),
+                   c.user.name);
+               if (!seq) return problem_from_status(req, seq.error());
+               Json j;
+               j["notice"] = *id;
+               j["seq"] = *seq;
+               return json_response(201, j);
+             }));
+
+  router.add(
+      "POST", "/api/v1/notices/{id}/objections/{seq}/resolve",
+      authed(*this,
+             [this, office_only, levels_fn](HttpRequest& req, const RouteParams& p, const Caller& c,
+                                            store::Store& db) -> HttpResponse {
+               if (auto no = office_only(req, c)) return *no;
+               std::optional<int64_t> id = id_of(p.at("id")), seq = id_of(p.at("seq"));
+               if (!id || !seq) return problem(req, 404, "not_found");
+               Json body;
+               if (auto bad = read_json_body(*this, req, body)) return *bad;
+               if (!body.contains("upheld") || !body["upheld"].is_boolean())
+                 return problem(req, 422, "validation_failed",
+                                Text{"upheld 须为 true 或 false", "upheld must be true or false"});
+               if (body.contains("reason") && !body["reason"].is_string())
+                 return problem(req, 422, "validation_failed",
+                                Text{"reason 须为文字", "reason must be text"});
+               Applications apps(db);
+               workflow::Notices notices(db, apps, WorkingDays::shipped());
+               Status s =
+                   notices.resolve(*id, *seq, body["upheld"].get<bool>(),
+                                   body.value("reason", std::string()), levels_fn, c.user.name);
+               if (!s.ok()) return problem_from_status(req, s);
+               Json j;
+               j["notice"] = *id;
+               j["seq"] = *seq;
+               j["resolution"] = body["upheld"].get<bool>() ? "upheld" : "dismissed";
+               return json_response(200, j);
+             }));
+
+  // Ends a notice after its period: the titles of the applications still in it are granted.
+  router.add(
+      "POST", "/api/v1/notices/{id}/close",
+      authed(*this,
+             [this, office_only, levels_fn](HttpRequest& req, const RouteParams& p, const Caller& c,
+                                            store::Store& db) -> HttpResponse {
+               if (auto no = office_only(req, c)) return *no;
+               std::optional<int64_t> id = id_of(p.at("id"));
+               if (!id) return problem(req, 404, "not_found");
+               Applications apps(db);
+               workflow::Notices notices(db, apps, WorkingDays::shipped());
+               Result<workflow::NoticeRecord> n = notices.get(*id);
+               if (!n) return problem_from_status(req, n.error());
+               int years = 3;
+               if (Result<const Policy*> pol = registry->select(n->policy, today(), "application"))
+                 years = (*pol)->title_validity_years;
+               Result<workflow::CloseSummary> done =
+                   notices.close(*id, today(), years, levels_fn, c.user.name);
+               if (!done) return problem_from_status(req, done.error());
+               (void)current_pool(db);  // the next read sees the titles
+               Json j;
+               j["notice"] = *id;
+               j["granted"] = done->granted;
+               j["refused"] = done->refused;
+               j["batch"] = done->batch;
+               j["since"] = today().to_string();
+               return json_response(200, j);
              }));
 }
 

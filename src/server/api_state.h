@@ -150,6 +150,9 @@ struct Api::State {
   HttpResponse start_job(const Caller& c, const std::string& kind, const std::string& prefix,
                          std::function<Status(Job*)> work);
 
+  // The workflow's today: the test clock when set, else the date in UTC+8.
+  Date today() const { return options.today ? *options.today : Date::today(); }
+
   void register_routes();
   void add_session_routes();
   void add_enterprise_routes();

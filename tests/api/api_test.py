@@ -241,6 +241,12 @@ def route_requests(w):
         ("GET", "/api/v1/applications/{id}/evidence/{seq}"): (lambda c: c.get(c.request("POST", "/api/v1/applications/%d/evidence" % new_application(w, c).json["id"], PDF, {"Content-Type": "application/pdf"}, {"name": "a.pdf"}).json["download"]), 200, None),
         ("POST", "/api/v1/applications/{id}/submit"): (lambda c: c.request("POST", "/api/v1/applications/%d/submit" % new_application(w, c).json["id"], {"declaration": True}), 200, ["status"]),
         ("POST", "/api/v1/applications/{id}/actions"): (lambda c: c.request("POST", "/api/v1/applications/%d/actions" % new_application(w, c).json["id"], {"action": "withdraw"}), 200, ["status"]),
+        ("POST", "/api/v1/notices"): (lambda c: c.request("POST", "/api/v1/notices", {"applications": [approved_application(w, c)], "title": "路由检查"}), 201, ["id", "ends_on", "status"]),
+        ("GET", "/api/v1/notices"): (lambda c: c.get("/api/v1/notices"), 200, ["items"]),
+        ("GET", "/api/v1/notices/{id}"): (lambda c: c.get("/api/v1/notices/%d" % new_notice(w, c)), 200, ["id", "applications", "objections"]),
+        ("POST", "/api/v1/notices/{id}/objections"): (lambda c: object_to(w, c, new_notice(w, c)), 201, ["notice", "seq"]),
+        ("POST", "/api/v1/notices/{id}/objections/{seq}/resolve"): (lambda c: (lambda n: c.request("POST", "/api/v1/notices/%d/objections/%d/resolve" % (n, object_to(w, c, n).json["seq"]), {"upheld": False, "reason": "查无实据"}))(new_notice(w, c)), 200, ["resolution"]),
+        ("POST", "/api/v1/notices/{id}/close"): (lambda c: c.request("POST", "/api/v1/notices/%d/close" % new_notice(w, c)), 409, None),
         ("GET", "/api/v1/export"): (lambda c: c.get("/api/v1/export", format="xlsx", park=w.park), 200, None),
         ("GET", "/api/v1/import-template"): (lambda c: c.get("/api/v1/import-template"), 200, None),
         ("GET", "/api/v1/runs"): (lambda c: c.get("/api/v1/runs"), 200, ["items"]),
@@ -267,6 +273,44 @@ def new_application(w, c, policy="innovative-sme"):
         if r.status == 201:
             return r
     raise Failure("no firm left to apply for %s" % policy)
+
+
+_workflow_reviewers = {}
+
+
+def workflow_reviewer(w, level):
+    """A reviewer of `level` (made once per run) for the notice tests."""
+    if level not in _workflow_reviewers:
+        w.cli.run("user", "add", "wf-" + level, "--role", "reviewer", "--level", level, "--password-stdin", stdin=PASSWORD + "\n")
+        _workflow_reviewers[level] = Client(w.server.url).login("wf-" + level, PASSWORD)
+    return _workflow_reviewers[level]
+
+
+def approved_application(w, c, policy="innovative-sme"):
+    """A new application of a firm, submitted and approved at every level of its workflow (its id)."""
+    r = new_application(w, c, policy)
+    loc = "/api/v1/applications/%d" % r.json["id"]
+    if c.request("POST", loc + "/submit", {"declaration": True}).status != 200:
+        raise Failure("submitting an application for the notice failed")
+    levels = {"innovative-sme": ["city", "province"], "srdi-sme": ["city", "province"]}[policy]
+    for level in levels:
+        a = workflow_reviewer(w, level).request("POST", loc + "/actions", {"action": "approve"})
+        if a.status != 200:
+            raise Failure("approving at %s failed:\n%s" % (level, a.describe()))
+    return r.json["id"]
+
+
+def new_notice(w, c):
+    r = c.request("POST", "/api/v1/notices", {"applications": [approved_application(w, c)], "title": "测试公示"})
+    if r.status != 201:
+        raise Failure("publishing a notice failed:\n" + r.describe())
+    return r.json["id"]
+
+
+def object_to(w, c, notice):
+    n = c.get("/api/v1/notices/%d" % notice).json
+    return c.request("POST", "/api/v1/notices/%d/objections" % notice,
+                     {"application": n["applications"][0], "objector": "张某", "contact": "0512-0000000", "text": "数据存疑"})
 
 
 def saved_runs(c):
@@ -906,6 +950,92 @@ def test_applications(w, check):
     check.ok(any(x.get("action") == "application.action" for x in audit.json.get("items", [])), "the ministry's approval is not in the audit log", audit)
 
 
+# --- public notices and grants (issue 11), with the test clock ---
+
+def working_days_after(w, start, n):
+    """The n-th working day from `start` (a date), by data/cn_public_holidays.csv."""
+    import csv as _csv, datetime as _dt
+    special = {}
+    with open(os.path.join(w.source, "data", "cn_public_holidays.csv"), encoding="utf-8") as f:
+        for row in _csv.DictReader(f):
+            special[row["date"]] = row["kind"] == "work"
+    d, k = start, 0
+    while True:
+        key = d.isoformat()
+        working = special[key] if key in special else d.weekday() < 5
+        if working:
+            k += 1
+            if k == n:
+                return d
+        d += _dt.timedelta(days=1)
+
+
+def test_notices(w, check):
+    check.begin("public notices, objections and grants (test clock)")
+    import datetime as _dt
+    a1 = approved_application(w, w.admin)
+    a2 = approved_application(w, w.admin)
+    firm1 = w.admin.get("/api/v1/applications/%d" % a1).json["uscc"]
+    # A notice of an application that is not approved is refused; so is one of another's scope.
+    draft = new_application(w, w.admin).json["id"]
+    check.problem(w.admin.request("POST", "/api/v1/notices", {"applications": [draft]}), 409, "conflict", "a notice of a draft")
+    check.problem(w.users["firma"].request("POST", "/api/v1/notices", {"applications": [a1]}), 403, "forbidden", "a firm publishes a notice")
+    r = w.admin.request("POST", "/api/v1/notices", {"applications": [a1, a2], "title": "2026年创新型中小企业拟认定名单", "document_no": "测试〔2026〕1号"})
+    if not check.status(r, 201, "admin publishes a notice of two applications"):
+        return
+    notice = r.json
+    today = _dt.date.fromisoformat(notice["published_on"])
+    expected_end = working_days_after(w, today, notice["working_days"])
+    check.ok(notice["ends_on"] == expected_end.isoformat(), "the notice ends on %s, expected %s (%d working days)" % (notice["ends_on"], expected_end, notice["working_days"]), r)
+    check.ok(notice["working_days"] == 5, "the innovative SME workflow's notice has %r working days" % notice["working_days"], r)
+    loc = "/api/v1/notices/%d" % notice["id"]
+    check.ok(w.admin.get("/api/v1/applications/%d" % a1).json.get("status") == "in_notice", "a published application is not in_notice")
+    # Objections: real name, contact and text; by the office; only for applications of the notice.
+    check.problem(w.admin.request("POST", loc + "/objections", {"application": a2, "objector": "", "contact": "x", "text": "y"}), 422, "validation_failed", "an objection without a name")
+    check.problem(w.admin.request("POST", loc + "/objections", {"application": draft, "objector": "王某", "contact": "x", "text": "y"}), 404, "not_found", "an objection against an application not in the notice")
+    check.problem(w.users["firmb"].request("POST", loc + "/objections", {"application": a2, "objector": "王某", "contact": "x", "text": "y"}), 403, "forbidden", "a firm records an objection")
+    o = w.admin.request("POST", loc + "/objections", {"application": a2, "objector": "王某", "contact": "139-0000-0000", "text": "研发人员数据不实"})
+    check.status(o, 201, "admin records an objection")
+    seen = w.users["firma"].get(loc)
+    check.ok(seen.status == 200 and all("contact" not in x and "objector" not in x for x in seen.json.get("objections", [])),
+             "a firm user sees the objector's name or contact", seen)
+    # Closing before the period ends is refused.
+    r = w.admin.request("POST", loc + "/close")
+    check.problem(r, 409, "conflict", "closing the notice before its period ends")
+    check.ok(notice["ends_on"] in r.json.get("detail", ""), "the early close does not say when the notice ends", r)
+    # A server whose clock is the day after the period: the grants.
+    os.environ["GRADUS_ALLOW_TEST_CLOCK"] = "1"
+    after = expected_end + _dt.timedelta(days=1)
+    clocked = w.serve("--today", after.isoformat())
+    del os.environ["GRADUS_ALLOW_TEST_CLOCK"]
+    admin2 = Client(clocked.url, lang="en").login("admin", w.admin_password)
+    r = admin2.request("POST", loc + "/close")
+    check.problem(r, 409, "conflict", "closing with an open objection")
+    check.problem(admin2.request("POST", loc + "/objections", {"application": a2, "objector": "李某", "contact": "x", "text": "y"}), 409, "conflict", "an objection after the period")
+    check.problem(admin2.request("POST", loc + "/objections/%d/resolve" % o.json.get("seq", 1), {"upheld": True}), 422, "validation_failed", "upholding without a reason")
+    r = admin2.request("POST", loc + "/objections/%d/resolve" % o.json.get("seq", 1), {"upheld": True, "reason": "经核实，研发人员数据不实"})
+    check.ok(r.status == 200 and r.json.get("resolution") == "upheld", "upholding the objection failed", r)
+    check.ok(admin2.get("/api/v1/applications/%d" % a2).json.get("status") == "rejected", "the application with an upheld objection is not rejected")
+    r = admin2.request("POST", loc + "/close")
+    if check.status(r, 200, "closing the notice after its period"):
+        check.ok(r.json.get("granted") == [a1] and r.json.get("refused") == [a2] and r.json.get("batch", 0) > 0 and r.json.get("since") == after.isoformat(),
+                 "the close granted %r and refused %r" % (r.json.get("granted"), r.json.get("refused")), r)
+    check.ok(admin2.get("/api/v1/applications/%d" % a1).json.get("status") == "granted", "the surviving application is not granted")
+    firm = admin2.get("/api/v1/enterprises/" + firm1, as_of=after.isoformat())
+    titles = [t for t in firm.json.get("titles", []) if t.get("tier") == "innovative-sme" and t.get("since") == after.isoformat()]
+    check.ok(len(titles) == 1 and titles[0].get("valid_to") == after.replace(year=after.year + 3).isoformat(),
+             "the granted firm's title is %r" % titles, firm)
+    check.problem(admin2.request("POST", loc + "/close"), 409, "conflict", "closing the notice twice")
+    check.ok(w.admin.get(loc).json.get("status") == "closed", "the first server does not see the notice closed")
+    r = w.admin.get("/api/v1/audit/verify")
+    check.ok(r.status == 200 and r.json.get("ok") is True, "the audit chain does not verify after the grants", r)
+    clocked.stop()
+    # Without GRADUS_ALLOW_TEST_CLOCK the clock is refused.
+    p = subprocess.run([w.gradus, "serve", "--db", w.store.url, "--today", "2030-01-01", "--listen", "127.0.0.1:0"],
+                       capture_output=True, text=True, timeout=30, env={k: v for k, v in os.environ.items() if k != "GRADUS_ALLOW_TEST_CLOCK"})
+    check.ok(p.returncode == 2 and "GRADUS_ALLOW_TEST_CLOCK" in p.stderr, "gradus serve --today without GRADUS_ALLOW_TEST_CLOCK=1 answered %r" % p.returncode)
+
+
 # --- If-Match ---
 
 def test_if_match(w, check):
@@ -1522,7 +1652,7 @@ def main():
         return 2
     w = World(*sys.argv[1:5])
     check = Checks()
-    tests = [test_sessions, run_routes, test_openapi, test_access, test_reports, test_applications, test_if_match, test_imports, test_jobs,
+    tests = [test_sessions, run_routes, test_openapi, test_access, test_reports, test_applications, test_notices, test_if_match, test_imports, test_jobs,
              test_bad_input, test_two_processes, test_concurrent_writers, test_metrics_and_log,
              test_documented_answers, test_slow_client_cut_off, test_sigterm, test_sigkill]
     only = os.environ.get("API_TEST_ONLY")
