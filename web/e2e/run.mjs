@@ -479,9 +479,11 @@ await check('the admin publishes an approved application; objections; closing ea
   await p.locator('.el-popconfirm .el-button--primary:visible').click()
   await p.waitForSelector('[data-test=problem]')
   const msg = await p.textContent('[data-test=problem]')
-  assert(msg.trim().length > 0, 'no message')
+  const stored = (await admin.call('GET', '/notices/' + noticeId)).data
+  assert(msg.includes(stored.ends_on), 'the refusal does not name the last day: ' + msg)
   assert((await p.textContent('[data-test=notice-status]')).includes('公示中'), 'closed early')
-  assert((await admin.call('GET', '/notices/' + noticeId)).data.status === 'open', 'closed in the store')
+  assert(stored.status === 'open', 'closed in the store')
+  await p.waitForTimeout(400)
   await shot(p, 'notice')
   await p.context().close()
 })
