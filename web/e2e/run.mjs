@@ -74,6 +74,10 @@ const run = (args, input) => execFileSync(BIN, args, { input, encoding: 'utf8', 
 const initOut = run(['init', '--db', db]).trim().split('\n')
 const adminPassword = initOut[initOut.length - 1].trim()
 run(['demo', '--enterprises', '200', '--db', db])
+// Reviewers of the innovative-sme workflow's two levels (city, then province), made like an operator does.
+const revPw = 'e2e-reviewer-123'
+run(['user', 'add', 'rev-city', '--role', 'reviewer', '--level', 'city', '--password-stdin', '--db', db], revPw + '\n')
+run(['user', 'add', 'rev-prov', '--role', 'reviewer', '--level', 'province', '--password-stdin', '--db', db], revPw + '\n')
 
 const port = await freePort()
 const base = `http://127.0.0.1:${port}`
@@ -102,11 +106,11 @@ async function apiSession(username, password) {
   const cookie = r.headers.get('set-cookie').split(';')[0]
   const { csrf_token } = await r.json()
   return {
-    async call(method, path, body, headers = {}) {
+    async call(method, path, body, headers = {}, raw) {
       const res = await fetch(base + '/api/v1' + path, {
         method,
-        headers: { Cookie: cookie, 'X-CSRF-Token': csrf_token, ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
-        body: body ? JSON.stringify(body) : undefined,
+        headers: { Cookie: cookie, 'X-CSRF-Token': csrf_token, ...(raw ? { 'Content-Type': 'application/octet-stream' } : body ? { 'Content-Type': 'application/json' } : {}), ...headers },
+        body: raw ? raw : body ? JSON.stringify(body) : undefined,
       })
       const text = await res.text()
       return { status: res.status, headers: res.headers, data: text ? JSON.parse(text) : null }
@@ -124,6 +128,11 @@ const firm = parkFirms[0]
 const other = all.find((e) => e.uscc !== firm.uscc)
 const pw = 'e2e-password-123'
 assert((await admin.call('POST', '/users', { name: 'li', role: 'official', parks: [park], password: pw })).status === 201, 'add official')
+// The workflow's firms: no title held, none of them edited by the checks above.
+const wfFirms = all.filter((e) => !(e.titles_held || []).length && e.uscc !== firm.uscc && e.uscc !== holder.uscc)
+const wfFirm = wfFirms[0]
+const wfFirm2 = wfFirms[1]
+assert((await admin.call('POST', '/users', { name: 'firm2', role: 'enterprise', uscc: wfFirm.uscc, password: pw })).status === 201, 'add workflow firm user')
 assert((await admin.call('POST', '/users', { name: 'firm1', role: 'enterprise', uscc: firm.uscc, password: pw })).status === 201, 'add firm user')
 
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] })
@@ -136,9 +145,9 @@ async function newPage(who) {
   page.on('pageerror', (e) => consoleErrors.push(`${who}: page error: ${e.message}`))
   page.on('console', (m) => {
     if (m.type() !== 'error') return
-    // Answers provoked on purpose (401 before login, 404 of another firm, 412, 422 import) are
+    // Answers provoked on purpose (401 before login, 404 of another firm, 409 notice closed early, 412, 422 import) are
     // logged by Chromium as failed resources; they are checked on the page instead.
-    if (/Failed to load resource: the server responded with a status of (401|404|412|422)/.test(m.text())) return
+    if (/Failed to load resource: the server responded with a status of (401|404|409|412|422)/.test(m.text())) return
     consoleErrors.push(`${who}: console: ${m.text()}`)
   })
   return page
@@ -366,6 +375,116 @@ await check('a firm user lands on its own page and cannot open another firm', as
   await p.waitForSelector('[data-test=problem]')
   await p.goto(base + '/pool')
   await p.waitForURL((u) => u.pathname.startsWith('/enterprises/'))
+  await p.context().close()
+})
+
+// ---------------------------------------------------------------- workflow
+let wfAppId = null
+const reason = '缺少研发费用专项审计报告，请补充后重新提交'
+await check('a firm user applies, uploads a PDF and submits with the declaration', async () => {
+  const p = await newPage('firm2')
+  await login(p, 'firm2', pw)
+  await p.click('[data-test=menu-myApplications]')
+  await p.waitForURL(/\/applications$/)
+  await p.click('[data-test=apply]')
+  assert((await p.inputValue('input[data-test=apply-uscc]')) === wfFirm.uscc, 'the firm is not preset')
+  await p.click('[data-test=apply-submit]')
+  await p.waitForSelector('[data-test=apply-result]')
+  const res = await p.textContent('[data-test=apply-result]')
+  assert(res.includes('innovative-sme@') && /符合|不符合|缺数据|待评审/.test(await p.textContent('[data-test=frozen-outcome]')), 'frozen outcome: ' + res)
+  await p.click('[data-test=apply-open]')
+  await p.waitForURL(/\/applications\/\d+$/)
+  wfAppId = Number(new URL(p.url()).pathname.split('/').pop())
+  assert((await p.getAttribute('[data-test=app-status]', 'data-status')) === 'draft', 'not a draft')
+  const pdf = join(work, '研发费用说明.pdf')
+  writeFileSync(pdf, '%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n')
+  await p.setInputFiles('[data-test=evidence-file]', pdf)
+  await p.waitForSelector('[data-test=evidence-1]')
+  const [download] = await Promise.all([p.waitForEvent('download'), p.click('[data-test=evidence-1]')])
+  const back = join(work, 'back.pdf')
+  await download.saveAs(back)
+  assert(readFileSync(back, 'latin1').startsWith('%PDF-'), 'the evidence downloaded differs')
+  assert(!(await p.isEnabled('[data-test=submit]')), 'submit enabled without the declaration')
+  await p.click('[data-test=declaration]')
+  await p.click('[data-test=submit]')
+  await p.waitForSelector('[data-test=app-status][data-status=in_review]')
+  assert((await p.locator('[data-test=act-approve]').count()) === 0, 'a firm sees the approve button')
+  await p.waitForSelector('[data-test=timeline]')
+  await shot(p, 'application-firm')
+  await p.context().close()
+})
+await check('a city reviewer sees it in its queue and returns it with a reason', async () => {
+  assert(wfAppId, 'no application')
+  const p = await newPage('reviewer')
+  await login(p, 'rev-city', revPw)
+  await p.click('[data-test=menu-queue]')
+  await p.waitForSelector(`[data-test=open-${wfAppId}]`)
+  await shot(p, 'review-queue')
+  await p.click(`[data-test=open-${wfAppId}]`)
+  await p.waitForSelector('[data-test=act-return]')
+  assert((await p.locator('[data-test=act-approve]').count()) === 1 && (await p.locator('[data-test=act-reject]').count()) === 1, 'review buttons')
+  assert((await p.locator('[data-test=submit]').count()) === 0, 'a reviewer sees submit')
+  await p.click('[data-test=act-return]')
+  await p.waitForSelector('[data-test=action-send]')
+  assert(!(await p.isEnabled('[data-test=action-send]')), 'return allowed without a reason')
+  await p.fill('textarea[data-test=reason]', reason)
+  await p.click('[data-test=action-send]')
+  await p.waitForSelector('[data-test=app-status][data-status=returned]')
+  assert((await p.textContent('[data-test=timeline]')).includes(reason), 'the reason is not in the timeline')
+  assert((await p.locator('[data-test=act-return]').count()) === 0, 'buttons stay after the return')
+  const stored = await admin.call('GET', '/applications/' + wfAppId)
+  assert(stored.data.status === 'returned' && stored.data.timeline.some((a) => a.reason === reason), 'not stored')
+  // The province reviewer has nothing of it in its queue.
+  const prov = await apiSession('rev-prov', revPw)
+  assert(!(await prov.call('GET', '/applications?queue=true')).data.items.some((a) => a.id === wfAppId), 'in the province queue')
+  await p.context().close()
+})
+await check('the admin publishes an approved application; objections; closing early is refused', async () => {
+  // An application approved at both levels, through the API.
+  const a = await admin.call('POST', '/applications', { uscc: wfFirm2.uscc, policy: 'innovative-sme', mode: 'application' })
+  assert(a.status === 201, 'apply ' + a.status + ' ' + JSON.stringify(a.data))
+  const id = a.data.id
+  assert((await admin.call('POST', `/applications/${id}/evidence?name=a.pdf`, null, {}, '%PDF-1.4 e2e\n')).status === 201, 'evidence')
+  assert((await admin.call('POST', `/applications/${id}/submit`, { declaration: true })).status === 200, 'submit')
+  const city = await apiSession('rev-city', revPw)
+  const prov = await apiSession('rev-prov', revPw)
+  assert((await city.call('POST', `/applications/${id}/actions`, { action: 'approve' })).status === 200, 'city approve')
+  assert((await prov.call('POST', `/applications/${id}/actions`, { action: 'approve' })).status === 200, 'province approve')
+  const p = await newPage('admin-notice')
+  await login(p, 'admin', adminPassword)
+  await p.click('[data-test=menu-notices]')
+  await p.waitForURL(/\/notices$/)
+  await p.click('[data-test=publish]')
+  const row = p.locator('[data-test=approved-table] .el-table__row', { hasText: wfFirm2.uscc })
+  await row.locator('.el-checkbox').click()
+  await p.fill('input[data-test=pub-title]', '2026年创新型中小企业拟认定名单公示（e2e）')
+  await p.fill('input[data-test=pub-docno]', '工信厅企业〔2026〕e2e号')
+  await p.click('[data-test=pub-submit]')
+  await p.waitForURL(/\/notices\/\d+$/)
+  const noticeId = new URL(p.url()).pathname.split('/').pop()
+  await p.waitForSelector('[data-test=notice-period]')
+  assert(/\d{4}-\d\d-\d\d 至 \d{4}-\d\d-\d\d/.test(await p.textContent('[data-test=notice-period]')), 'period')
+  assert((await admin.call('GET', '/applications/' + id)).data.status === 'in_notice', 'not in notice')
+  await p.click('[data-test=object]')
+  await p.fill('input[data-test=obj-name]', '张三')
+  await p.fill('input[data-test=obj-contact]', '13800000000')
+  await p.fill('textarea[data-test=obj-text]', '该企业研发人员数量与社保记录不符')
+  await p.click('[data-test=obj-submit]')
+  await p.waitForSelector('[data-test=resolve-1]')
+  await p.click('[data-test=resolve-1]')
+  await p.fill('textarea[data-test=res-reason]', '经核实社保记录一致')
+  await p.click('[data-test=res-submit]')
+  await p.locator('[data-test=objections] .el-table__row', { hasText: '异议不成立' }).waitFor()
+  await p.click('[data-test=close]')
+  await p.locator('.el-popconfirm .el-button--primary:visible').click()
+  await p.waitForSelector('[data-test=problem]')
+  const msg = await p.textContent('[data-test=problem]')
+  const stored = (await admin.call('GET', '/notices/' + noticeId)).data
+  assert(msg.includes(stored.ends_on), 'the refusal does not name the last day: ' + msg)
+  assert((await p.textContent('[data-test=notice-status]')).includes('公示中'), 'closed early')
+  assert(stored.status === 'open', 'closed in the store')
+  await p.waitForTimeout(400)
+  await shot(p, 'notice')
   await p.context().close()
 })
 
