@@ -81,7 +81,14 @@ run(['user', 'add', 'rev-prov', '--role', 'reviewer', '--level', 'province', '--
 
 const port = await freePort()
 const base = `http://127.0.0.1:${port}`
-const server = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--web-root', dist, '--no-access-log'], { stdio: ['ignore', 'pipe', 'pipe'] })
+// The workflow's dates on a test clock inside the years data/cn_public_holidays.csv covers, so that
+// a notice (counted in working days) does not depend on the day the tests run.
+const WORKFLOW_TODAY = '2026-09-28'
+const server = spawn(
+  BIN,
+  ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--web-root', dist, '--no-access-log', '--today', WORKFLOW_TODAY],
+  { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GRADUS_ALLOW_TEST_CLOCK: '1' } },
+)
 let serverErr = ''
 server.stderr.on('data', (d) => (serverErr += d))
 const stopServer = () => {
