@@ -86,7 +86,7 @@ struct HttpServer::Impl {
   uint16_t bound_port = 0;
 
   std::atomic<bool> stopping{false};
-  std::atomic<int> in_flight{0};  // requests handed to the workers and not yet answered
+  std::atomic<int> in_flight{0};  // requests handed to the workers whose answer is not written yet
   std::mutex log_mu;
 
   void accept();
@@ -150,7 +150,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
     // The request is handled on a worker; the answer is written back on this connection's strand.
     stream_.expires_never();
+    // In flight until its answer is written out (after_write), so that a graceful stop does not
+    // tear down a connection whose answer is still being sent.
     ++server_.in_flight;
+    counted_ = true;
     auto self = shared_from_this();
     asio::post(*server_.workers, [self, req] {
       HttpResponse res;
@@ -164,7 +167,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
       }
       asio::post(self->stream_.get_executor(), [self, req, res = std::move(res)]() mutable {
         self->write(*req, std::move(res));
-        --self->server_.in_flight;
       });
     });
   }
@@ -174,6 +176,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
               const HttpRequest* req = nullptr) {
     HttpRequest blank;
     keep_alive_ = false;
+    // Counted until written, like a handled request: a graceful stop waits for the 503s too.
+    if (!counted_) {
+      counted_ = true;
+      ++server_.in_flight;
+    }
     // The client may still be sending (a body over the limit): after the answer, the rest is
     // read and dropped for a while before closing, so that the client reads the answer instead
     // of a reset connection.
@@ -237,6 +244,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void after_write(beast::error_code ec) {
+    if (counted_) {
+      counted_ = false;
+      --server_.in_flight;
+    }
     if (!ec && drain_) return drain();
     if (ec || !keep_alive_) return close();
     read();
@@ -274,6 +285,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool keep_alive_ = true;
   bool first_ = true;
   bool drain_ = false;
+  bool counted_ = false;  // a handled request of this connection is in server_.in_flight
   std::vector<char> discard_;
   size_t drained_ = 0;
   unsigned version_ = 11;
@@ -296,6 +308,16 @@ void HttpServer::Impl::begin_stop() {
   if (stopping.exchange(true)) return;
   asio::post(ioc, [this] {
     beast::error_code ignore;
+    // Connections the kernel completed but the server had not accepted yet would be reset when
+    // the listener closes: they are taken first, so that their requests get an answer (503).
+    acceptor.non_blocking(true, ignore);
+    for (;;) {
+      tcp::socket socket(asio::make_strand(ioc));
+      beast::error_code ec;
+      acceptor.accept(socket, ec);
+      if (ec) break;
+      std::make_shared<Connection>(std::move(socket), *this)->start();
+    }
     acceptor.close(ignore);
     signals.cancel(ignore);
   });
@@ -376,10 +398,18 @@ void HttpServer::run() {
   // Waits for the stop, then for the requests in flight (up to the drain timeout), then gives
   // the connections a moment to write their last answers.
   while (!s.stopping) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // Done when nothing has been in flight for a while: a request still arriving on a connection
+  // accepted before the stop is read, answered (503) and written out before the end.
   const auto deadline = std::chrono::steady_clock::now() + s.options.drain_timeout;
-  while (s.in_flight > 0 && std::chrono::steady_clock::now() < deadline)
+  auto quiet_since = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto now = std::chrono::steady_clock::now();
+    if (s.in_flight > 0)
+      quiet_since = now;
+    else if (now - quiet_since >= std::chrono::milliseconds(300))
+      break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
   guard.reset();
   s.ioc.stop();
   for (std::thread& t : net) t.join();
