@@ -156,17 +156,6 @@ Status finish(SqlRows& r) {
 }
 
 // Runs `body` in one write transaction: COMMIT when it succeeds, ROLLBACK otherwise.
-template <typename F>
-Status in_write(store::SqlConnection& c, F&& body) {
-  if (Status s = c.begin_write(); !s.ok()) return s;
-  Status s = body();
-  if (!s.ok()) {
-    (void)c.execute("ROLLBACK");
-    return s;
-  }
-  return c.execute("COMMIT");
-}
-
 // The same columns as kUserColumns (below), of `users u` joined to sessions or tokens.
 constexpr std::string_view kJoinedUserColumns =
     "u.name, u.role, u.regions, u.parks, u.level, u.uscc, u.disabled, u.created_at";
@@ -338,7 +327,7 @@ Result<User> Accounts::add_user(const User& given, std::string_view password,
     return error(StatusCode::internal, "无法计算密码哈希（内存不足）",
                  "cannot hash the password (out of memory)");
   store::SqlConnection& c = store_.connection();
-  Status s = in_write(c, [&]() -> Status {
+  Status s = store::in_write_transaction(c, [&]() -> Status {
     Result<std::optional<User>> existing = read_user(u.name, nullptr, nullptr, nullptr);
     if (!existing) return existing.error();
     if (existing->has_value()) {
@@ -365,7 +354,7 @@ Result<User> Accounts::add_user(const User& given, std::string_view password,
 Status Accounts::write_user(const User& u, std::string_view action, std::string_view actor,
                             const std::string& detail_json, bool end_sessions) {
   store::SqlConnection& c = store_.connection();
-  return in_write(c, [&]() -> Status {
+  return store::in_write_transaction(c, [&]() -> Status {
     const SqlParam p[] = {
         std::string(role_id(u.role)), join(u.regions), join(u.parks), u.level, u.uscc,
         int64_t{u.disabled ? 1 : 0},  now(),           u.name};
@@ -411,7 +400,7 @@ Status Accounts::set_password(std::string_view name, std::string_view password,
     return error(StatusCode::internal, "无法计算密码哈希（内存不足）",
                  "cannot hash the password (out of memory)");
   store::SqlConnection& c = store_.connection();
-  return in_write(c, [&]() -> Status {
+  return store::in_write_transaction(c, [&]() -> Status {
     Result<std::optional<User>> found = read_user(name, nullptr, nullptr, nullptr);
     if (!found) return found.error();
     if (!found->has_value()) return no_user(name);
@@ -483,7 +472,7 @@ Result<Session> Accounts::login(std::string_view name, std::string_view password
   if (!right) {
     const bool lock = failures + 1 >= options_.max_failed_logins;
     const std::string lock_until = plus(at, options_.lockout);
-    Status s = in_write(c, [&]() -> Status {
+    Status s = store::in_write_transaction(c, [&]() -> Status {
       const SqlParam p[] = {lock ? SqlParam{int64_t{0}} : SqlParam{failures + 1},
                             lock ? SqlParam{lock_until} : SqlParam{}, user->name};
       return c.run("UPDATE users SET failed_logins = ?, locked_until = ? WHERE name = ?", p);
@@ -500,7 +489,7 @@ Result<Session> Accounts::login(std::string_view name, std::string_view password
   session.csrf_token = random_hex(32);
   session.expires_at = plus(at, options_.session_lifetime);
   session.user = *user;
-  Status s = in_write(c, [&]() -> Status {
+  Status s = store::in_write_transaction(c, [&]() -> Status {
     const SqlParam reset[] = {user->name};
     if (Status w =
             c.run("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE name = ?", reset);
@@ -585,7 +574,7 @@ Result<std::string> Accounts::create_token(std::string_view user, std::string_vi
   }
   const std::string token = std::string(kTokenPrefix) + random_hex(32);
   store::SqlConnection& c = store_.connection();
-  Status s = in_write(c, [&]() -> Status {
+  Status s = store::in_write_transaction(c, [&]() -> Status {
     Result<std::optional<User>> found = read_user(user, nullptr, nullptr, nullptr);
     if (!found) return found.error();
     if (!found->has_value()) return no_user(user);
@@ -651,7 +640,7 @@ Result<std::optional<User>> Accounts::token_user(std::string_view token) {
 Status Accounts::revoke_token(std::string_view user, std::string_view label,
                               std::string_view actor) {
   store::SqlConnection& c = store_.connection();
-  return in_write(c, [&]() -> Status {
+  return store::in_write_transaction(c, [&]() -> Status {
     const SqlParam key[] = {std::string(user), std::string(label)};
     Result<std::optional<int64_t>> n = store::query_integer(
         c, "SELECT COUNT(*) FROM api_tokens WHERE user_name = ? AND label = ? AND revoked = 0",

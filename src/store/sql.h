@@ -112,6 +112,19 @@ Result<std::unique_ptr<SqlConnection>> open_sqlite(const std::string& path);
 std::optional<std::string> sqlite_file_of(std::string_view url);
 Result<std::unique_ptr<SqlConnection>> open_postgres(const std::string& uri);
 
+// Runs `body` (returning Status) in the store's write transaction: begin_write, then COMMIT when
+// it succeeds, ROLLBACK when it fails (its status is returned).
+template <typename F>
+Status in_write_transaction(SqlConnection& c, F&& body) {
+  if (Status s = c.begin_write(); !s.ok()) return s;
+  Status s = body();
+  if (!s.ok()) {
+    (void)c.execute("ROLLBACK");
+    return s;
+  }
+  return c.execute("COMMIT");
+}
+
 // A single-value convenience: the first column of the first row as an integer (nullopt when no
 // row or NULL).
 Result<std::optional<int64_t>> query_integer(SqlConnection& c, std::string_view sql,

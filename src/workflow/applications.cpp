@@ -20,17 +20,6 @@ using store::SqlRows;
 
 Status finish(SqlRows& r) { return r.status(); }
 
-template <typename F>
-Status in_write(store::SqlConnection& c, F&& body) {
-  if (Status s = c.begin_write(); !s.ok()) return s;
-  Status s = body();
-  if (!s.ok()) {
-    (void)c.execute("ROLLBACK");
-    return s;
-  }
-  return c.execute("COMMIT");
-}
-
 ActorKind kind_of(Action a) {
   switch (a) {
     case Action::submit:
@@ -128,7 +117,7 @@ std::string Applications::now() const { return now_ ? now_() : store::now_timest
 Result<int64_t> Applications::create(const NewApplication& a, std::string_view actor) {
   store::SqlConnection& c = store_.connection();
   int64_t id = 0;
-  Status s = in_write(c, [&]() -> Status {
+  Status s = store::in_write_transaction(c, [&]() -> Status {
     // One live application per firm, tier, mode and year: earlier ones must have ended as
     // rejected or withdrawn.
     const SqlParam same[] = {a.uscc, a.policy, a.mode, int64_t{a.year}};
@@ -323,7 +312,7 @@ Result<ApplicationStatus> Applications::act(int64_t id, const WorkflowLevels& le
                                             const Actor& actor, Action action,
                                             std::string_view reason) {
   ApplicationStatus result;
-  Status s = in_write(store_.connection(), [&]() -> Status {
+  Status s = store::in_write_transaction(store_.connection(), [&]() -> Status {
     Result<ApplicationStatus> r = act_in_transaction(id, levels, actor, action, reason);
     if (!r) return r.error();
     result = *r;
@@ -386,7 +375,7 @@ Result<EvidenceInfo> Applications::add_evidence(int64_t id, const WorkflowLevels
   if (!type) return type.error();
   store::SqlConnection& c = store_.connection();
   EvidenceInfo info;
-  Status s = in_write(c, [&]() -> Status {
+  Status s = store::in_write_transaction(c, [&]() -> Status {
     Result<ApplicationRecord> r = read(id, levels);
     if (!r) return r.error();
     if (r->status.state != State::draft && r->status.state != State::returned)

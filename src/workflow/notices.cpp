@@ -15,17 +15,6 @@ namespace {
 using store::SqlParam;
 using store::SqlRows;
 
-template <typename F>
-Status in_write(store::SqlConnection& c, F&& body) {
-  if (Status s = c.begin_write(); !s.ok()) return s;
-  Status s = body();
-  if (!s.ok()) {
-    (void)c.execute("ROLLBACK");
-    return s;
-  }
-  return c.execute("COMMIT");
-}
-
 Date plus_years(Date d, int years) {
   const int m = d.month(), day = d.day();
   // 29 February plus a year without it: 28 February.
@@ -59,7 +48,7 @@ Result<int64_t> Notices::publish(const NewNotice& n, const LevelsOf& levels_of,
   if (!ends) return ends.error();
   store::SqlConnection& c = store_.connection();
   int64_t id = 0;
-  Status s = in_write(c, [&]() -> Status {
+  Status s = store::in_write_transaction(c, [&]() -> Status {
     std::string policy;
     for (int64_t a : n.applications) {
       Result<NewApplication> app = apps_.find(a);
@@ -209,7 +198,7 @@ Result<int64_t> Notices::object(int64_t notice, int64_t application, std::string
                    "an objection needs the objector's real name, a contact and its text");
   store::SqlConnection& c = store_.connection();
   int64_t seq = 0;
-  Status s = in_write(c, [&]() -> Status {
+  Status s = store::in_write_transaction(c, [&]() -> Status {
     Result<NoticeRecord> n = get(notice);
     if (!n) return n.error();
     if (!n->closed_at.empty())
@@ -253,7 +242,7 @@ Status Notices::resolve(int64_t notice, int64_t seq, bool upheld, std::string_vi
   if (reason.find_first_not_of(" \t\r\n") == std::string_view::npos)
     return invalid("处理异议须说明理由", "resolving an objection needs a reason");
   store::SqlConnection& c = store_.connection();
-  return in_write(c, [&]() -> Status {
+  return store::in_write_transaction(c, [&]() -> Status {
     Result<NoticeRecord> n = get(notice);
     if (!n) return n.error();
     auto it = std::find_if(n->objections.begin(), n->objections.end(),
